@@ -1,0 +1,85 @@
+"""Command-line options, shared by the app launcher (`gradviz`, `python -m gradviz`) and the tests."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+
+from gradviz import __version__
+from gradviz.core.datasets import GENERATORS
+from gradviz.core.losses import LOSSES
+from gradviz.core.models import MODEL_KINDS
+from gradviz.core.optimizers import MAX_LR, OPTIMIZERS
+
+__all__ = ["build_parser", "parse_args", "main"]
+
+
+def _learning_rate(text: str) -> float:
+    try:
+        lr = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(lr) and 0 < lr <= MAX_LR):
+        raise argparse.ArgumentTypeError(f"the learning rate must be in (0, {MAX_LR:g}], got {text}")
+    return lr
+
+
+def _count(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low}, got {n}")
+        return n
+
+    return parse
+
+
+def _batch_size(text: str) -> int | None:
+    if text.lower() in ("full", "all", "0"):
+        return None
+    return _count(1, "the batch size")(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gradviz",
+        description="See how gradient descent works. With no options it opens a ready demo.",
+    )
+    p.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    p.add_argument("--preset", metavar="NAME", help="open a prepared scenario (see --list-presets)")
+    p.add_argument("--list-presets", action="store_true", help="list the prepared scenarios and exit")
+    p.add_argument("--data", metavar="FILE.csv", help="load a data set (header x1,x2,…,y)")
+    p.add_argument(
+        "--dataset", choices=sorted(GENERATORS), metavar="NAME", help=f"generate a data set: {', '.join(GENERATORS)}"
+    )
+    p.add_argument("--model", choices=MODEL_KINDS, help="linear, logistic, softmax or mlp")
+    p.add_argument("--loss", choices=tuple(LOSSES), help="mse, bce or ce")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, help="the update rule (torch.optim's)")
+    p.add_argument("--lr", type=_learning_rate, metavar="RATE", help="learning rate")
+    p.add_argument("--batch-size", type=_batch_size, metavar="B", help="mini-batch size, 1, or 'full'")
+    p.add_argument("--hidden", type=_count(1, "the hidden size"), metavar="H", help="the MLP's hidden units")
+    p.add_argument("--seed", type=_count(0, "the seed"), help="seed of the initial weights and batches")
+    p.add_argument("--steps", type=_count(0, "the number of steps"), default=0, help="train N steps before showing")
+    p.add_argument("--load", metavar="SESSION.json", help="open a saved session")
+    p.add_argument("--present", action="store_true", help="presentation mode: large fonts, full screen")
+    p.add_argument("--screenshot", metavar="OUT.png", help="render the window off screen to a PNG and exit")
+    return p
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        from gradviz.gui.app import run
+    except ImportError as exc:  # Qt missing or broken: say so instead of a traceback
+        print(f"gradviz: the window cannot start ({exc}). Install with: pip install gradviz", file=sys.stderr)
+        return 1
+    return run(args)

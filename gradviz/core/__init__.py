@@ -1,0 +1,103 @@
+"""gradviz.core: the pure-NumPy compute layer (no Qt). The public API of design.md.
+
+from gradviz import core
+model = core.make_model("softmax", n_features=2, n_outputs=3)
+params = model.init(seed=0)
+value, grads = model.loss_and_grad(params, X, Y, core.make_loss("ce"))
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    get_activation,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    relu,
+    sigmoid,
+    softmax,
+    softmax_jacobian,
+    softmax_jacobians,
+    softplus,
+    tanh,
+)
+from .closed_form import normal_equation
+from .csv_io import DataFileError, load_csv, parse_csv, save_csv
+from .datasets import GENERATORS, MAX_CLASSES, Dataset, generate
+from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
+from .landscape import (
+    Projection,
+    axis_direction,
+    gradient_field,
+    loss_surface,
+    pca_directions,
+    project_trajectory,
+    random_directions,
+)
+from .losses import LOSSES, IncompatibleLossError, Loss, make_loss
+from .models import HIDDEN_ACTIVATIONS, MLP, MODEL_KINDS, OUTPUTS, Forward, LinearModel, make_model
+from .optimizers import HYPERPARAMETER_HELP, OPTIMIZERS, Optimizer, default_hyperparams, make_optimizer
+from .params import ParamSpec, copy_params
+from .session_file import SessionData, SessionFileError, load_session, save_session
+from .settings import Settings, default_loss_for, output_of
+from .trainer import History, Trainer
+
+__all__ = [
+    "ACTIVATIONS",
+    "get_activation",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_jacobians",
+    "softplus",
+    "tanh",
+    "normal_equation",
+    "DataFileError",
+    "load_csv",
+    "parse_csv",
+    "save_csv",
+    "GENERATORS",
+    "MAX_CLASSES",
+    "Dataset",
+    "generate",
+    "GradCheckResult",
+    "gradcheck",
+    "numerical_gradient",
+    "Projection",
+    "axis_direction",
+    "gradient_field",
+    "loss_surface",
+    "pca_directions",
+    "project_trajectory",
+    "random_directions",
+    "LOSSES",
+    "IncompatibleLossError",
+    "Loss",
+    "make_loss",
+    "HIDDEN_ACTIVATIONS",
+    "MLP",
+    "MODEL_KINDS",
+    "OUTPUTS",
+    "Forward",
+    "LinearModel",
+    "make_model",
+    "HYPERPARAMETER_HELP",
+    "OPTIMIZERS",
+    "Optimizer",
+    "default_hyperparams",
+    "make_optimizer",
+    "ParamSpec",
+    "copy_params",
+    "SessionData",
+    "SessionFileError",
+    "load_session",
+    "save_session",
+    "Settings",
+    "default_loss_for",
+    "output_of",
+    "History",
+    "Trainer",
+]

@@ -1,0 +1,281 @@
+"""Loss landscapes: 2-D slices of parameter space, the directions that span them, and paths on them.
+
+A slice is L(c + α·d₁ + β·d₂) over a grid of (α, β). The directions are params-shaped
+dicts: a single parameter axis (a direction with one 1), two random filter-normalised
+directions (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets") or the top
+two principal directions of a trajectory. A trajectory is projected onto the slice by
+least squares; its distance from the plane says how much the picture hides.
+
+Speed: linear models have logits that are affine in (α, β), z = z₀ + α z₁ + β z₂, so a
+grid needs one small matmul and one elementwise pass; linear regression with MSE needs no
+pass over the data at all (the loss is a quadratic form in XᵀX, Xᵀy, yᵀy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .losses import Loss
+from .models import MLP, LinearModel
+from .params import Params, ParamSpec
+
+__all__ = [
+    "loss_surface",
+    "gradient_field",
+    "axis_direction",
+    "random_directions",
+    "pca_directions",
+    "project_trajectory",
+    "Projection",
+    "MAX_CHUNK_BYTES",
+]
+
+MAX_CHUNK_BYTES = 8 * 2**20  # per temporary array; keeps peak memory far below 200 MB
+
+
+def loss_surface(
+    model,
+    loss: Loss,
+    X: np.ndarray,
+    Y: np.ndarray,
+    center: Mapping[str, np.ndarray],
+    d1: Mapping[str, np.ndarray],
+    d2: Mapping[str, np.ndarray],
+    alphas: np.ndarray,
+    betas: np.ndarray,
+    *,
+    dtype=np.float64,
+) -> np.ndarray:
+    """S[i, j] = L(center + alphas[i]·d1 + betas[j]·d2), shape (len(alphas), len(betas))."""
+    X, Y = model._check_data(X, Y)
+    model.check_pair(loss)
+    for p in (center, d1, d2):
+        model.spec.check(p)
+    alphas = np.asarray(alphas, dtype=float).ravel()
+    betas = np.asarray(betas, dtype=float).ravel()
+    if alphas.size == 0 or betas.size == 0:
+        return np.zeros((alphas.size, betas.size))
+    if not (np.all(np.isfinite(alphas)) and np.all(np.isfinite(betas))):
+        raise ValueError("the grid coordinates must be finite")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError("dtype must be float32 or float64")
+    A, B = np.meshgrid(alphas, betas, indexing="ij")
+    a, b = A.ravel(), B.ravel()
+    with np.errstate(over="ignore", invalid="ignore"):
+        if isinstance(model, LinearModel):
+            if loss.name == "mse" and model.output == "identity":
+                values = _linear_mse_surface(X, Y, center, d1, d2, a, b)
+            else:
+                values = _linear_surface(model, loss, X, Y, center, d1, d2, a, b, dtype)
+        elif isinstance(model, MLP):
+            values = _mlp_surface(model, loss, X, Y, center, d1, d2, a, b, dtype)
+        else:  # pragma: no cover - every model kind is handled above
+            raise TypeError(f"no surface for {model!r}")
+    return np.asarray(values, dtype=float).reshape(alphas.size, betas.size)
+
+
+def _augment(params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """[W; b] as one (d + 1, k) matrix, matching X̃ = [X, 1]."""
+    return np.vstack([params["W"], params["b"][None, :]])
+
+
+def _linear_mse_surface(X, Y, center, d1, d2, a, b) -> np.ndarray:
+    """L = 1/(2N) Σₖ (w̃ₖᵀAw̃ₖ − 2w̃ₖᵀvₖ + yₖᵀyₖ), A = X̃ᵀX̃, v = X̃ᵀY: quadratic in (α, β)."""
+    N = X.shape[0]
+    Xa = np.hstack([X, np.ones((N, 1))])
+    A = Xa.T @ Xa
+    V = Xa.T @ Y
+    yy = float(np.sum(Y * Y))
+    C, D1, D2 = _augment(center), _augment(d1), _augment(d2)
+
+    def quad(P, Q):
+        return float(np.sum(P * (A @ Q)))
+
+    q0 = quad(C, C) - 2 * np.sum(C * V) + yy
+    q1 = 2 * quad(C, D1) - 2 * np.sum(D1 * V)
+    q2 = 2 * quad(C, D2) - 2 * np.sum(D2 * V)
+    q11, q22, q12 = quad(D1, D1), quad(D2, D2), 2 * quad(D1, D2)
+    S = q0 + a * q1 + b * q2 + a * a * q11 + b * b * q22 + a * b * q12
+    return np.maximum(S, 0.0) / (2.0 * N)
+
+
+def _chunk_size(n_per_point: int, itemsize: int) -> int:
+    return max(1, int(MAX_CHUNK_BYTES // max(1, n_per_point * itemsize)))
+
+
+def _linear_surface(model, loss, X, Y, center, d1, d2, a, b, dtype) -> np.ndarray:
+    N, k = Y.shape
+    Xa = np.hstack([X, np.ones((N, 1))])
+    # logits z(α, β) = z₀ + α z₁ + β z₂, each (N, k)
+    Zs = np.stack([Xa @ _augment(p) for p in (center, d1, d2)])  # (3, N, k)
+    coeffs = np.column_stack([np.ones_like(a), a, b])  # (G, 3)
+    # Σ y·z is affine in (α, β): computed once, never per grid point.
+    yz = np.einsum("snk,nk->s", Zs, Y) @ coeffs.T  # (G,)
+    out = np.empty(a.size)
+    Zs_flat = Zs.reshape(3, N * k).astype(dtype)
+    chunk = _chunk_size(N * k, np.dtype(dtype).itemsize)
+    Yd = Y.astype(dtype)
+    for start in range(0, a.size, chunk):
+        sl = slice(start, start + chunk)
+        Z = (coeffs[sl].astype(dtype) @ Zs_flat).reshape(-1, N, k)  # (g, N, k)
+        out[sl] = _loss_sums_from_logits(loss, model.output, Z, Yd, yz[sl])
+    return out / N
+
+
+def _loss_sums_from_logits(loss: Loss, output: str, Z: np.ndarray, Y: np.ndarray, yz: np.ndarray) -> np.ndarray:
+    """N·L per grid point from logits Z (g, N, k), given Σ y·z per point. Overwrites Z."""
+    if loss.name == "bce":
+        # Σ softplus(z) − Σ y z, with softplus(z) = (z + |z|)/2 + log1p(e^−|z|) and Σ z affine.
+        zsum = Z.sum(axis=(1, 2), dtype=np.float64)
+        np.abs(Z, out=Z)
+        abs_sum = Z.sum(axis=(1, 2), dtype=np.float64)
+        np.negative(Z, out=Z)
+        np.exp(Z, out=Z)
+        np.log1p(Z, out=Z)
+        return 0.5 * (zsum + abs_sum) + Z.sum(axis=(1, 2), dtype=np.float64) - yz
+    if loss.name == "ce":
+        # Σᵢ (Σⱼ yᵢⱼ)·lse(zᵢ) − Σ y z
+        m = Z.max(axis=2, keepdims=True)
+        Z -= m
+        np.exp(Z, out=Z)
+        lse = np.log(Z.sum(axis=2)) + m[..., 0]  # (g, N)
+        return (lse @ Y.sum(axis=1)).astype(np.float64) - yz
+    P = get_activation(output).forward(Z)
+    P -= Y
+    return 0.5 * np.einsum("gnk,gnk->g", P, P, dtype=np.float64)
+
+
+def _mlp_surface(model: MLP, loss, X, Y, center, d1, d2, a, b, dtype) -> np.ndarray:
+    N, k = Y.shape
+    h = model.hidden
+    g_act = get_activation(model.hidden_activation)
+    Xd = X.astype(dtype)
+    Yd = Y.astype(dtype)
+    out = np.empty(a.size)
+    chunk = _chunk_size(N * max(h, k), np.dtype(dtype).itemsize)
+    stacked = {key: np.stack([np.asarray(p[key], dtype=float) for p in (center, d1, d2)]) for key in center}
+    for start in range(0, a.size, chunk):
+        sl = slice(start, start + chunk)
+        coeffs = np.column_stack([np.ones(a[sl].size), a[sl], b[sl]])  # (g, 3)
+        P = {key: np.tensordot(coeffs, v, axes=1).astype(dtype) for key, v in stacked.items()}
+        Z1 = np.einsum("nd,gdh->gnh", Xd, P["W1"]) + P["b1"][:, None, :]
+        A1 = g_act.forward(Z1)
+        Z = np.matmul(A1, P["W2"]) + P["b2"][:, None, :]
+        yz = np.einsum("gnk,nk->g", Z, Yd, dtype=np.float64)
+        out[sl] = _loss_sums_from_logits(loss, model.output, Z, Yd, yz)
+    return out / N
+
+
+def gradient_field(model, loss: Loss, X, Y, center, d1, d2, alphas, betas) -> np.ndarray:
+    """(len(alphas), len(betas), 2): ∂/∂α and ∂/∂β of the slice, i.e. (∇L·d₁, ∇L·d₂)."""
+    spec = model.spec
+    c, u, v = spec.flatten(center), spec.flatten(d1), spec.flatten(d2)
+    alphas = np.asarray(alphas, dtype=float).ravel()
+    betas = np.asarray(betas, dtype=float).ravel()
+    field = np.empty((alphas.size, betas.size, 2))
+    for i, al in enumerate(alphas):
+        for j, be in enumerate(betas):
+            params = spec.unflatten(c + al * u + be * v)
+            _, grads = model.loss_and_grad(params, X, Y, loss)
+            g = spec.flatten(grads)
+            field[i, j] = (g @ u, g @ v)
+    return field
+
+
+def axis_direction(spec_or_model, label: str) -> Params:
+    """The direction of one named scalar, e.g. "W[0,0]" or "b[0]"."""
+    spec = spec_or_model if isinstance(spec_or_model, ParamSpec) else spec_or_model.spec
+    return spec.axis(label)
+
+
+def random_directions(
+    params: Mapping[str, np.ndarray], seed: int = 0, *, ignore_bias: bool = True, orthogonalize: bool = True
+) -> tuple[Params, Params]:
+    """Two random Gaussian directions, filter-normalised to the parameters (Li et al. 2018).
+
+    Each filter (a weight matrix's column: one unit's incoming weights) of a direction is
+    rescaled to the norm of the same filter in `params`, so that the slice has the same
+    scale in every layer. Bias directions are zero (as in the paper) unless
+    ignore_bias=False; a filter whose weights are all zero keeps a unit-norm direction.
+    With orthogonalize, d₂ loses its component along d₁ (in a model with a handful of
+    parameters two random vectors are far from orthogonal), keeping its length.
+    """
+    rng = np.random.default_rng(seed)
+    spec = ParamSpec.from_params(params)
+
+    def one() -> Params:
+        d: Params = {}
+        for key, theta in params.items():
+            theta = np.asarray(theta, dtype=float)
+            r = rng.standard_normal(theta.shape)
+            if theta.ndim == 1:
+                if ignore_bias:
+                    d[key] = np.zeros_like(theta)
+                else:
+                    d[key] = r / max(np.linalg.norm(r), 1e-300) * max(np.linalg.norm(theta), 1.0)
+                continue
+            r_norm = np.linalg.norm(r, axis=0, keepdims=True)
+            t_norm = np.linalg.norm(theta, axis=0, keepdims=True)
+            scale = np.where(t_norm > 1e-10, t_norm, 1.0) / np.maximum(r_norm, 1e-300)
+            d[key] = r * scale
+        return d
+
+    a, b = one(), one()
+    if orthogonalize:
+        u, v = spec.flatten(a), spec.flatten(b)
+        length = np.linalg.norm(v)
+        v = v - (v @ u) / max(u @ u, 1e-300) * u
+        if np.linalg.norm(v) > 1e-12:
+            v *= length / np.linalg.norm(v)
+        b = spec.unflatten(v)
+    return a, b
+
+
+def pca_directions(trajectory: np.ndarray, spec: ParamSpec) -> tuple[Params, Params, np.ndarray]:
+    """The top two principal directions of a path θ₀…θₜ (rows), centred on its last point.
+
+    Returns (d₁, d₂, explained) where `explained` is the fraction of the path's variance
+    along each direction.
+    """
+    T = np.asarray(trajectory, dtype=float)
+    if T.ndim != 2 or T.shape[1] != spec.size:
+        raise ValueError(f"a trajectory is (steps, {spec.size}) flat parameters, got {T.shape}")
+    M = T - T[-1]
+    M = M[np.any(M != 0, axis=1)]
+    if M.shape[0] < 2:
+        raise ValueError("PCA directions need a path with at least three distinct points: train a few steps first")
+    _, s, vt = np.linalg.svd(M, full_matrices=False)
+    if s.size < 2 or s[1] <= 1e-12 * s[0]:
+        raise ValueError("the path lies on a line: a second principal direction does not exist yet")
+    var = s**2
+    return spec.unflatten(vt[0]), spec.unflatten(vt[1]), var[:2] / var.sum()
+
+
+@dataclass(frozen=True)
+class Projection:
+    coords: np.ndarray  # (T, 2) (α, β) of each point
+    off_plane: np.ndarray  # (T,) distance of each point from the slice's plane
+
+    @property
+    def exact(self) -> bool:
+        """True when the path lies in the plane (a single-parameter slice of a 2-parameter model)."""
+        return bool(np.all(self.off_plane <= 1e-9 * (1.0 + np.abs(self.coords).max(initial=0.0))))
+
+
+def project_trajectory(trajectory: np.ndarray, spec: ParamSpec, center, d1, d2) -> Projection:
+    """Least-squares (α, β) for each θ: θ ≈ c + α d₁ + β d₂."""
+    T = np.atleast_2d(np.asarray(trajectory, dtype=float))
+    c = spec.flatten(center)
+    D = np.column_stack([spec.flatten(d1), spec.flatten(d2)])
+    if np.linalg.matrix_rank(D) < 2:
+        raise ValueError("the two directions are parallel (or zero): they do not span a plane")
+    R = T - c
+    coords, *_ = np.linalg.lstsq(D, R.T, rcond=None)
+    coords = coords.T
+    off = np.linalg.norm(R - coords @ D.T, axis=1)
+    return Projection(coords, off)

@@ -1,0 +1,91 @@
+"""Parameter dicts as flat vectors: what the surface slices, the PCA and the history need.
+
+A model's parameters are a dict of named float64 arrays ({"W": (d, k), "b": (k,)}); a
+`ParamSpec` fixes their order so that a dict and a flat vector convert both ways, and
+names every scalar the way a student reads it ("W[0,1]", "b[0]").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ParamSpec", "Params", "copy_params", "params_allfinite"]
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    shapes: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, np.ndarray]) -> ParamSpec:
+        return cls(tuple((k, tuple(np.shape(v))) for k, v in params.items()))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for k, _ in self.shapes)
+
+    @property
+    def size(self) -> int:
+        return int(sum(int(np.prod(s)) for _, s in self.shapes))
+
+    def offsets(self) -> dict[str, slice]:
+        out, start = {}, 0
+        for key, shape in self.shapes:
+            n = int(np.prod(shape))
+            out[key] = slice(start, start + n)
+            start += n
+        return out
+
+    def flatten(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
+        self.check(params)
+        return np.concatenate([np.asarray(params[k], dtype=float).ravel() for k in self.keys])
+
+    def unflatten(self, vector: np.ndarray) -> Params:
+        vector = np.asarray(vector, dtype=float)
+        if vector.shape != (self.size,):
+            raise ValueError(f"expected a flat vector of {self.size} parameters, got shape {vector.shape}")
+        offsets = self.offsets()
+        return {k: vector[offsets[k]].reshape(s).copy() for k, s in self.shapes}
+
+    def check(self, params: Mapping[str, np.ndarray]) -> None:
+        if set(params) != set(self.keys):
+            raise ValueError(f"parameters must have the keys {list(self.keys)}, got {sorted(params)}")
+        for key, shape in self.shapes:
+            if np.shape(params[key]) != shape:
+                raise ValueError(f"parameter {key} must have shape {shape}, got {np.shape(params[key])}")
+
+    def labels(self) -> list[str]:
+        """One readable name per scalar, in flat order: W[0,0], W[0,1], …, b[0]."""
+        names = []
+        for key, shape in self.shapes:
+            for idx in np.ndindex(*shape):
+                names.append(f"{key}[{','.join(map(str, idx))}]")
+        return names
+
+    def index_of(self, label: str) -> int:
+        try:
+            return self.labels().index(label)
+        except ValueError:
+            raise ValueError(f"no parameter named {label!r}; the model has {', '.join(self.labels())}") from None
+
+    def zeros(self) -> Params:
+        return {k: np.zeros(s) for k, s in self.shapes}
+
+    def axis(self, label: str) -> Params:
+        """A direction with a single 1 at the named scalar (a one-parameter axis)."""
+        vec = np.zeros(self.size)
+        vec[self.index_of(label)] = 1.0
+        return self.unflatten(vec)
+
+
+def copy_params(params: Mapping[str, np.ndarray]) -> Params:
+    return {k: np.array(v, dtype=float, copy=True) for k, v in params.items()}
+
+
+def params_allfinite(params: Mapping[str, np.ndarray]) -> bool:
+    return all(np.all(np.isfinite(v)) for v in params.values())

@@ -1,0 +1,485 @@
+"""The Trainer: a seeded, deterministic run of gradient descent with a timeline.
+
+Step t holds the parameters θₜ, the loss at θₜ and the gradient gₜ on batch Bₜ; a step
+applies the optimizer to gₜ and records t + 1. Everything is a pure function of the seed,
+the step number and the settings in force, so `seek(k)` can go back to any earlier step
+(replaying from the nearest checkpoint if that row was thinned out) and stepping on from
+there reproduces the same history. Settings changed mid-run (learning rate, optimizer,
+batch size, data) start a new *regime* at the current step; the run goes on from there.
+
+Memory stays bounded: past `max_rows` recorded steps the older rows are thinned to every
+2nd, 4th, … step, and full optimizer states are kept only at checkpoints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import Loss
+from .optimizers import Optimizer, OptimizerState
+from .params import Params, copy_params
+
+__all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT"]
+
+DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
+_CHECKPOINT_EVERY = 32
+_HISTORY_BUDGET_BYTES = 64 * 2**20
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Settings in force from step `start` on."""
+
+    start: int
+    optimizer: Optimizer
+    batch_size: int | None
+    X: np.ndarray
+    Y: np.ndarray
+
+
+@dataclass(frozen=True)
+class History:
+    """Recorded steps (rows sorted by step): what the loss curve and the descent path draw."""
+
+    steps: np.ndarray  # (T,) int
+    params: np.ndarray  # (T, P) flat parameters θₜ
+    grads: np.ndarray  # (T, P) flat gradient gₜ on the step's batch
+    loss: np.ndarray  # (T,) loss on the whole data set at θₜ
+    batch_loss: np.ndarray  # (T,) loss on the step's batch
+    grad_norm: np.ndarray  # (T,) ‖gₜ‖
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+class _Rows:
+    """Growable column store for the per-step records."""
+
+    def __init__(self, n_params: int, max_rows: int):
+        self.n_params = n_params
+        self.max_rows = max_rows
+        self.stride = 1
+        self._n = 0
+        cap = 256
+        self.steps = np.zeros(cap, dtype=np.int64)
+        self.params = np.zeros((cap, n_params))
+        self.grads = np.zeros((cap, n_params))
+        self.loss = np.zeros(cap)
+        self.batch_loss = np.zeros(cap)
+        self.grad_norm = np.zeros(cap)
+
+    _FIELDS = ("steps", "params", "grads", "loss", "batch_loss", "grad_norm")
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _grow(self) -> None:
+        for name in self._FIELDS:
+            arr = getattr(self, name)
+            new = np.zeros((arr.shape[0] * 2,) + arr.shape[1:], dtype=arr.dtype)
+            new[: self._n] = arr[: self._n]
+            setattr(self, name, new)
+
+    def put(self, step: int, params, grads, loss, batch_loss, grad_norm) -> None:
+        """Record `step`, replacing the last row if it is the same step."""
+        if self._n and self.steps[self._n - 1] == step:
+            i = self._n - 1
+        else:
+            if self._n and self.steps[self._n - 1] > step:
+                raise RuntimeError("history rows must be recorded in step order")
+            if self._n == self.steps.shape[0]:
+                self._grow()
+            i = self._n
+            self._n += 1
+        self.steps[i] = step
+        self.params[i] = params
+        self.grads[i] = grads
+        self.loss[i] = loss
+        self.batch_loss[i] = batch_loss
+        self.grad_norm[i] = grad_norm
+        if self._n > self.max_rows:
+            self._thin()
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        keep = self.steps[: self._n] % self.stride == 0
+        keep[self._n - 1] = True
+        idx = np.flatnonzero(keep)
+        for name in self._FIELDS:
+            arr = getattr(self, name)
+            arr[: idx.size] = arr[idx]
+        self._n = idx.size
+
+    def truncate_after(self, step: int) -> None:
+        self._n = int(np.searchsorted(self.steps[: self._n], step, side="right"))
+
+    def find(self, step: int) -> int | None:
+        i = int(np.searchsorted(self.steps[: self._n], step))
+        if i < self._n and self.steps[i] == step:
+            return i
+        return None
+
+    def view(self, until: int | None) -> History:
+        n = self._n if until is None else int(np.searchsorted(self.steps[: self._n], until, side="right"))
+        return History(*(getattr(self, name)[:n].copy() for name in self._FIELDS))
+
+
+class Trainer:
+    """Gradient descent on (X, Y) with a timeline. See the module docstring."""
+
+    def __init__(
+        self,
+        model,
+        loss: Loss,
+        optimizer: Optimizer,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        batch_size: int | None = None,
+        seed: int = 0,
+        init_params: Mapping[str, np.ndarray] | None = None,
+        max_rows: int | None = None,
+    ):
+        model.check_pair(loss)
+        X, Y = model._check_data(X, Y)
+        self.model = model
+        self.loss_fn = loss
+        self.seed = _check_seed(seed)
+        self._spec = model.spec
+        if init_params is not None:
+            self._spec.check(init_params)
+            self._init_params = copy_params(init_params)
+        else:
+            self._init_params = model.init(self.seed)
+        P = self._spec.size
+        row_bytes = 8 * (2 * P + 4)
+        self._max_rows = max_rows or int(min(100_000, max(2_000, _HISTORY_BUDGET_BYTES // row_bytes)))
+        self._perm_cache: dict[tuple, np.ndarray] = {}
+        self._start(optimizer, _check_batch(batch_size), X, Y)
+
+    # ------------------------------------------------------------------ state
+    def _start(self, optimizer: Optimizer, batch_size: int | None, X, Y) -> None:
+        self._regimes = [Regime(0, optimizer, batch_size, _frozen(X), _frozen(Y))]
+        self._rows = _Rows(self._spec.size, self._max_rows)
+        self._checkpoints: dict[int, tuple[Params, OptimizerState]] = {}
+        self._step = 0
+        self._params = copy_params(self._init_params)
+        self._raw_state = optimizer.init(self._params)
+        self._state = self._raw_state
+        self.diverged = False
+        self.divergence_message = ""
+        self._checkpoints[0] = (self._params, self._raw_state)
+        self._record()
+
+    @property
+    def step_index(self) -> int:
+        """The current step t (what the timeline shows)."""
+        return self._step
+
+    @property
+    def last_step(self) -> int:
+        """The newest recorded step (larger than step_index after seeking back)."""
+        return int(self._rows.steps[len(self._rows) - 1])
+
+    @property
+    def params(self) -> Params:
+        """θₜ. Treat as read-only: the trainer never mutates these arrays in place."""
+        return self._params
+
+    @property
+    def init_params(self) -> Params:
+        return copy_params(self._init_params)
+
+    @property
+    def opt_state(self) -> OptimizerState:
+        return self._state
+
+    @property
+    def grads(self) -> Params:
+        return self._grads
+
+    @property
+    def loss(self) -> float:
+        """Loss on the whole data set at θₜ."""
+        return self._loss
+
+    @property
+    def batch_loss(self) -> float:
+        return self._batch_loss
+
+    @property
+    def grad_norm(self) -> float:
+        return self._grad_norm
+
+    @property
+    def regime(self) -> Regime:
+        return self._regime_at(self._step)
+
+    @property
+    def optimizer(self) -> Optimizer:
+        return self.regime.optimizer
+
+    @property
+    def batch_size(self) -> int | None:
+        return self.regime.batch_size
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.regime.X
+
+    @property
+    def Y(self) -> np.ndarray:
+        return self.regime.Y
+
+    @property
+    def batch_indices(self) -> np.ndarray | None:
+        """The samples of the current step's batch (None: the whole data set)."""
+        return self._batch_at(self._step, self.regime)
+
+    def history(self, until: int | None = None) -> History:
+        """Recorded rows up to step `until` (default: everything recorded)."""
+        return self._rows.view(until)
+
+    @property
+    def history_stride(self) -> int:
+        return self._rows.stride
+
+    # ------------------------------------------------------------------ regimes
+    def _regime_at(self, step: int) -> Regime:
+        for regime in reversed(self._regimes):
+            if regime.start <= step:
+                return regime
+        return self._regimes[0]
+
+    def _new_regime(self, **changes) -> None:
+        """Settings change at the current step: the future recorded so far no longer applies."""
+        self._discard_future()
+        current = self._regime_at(self._step)
+        regime = Regime(
+            self._step,
+            changes.get("optimizer", current.optimizer),
+            changes.get("batch_size", current.batch_size),
+            changes.get("X", current.X),
+            changes.get("Y", current.Y),
+        )
+        if self._regimes[-1].start == self._step:
+            self._regimes[-1] = regime
+        else:
+            self._regimes.append(regime)
+
+    def _discard_future(self) -> None:
+        """Before a new branch from a scrubbed step: drop what was recorded after it.
+
+        The branch trains with the latest settings (what the controls show), not with the
+        ones that were in force at the scrubbed step.
+        """
+        t = self._step
+        if self.last_step <= t:
+            return
+        latest = self._regimes[-1]
+        self._rows.truncate_after(t)
+        self._regimes = [r for r in self._regimes if r.start <= t]
+        self._checkpoints = {s: c for s, c in self._checkpoints.items() if s <= t}
+        here = self._regimes[-1]
+        if (here.optimizer, here.batch_size) != (latest.optimizer, latest.batch_size) or not (
+            here.X is latest.X and here.Y is latest.Y
+        ):
+            regime = Regime(t, latest.optimizer, latest.batch_size, latest.X, latest.Y)
+            if here.start == t:
+                self._regimes[-1] = regime
+            else:
+                self._regimes.append(regime)
+            self._state = latest.optimizer.adopt(self._raw_state, self._params)
+            self._record()
+
+    def set_optimizer(self, optimizer: Optimizer) -> None:
+        """Change optimizer or hyper-parameters from the current step on; no reset."""
+        self._new_regime(optimizer=optimizer)
+        self._state = optimizer.adopt(self._raw_state, self._params)
+        self.diverged = False
+
+    def set_learning_rate(self, lr: float) -> None:
+        self.set_optimizer(self.optimizer.replace(lr=lr))
+
+    def set_batch_size(self, batch_size: int | None) -> None:
+        """Full batch (None), mini-batches or single samples (1), from the current step on."""
+        batch_size = _check_batch(batch_size)
+        self._new_regime(batch_size=batch_size)
+        self.diverged = False
+        self._record()
+
+    def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
+        """Train on edited data from the current step on (same d and k); no reset."""
+        X, Y = self.model._check_data(X, Y)
+        self._new_regime(X=_frozen(X), Y=_frozen(Y))
+        self.diverged = False
+        self._record()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Back to step 0 and the same initialisation (or a new seed's), keeping current settings."""
+        current = self.regime
+        if seed is not None:
+            self.seed = _check_seed(seed)
+            self._init_params = self.model.init(self.seed)
+        self._perm_cache.clear()
+        self._start(current.optimizer, current.batch_size, current.X, current.Y)
+
+    # ------------------------------------------------------------------ stepping
+    def _batch_at(self, step: int, regime: Regime) -> np.ndarray | None:
+        N = regime.X.shape[0]
+        b = regime.batch_size
+        if b is None or b >= N:
+            return None
+        per_epoch = -(-N // b)
+        epoch, pos = divmod(step, per_epoch)
+        key = (epoch, N, b)
+        perm = self._perm_cache.get(key)
+        if perm is None:
+            if len(self._perm_cache) > 64:
+                self._perm_cache.clear()
+            perm = np.random.default_rng([self.seed, epoch, N]).permutation(N)
+            self._perm_cache[key] = perm
+        return perm[pos * b : (pos + 1) * b]
+
+    def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
+        """(loss on all data, batch loss, batch gradient) at `step`."""
+        idx = self._batch_at(step, regime)
+        if idx is None:
+            value, grads = self.model.loss_and_grad(params, regime.X, regime.Y, self.loss_fn)
+            return value, value, grads
+        batch_value, grads = self.model.loss_and_grad(params, regime.X[idx], regime.Y[idx], self.loss_fn)
+        value = self.model.loss_value(params, regime.X, regime.Y, self.loss_fn) if full_loss else math.nan
+        return value, batch_value, grads
+
+    def _record(self) -> None:
+        regime = self._regime_at(self._step)
+        self._loss, self._batch_loss, self._grads = self._evaluate(self._step, self._params, regime)
+        g = self._spec.flatten(self._grads)
+        self._grad_norm = float(np.sqrt(g @ g))
+        self._rows.put(self._step, self._spec.flatten(self._params), g, self._loss, self._batch_loss, self._grad_norm)
+
+    def step(self) -> bool:
+        """One optimizer step. False (and `diverged` set) if it would leave finite numbers."""
+        self._discard_future()
+        regime = self._regime_at(self._step)
+        new_params, raw_state = regime.optimizer.step(self._params, self._grads, self._state)
+        t = self._step + 1
+        next_regime = self._regime_at(t)
+        problem = _divergence(new_params)
+        if problem is None:
+            with np.errstate(all="ignore"):
+                loss, batch_loss, grads = self._evaluate(t, new_params, next_regime)
+            if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not _all_finite(grads):
+                problem = "the loss or its gradient overflowed"
+        if problem is not None:
+            self.diverged = True
+            self.divergence_message = (
+                f"Training diverged at step {t} ({problem}) with learning rate {regime.optimizer.lr:g}; "
+                f"kept step {self._step}. Try a smaller learning rate."
+            )
+            return False
+        self._step = t
+        self._params = new_params
+        self._raw_state = raw_state
+        self._state = raw_state
+        self._loss, self._batch_loss, self._grads = loss, batch_loss, grads
+        g = self._spec.flatten(grads)
+        self._grad_norm = float(np.sqrt(g @ g))
+        self._rows.put(t, self._spec.flatten(new_params), g, loss, batch_loss, self._grad_norm)
+        if t % _CHECKPOINT_EVERY == 0:
+            self._checkpoints[t] = (new_params, raw_state)
+            self._thin_checkpoints()
+        return True
+
+    def run(self, n_steps: int) -> int:
+        """Up to n steps; stops early on divergence. Returns how many were taken."""
+        done = 0
+        for _ in range(int(n_steps)):
+            if not self.step():
+                break
+            done += 1
+        return done
+
+    def next_update(self) -> Params:
+        """Δθ the next step would apply (differs from −lr·g for momentum, Adam, …)."""
+        return self.optimizer.update(self._params, self._grads, self._state)
+
+    def _thin_checkpoints(self) -> None:
+        limit = max(64, self._max_rows // _CHECKPOINT_EVERY)
+        if len(self._checkpoints) <= limit:
+            return
+        spacing = _CHECKPOINT_EVERY
+        while len(self._checkpoints) > limit:
+            spacing *= 2
+            self._checkpoints = {s: c for s, c in self._checkpoints.items() if s % spacing == 0}
+
+    # ------------------------------------------------------------------ timeline
+    def seek(self, k: int) -> None:
+        """Make step k current (0 ≤ k ≤ last_step); later history stays until the next step."""
+        k = int(k)
+        if not 0 <= k <= self.last_step:
+            raise ValueError(f"cannot seek to step {k}: steps 0 to {self.last_step} exist")
+        self._params, self._raw_state = self._replay_to(k)
+        self._step = k
+        regime = self._regime_at(k)
+        self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == k else self._raw_state
+        self._loss, self._batch_loss, self._grads = self._evaluate(k, self._params, regime)
+        g = self._spec.flatten(self._grads)
+        self._grad_norm = float(np.sqrt(g @ g))
+        self.diverged = False
+
+    def params_at(self, k: int) -> Params:
+        """θₖ for any recorded step, replayed if its row was thinned out."""
+        i = self._rows.find(int(k))
+        if i is not None:
+            return self._spec.unflatten(self._rows.params[i])
+        if not 0 <= k <= self.last_step:
+            raise ValueError(f"step {k} has not been computed (last step {self.last_step})")
+        return self._replay_to(int(k))[0]
+
+    def _replay_to(self, k: int) -> tuple[Params, OptimizerState]:
+        c = max(s for s in self._checkpoints if s <= k)
+        params, raw = self._checkpoints[c]
+        for s in range(c, k):
+            regime = self._regime_at(s)
+            state = regime.optimizer.adopt(raw, params) if regime.start == s else raw
+            _, _, grads = self._evaluate(s, params, regime, full_loss=False)
+            params, raw = regime.optimizer.step(params, grads, state)
+        return params, raw
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=float, copy=True)
+    a.setflags(write=False)
+    return a
+
+
+def _check_batch(batch_size) -> int | None:
+    if batch_size is None:
+        return None
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch size must be a whole number ≥ 1 (or None for the full batch), got {batch_size!r}")
+    return int(batch_size)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or int(seed) != seed or not 0 <= int(seed) < 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to 2³² − 1, got {seed!r}")
+    return int(seed)
+
+
+def _all_finite(params: Mapping[str, np.ndarray]) -> bool:
+    return all(np.all(np.isfinite(v)) for v in params.values())
+
+
+def _divergence(params: Mapping[str, np.ndarray]) -> str | None:
+    for key, v in params.items():
+        if not np.all(np.isfinite(v)):
+            return f"{key} became NaN or infinite"
+        if np.max(np.abs(v), initial=0.0) > DIVERGENCE_LIMIT:
+            return f"|{key}| grew past {DIVERGENCE_LIMIT:.0e}"
+    return None

@@ -20,6 +20,7 @@ __all__ = [
     "tanh",
     "relu",
     "softmax",
+    "softmax_with_lse",
     "log_softmax",
     "log_sigmoid",
     "softplus",
@@ -29,28 +30,39 @@ __all__ = [
 ]
 
 
-def identity(z: np.ndarray) -> np.ndarray:
-    return np.asarray(z, dtype=float)
+def identity(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return np.asarray(z, dtype=float)
+    np.copyto(out, z)
+    return out
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^−z), written with tanh so it never overflows."""
-    z = np.asarray(z, dtype=float)
-    return 0.5 + 0.5 * np.tanh(0.5 * z)
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^−z); e^−z may overflow to inf for z < −709, giving the exact limit 0."""
+    out = np.negative(np.asarray(z, dtype=float), out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
-def tanh(z: np.ndarray) -> np.ndarray:
-    return np.tanh(z)
+def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.tanh(z, out=out)
 
 
-def relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
+def relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.maximum(z, 0.0, out=out)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
     """log(1 + e^z) without overflow: max(z, 0) + log1p(e^−|z|)."""
     z = np.asarray(z, dtype=float)
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    out = np.abs(z)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(z, 0.0)
+    return out
 
 
 def log_sigmoid(z: np.ndarray) -> np.ndarray:
@@ -67,10 +79,20 @@ def logsumexp(z: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarr
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """Row-wise softmax with the max subtracted first (log-sum-exp trick)."""
+    return softmax_with_lse(z, axis)[0]
+
+
+def softmax_with_lse(z: np.ndarray, axis: int = -1, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(softmax(z), logsumexp(z)) in one pass; the second is what CE needs, finite for any z."""
     z = np.asarray(z, dtype=float)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
-    return e
+    m = np.max(z, axis=axis, keepdims=True)
+    e = np.subtract(z, m, out=out)
+    np.exp(e, out=e)
+    s = np.sum(e, axis=axis, keepdims=True)
+    e /= s
+    np.log(s, out=s)
+    s += m
+    return e, np.squeeze(s, axis=axis)
 
 
 def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -101,21 +123,39 @@ def softmax_jacobians(P: np.ndarray) -> np.ndarray:
 # `Activation.backward`, which applies the Jacobian-vector product row by row.
 
 
-def _d_identity(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return np.ones_like(a)
+def _d_identity(z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return np.ones_like(a)
+    out.fill(1.0)
+    return out
 
 
-def _d_sigmoid(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _d_sigmoid(z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     # σ(z)σ(−z) keeps its precision where a is within an ulp of 1.
-    return a * sigmoid(-z)
+    if out is None:
+        d = np.array(z, dtype=float)
+    else:
+        d = out
+        np.copyto(d, z)
+    with np.errstate(over="ignore"):
+        np.exp(d, out=d)
+    d += 1.0
+    np.reciprocal(d, out=d)
+    d *= a
+    return d
 
 
-def _d_tanh(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return 1.0 - a * a
+def _d_tanh(z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    d = np.multiply(a, a, out=out)
+    np.subtract(1.0, d, out=d)  # in place: `1.0 - temp` is slow on large arrays
+    return d
 
 
-def _d_relu(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return (z > 0).astype(float)
+def _d_relu(z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        return (z > 0).astype(float)
+    np.copyto(out, np.greater(z, 0.0))
+    return out
 
 
 @dataclass(frozen=True)
@@ -124,7 +164,7 @@ class Activation:
 
     name: str
     forward: Callable[[np.ndarray], np.ndarray]
-    elementwise_derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+    elementwise_derivative: Callable[..., np.ndarray] | None
     description: str
 
     def derivative(self, z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
@@ -134,12 +174,27 @@ class Activation:
             return softmax_jacobians(a)
         return self.elementwise_derivative(z, a)
 
-    def backward(self, upstream: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """dL/dz given dL/da (same shape as z)."""
+    def backward(
+        self,
+        upstream: np.ndarray,
+        z: np.ndarray,
+        a: np.ndarray,
+        axis: int = -1,
+        *,
+        out: np.ndarray | None = None,
+        tmp: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """dL/dz given dL/da (same shape as z); `axis` is the class axis (softmax only).
+
+        `out` may be `upstream` itself (in place); `tmp` is scratch space of z's shape.
+        """
         if self.elementwise_derivative is None:
             # gᵀJ for J = diag(a) − a aᵀ, row by row: a ⊙ (g − ⟨g, a⟩).
-            return a * (upstream - np.sum(upstream * a, axis=-1, keepdims=True))
-        return upstream * self.elementwise_derivative(z, a)
+            res = np.subtract(upstream, np.sum(upstream * a, axis=axis, keepdims=True), out=out)
+            res *= a
+            return res
+        d = self.elementwise_derivative(z, a, out=tmp)
+        return np.multiply(d, upstream, out=d if out is None else out)
 
 
 ACTIVATIONS: dict[str, Activation] = {

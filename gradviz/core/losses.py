@@ -114,6 +114,41 @@ class Loss:
         self.check_output(output)
         return get_activation(output).backward(self.grad_output(P, Y), Z, P)
 
+    def value_and_delta_t(
+        self,
+        Zt: np.ndarray,
+        Pt: np.ndarray,
+        lse: np.ndarray | None,
+        Yt: np.ndarray,
+        output: str,
+        out: np.ndarray | None = None,
+    ) -> tuple[float, np.ndarray]:
+        """The model's hot path: (L, dL/dz) with classes along axis 0 — Zt, Pt, Yt are (k, N).
+
+        The same numbers as `value_from_logits` and `logit_delta`, computed with in-place
+        operations on class-major arrays (row reductions over a short k axis are slow).
+        """
+        N = Zt.shape[1]
+        inv_n = 1.0 / N
+        if self.name == "mse":
+            R = np.subtract(Pt, Yt, out=out)
+            value = float(np.vdot(R, R)) * 0.5 * inv_n
+            R *= inv_n
+            if output == "identity":
+                return value, R
+            return value, get_activation(output).backward(R, Zt, Pt, axis=0, out=R)
+        yz = float(np.einsum("ij,ij->", Yt, Zt))
+        if self.name == "bce":
+            value = (float(np.sum(softplus(Zt))) - yz) * inv_n
+            D = np.subtract(Pt, Yt, out=out)
+        else:
+            ysum = np.sum(Yt, axis=0)
+            value = (float(ysum @ lse) - yz) * inv_n
+            D = np.multiply(Pt, ysum, out=out)
+            D -= Yt
+        D *= inv_n
+        return value, D
+
     def per_sample_values(self, Z: np.ndarray, P: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
         """Each sample's own loss ℓᵢ (N,), so that L = mean(ℓᵢ)."""
         if self.name == "bce" and output == "sigmoid":

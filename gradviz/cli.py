@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=tuple(LOSSES), help="mse, bce or ce")
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="the update rule (torch.optim's)")
     p.add_argument("--lr", type=_learning_rate, metavar="RATE", help="learning rate")
-    p.add_argument("--batch-size", type=_batch_size, metavar="B", help="mini-batch size, 1, or 'full'")
+    p.add_argument(
+        "--batch-size", type=_batch_size, metavar="B", default=argparse.SUPPRESS, help="mini-batch size, 1, or 'full'"
+    )
     p.add_argument("--hidden", type=_count(1, "the hidden size"), metavar="H", help="the MLP's hidden units")
     p.add_argument("--seed", type=_count(0, "the seed"), help="seed of the initial weights and batches")
     p.add_argument("--steps", type=_count(0, "the number of steps"), default=0, help="train N steps before showing")

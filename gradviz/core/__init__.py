@@ -22,7 +22,7 @@ from .activations import (
 )
 from .closed_form import normal_equation
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
-from .datasets import GENERATORS, MAX_CLASSES, Dataset, generate
+from .datasets import GENERATORS, MAX_CLASSES, Dataset, TrainingData, generate
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
 from .landscape import (
     Projection,
@@ -34,7 +34,7 @@ from .landscape import (
     random_directions,
 )
 from .losses import LOSSES, IncompatibleLossError, Loss, make_loss
-from .models import HIDDEN_ACTIVATIONS, MLP, MODEL_KINDS, OUTPUTS, Forward, LinearModel, make_model
+from .models import HIDDEN_ACTIVATIONS, MLP, MODEL_KINDS, OUTPUTS, Forward, LinearModel, accuracy, make_model
 from .optimizers import HYPERPARAMETER_HELP, OPTIMIZERS, Optimizer, default_hyperparams, make_optimizer
 from .params import ParamSpec, copy_params
 from .session_file import SessionData, SessionFileError, load_session, save_session
@@ -62,6 +62,7 @@ __all__ = [
     "GENERATORS",
     "MAX_CLASSES",
     "Dataset",
+    "TrainingData",
     "generate",
     "GradCheckResult",
     "gradcheck",
@@ -84,6 +85,7 @@ __all__ = [
     "Forward",
     "LinearModel",
     "make_model",
+    "accuracy",
     "HYPERPARAMETER_HELP",
     "OPTIMIZERS",
     "Optimizer",

@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = [
     "Dataset",
+    "TrainingData",
     "TASKS",
     "MAX_CLASSES",
     "MAX_SAMPLES",
@@ -213,6 +214,32 @@ class Dataset:
         )
 
     __hash__ = None  # mutable-looking arrays inside: compare, don't hash
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingData:
+    """A data set as a model sees it: X (N, d) and the encoded targets Y (N, k).
+
+    Everything else (labels, class names, task, …) is read from `source`.
+    """
+
+    source: Dataset
+    Y: np.ndarray
+
+    @classmethod
+    def encode(cls, source: Dataset, n_outputs: int) -> TrainingData:
+        Y = source.encode_targets(n_outputs)
+        Y.setflags(write=False)
+        return cls(source, Y)
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.source.X
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.source, name)
 
 
 # --------------------------------------------------------------------- generators

@@ -26,6 +26,7 @@ __all__ = [
     "HIDDEN_ACTIVATIONS",
     "OUTPUTS",
     "make_model",
+    "accuracy",
 ]
 
 MODEL_KINDS = ("linear", "logistic", "softmax", "mlp")
@@ -361,3 +362,12 @@ def make_model(
     if output == "softmax" and k < 2:
         raise ValueError("a softmax output needs at least two classes (n_outputs ≥ 2)")
     return MLP(d, k, _positive_int("hidden", hidden), hidden_activation, output)
+
+
+def accuracy(model, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray) -> float:
+    """The fraction of samples whose most probable class is the true one (Y 0/1 or one-hot)."""
+    P = model.predict(params, X)
+    Y = np.asarray(Y)
+    if P.shape[1] == 1:
+        return float(np.mean((P[:, 0] > 0.5) == (Y[:, 0] > 0.5)))
+    return float(np.mean(P.argmax(axis=1) == Y.argmax(axis=1)))

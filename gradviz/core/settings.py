@@ -11,7 +11,7 @@ from typing import Any
 
 from .datasets import Dataset
 from .losses import LOSSES, make_loss
-from .models import HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS, make_model
+from .models import HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS, accuracy, make_model
 from .optimizers import OPTIMIZERS, make_optimizer
 from .trainer import Trainer, _check_batch, _check_seed
 
@@ -99,8 +99,16 @@ class Settings:
     def make_trainer(self, dataset: Dataset) -> Trainer:
         model = self.make_model(dataset)
         Y = dataset.encode_targets(model.n_outputs)
+        metric = (lambda params, X, Y: accuracy(model, params, X, Y)) if dataset.is_classification else None
         return Trainer(
-            model, self.make_loss(), self.make_optimizer(), dataset.X, Y, batch_size=self.batch_size, seed=self.seed
+            model,
+            self.make_loss(),
+            self.make_optimizer(),
+            dataset.X,
+            Y,
+            batch_size=self.batch_size,
+            seed=self.seed,
+            metric=metric,
         )
 
     def to_dict(self) -> dict[str, Any]:

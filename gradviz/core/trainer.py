@@ -14,7 +14,7 @@ Memory stays bounded: past `max_rows` recorded steps the older rows are thinned 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,7 @@ class History:
     loss: np.ndarray  # (T,) loss on the whole data set at θₜ
     batch_loss: np.ndarray  # (T,) loss on the step's batch
     grad_norm: np.ndarray  # (T,) ‖gₜ‖
+    metric: np.ndarray  # (T,) the trainer's metric at θₜ on all data (e.g. accuracy), NaN without one
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -71,8 +72,9 @@ class _Rows:
         self.loss = np.zeros(cap)
         self.batch_loss = np.zeros(cap)
         self.grad_norm = np.zeros(cap)
+        self.metric = np.zeros(cap)
 
-    _FIELDS = ("steps", "params", "grads", "loss", "batch_loss", "grad_norm")
+    _FIELDS = ("steps", "params", "grads", "loss", "batch_loss", "grad_norm", "metric")
 
     def __len__(self) -> int:
         return self._n
@@ -84,7 +86,7 @@ class _Rows:
             new[: self._n] = arr[: self._n]
             setattr(self, name, new)
 
-    def put(self, step: int, params, grads, loss, batch_loss, grad_norm) -> None:
+    def put(self, step: int, params, grads, loss, batch_loss, grad_norm, metric) -> None:
         """Record `step`, replacing the last row if it is the same step."""
         if self._n and self.steps[self._n - 1] == step:
             i = self._n - 1
@@ -101,6 +103,7 @@ class _Rows:
         self.loss[i] = loss
         self.batch_loss[i] = batch_loss
         self.grad_norm[i] = grad_norm
+        self.metric[i] = metric
         if self._n > self.max_rows:
             self._thin()
 
@@ -143,11 +146,13 @@ class Trainer:
         seed: int = 0,
         init_params: Mapping[str, np.ndarray] | None = None,
         max_rows: int | None = None,
+        metric: Callable[[Mapping[str, np.ndarray], np.ndarray, np.ndarray], float] | None = None,
     ):
         model.check_pair(loss)
         X, Y = model._check_data(X, Y)
         self.model = model
         self.loss_fn = loss
+        self.metric_fn = metric
         self.seed = _check_seed(seed)
         self._spec = model.spec
         if init_params is not None:
@@ -208,6 +213,11 @@ class Trainer:
         return self._loss
 
     @property
+    def metric(self) -> float:
+        """The metric (e.g. accuracy) at θₜ, NaN without a metric function."""
+        return self._metric
+
+    @property
     def batch_loss(self) -> float:
         return self._batch_loss
 
@@ -243,6 +253,20 @@ class Trainer:
     def history(self, until: int | None = None) -> History:
         """Recorded rows up to step `until` (default: everything recorded)."""
         return self._rows.view(until)
+
+    def series(self, name: str, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, values) of one per-step column ("loss", "batch_loss", "grad_norm") without copying params."""
+        if name not in ("loss", "batch_loss", "grad_norm", "metric"):
+            raise ValueError(f"no per-step series {name!r}")
+        rows = self._rows
+        n = len(rows) if until is None else int(np.searchsorted(rows.steps[: len(rows)], until, side="right"))
+        return rows.steps[:n].copy(), getattr(rows, name)[:n].copy()
+
+    def params_path(self, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, flat params (T, P)) up to step `until`: the descent path."""
+        rows = self._rows
+        n = len(rows) if until is None else int(np.searchsorted(rows.steps[: len(rows)], until, side="right"))
+        return rows.steps[:n].copy(), rows.params[:n].copy()
 
     @property
     def history_stride(self) -> int:
@@ -358,9 +382,13 @@ class Trainer:
     def _record(self) -> None:
         regime = self._regime_at(self._step)
         self._loss, self._batch_loss, self._grads = self._evaluate(self._step, self._params, regime)
+        self._store(self._step, self._params, regime)
+
+    def _store(self, t: int, params: Params, regime: Regime) -> None:
         g = self._spec.flatten(self._grads)
         self._grad_norm = float(np.sqrt(g @ g))
-        self._rows.put(self._step, self._spec.flatten(self._params), g, self._loss, self._batch_loss, self._grad_norm)
+        self._metric = math.nan if self.metric_fn is None else float(self.metric_fn(params, regime.X, regime.Y))
+        self._rows.put(t, self._spec.flatten(params), g, self._loss, self._batch_loss, self._grad_norm, self._metric)
 
     def step(self) -> bool:
         """One optimizer step. False (and `diverged` set) if it would leave finite numbers."""
@@ -387,9 +415,7 @@ class Trainer:
         self._raw_state = raw_state
         self._state = raw_state
         self._loss, self._batch_loss, self._grads = loss, batch_loss, grads
-        g = self._spec.flatten(grads)
-        self._grad_norm = float(np.sqrt(g @ g))
-        self._rows.put(t, self._spec.flatten(new_params), g, loss, batch_loss, self._grad_norm)
+        self._store(t, new_params, next_regime)
         if t % _CHECKPOINT_EVERY == 0:
             self._checkpoints[t] = (new_params, raw_state)
             self._thin_checkpoints()
@@ -430,6 +456,8 @@ class Trainer:
         self._loss, self._batch_loss, self._grads = self._evaluate(k, self._params, regime)
         g = self._spec.flatten(self._grads)
         self._grad_norm = float(np.sqrt(g @ g))
+        i = self._rows.find(k)
+        self._metric = float(self._rows.metric[i]) if i is not None else math.nan
         self.diverged = False
 
     def params_at(self, k: int) -> Params:

@@ -1,11 +1,121 @@
-"""Start the app. The window arrives with the next capability (issue 3)."""
+"""Start gradviz: the QApplication, the window built from command-line options, screenshots."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
+
+from gradviz import core
+from gradviz.cli import parse_args
+from gradviz.core.settings import Settings
+from gradviz.presets import list_presets, load_preset
+
+DEFAULT_PRESET = "logistic-blobs"
+SCREENSHOT_SIZE = (1600, 900)
+
+
+def ensure_app():
+    """The QApplication (made once), with pyqtgraph configured before any plot exists."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("gradviz")
+        app.setOrganizationName("gradviz")
+        app.setApplicationDisplayName("gradviz")
+    pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="k", antialias=True)
+    return app
+
+
+def session_data_from_args(args: argparse.Namespace) -> core.SessionData:
+    """Data set, settings and step from --load / --preset / --data / --dataset and overrides."""
+    if args.load:
+        data = core.load_session(args.load)
+    else:
+        data = load_preset(args.preset or DEFAULT_PRESET)
+    dataset, settings = data.dataset, data.settings
+    if args.data:
+        dataset = core.load_csv(args.data)
+    elif args.dataset:
+        dataset = core.generate(args.dataset, seed=settings.seed if args.seed is None else args.seed)
+    changes = {}
+    for key in ("model", "loss", "optimizer", "hidden", "seed"):
+        value = getattr(args, key)
+        if value is not None:
+            changes[key] = value
+    if args.optimizer is not None and args.optimizer != settings.optimizer:
+        changes["hyperparams"] = {"lr": settings.hyperparams.get("lr", 0.1)}
+    if args.lr is not None:
+        changes["hyperparams"] = {**changes.get("hyperparams", settings.hyperparams), "lr": args.lr}
+    if hasattr(args, "batch_size"):  # given on the command line ("full" is None)
+        changes["batch_size"] = args.batch_size
+    if args.model is not None and args.loss is None:
+        changes["loss"] = core.default_loss_for(args.model, settings.output if args.model == "mlp" else None)
+    if changes:
+        settings = Settings.from_dict({**settings.to_dict(), **changes})
+    from gradviz.gui.session import _fit_settings
+
+    settings = _fit_settings(settings, dataset)
+    settings.make_model(dataset)  # a clear ValueError if the data and the settings do not fit
+    return core.SessionData(dataset, settings, data.step + args.steps, data.extra)
+
+
+def create_window(argv: Sequence[str] | None = None):
+    """Build the main window from command-line options without starting the event loop."""
+    argv = list(argv or [])
+    return _build_window(parse_args(argv))
+
+
+def _build_window(args: argparse.Namespace):
+    ensure_app()
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.gui.session import Session
+
+    data = session_data_from_args(args)
+    session = Session(data.dataset, data.settings)
+    if data.step:
+        session.step(data.step)
+    window = MainWindow(session, present=args.present, restore_layout=not args.screenshot)
+    return window
+
+
+def save_screenshot(window, path: str) -> bool:
+    """Render the whole window off screen at a fixed size and write a PNG."""
+    from PySide6.QtWidgets import QApplication
+
+    if not window.isFullScreen():
+        window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    return window.grab().save(path)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("gradviz: the compute core is installed; the window arrives with the next capability.", file=sys.stderr)
-    return 0
+    if args.list_presets:
+        for preset in list_presets():
+            print(f"{preset.name:18s} {preset.title}: {preset.description}")
+        return 0
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = ensure_app()
+    try:
+        window = _build_window(args)
+    except (ValueError, OSError) as exc:
+        print(f"gradviz: {exc}", file=sys.stderr)
+        return 2
+    if args.screenshot:
+        if not save_screenshot(window, args.screenshot):
+            print(f"gradviz: could not write {args.screenshot}", file=sys.stderr)
+            return 2
+        window.close()
+        return 0
+    if args.present:
+        window.showFullScreen()
+    else:
+        window.show()
+    return app.exec()

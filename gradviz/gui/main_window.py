@@ -1,0 +1,371 @@
+"""The main window: the only module that knows every view and wires them to the session.
+
+Views and controls never talk to each other; each listens to the Session. This module
+builds the docks (objectNames from design.md, so saveState and the tests can find them),
+the menus, the playback toolbar with the timeline, the status bar and the message bar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from .controls import ControlsPanel
+from .playback import Playback
+from .session import Session
+from .theme import Theme
+from .views.data_view import DataView
+from .views.loss_curve import LossCurveView
+
+__all__ = ["MainWindow", "MessageBar"]
+
+_SETTINGS_VERSION = 1
+
+
+class MessageBar(QToolBar):
+    """A non-blocking message strip under the toolbar: warnings and errors the user must see."""
+
+    _STYLES = {
+        "error": "background: #fde2e1; color: #7a1111; border-bottom: 2px solid #D55E00;",
+        "warning": "background: #fff3cd; color: #5c4400; border-bottom: 2px solid #E69F00;",
+        "info": "background: #e3f1fb; color: #0b3a5c; border-bottom: 2px solid #0072B2;",
+    }
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None):
+        super().__init__("Messages", parent)
+        self.setObjectName("messageBar")
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.label = QLabel()
+        self.label.setObjectName("messageLabel")
+        self.label.setWordWrap(True)
+        self.label.setFont(theme.font(1.05, bold=True))
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(self.label)
+        self.fix_action = QAction(self)
+        self.fix_action.setObjectName("messageFixAction")
+        self.addAction(self.fix_action)
+        close = QAction("✕", self)
+        close.setToolTip("Dismiss")
+        close.triggered.connect(self.hide)
+        self.addAction(close)
+        self._fix = None
+        self.fix_action.triggered.connect(self._on_fix)
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_message(self, text: str, kind: str = "error", fix: tuple[str, object] | None = None) -> None:
+        self.label.setText(text)
+        self.setStyleSheet(f"QToolBar {{ {self._STYLES[kind]} padding: 4px; }}")
+        self._fix = fix[1] if fix else None
+        self.fix_action.setText(fix[0] if fix else "")
+        self.fix_action.setVisible(fix is not None)
+        self.show()
+
+    def _on_fix(self) -> None:
+        if self._fix is not None:
+            self._fix()
+        self.hide()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, *, present: bool = False, restore_layout: bool = True):
+        super().__init__()
+        self.setObjectName("gradvizMainWindow")
+        self.session = session
+        session.setParent(self)
+        self.theme = Theme(present)
+        self.playback = Playback(session, self)
+        self.setDockNestingEnabled(True)
+        f = self.font()
+        f.setPointSizeF(self.theme.base_point_size)
+        self.setFont(f)
+
+        self.message_bar = MessageBar(self.theme, self)
+        self._build_playback_bar()
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.message_bar)
+
+        self.controls = ControlsPanel(session, self.playback, self.theme)
+        self.data_view = DataView(session, self.theme)
+        self.loss_curve = LossCurveView(session, self.theme)
+        self.docks: dict[str, QDockWidget] = {}
+        self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("dataDock", "Data and prediction", self.data_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.docks["dataDock"], self.docks["lossCurveDock"], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["controlsDock"]], [340 if not present else 480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["dataDock"], self.docks["lossCurveDock"]], [620, 280], Qt.Orientation.Vertical)
+
+        self._build_menus()
+        self._build_status_bar()
+
+        session.sigStepped.connect(self._on_stepped)
+        session.sigSettingsChanged.connect(self._update_title)
+        session.sigModelChanged.connect(self.message_bar.hide)
+        session.sigDiverged.connect(self._on_diverged)
+        session.sigError.connect(lambda text: self.message_bar.show_message(text, "error"))
+        session.sigMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.playback.sigPlayingChanged.connect(self._on_playing_changed)
+        self._update_title()
+        self._on_stepped(session.current_step)
+        self.resize(1600, 900)
+        if restore_layout:
+            self._restore_layout()
+
+    # ------------------------------------------------------------------ building
+    def _add_dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _tool_button(self, name: str, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setFont(self.theme.font(1.3))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_playback_bar(self) -> None:
+        bar = QToolBar("Playback", self)
+        bar.setObjectName("playbackToolBar")
+        bar.setMovable(False)
+        s = self.session
+        self.reset_button = self._tool_button(
+            "resetButton", "↺ Reset", "Back to step 0, same initial weights (Home)", s.reset
+        )
+        self.step_back_button = self._tool_button("stepBackButton", "◀ Back", "One step back (Left)", s.step_back)
+        self.play_button = self._tool_button("playButton", "▶ Play", "Play / pause (Space)", self.playback.toggle)
+        self.step_button = self._tool_button("stepButton", "Step ▶", "One step forward (Right)", lambda: s.step(1))
+        for b in (self.reset_button, self.step_back_button, self.play_button, self.step_button):
+            bar.addWidget(b)
+        bar.addSeparator()
+        self.run_spin = QSpinBox()
+        self.run_spin.setObjectName("runStepsSpin")
+        self.run_spin.setRange(1, 100_000)
+        self.run_spin.setValue(100)
+        self.run_spin.setToolTip("How many steps 'Run' takes at once")
+        self.run_spin.setFont(self.theme.font(1.1))
+        self.run_button = self._tool_button(
+            "runButton", "Run", "Train this many steps now", lambda: s.step(self.run_spin.value())
+        )
+        bar.addWidget(self.run_spin)
+        bar.addWidget(self.run_button)
+        bar.addSeparator()
+        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline.setObjectName("timelineSlider")
+        self.timeline.setToolTip(
+            "The timeline: drag back to any earlier step. Training from there discards the later steps."
+        )
+        self.timeline.setMinimumWidth(300)
+        self.timeline.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.timeline.valueChanged.connect(self.session.seek)
+        bar.addWidget(self.timeline)
+        self.step_label = QLabel()
+        self.step_label.setObjectName("stepLabel")
+        self.step_label.setFont(self.theme.font(1.4, bold=True))
+        self.step_label.setMinimumWidth(int(190 * self.theme.scale))
+        self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.step_label)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.playback_bar = bar
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        s = self.session
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open session…", self._open_session, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Save session…", self._save_session, QKeySequence.StandardKey.Save)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import data (CSV)…", self._import_csv, "Ctrl+I", "importCsvAction")
+        self._action(file_menu, "&Export data (CSV)…", self._export_csv, "Ctrl+E", "exportCsvAction")
+        self._action(file_menu, "Save &screenshot…", self._save_screenshot, "Ctrl+P")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = s.undo_stack.createUndoAction(self, "&Undo")
+        undo.setObjectName("undoAction")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = s.undo_stack.createRedoAction(self, "&Redo")
+        redo.setObjectName("redoAction")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(edit, "&Delete selected point", self.data_view.delete_selected, "Delete", "deletePointAction")
+        edit.addSeparator()
+        self.class_actions = []
+        for c in range(9):
+            a = self._action(
+                edit,
+                f"New points: class {c + 1}",
+                lambda checked=False, c=c: s.set_new_point_class(c),
+                str(c + 1),
+                f"classAction{c + 1}",
+            )
+            self.class_actions.append(a)
+
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self._action(view, "Fit data in view", self.data_view.fit_view, "F")
+
+        train = bar.addMenu("&Train")
+        self.play_action = self._action(train, "&Play / pause", self.playback.toggle, "Space", "playAction")
+        self._action(train, "&Step", lambda: s.step(1), "Right", "stepAction")
+        self._action(train, "Step &back", s.step_back, "Left", "stepBackAction")
+        self._action(train, "&Reset", s.reset, "Home", "resetAction")
+        self._action(train, "Run &N steps…", self._run_n, "Ctrl+R")
+        faster = self._action(train, "Faster", lambda: self.playback.set_speed(self.playback.speed * 2 or 1), "+")
+        faster.setShortcuts([QKeySequence("+"), QKeySequence("=")])
+        self._action(train, "Slower", lambda: self.playback.set_speed(max(1, self.playback.speed // 2)), "-")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self._show_shortcuts, "F1")
+        self._action(help_menu, "&About gradviz", self._show_about)
+
+    def _build_status_bar(self) -> None:
+        self.status_labels = {}
+        for key in ("step", "loss", "grad", "lr"):
+            label = QLabel()
+            label.setObjectName(f"{key}Status")
+            label.setFont(self.theme.font(1.0))
+            label.setMinimumWidth(int(130 * self.theme.scale))
+            self.statusBar().addPermanentWidget(label)
+            self.status_labels[key] = label
+
+    # ------------------------------------------------------------------ reactions
+    def _on_stepped(self, step: int) -> None:
+        s = self.session
+        with QSignalBlocker(self.timeline):
+            self.timeline.setMaximum(s.last_step)
+            self.timeline.setValue(step)
+        behind = f" / {s.last_step}" if s.last_step != step else ""
+        self.step_label.setText(f"step {step}{behind}")
+        self.step_back_button.setEnabled(step > 0)
+        self.status_labels["step"].setText(f"step {step}")
+        self.status_labels["loss"].setText(f"L = {s.trainer.loss:.5g}")
+        self.status_labels["grad"].setText(f"‖∇L‖ = {s.trainer.grad_norm:.3g}")
+        self.status_labels["lr"].setText(f"η = {s.optimizer.lr:.3g}")
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+
+    def _on_diverged(self, message: str) -> None:
+        lr = self.session.optimizer.lr
+        self.message_bar.show_message(
+            message, "warning", (f"Use η = {lr / 10:.3g}", lambda: self.session.set_learning_rate(lr / 10))
+        )
+
+    def _update_title(self) -> None:
+        s = self.session
+        self.setWindowTitle(f"gradviz — {s.model.describe()} + {s.loss.title}")
+
+    # ------------------------------------------------------------------ files
+    def _open_session(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "", "gradviz sessions (*.json)")
+        if path:
+            self.session.load(path)
+
+    def _save_session(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.json", "gradviz sessions (*.json)")
+        if path:
+            self.session.save(path)
+
+    def _import_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.session.import_csv(path)
+
+    def _export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV files (*.csv)")
+        if path:
+            self.session.export_csv(path)
+
+    def _save_screenshot(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", "PNG images (*.png)")
+        if path and not self.grab().save(path):
+            self.message_bar.show_message(f"Could not write {path}", "error")
+
+    def _run_n(self) -> None:
+        n, ok = QInputDialog.getInt(self, "Run steps", "Steps to train:", self.run_spin.value(), 1, 100_000)
+        if ok:
+            self.run_spin.setValue(n)
+            self.session.step(n)
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self,
+            "Keyboard shortcuts",
+            "Space  play / pause\nRight  one step\nLeft  one step back\nHome  reset to step 0\n"
+            "Ctrl+R  run N steps\n+ / −  faster / slower\n1–9  class of new points\nDelete  remove the selected point\n"
+            "Ctrl+Z / Ctrl+Shift+Z  undo / redo\nF  fit the data in view\nCtrl+I / Ctrl+E  import / export CSV",
+        )
+
+    def _show_about(self) -> None:
+        from gradviz import __version__
+
+        QMessageBox.about(self, "About gradviz", f"gradviz {__version__}: see how gradient descent works.")
+
+    # ------------------------------------------------------------------ layout persistence
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        state = settings.value("window/state")
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state, _SETTINGS_VERSION)
+        self.message_bar.hide()
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(_SETTINGS_VERSION))
+
+    def closeEvent(self, event) -> None:
+        self.playback.pause()
+        self.save_layout()
+        super().closeEvent(event)

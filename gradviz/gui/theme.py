@@ -1,0 +1,93 @@
+"""Colours and fonts: one place that decides how gradviz looks, on a laptop and at a projector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+__all__ = [
+    "CLASS_COLORS",
+    "class_color",
+    "class_rgb",
+    "REGRESSION_COLOR",
+    "PREDICTION_COLOR",
+    "RESIDUAL_COLOR",
+    "SELECTION_COLOR",
+    "ACCENT_COLOR",
+    "Theme",
+]
+
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design), in an order where the
+# first classes are the most distinct; nine colours for the nine classes keys 1–9 pick.
+CLASS_COLORS = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+    "#999999",  # grey
+)
+REGRESSION_COLOR = "#0072B2"
+PREDICTION_COLOR = "#D55E00"
+RESIDUAL_COLOR = "#CC79A7"
+SELECTION_COLOR = "#000000"
+ACCENT_COLOR = "#D55E00"
+
+
+def class_color(c: int) -> QColor:
+    return QColor(CLASS_COLORS[int(c) % len(CLASS_COLORS)])
+
+
+def class_rgb(n: int) -> np.ndarray:
+    """(n, 3) float RGB in [0, 1] of the first n class colours."""
+    out = np.empty((n, 3))
+    for i in range(n):
+        c = class_color(i)
+        out[i] = (c.redF(), c.greenF(), c.blueF())
+    return out
+
+
+class Theme:
+    """Font sizes for the normal and the presentation mode (a hall's last row)."""
+
+    def __init__(self, present: bool = False):
+        self.present = present
+        self.scale = 1.6 if present else 1.0
+
+    @property
+    def base_point_size(self) -> float:
+        return 10.0 * self.scale
+
+    def font(self, factor: float = 1.0, bold: bool = False) -> QFont:
+        f = QFont()
+        f.setPointSizeF(self.base_point_size * factor)
+        f.setBold(bold)
+        return f
+
+    @property
+    def point_size_px(self) -> float:
+        """Scatter symbol size in pixels."""
+        return 9.0 * self.scale
+
+    @property
+    def line_width(self) -> float:
+        return 2.0 * self.scale
+
+    def style_plot(self, plot: pg.PlotItem, title: str | None = None) -> None:
+        """Axis fonts and labels large enough to read; white background set once in app.py."""
+        tick_font = self.font(0.9)
+        for name in ("left", "bottom", "right", "top"):
+            axis = plot.getAxis(name)
+            axis.setTickFont(tick_font)
+            axis.setStyle(tickTextOffset=4)
+            axis.label.setFont(self.font(1.0))
+            axis.enableAutoSIPrefix(False)  # "loss (×0.001)" confuses more than it helps
+        if title:
+            plot.setTitle(title, size=f"{self.base_point_size * 1.15:.0f}pt")
+
+    def label_html(self, text: str, units: str | None = None) -> dict:
+        return {"color": "#000", "font-size": f"{self.base_point_size:.0f}pt"}

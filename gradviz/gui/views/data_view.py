@@ -1,0 +1,331 @@
+"""The data view: points by class, the model's prediction under them, edited with the mouse.
+
+Click adds a point (of the current class; for regression at the clicked (x, y)), dragging a
+point moves it, right-click or Delete removes it, clicking a point selects it. Every edit
+is one undo step. Regression shows the prediction curve and each residual ŷ − y as a
+segment; classification shows the class probabilities as a tinted decision-region image
+whose colour strength is the model's confidence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..session import Session
+from ..theme import PREDICTION_COLOR, REGRESSION_COLOR, RESIDUAL_COLOR, SELECTION_COLOR, Theme, class_color, class_rgb
+
+__all__ = ["DataView", "EditableViewBox"]
+
+GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
+HIT_RADIUS_PX = 10
+
+
+class EditableViewBox(pg.ViewBox):
+    """A ViewBox that reports clicks and point drags instead of always panning.
+
+    `hit_test(view_pos) -> index | None` decides whether a press is on a point: drags that
+    start on a point move it, drags elsewhere pan as usual.
+    """
+
+    sigClicked = Signal(object, object)  # view position (QPointF), Qt.MouseButton
+    sigPointDragged = Signal(int, object, bool)  # index, view position, finished
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setMenuEnabled(False)
+        self.hit_test = lambda pos: None
+        self._dragging: int | None = None
+
+    def mouseClickEvent(self, ev):
+        if ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            ev.accept()
+            self.sigClicked.emit(self.mapToView(ev.pos()), ev.button())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        if ev.isStart():
+            self._dragging = self.hit_test(self.mapToView(ev.buttonDownPos()))
+        if self._dragging is None:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        index = self._dragging
+        if ev.isFinish():
+            self._dragging = None
+        self.sigPointDragged.emit(index, self.mapToView(ev.pos()), ev.isFinish())
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """Points that leave every click to the view box (which knows about editing)."""
+
+    def mouseClickEvent(self, ev):
+        ev.ignore()
+
+
+class DataView(QWidget):
+    """The data set and the model's prediction; the place where data are edited."""
+
+    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("dataView")
+        self._session = session
+        self._theme = theme
+        self._drag_start = None  # the data set when a drag began (for one undo step)
+
+        self.view_box = EditableViewBox()
+        self.plot_widget = pg.PlotWidget(viewBox=self.view_box)
+        self.plot_widget.setObjectName("dataPlot")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setAspectLocked(False)
+        theme.style_plot(self.plot)
+        self._hint = QLabel()
+        self._hint.setObjectName("dataHint")
+        self._hint.setWordWrap(True)
+        self._hint.setFont(theme.font(0.9))
+        self._hint.setStyleSheet("color: #444;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self._hint)
+
+        # Items are made once and fed new data (never cleared and re-added per frame).
+        self.region = pg.ImageItem()
+        self.region.setZValue(-10)
+        self.plot.addItem(self.region)
+        self.prediction = pg.PlotDataItem(pen=pg.mkPen(PREDICTION_COLOR, width=theme.line_width * 1.2))
+        self.prediction.setZValue(5)
+        self.residuals = pg.PlotDataItem(
+            pen=pg.mkPen(RESIDUAL_COLOR, width=theme.line_width, style=Qt.PenStyle.SolidLine), connect="pairs"
+        )
+        self.residuals.setZValue(4)
+        self.plot.addItem(self.residuals)
+        self.plot.addItem(self.prediction)
+        self.class_points: list[pg.ScatterPlotItem] = []
+        self.selection = _PassiveScatter(
+            size=theme.point_size_px * 2.4,
+            symbol="o",
+            pen=pg.mkPen(SELECTION_COLOR, width=theme.line_width * 1.3),
+            brush=pg.mkBrush(0, 0, 0, 0),
+        )
+        self.selection.setZValue(30)
+        self.plot.addItem(self.selection)
+        self.legend = pg.LegendItem(offset=(10, 10), labelTextSize=f"{theme.base_point_size * 0.9:.0f}pt")
+        self.legend.setParentItem(self.plot.getViewBox())
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 210))
+        self.legend.setPen(pg.mkPen("#bbb"))
+        self._legend_key = None
+
+        self.view_box.hit_test = self.point_at
+        self.view_box.sigClicked.connect(self._on_clicked)
+        self.view_box.sigPointDragged.connect(self._on_point_dragged)
+        self.view_box.sigRangeChangedManually.connect(self._on_range_changed)
+        self.view_box.sigResized.connect(self._on_range_changed)
+
+        session.sigDataChanged.connect(self._on_data_changed)
+        session.sigModelChanged.connect(self._on_data_changed)
+        session.sigStepped.connect(self._on_stepped)
+        session.sigSelectionChanged.connect(self._on_selection_changed)
+        self._on_data_changed()
+        self.fit_view()
+
+    # ------------------------------------------------------------------ geometry
+    def editable(self) -> bool:
+        ds = self._session.source_dataset
+        return (ds.is_classification and ds.n_features == 2) or (not ds.is_classification and ds.n_features == 1)
+
+    def point_coords(self) -> np.ndarray:
+        """(N, 2) plot coordinates of the samples: (x₁, x₂) for classes, (x, y) for regression."""
+        ds = self._session.source_dataset
+        if ds.is_classification:
+            return ds.X[:, :2] if ds.n_features >= 2 else np.column_stack([ds.X[:, 0], np.zeros(ds.n_samples)])
+        return np.column_stack([ds.X[:, 0], ds.targets])
+
+    def point_at(self, pos: QPointF) -> int | None:
+        """The sample under a view position, within HIT_RADIUS_PX pixels, or None."""
+        if not self.editable():
+            return None
+        xy = self.point_coords()
+        px, py = self.view_box.viewPixelSize()
+        if px <= 0 or py <= 0:
+            return None
+        d2 = ((xy[:, 0] - pos.x()) / px) ** 2 + ((xy[:, 1] - pos.y()) / py) ** 2
+        i = int(np.argmin(d2))
+        radius = HIT_RADIUS_PX * self._theme.scale
+        return i if d2[i] <= radius * radius else None
+
+    def fit_view(self) -> None:
+        xy = self.point_coords()
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        span = np.maximum(hi - lo, 1.0)
+        lo, hi = lo - 0.15 * span, hi + 0.15 * span
+        self.view_box.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+        self._redraw_prediction()
+
+    # ------------------------------------------------------------------ mouse
+    def _on_clicked(self, pos: QPointF, button) -> None:
+        if not self.editable():
+            return
+        hit = self.point_at(pos)
+        if button == Qt.MouseButton.RightButton:
+            if hit is not None:
+                self._session.remove_point(hit)
+            return
+        if hit is not None:
+            self._session.select(hit)
+            return
+        ds = self._session.source_dataset
+        if ds.is_classification:
+            self._session.add_point([pos.x(), pos.y()], self._session.new_point_class)
+        else:
+            self._session.add_point([pos.x()], pos.y())
+
+    def _on_point_dragged(self, index: int, pos: QPointF, finished: bool) -> None:
+        ds = self._session.source_dataset
+        if self._drag_start is None:
+            self._drag_start = ds
+            self._session.select(index)
+        if ds.is_classification:
+            x, target = [pos.x(), pos.y()], None
+        else:
+            x, target = [pos.x()], pos.y()
+        try:
+            moved = ds.with_point_moved(index, x, target)
+        except (ValueError, IndexError):
+            return
+        if finished:
+            before, self._drag_start = self._drag_start, None
+            self._session.edit_dataset(moved, "move point", before=before)
+        else:
+            self._session.preview_dataset(moved)
+
+    def delete_selected(self) -> None:
+        if self._session.selected is not None:
+            self._session.remove_point(self._session.selected)
+
+    # ------------------------------------------------------------------ redraw
+    def _on_data_changed(self) -> None:
+        ds = self._session.source_dataset
+        xy = self.point_coords()
+        if ds.is_classification:
+            self.plot.setLabel("bottom", "x₁")
+            self.plot.setLabel("left", "x₂")
+            labels = ds.labels
+            needed = ds.n_classes
+        else:
+            self.plot.setLabel("bottom", "x")
+            self.plot.setLabel("left", "y")
+            labels = np.zeros(ds.n_samples, dtype=int)
+            needed = 1
+        while len(self.class_points) < needed:
+            item = _PassiveScatter(size=self._theme.point_size_px, pen=pg.mkPen("w", width=1.2))
+            item.setZValue(20)
+            self.plot.addItem(item)
+            self.class_points.append(item)
+        for c, item in enumerate(self.class_points):
+            if c < needed:
+                mask = labels == c
+                color = class_color(c) if ds.is_classification else QColor(REGRESSION_COLOR)
+                item.setData(xy[mask, 0], xy[mask, 1], brush=pg.mkBrush(color))
+                item.setVisible(True)
+            else:
+                item.setData([], [])
+                item.setVisible(False)
+        self._update_legend()
+        if self.editable():
+            keys = "1–9 pick the class of new points" if ds.is_classification else "points are (x, y)"
+            self._hint.setText(f"Click to add a point, drag to move, right-click to remove ({keys}).")
+        else:
+            self._hint.setText(
+                f"This data set has {ds.n_features} features: the data view draws and edits "
+                "1-feature regression and 2-feature classification data."
+            )
+        self._on_selection_changed(self._session.selected)
+        if self._outside_view(xy):
+            self.fit_view()
+        else:
+            self._redraw_prediction()
+
+    def _outside_view(self, xy: np.ndarray) -> bool:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        return bool(np.any((xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)))
+
+    def _update_legend(self) -> None:
+        ds = self._session.source_dataset
+        key = (ds.task, ds.n_classes, ds.class_names)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self.legend.clear()
+        if ds.is_classification:
+            for c in range(ds.n_classes):
+                self.legend.addItem(self.class_points[c], f"{ds.class_names[c]} (key {c + 1})")
+        else:
+            self.legend.addItem(self.class_points[0], "data (x, y)")
+            self.legend.addItem(self.prediction, "prediction ŷ")
+            self.legend.addItem(self.residuals, "residual ŷ − y")
+
+    def _on_stepped(self, step: int) -> None:
+        self._redraw_prediction()
+
+    def _on_range_changed(self, *args) -> None:
+        self._redraw_prediction()
+
+    def _on_selection_changed(self, index) -> None:
+        if index is None or index >= self._session.source_dataset.n_samples:
+            self.selection.setData([], [])
+            return
+        xy = self.point_coords()[index]
+        self.selection.setData([xy[0]], [xy[1]])
+
+    def _redraw_prediction(self) -> None:
+        ds = self._session.source_dataset
+        model, params = self._session.model, self._session.params
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        if ds.is_classification and ds.n_features == 2:
+            self.prediction.setData([], [])
+            self.residuals.setData([], [])
+            xs = np.linspace(x0, x1, GRID)
+            ys = np.linspace(y0, y1, GRID)
+            gx, gy = np.meshgrid(xs, ys)  # row-major: rows are y
+            P = model.predict(params, np.column_stack([gx.ravel(), gy.ravel()]))
+            self.region.setImage(_region_image(P, ds.n_classes).reshape(GRID, GRID, 4), levels=(0, 255))
+            self.region.setRect(x0, y0, x1 - x0, y1 - y0)
+            self.region.setVisible(True)
+            return
+        self.region.setVisible(False)
+        if ds.is_classification or ds.n_features != 1:
+            self.prediction.setData([], [])
+            self.residuals.setData([], [])
+            return
+        xs = np.linspace(x0, x1, 300)
+        self.prediction.setData(xs, model.predict(params, xs[:, None])[:, 0])
+        yhat = model.predict(params, ds.X)[:, 0]
+        x = np.repeat(ds.X[:, 0], 2)
+        y = np.empty(2 * ds.n_samples)
+        y[0::2] = ds.targets
+        y[1::2] = yhat
+        self.residuals.setData(x, y)
+
+
+def _region_image(P: np.ndarray, n_classes: int) -> np.ndarray:
+    """RGBA uint8 (G, 4): each class's colour mixed by probability, its strength the confidence."""
+    if P.shape[1] == 1:  # a sigmoid output: P(class 1)
+        P = np.column_stack([1.0 - P[:, 0], P[:, 0]])
+    k = P.shape[1]
+    rgb = P @ class_rgb(k)
+    confidence = (P.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
+    alpha = (0.08 + 0.3 * confidence)[:, None]
+    mixed = (1.0 - alpha) + alpha * rgb  # over white
+    img = np.empty((P.shape[0], 4), dtype=np.uint8)
+    img[:, :3] = np.clip(mixed * 255.0, 0, 255)
+    img[:, 3] = 255
+    return img

@@ -1,0 +1,126 @@
+"""The loss curve: loss per step (log scale on request), accuracy for classes, the current step marked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..session import Session
+from ..theme import ACCENT_COLOR, Theme
+
+__all__ = ["LossCurveView"]
+
+_ACCURACY_COLOR = "#009E73"
+_LOSS_COLOR = "#0072B2"
+_BATCH_COLOR = "#56B4E9"
+
+
+class LossCurveView(QWidget):
+    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lossCurveView")
+        self._session = session
+        self._theme = theme
+
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setObjectName("lossCurvePlot")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        theme.style_plot(self.plot)
+        self.plot.setLabel("bottom", "step t")
+        self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.base_point_size * 0.9:.0f}pt")
+        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(_BATCH_COLOR, width=1))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(_LOSS_COLOR, width=theme.line_width), name="loss (all data)")
+        for item in (self.batch_curve, self.curve):
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            self.plot.addItem(item)
+        self.marker = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(ACCENT_COLOR, width=theme.line_width, style=Qt.PenStyle.DashLine)
+        )
+        self.plot.addItem(self.marker)
+        self.current = pg.ScatterPlotItem(size=theme.point_size_px * 1.4, brush=pg.mkBrush(ACCENT_COLOR), pen=None)
+        self.plot.addItem(self.current)
+
+        # accuracy on a second y axis (right), in its own ViewBox linked to the x axis
+        self.accuracy_box = pg.ViewBox()
+        self.plot.showAxis("right")
+        self.plot.scene().addItem(self.accuracy_box)
+        self.plot.getAxis("right").linkToView(self.accuracy_box)
+        self.accuracy_box.setXLink(self.plot)
+        self.accuracy_box.setYRange(0, 1.02, padding=0)
+        self.accuracy_box.setMouseEnabled(x=False, y=False)
+        self.plot.setLabel("right", "accuracy", color=_ACCURACY_COLOR)
+        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(_ACCURACY_COLOR, width=theme.line_width * 0.8), name="accuracy")
+        self.accuracy_box.addItem(self.accuracy)
+        self.legend.addItem(self.accuracy, "accuracy")
+        self.plot.getViewBox().sigResized.connect(self._sync_boxes)
+
+        self.log_check = QCheckBox("log scale")
+        self.log_check.setObjectName("lossLogCheck")
+        self.log_check.setToolTip("Plot log L: shows the slow final approach to the minimum as a straight line")
+        self.log_check.toggled.connect(self._on_log_toggled)
+        self.readout = QLabel()
+        self.readout.setObjectName("lossReadout")
+        self.readout.setFont(theme.font(1.0, bold=True))
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.log_check)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot_widget, 1)
+
+        session.sigStepped.connect(self._on_stepped)
+        session.sigModelChanged.connect(self._on_model_changed)
+        session.sigDataChanged.connect(self._on_model_changed)
+        self._on_model_changed()
+
+    def _sync_boxes(self) -> None:
+        self.accuracy_box.setGeometry(self.plot.getViewBox().sceneBoundingRect())
+        self.accuracy_box.linkedViewChanged(self.plot.getViewBox(), self.accuracy_box.XAxis)
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._on_stepped(self._session.current_step)
+
+    def _on_model_changed(self) -> None:
+        classify = self._session.source_dataset.is_classification
+        self.accuracy.setVisible(classify)
+        self.plot.getAxis("right").setVisible(classify)
+        self._on_stepped(self._session.current_step)
+
+    def _on_stepped(self, step: int) -> None:
+        s = self._session
+        trainer = s.trainer
+        steps, loss = trainer.series("loss")
+        log = self.log_check.isChecked()
+        if log:
+            loss = np.maximum(loss, 1e-300)
+        self.curve.setData(steps, loss)
+        mini = trainer.batch_size is not None and trainer.batch_size < s.source_dataset.n_samples
+        if mini:
+            _, batch = trainer.series("batch_loss")
+            self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
+        else:
+            self.batch_curve.setData([], [])
+        self._show_in_legend(self.batch_curve, "batch loss", mini)
+        self.marker.setValue(step)
+        y = trainer.loss
+        self.current.setData([step], [np.log10(max(y, 1e-300)) if log else y])
+        text = f"step {step}    L = {y:.4g}"
+        if s.source_dataset.is_classification:
+            _, acc = trainer.series("metric")
+            self.accuracy.setData(steps, acc)
+            text += f"    accuracy {trainer.metric:.0%}"
+        self.readout.setText(text)
+
+    def _show_in_legend(self, item, name: str, shown: bool) -> None:
+        present = any(sample.item is item for sample, _ in self.legend.items)
+        if shown and not present:
+            self.legend.addItem(item, name)
+        elif not shown and present:
+            self.legend.removeItem(item)

@@ -1,0 +1,134 @@
+"""Editing data with the mouse: real mouse events on the plot, undo/redo, selection."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from .mouse import click, drag
+
+
+def _empty_spot(window):
+    """A place in view with no point nearby."""
+    view = window.data_view
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    for fx in np.linspace(0.1, 0.9, 9):
+        for fy in np.linspace(0.1, 0.9, 9):
+            x, y = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+            if view.point_at(_qpoint(x, y)) is None:
+                return x, y
+    raise AssertionError("no empty spot")
+
+
+def _qpoint(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
+
+
+def test_click_adds_a_point_of_the_current_class(window, qtbot):
+    s = window.session
+    n = s.source_dataset.n_samples
+    s.set_new_point_class(1)
+    x, y = _empty_spot(window)
+    click(window.data_view.plot_widget, x, y)
+    ds = s.source_dataset
+    assert ds.n_samples == n + 1
+    np.testing.assert_allclose(ds.X[-1], [x, y], atol=0.05)
+    assert ds.labels[-1] == 1
+    # the model sees it: Y grew, and the loss is the loss on the new data
+    assert s.dataset.Y.shape == (n + 1, 1)
+    value, _ = s.model.loss_and_grad(s.params, ds.X, s.dataset.Y, s.loss)
+    assert s.trainer.loss == value
+    s.undo_stack.undo()
+    assert s.source_dataset.n_samples == n
+    s.undo_stack.redo()
+    assert s.source_dataset.n_samples == n + 1
+
+
+def test_click_on_a_point_selects_it_and_right_click_removes_it(window):
+    s = window.session
+    ds = s.source_dataset
+    i = 7
+    click(window.data_view.plot_widget, *ds.X[i])
+    assert s.selected == i and s.source_dataset.n_samples == ds.n_samples
+    click(window.data_view.plot_widget, *ds.X[i], button=Qt.MouseButton.RightButton)
+    assert s.source_dataset.n_samples == ds.n_samples - 1
+    assert not np.any(np.all(s.source_dataset.X == ds.X[i], axis=1))
+    s.undo_stack.undo()
+    assert s.source_dataset == ds
+
+
+def test_drag_moves_a_point_in_one_undo_step(window):
+    s = window.session
+    ds = s.source_dataset
+    i = 3
+    start = tuple(ds.X[i])
+    end = (start[0] + 1.0, start[1] - 0.7)
+    depth = s.undo_stack.count()
+    drag(window.data_view.plot_widget, start, end)
+    np.testing.assert_allclose(s.source_dataset.X[i], end, atol=0.05)
+    assert s.source_dataset.n_samples == ds.n_samples
+    assert s.undo_stack.count() == depth + 1
+    s.undo_stack.undo()
+    np.testing.assert_array_equal(s.source_dataset.X[i], ds.X[i])
+
+
+def test_drag_on_empty_space_pans_instead(window):
+    s = window.session
+    before = window.data_view.view_box.viewRange()
+    x, y = _empty_spot(window)
+    drag(window.data_view.plot_widget, (x, y), (x + 1.0, y))
+    assert s.source_dataset.n_samples == 60
+    assert window.data_view.view_box.viewRange() != before
+
+
+def test_regression_points_are_x_y_and_residuals_are_drawn(make_window):
+    window = make_window("--preset", "linear-line", "--steps", "3")
+    s = window.session
+    n = s.source_dataset.n_samples
+    (_, _), (y0, y1) = window.data_view.view_box.viewRange()
+    y = y0 + 0.95 * (y1 - y0)  # far above the line
+    click(window.data_view.plot_widget, 0.5, y)
+    ds = s.source_dataset
+    assert ds.n_samples == n + 1
+    np.testing.assert_allclose([ds.X[-1, 0], ds.targets[-1]], [0.5, y], atol=0.1)
+    xs, ys = window.data_view.residuals.getData()
+    yhat = s.model.predict(s.params, ds.X)[:, 0]
+    np.testing.assert_allclose(ys[0::2], ds.targets)
+    np.testing.assert_allclose(ys[1::2], yhat)
+
+
+def test_delete_key_removes_the_selected_point(window, qtbot):
+    s = window.session
+    s.select(2)
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert s.source_dataset.n_samples == 59 and s.selected is None
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert s.source_dataset.n_samples == 60
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert s.source_dataset.n_samples == 59
+
+
+def test_edits_during_playback_keep_training(window, qtbot):
+    s = window.session
+    window.playback.set_speed(100)
+    window.playback.play()
+    qtbot.waitUntil(lambda: s.current_step > 3, timeout=5000)
+    x, y = _empty_spot(window)
+    click(window.data_view.plot_widget, x, y)
+    at_edit = s.current_step
+    qtbot.waitUntil(lambda: s.current_step > at_edit + 3, timeout=5000)
+    window.playback.pause()
+    assert s.source_dataset.n_samples == 61
+    assert s.trainer.X.shape[0] == 61
+
+
+def test_decision_region_is_the_models_probability(window):
+    s = window.session
+    s.step(5)
+    img = window.data_view.region.image
+    assert img.shape == (120, 120, 4)
+    (x0, x1), (y0, y1) = window.data_view.view_box.viewRange()
+    # bottom-left and top-right corners lean to the class the model predicts there
+    p_bl = s.model.predict(s.params, np.array([[x0, y0]]))[0, 0]
+    p_tr = s.model.predict(s.params, np.array([[x1, y1]]))[0, 0]
+    assert (p_bl > 0.5) != (p_tr > 0.5)

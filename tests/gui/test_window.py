@@ -1,0 +1,274 @@
+"""The main window as a user and a lecturer drive it: contract, controls, playback, timeline, files."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDockWidget, QDoubleSpinBox, QSlider, QSpinBox, QToolButton
+
+from gradviz import core
+from gradviz.gui import create_window
+
+DOCKS = ("dataDock", "lossCurveDock", "controlsDock")
+CONTROLS = {
+    "modelCombo": QComboBox,
+    "lossCombo": QComboBox,
+    "optimizerCombo": QComboBox,
+    "learningRateSpin": QDoubleSpinBox,
+    "batchSizeSpin": QSpinBox,
+    "speedSpin": QSpinBox,
+    "stepButton": QToolButton,
+    "stepBackButton": QToolButton,
+    "playButton": QToolButton,
+    "resetButton": QToolButton,
+    "timelineSlider": QSlider,
+}
+
+
+def find(window, cls, name):
+    w = window.findChild(cls, name)
+    assert w is not None, f"no {cls.__name__} named {name}"
+    return w
+
+
+def test_default_demo_and_session_contract(window):
+    s = window.session
+    assert s.model.kind == "logistic" and s.loss.name == "bce"
+    assert s.dataset.X.shape == (60, 2) and s.dataset.Y.shape == (60, 1)
+    assert s.current_step == 0 and s.selected is None
+    assert set(s.params) == {"W", "b"}
+    s.select(4)
+    assert s.selected == 4
+    for name in DOCKS:
+        find(window, QDockWidget, name)
+    for name, cls in CONTROLS.items():
+        find(window, cls, name)
+
+
+def test_steps_option_and_buttons(make_window, qtbot):
+    window = make_window("--steps", "5")
+    s = window.session
+    assert s.current_step == 5
+    find(window, QToolButton, "stepButton").click()
+    assert s.current_step == 6
+    find(window, QToolButton, "stepBackButton").click()
+    assert s.current_step == 5
+    assert find(window, QSlider, "timelineSlider").value() == 5
+    find(window, QToolButton, "resetButton").click()
+    assert s.current_step == 0
+    np.testing.assert_array_equal(s.params["W"], s.trainer.init_params["W"])
+
+
+def test_play_pause_runs_on_the_timer(window, qtbot):
+    s = window.session
+    window.playback.set_speed(200)
+    find(window, QToolButton, "playButton").click()
+    assert window.playback.playing
+    qtbot.waitUntil(lambda: s.current_step >= 10, timeout=5000)
+    find(window, QToolButton, "playButton").click()
+    assert not window.playback.playing
+    stopped = s.current_step
+    qtbot.wait(100)
+    assert s.current_step == stopped
+
+
+def test_keyboard_shortcuts(window, qtbot):
+    s = window.session
+    window.activateWindow()
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert s.current_step == 2
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert s.current_step == 1
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.playback.playing)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.playback.playing
+    qtbot.keyClick(window, Qt.Key.Key_Home)
+    assert s.current_step == 0
+    qtbot.keyClick(window, Qt.Key.Key_3)
+    assert s.new_point_class == 2
+
+
+def test_timeline_scrub_then_step_matches_stepping_from_reset(window):
+    """Step 20, scrub to 5, step: the history is the same as stepping 6 from reset."""
+    s = window.session
+    s.step(20)
+    slider = find(window, QSlider, "timelineSlider")
+    assert slider.maximum() == 20 and slider.value() == 20
+    slider.setValue(5)
+    assert s.current_step == 5 and s.last_step == 20
+    find(window, QToolButton, "stepButton").click()
+    assert s.current_step == 6 and s.last_step == 6 and slider.maximum() == 6
+    scrubbed = s.trainer.history()
+    fresh = s.settings.make_trainer(s.source_dataset)
+    fresh.run(6)
+    np.testing.assert_array_equal(scrubbed.params, fresh.history().params)
+    np.testing.assert_array_equal(scrubbed.loss, fresh.history().loss)
+
+
+def test_learning_rate_change_keeps_the_run_model_change_resets(window):
+    s = window.session
+    s.step(10)
+    lr_spin = window.controls.lr_spin
+    lr_spin.setValue(0.05)
+    assert s.optimizer.lr == pytest.approx(0.05) and s.current_step == 10
+    window.controls.batch_spin.setValue(7)
+    assert s.trainer.batch_size == 7 and s.current_step == 10
+    combo = find(window, QComboBox, "modelCombo")
+    combo.setCurrentIndex(combo.findData("softmax"))
+    assert s.model.kind == "softmax" and s.loss.name == "ce" and s.current_step == 0
+    assert "new run" in window.statusBar().currentMessage()
+
+
+def test_controls_bind_both_ways(window):
+    s = window.session
+    opt = find(window, QComboBox, "optimizerCombo")
+    opt.setCurrentIndex(opt.findData("adam"))
+    assert s.settings.optimizer == "adam" and s.optimizer.name == "adam"
+    assert window.controls.beta1_spin.isVisibleTo(window.controls)
+    assert not window.controls.momentum_spin.isVisibleTo(window.controls)
+    s.set_settings(optimizer="momentum", hyperparams={"lr": 0.2, "momentum": 0.7})
+    assert opt.currentData() == "momentum"
+    assert window.controls.momentum_spin.value() == pytest.approx(0.7)
+    assert window.controls.lr_spin.value() == pytest.approx(0.2)
+
+
+def test_loss_combo_marks_canonical_and_disables_invalid(window):
+    loss = find(window, QComboBox, "lossCombo")
+    items = {loss.itemData(i): loss.model().item(i) for i in range(loss.count())}
+    assert not items["ce"].isEnabled()  # logistic output: CE needs a softmax
+    assert "✓" in items["bce"].text()
+    assert "non-canonical" in items["mse"].text() and items["mse"].isEnabled()
+    loss.setCurrentIndex(loss.findData("mse"))
+    assert window.session.loss.name == "mse"
+    assert "ŷ(1 − ŷ)" in window.controls.pair_label.text()
+
+
+def test_divergence_pauses_and_keeps_the_last_finite_state(make_window, qtbot):
+    window = make_window("--preset", "linear-line", "--lr", "1000")
+    s = window.session
+    window.playback.set_speed(0)
+    window.playback.play()
+    qtbot.waitUntil(lambda: s.diverged, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.playback.playing, timeout=2000)
+    assert window.message_bar.isVisible()
+    assert "smaller learning rate" in window.message_bar.text
+    assert all(np.all(np.isfinite(v)) for v in s.params.values())
+    assert np.isfinite(s.trainer.loss)
+    window.message_bar.fix_action.trigger()  # "Use η = 100"
+    assert s.optimizer.lr == pytest.approx(100.0)
+
+
+def test_malformed_csv_import_leaves_the_data_unchanged(window, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,y\n1,2,0\n3,oops,1\n")
+    s = window.session
+    before = s.source_dataset
+    assert not s.import_csv(bad)
+    assert s.source_dataset is before
+    assert window.message_bar.isVisible()
+    assert "bad.csv, line 3" in window.message_bar.text and "unchanged" in window.message_bar.text
+
+
+def test_csv_import_and_export_round_trip(window, tmp_path):
+    s = window.session
+    path = tmp_path / "out.csv"
+    assert s.export_csv(path)
+    s.generate("spiral", 30, 0.1, classes=3)
+    assert s.source_dataset.n_classes == 3 and s.model.kind == "softmax"
+    assert s.import_csv(path)
+    assert s.source_dataset.n_samples == 60
+    s.undo_stack.undo()
+    assert s.source_dataset.n_classes == 3
+
+
+def test_session_save_and_load(window, tmp_path):
+    s = window.session
+    s.set_settings(optimizer="adam", hyperparams={"lr": 0.05})
+    s.step(7)
+    path = tmp_path / "s.json"
+    assert s.save(path)
+    other = create_window(["--load", str(path)])
+    try:
+        assert other.session.current_step == 7
+        np.testing.assert_allclose(other.session.params["W"], s.params["W"])
+        assert other.session.optimizer.name == "adam"
+    finally:
+        other.close()
+    (tmp_path / "bad.json").write_text("{not json")
+    assert s.load(tmp_path / "bad.json") is None
+    assert "not valid JSON" in window.message_bar.text
+    assert s.current_step == 7
+
+
+COMBOS = [
+    ("blobs", "linear", "mse"),
+    ("blobs", "logistic", "bce"),
+    ("blobs", "logistic", "mse"),
+    ("spiral", "softmax", "ce"),
+    ("spiral", "softmax", "mse"),
+    ("spiral", "linear", "mse"),
+    ("moons", "mlp", "ce"),
+    ("moons", "mlp", "bce"),
+    ("moons", "mlp", "mse"),
+    ("line", "linear", "mse"),
+    ("line", "mlp", "mse"),
+]
+
+
+@pytest.mark.parametrize("dataset,model,loss", COMBOS)
+def test_every_model_and_loss_trains_ten_steps_cleanly(make_window, dataset, model, loss):
+    window = make_window("--dataset", dataset, "--model", model, "--loss", loss)
+    s = window.session
+    assert (s.model.kind, s.loss.name) == (model, loss)
+    assert s.step(10) == 10
+    assert np.isfinite(s.trainer.loss)
+    window.grab()  # every view paints this state
+
+
+def test_cli_errors_are_messages_not_tracebacks(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,y\n1,2\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "gradviz", "--data", str(bad), "--screenshot", str(tmp_path / "x.png")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2
+    assert "bad.csv, line 2" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "gradviz", "--lr", "-3"], capture_output=True, text=True)
+    assert out.returncode == 2 and "learning rate" in out.stderr
+    out = subprocess.run([sys.executable, "-m", "gradviz", "--preset", "nope"], capture_output=True, text=True)
+    assert out.returncode == 2 and "no preset named" in out.stderr
+
+
+def test_screenshot_option_writes_a_png(tmp_path):
+    shot = tmp_path / "shot.png"
+    out = subprocess.run(
+        [sys.executable, "-m", "gradviz", "--steps", "3", "--screenshot", str(shot)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_list_presets():
+    out = subprocess.run([sys.executable, "-m", "gradviz", "--list-presets"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for name in ("logistic-blobs", "linear-line", "mlp-moons"):
+        assert name in out.stdout
+
+
+@pytest.mark.parametrize("name", [p.stem for p in __import__("gradviz.presets").presets._presets_dir().glob("*.json")])
+def test_every_preset_opens(make_window, name):
+    window = make_window("--preset", name, "--steps", "2")
+    assert window.session.current_step == 2
+    assert isinstance(window.session.source_dataset, core.Dataset)

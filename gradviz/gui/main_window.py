@@ -214,11 +214,34 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         s = self.session
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open session…", self._open_session, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "&Save session…", self._save_session, QKeySequence.StandardKey.Save)
+        sessions, csvs = "gradviz sessions (*.json)", "CSV files (*.csv);;All files (*)"
+        self._action(
+            file_menu,
+            "&Open session…",
+            lambda: self._ask_path(False, "Open session", "", sessions, s.load),
+            QKeySequence.StandardKey.Open,
+        )
+        self._action(
+            file_menu,
+            "&Save session…",
+            lambda: self._ask_path(True, "Save session", "session.json", sessions, s.save),
+            QKeySequence.StandardKey.Save,
+        )
         file_menu.addSeparator()
-        self._action(file_menu, "&Import data (CSV)…", self._import_csv, "Ctrl+I", "importCsvAction")
-        self._action(file_menu, "&Export data (CSV)…", self._export_csv, "Ctrl+E", "exportCsvAction")
+        self._action(
+            file_menu,
+            "&Import data (CSV)…",
+            lambda: self._ask_path(False, "Import data", "", csvs, s.import_csv),
+            "Ctrl+I",
+            "importCsvAction",
+        )
+        self._action(
+            file_menu,
+            "&Export data (CSV)…",
+            lambda: self._ask_path(True, "Export data", "data.csv", csvs, s.export_csv),
+            "Ctrl+E",
+            "exportCsvAction",
+        )
         self._action(file_menu, "Save &screenshot…", self._save_screenshot, "Ctrl+P")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -304,25 +327,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"gradviz — {s.model.describe()} + {s.loss.title}")
 
     # ------------------------------------------------------------------ files
-    def _open_session(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", "", "gradviz sessions (*.json)")
+    def _ask_path(self, save: bool, title: str, default: str, filters: str, handler) -> None:
+        """Ask for a file name, then hand it to the session (which reports any problem)."""
+        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = dialog(self, title, default, filters)
         if path:
-            self.session.load(path)
-
-    def _save_session(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.json", "gradviz sessions (*.json)")
-        if path:
-            self.session.save(path)
-
-    def _import_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV files (*.csv);;All files (*)")
-        if path:
-            self.session.import_csv(path)
-
-    def _export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV files (*.csv)")
-        if path:
-            self.session.export_csv(path)
+            handler(path)
 
     def _save_screenshot(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", "PNG images (*.png)")

@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.step_label = QLabel()
         self.step_label.setObjectName("stepLabel")
         self.step_label.setFont(self.theme.font(1.4, bold=True))
-        self.step_label.setMinimumWidth(int(190 * self.theme.scale))
+        self.step_label.setFixedWidth(int(220 * self.theme.scale))
         self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar.addWidget(self.step_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             label = QLabel()
             label.setObjectName(f"{key}Status")
             label.setFont(self.theme.font(1.0))
-            label.setMinimumWidth(int(130 * self.theme.scale))
+            label.setFixedWidth(int(150 * self.theme.scale))  # per-step text never relayouts the window
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
 

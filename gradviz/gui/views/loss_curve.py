@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
 from ..theme import ACCENT_COLOR, Theme
@@ -27,7 +27,6 @@ class LossCurveView(QWidget):
         self.plot_widget = pg.PlotWidget()
         self.plot_widget.setObjectName("lossCurvePlot")
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
         theme.style_plot(self.plot)
         self.plot.setLabel("bottom", "step t")
         self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
@@ -66,6 +65,8 @@ class LossCurveView(QWidget):
         self.readout = QLabel()
         self.readout.setObjectName("lossReadout")
         self.readout.setFont(theme.font(1.0, bold=True))
+        # text that changes every step must not resize anything (a relayout repaints the plot)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
         top.addWidget(self.log_check)
@@ -73,6 +74,15 @@ class LossCurveView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.plot_widget, 1)
+
+        # The range follows the run in coarse "nice" jumps: pyqtgraph's auto-range would move
+        # the axes (and re-lay out their tick labels) on every step, ~5 ms a frame.
+        self.plot.disableAutoRange()
+        self.plot.hideButtons()
+        self._range = None
+        self._follow = True
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
         session.sigStepped.connect(self._on_stepped)
         session.sigModelChanged.connect(self._on_model_changed)
@@ -83,11 +93,40 @@ class LossCurveView(QWidget):
         self.accuracy_box.setGeometry(self.plot.getViewBox().sceneBoundingRect())
         self.accuracy_box.linkedViewChanged(self.plot.getViewBox(), self.accuracy_box.XAxis)
 
+    def _on_manual_range(self, *args) -> None:
+        self._follow = False
+
+    def _on_plot_clicked(self, ev) -> None:
+        if ev.double():  # double-click: follow the run again
+            self._follow = True
+            self._range = None
+            self._on_stepped(self._session.current_step)
+
+    def _follow_run(self, steps: np.ndarray, values: list[np.ndarray], log: bool) -> None:
+        if not self._follow:
+            return
+        x1 = _nice_ceil(max(10.0, float(steps[-1]) * 1.05))
+        finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(1)
+        hi = float(finite.max(initial=1e-12))
+        lo = float(finite.min(initial=hi))
+        if log:
+            y0, y1 = np.floor(np.log10(max(lo, 1e-300))), np.ceil(np.log10(max(hi, 1e-300)))
+            y1 = max(y1, y0 + 1)
+        else:
+            y0, y1 = min(0.0, lo), _nice_ceil(hi * 1.05)
+        target = (0.0, x1, float(y0), float(y1))
+        if target != self._range:
+            self._range = target
+            self.plot.getViewBox().setRange(xRange=target[:2], yRange=target[2:], padding=0.02)
+
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
+        self._range = None
         self._on_stepped(self._session.current_step)
 
     def _on_model_changed(self) -> None:
+        self._follow = True
+        self._range = None
         classify = self._session.source_dataset.is_classification
         self.accuracy.setVisible(classify)
         self.plot.getAxis("right").setVisible(classify)
@@ -108,6 +147,7 @@ class LossCurveView(QWidget):
         else:
             self.batch_curve.setData([], [])
         self._show_in_legend(self.batch_curve, "batch loss", mini)
+        self._follow_run(steps, [loss, batch] if mini else [loss], log)
         self.marker.setValue(step)
         y = trainer.loss
         self.current.setData([step], [np.log10(max(y, 1e-300)) if log else y])
@@ -124,3 +164,14 @@ class LossCurveView(QWidget):
             self.legend.addItem(item, name)
         elif not shown and present:
             self.legend.removeItem(item)
+
+
+def _nice_ceil(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is ≥ x: axis limits that change rarely."""
+    if x <= 0:
+        return 1.0
+    exp = np.floor(np.log10(x))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10**exp >= x * (1 - 1e-12):
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))

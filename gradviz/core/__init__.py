@@ -25,10 +25,14 @@ from .csv_io import DataFileError, load_csv, parse_csv, save_csv
 from .datasets import GENERATORS, MAX_CLASSES, Dataset, TrainingData, generate
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
 from .landscape import (
+    SLICE_MODES,
     Projection,
+    Slice,
     axis_direction,
+    default_slice_labels,
     gradient_field,
     loss_surface,
+    make_slice,
     pca_directions,
     project_trajectory,
     random_directions,
@@ -68,6 +72,10 @@ __all__ = [
     "gradcheck",
     "numerical_gradient",
     "Projection",
+    "Slice",
+    "SLICE_MODES",
+    "make_slice",
+    "default_slice_labels",
     "axis_direction",
     "gradient_field",
     "loss_surface",

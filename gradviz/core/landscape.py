@@ -32,6 +32,10 @@ __all__ = [
     "project_trajectory",
     "Projection",
     "MAX_CHUNK_BYTES",
+    "Slice",
+    "SLICE_MODES",
+    "make_slice",
+    "default_slice_labels",
 ]
 
 MAX_CHUNK_BYTES = 8 * 2**20  # per temporary array; keeps peak memory far below 200 MB
@@ -312,3 +316,96 @@ def project_trajectory(trajectory: np.ndarray, spec: ParamSpec, center, d1, d2) 
     coords = coords.T
     off = np.linalg.norm(R - coords @ D.T, axis=1)
     return Projection(coords, off)
+
+
+SLICE_MODES = ("axes", "random", "pca")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A 2-D slice of parameter space: θ(α, β) = center + α·d₁ + β·d₂.
+
+    In "axes" mode d₁, d₂ are single-parameter axes and the centre has zeros in those two
+    coordinates, so α and β are the parameters' own values. The other modes span random
+    filter-normalised or principal directions around a pinned centre.
+    """
+
+    mode: str
+    axis_labels: tuple[str, str]
+    center: Params
+    d1: Params
+    d2: Params
+    seed: int = 0
+    explained: tuple[float, float] | None = None
+
+    def point(self, spec: ParamSpec, alpha: float, beta: float) -> Params:
+        c, u, v = spec.flatten(self.center), spec.flatten(self.d1), spec.flatten(self.d2)
+        return spec.unflatten(c + alpha * u + beta * v)
+
+    def project(self, spec: ParamSpec, trajectory: np.ndarray) -> Projection:
+        return project_trajectory(trajectory, spec, self.center, self.d1, self.d2)
+
+    def components(self, spec: ParamSpec, vectors: np.ndarray) -> np.ndarray:
+        """(…, 2) slice components (v·d₁, v·d₂) of flat gradient-like vectors (…, P)."""
+        D = np.column_stack([spec.flatten(self.d1), spec.flatten(self.d2)])
+        return np.asarray(vectors) @ D
+
+    def displacement(self, spec: ParamSpec, vectors: np.ndarray) -> np.ndarray:
+        """(…, 2) (Δα, Δβ) of flat displacements Δθ (…, P), by least squares."""
+        D = np.column_stack([spec.flatten(self.d1), spec.flatten(self.d2)])
+        coef, *_ = np.linalg.lstsq(D, np.atleast_2d(vectors).T, rcond=None)
+        return coef.T.reshape(np.shape(vectors)[:-1] + (2,))
+
+    def holds_everything(self, spec: ParamSpec) -> bool:
+        """True when the slice is the whole parameter space (two parameters in all)."""
+        return self.mode == "axes" and spec.size == 2
+
+
+def default_slice_labels(spec: ParamSpec) -> tuple[str, str]:
+    """The two parameters a slice starts with: two weights if there are two, else a weight and a bias."""
+    labels = spec.labels()
+    weights = [lab for lab in labels if lab.startswith("W")]
+    if len(weights) >= 2 and spec.size > 2:
+        return weights[0], weights[1]
+    return labels[0], labels[1] if len(labels) > 1 else labels[0]
+
+
+def make_slice(
+    mode: str,
+    spec: ParamSpec,
+    params: Params,
+    *,
+    labels: tuple[str, str] | None = None,
+    seed: int = 0,
+    path: np.ndarray | None = None,
+) -> Slice:
+    """A slice through `params` (the centre): by two named parameters, random or PCA directions."""
+    if mode not in SLICE_MODES:
+        raise ValueError(f"unknown slice mode {mode!r}; choose one of {', '.join(SLICE_MODES)}")
+    if spec.size < 2:
+        raise ValueError("a slice needs a model with at least two parameters")
+    if mode == "axes":
+        a, b = labels or default_slice_labels(spec)
+        if a == b:
+            raise ValueError("choose two different parameters for the slice")
+        i, j = spec.index_of(a), spec.index_of(b)
+        c = spec.flatten(params).copy()
+        c[[i, j]] = 0.0
+        return Slice("axes", (a, b), spec.unflatten(c), spec.axis(a), spec.axis(b))
+    if mode == "random":
+        d1, d2 = random_directions(params, seed=seed)
+        if not np.any(spec.flatten(d1)) or not np.any(spec.flatten(d2)):
+            d1, d2 = random_directions(params, seed=seed, ignore_bias=False)
+        return Slice("random", ("α (random direction 1)", "β (random direction 2)"), dict(params), d1, d2, seed)
+    if path is None:
+        raise ValueError("PCA directions need the path so far")
+    d1, d2, explained = pca_directions(path, spec)
+    center = spec.unflatten(np.asarray(path, dtype=float)[-1])
+    return Slice(
+        "pca",
+        (f"α (PC 1, {explained[0]:.0%} of the path)", f"β (PC 2, {explained[1]:.0%})"),
+        center,
+        d1,
+        d2,
+        explained=(float(explained[0]), float(explained[1])),
+    )

@@ -343,12 +343,17 @@ class Trainer:
         self.diverged = False
         self._record()
 
-    def reset(self, seed: int | None = None) -> None:
-        """Back to step 0 and the same initialisation (or a new seed's), keeping current settings."""
+    def reset(self, seed: int | None = None, init_params: Mapping[str, np.ndarray] | None = None) -> None:
+        """Back to step 0 and the same initialisation (or a new seed's, or given start parameters)."""
         current = self.regime
         if seed is not None:
             self.seed = _check_seed(seed)
             self._init_params = self.model.init(self.seed)
+        if init_params is not None:
+            self._spec.check(init_params)
+            if not all(np.all(np.isfinite(v)) for v in init_params.values()):
+                raise ValueError("start parameters must be finite")
+            self._init_params = copy_params(init_params)
         self._perm_cache.clear()
         self._start(current.optimizer, current.batch_size, current.X, current.Y)
 

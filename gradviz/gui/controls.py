@@ -111,6 +111,9 @@ class LogSpinBox(QDoubleSpinBox):
 def _combo(name: str, items: dict[str, str], tips: dict[str, str] | None = None) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
+    # long titles must not widen the dock: the combo elides, the popup shows them whole
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
     for i, (key, title) in enumerate(items.items()):
         combo.addItem(title, key)
         if tips and key in tips:
@@ -129,6 +132,7 @@ class ControlsPanel(QScrollArea):
         super().__init__(parent)
         self.setObjectName("controlsPanel")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form narrows instead
         self._session = session
         self._playback = playback
         inner = QWidget()

@@ -29,7 +29,11 @@ from .playback import Playback
 from .session import Session
 from .theme import Theme
 from .views.data_view import DataView
+from .views.gradients import GradientView
+from .views.jacobian import JacobianView
 from .views.loss_curve import LossCurveView
+from .views.loss_surface import LossSurfaceView
+from .views.residuals import ResidualsView
 
 __all__ = ["MainWindow", "MessageBar"]
 
@@ -106,13 +110,24 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(session, self.playback, self.theme)
         self.data_view = DataView(session, self.theme)
         self.loss_curve = LossCurveView(session, self.theme)
+        self.surface_view = LossSurfaceView(session, self.theme)
+        self.residuals_view = ResidualsView(session, self.theme)
+        self.jacobian_view = JacobianView(session, self.theme)
+        self.gradient_view = GradientView(session, self.theme)
         self.docks: dict[str, QDockWidget] = {}
+        right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("dataDock", "Data and prediction", self.data_view, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.splitDockWidget(self.docks["dataDock"], self.docks["lossCurveDock"], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["controlsDock"]], [340 if not present else 480], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["dataDock"], self.docks["lossCurveDock"]], [620, 280], Qt.Orientation.Vertical)
+        self._add_dock("dataDock", "Data and prediction", self.data_view, right)
+        self._add_dock("lossSurfaceDock", "Loss surface and descent path", self.surface_view, right)
+        self.splitDockWidget(self.docks["dataDock"], self.docks["lossSurfaceDock"], Qt.Orientation.Horizontal)
+        self._add_dock("residualsDock", "Residuals ŷ − y", self.residuals_view, right)
+        self.splitDockWidget(self.docks["dataDock"], self.docks["residualsDock"], Qt.Orientation.Vertical)
+        self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
+        self.splitDockWidget(self.docks["residualsDock"], self.docks["lossCurveDock"], Qt.Orientation.Vertical)
+        self._add_dock("gradientDock", "Gradient vectors", self.gradient_view, right)
+        self.splitDockWidget(self.docks["lossSurfaceDock"], self.docks["gradientDock"], Qt.Orientation.Vertical)
+        self._add_dock("jacobianDock", "Softmax Jacobian of the selected sample", self.jacobian_view, right)
+        self.splitDockWidget(self.docks["gradientDock"], self.docks["jacobianDock"], Qt.Orientation.Vertical)
 
         self._build_menus()
         self._build_status_bar()
@@ -127,6 +142,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._on_stepped(session.current_step)
         self.resize(1600, 900)
+        self.default_layout()
         if restore_layout:
             self._restore_layout()
 
@@ -274,6 +290,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         self._action(view, "Fit data in view", self.data_view.fit_view, "F")
+        self._action(view, "Default layout", self.default_layout, "Ctrl+0")
 
         train = bar.addMenu("&Train")
         self.play_action = self._action(train, "&Play / pause", self.playback.toggle, "Space", "playAction")
@@ -360,6 +377,26 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About gradviz", f"gradviz {__version__}: see how gradient descent works.")
 
     # ------------------------------------------------------------------ layout persistence
+    def default_layout(self) -> None:
+        """Controls on the left; data, residuals, loss curve | surface, gradients, Jacobian."""
+        for dock in self.docks.values():
+            dock.show()
+        width = self.width()
+        controls = 330 if not self.theme.present else 460
+        column = (width - controls) // 2
+        self.resizeDocks(
+            [self.docks["controlsDock"], self.docks["dataDock"], self.docks["lossSurfaceDock"]],
+            [controls, column, column],
+            Qt.Orientation.Horizontal,
+        )
+        height = self.height() - 120
+        rows = [int(height * 0.46), int(height * 0.27), int(height * 0.27)]
+        for names in (
+            ("dataDock", "residualsDock", "lossCurveDock"),
+            ("lossSurfaceDock", "gradientDock", "jacobianDock"),
+        ):
+            self.resizeDocks([self.docks[n] for n in names], rows, Qt.Orientation.Vertical)
+
     def _restore_layout(self) -> None:
         settings = QSettings()
         state = settings.value("window/state")
@@ -377,5 +414,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.playback.pause()
+        self.surface_view.shutdown()
         self.save_layout()
         super().closeEvent(event)

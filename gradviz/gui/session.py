@@ -52,6 +52,7 @@ class Session(QObject):
     sigMessage = Signal(str)  # a short status-bar message
     sigError = Signal(str)  # a problem the user must see (bad file, invalid setting); nothing changed
     sigNewPointClassChanged = Signal(int)
+    sigSliceChanged = Signal()  # the 2-D slice of parameter space the surface and gradient views share
 
     def __init__(self, dataset: Dataset | None = None, settings: Settings | None = None, parent=None):
         super().__init__(parent)
@@ -69,6 +70,52 @@ class Session(QObject):
     def _build(self) -> None:
         self._trainer = self._settings.make_trainer(self._source)
         self._data = TrainingData(self._source, self._trainer.Y)
+        self._slice = core.make_slice(
+            self._default_slice_mode(), self.model.spec, self.params, seed=self._settings.seed
+        )
+
+    def _default_slice_mode(self) -> str:
+        return "random" if self.model.kind == "mlp" else "axes"
+
+    # ------------------------------------------------------------------ the slice
+    @property
+    def slice(self) -> core.Slice:
+        """The plane of parameter space that the loss surface and the gradient view show."""
+        return self._slice
+
+    def set_slice(self, mode: str, labels: tuple[str, str] | None = None, seed: int | None = None) -> bool:
+        """A new slice through the current step's parameters (random / PCA: around them)."""
+        try:
+            path = self._trainer.params_path(self.current_step)[1] if mode == "pca" else None
+            self._slice = core.make_slice(
+                mode,
+                self.model.spec,
+                self.params,
+                labels=labels,
+                seed=self._slice.seed if seed is None else seed,
+                path=path,
+            )
+        except ValueError as exc:
+            self.sigError.emit(str(exc))
+            return False
+        self.sigSliceChanged.emit()
+        return True
+
+    def recenter_slice(self) -> bool:
+        """Move the slice's pinned centre to the current step (same directions or axes)."""
+        sl = self._slice
+        return self.set_slice(sl.mode, sl.axis_labels if sl.mode == "axes" else None, sl.seed)
+
+    def restart_from(self, params: dict[str, np.ndarray]) -> bool:
+        """A new run from step 0 that starts at `params` (a point clicked on the surface)."""
+        try:
+            self._trainer.reset(init_params=params)
+        except ValueError as exc:
+            self.sigError.emit(str(exc))
+            return False
+        self.sigMessage.emit("A new run from the clicked start point")
+        self.sigStepped.emit(0)
+        return True
 
     @property
     def dataset(self) -> TrainingData:

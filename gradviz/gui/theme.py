@@ -97,3 +97,16 @@ class Theme:
 
     def label_html(self, text: str, units: str | None = None) -> dict:
         return {"color": "#000", "font-size": f"{self.base_point_size:.0f}pt"}
+
+
+_GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}
+
+
+def legend_html(entries: list[tuple[str, str, str]]) -> str:
+    """A one-line legend as rich text (colour, glyph kind, label): it sits beside a plot,
+    never on top of what the plot shows."""
+    parts = [
+        f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;{label}"
+        for color, kind, label in entries
+    ]
+    return "&nbsp;&nbsp; ".join(parts)

@@ -1,0 +1,197 @@
+"""The softmax Jacobian ∂ŷᵢ/∂zⱼ = ŷᵢ(δᵢⱼ − ŷⱼ) of the selected sample, and what it does to ∂ℓ/∂ŷ.
+
+Seeds 001, 003 and 004: the Jacobian is diag(p) − p pᵀ; multiplying the cross-entropy's
+∂ℓ/∂ŷ = −y/ŷ by it gives exactly ŷ − y. The heatmap uses a diverging map centred on 0 with a
+colour bar and the numbers in the cells (k ≤ 6); beside it, ŷ, y and (∂ℓ/∂ŷ)ᵀJ as bars.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from gradviz import core
+
+from ..session import Session
+from ..theme import ACCENT_COLOR, Theme, legend_html
+
+__all__ = ["JacobianView", "MAX_NUMBERED"]
+
+MAX_NUMBERED = 6
+_LEVEL = 0.25  # |∂ŷᵢ/∂zⱼ| ≤ 1/4 for any softmax or sigmoid
+
+
+def _vec(v: np.ndarray) -> str:
+    return "[" + ", ".join(f"{x:.3g}" for x in np.atleast_1d(v)) + "]"
+
+
+class JacobianView(QWidget):
+    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("jacobianView")
+        self._session = session
+        self._theme = theme
+        self.jacobian: np.ndarray | None = None  # what the heatmap shows
+        self.sample: int | None = None
+
+        self.matrix_widget = pg.PlotWidget()
+        self.matrix_widget.setObjectName("jacobianPlot")
+        self.matrix = self.matrix_widget.getPlotItem()
+        theme.style_plot(self.matrix)
+        self.matrix.setMenuEnabled(False)
+        self.matrix.setMouseEnabled(x=False, y=False)
+        self.matrix.hideButtons()
+        self.matrix.getViewBox().invertY(True)  # row 1 on top, as a matrix is written
+        self.matrix.getViewBox().setAspectLocked(True)
+        self.image = pg.ImageItem()
+        self.matrix.addItem(self.image)
+        self.colormap = pg.colormap.get("CET-D1")  # diverging blue – white – red
+        self.colorbar = pg.ColorBarItem(
+            values=(-_LEVEL, _LEVEL),
+            colorMap=self.colormap,
+            interactive=False,
+            width=int(16 * theme.scale),
+        )
+        self.colorbar.setImageItem(self.image, insert_in=self.matrix)
+        self.colorbar.axis.setTickFont(theme.font(0.85))
+        self.colorbar.axis.setLabel("∂ŷᵢ/∂zⱼ")
+        self.colorbar.axis.enableAutoSIPrefix(False)
+        self.cell_text = []
+        for _ in range(MAX_NUMBERED * MAX_NUMBERED):
+            t = pg.TextItem(anchor=(0.5, 0.5), color="k")
+            t.setFont(theme.font(0.9 if theme.scale == 1 else 0.8))
+            self.matrix.addItem(t)
+            self.cell_text.append(t)
+
+        self.bars_widget = pg.PlotWidget()
+        self.bars_widget.setObjectName("jacobianBars")
+        self.bars = self.bars_widget.getPlotItem()
+        theme.style_plot(self.bars)
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(x=False, y=False)
+        self.bars.hideButtons()
+        self.bars.setLabel("bottom", "class j")
+        self.bars.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888")))
+        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush="#0072B2", pen=None)
+        self.y_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=None, pen=pg.mkPen("k", width=1.5))
+        self.g_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=ACCENT_COLOR, pen=None)
+        for item in (self.p_bars, self.y_bars, self.g_bars):
+            self.bars.addItem(item)
+        self.bars.setTitle(
+            legend_html([("#0072B2", "box", "ŷ = p"), ("#000000", "square", "y"), (ACCENT_COLOR, "box", "(∂ℓ/∂ŷ)ᵀJ")]),
+            size=f"{theme.base_point_size * 0.85:.0f}pt",
+        )
+
+        self.text = QLabel()
+        self.text.setObjectName("jacobianText")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setFont(theme.font(0.95))
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        plots = QHBoxLayout()
+        plots.addWidget(self.matrix_widget, 3)
+        plots.addWidget(self.bars_widget, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(plots, 1)
+        layout.addWidget(self.text)
+
+        session.sigStepped.connect(lambda _: self.refresh())
+        session.sigSelectionChanged.connect(lambda _: self.refresh())
+        session.sigDataChanged.connect(self.refresh)
+        session.sigModelChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self._session
+        output = s.model.output
+        i = s.selected if s.selected is not None else 0
+        self.sample = i
+        x = s.dataset.X[i : i + 1]
+        y = s.dataset.Y[i]
+        z = s.model.logits(s.params, x)[0]
+        p = s.model.predict(s.params, x)[0]
+        which = f"sample {i}" if s.selected is not None else "sample 0 (click a point to choose another)"
+        if output == "identity":
+            self._show_matrix(None)
+            self.text.setText(
+                f"<b>{which}</b>: the output is the identity, ŷ = z, so ∂ŷ/∂z = I and dℓ/dz = dℓ/dŷ = ŷ − y = "
+                f"{_vec(p - y)}. There is no Jacobian to show: choose a sigmoid or softmax output."
+            )
+            self._show_bars(p, y, p - y)
+            return
+        if output == "softmax":
+            J = core.softmax_jacobian(p)
+        else:
+            J = np.diag(p * (1.0 - p))  # elementwise sigmoid: a diagonal (here 1 × 1) Jacobian
+        g = self._dl_dyhat(p, y)
+        product = g @ J  # J is symmetric
+        self._show_matrix(J)
+        self._show_bars(p, y, product)
+        self.text.setText(self._explain(which, z, p, y, g, product, output))
+
+    def _dl_dyhat(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """One sample's ∂ℓ/∂ŷ (seed 000 without the 1/N): −y/ŷ (CE), BCE's, or ŷ − y (MSE)."""
+        name = self._session.loss.name
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "ce":
+                return np.where(y != 0, -y / p, 0.0)
+            if name == "bce":
+                return -(y / p - (1.0 - y) / (1.0 - p))
+        return p - y
+
+    def _explain(self, which, z, p, y, g, product, output) -> str:
+        s = self._session
+        loss = s.loss.name
+        act = "softmax(z)" if output == "softmax" else "σ(z)"
+        jac = "diag(p) − p pᵀ" if output == "softmax" else "ŷ(1 − ŷ)"
+        grad = {"ce": "−y/ŷ", "bce": "−(y/ŷ − (1 − y)/(1 − ŷ))", "mse": "ŷ − y"}[loss]
+        canonical = s.loss.is_canonical(output)
+        verdict = (
+            f"= ŷ − y = {_vec(p - y)} ✓ (canonical pair)"
+            if canonical
+            else f"≠ ŷ − y = {_vec(p - y)}: with MSE the Jacobian stays in (non-canonical)"
+        )
+        return (
+            f"<b>{which}</b>: z = {_vec(z)}, ŷ = {act} = {_vec(p)}, y = {_vec(y)}<br>"
+            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {grad} = {_vec(g)}<br>"
+            f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {_vec(product)}</b> {verdict}"
+        )
+
+    def _show_matrix(self, J: np.ndarray | None) -> None:
+        self.jacobian = J
+        visible = J is not None
+        self.matrix_widget.setVisible(visible)
+        if not visible:
+            return
+        k = J.shape[0]
+        self.image.setImage(J, levels=(-_LEVEL, _LEVEL))
+        self.image.setRect(0.5, 0.5, k, k)
+        self.matrix.getViewBox().setRange(xRange=(0.5, k + 0.5), yRange=(0.5, k + 0.5), padding=0.02)
+        ticks = [(j + 1, f"{j + 1}") for j in range(k)]
+        self.matrix.getAxis("bottom").setTicks([ticks])
+        self.matrix.getAxis("left").setTicks([ticks])
+        self.matrix.setLabel("bottom", "j  (logit zⱼ)")
+        self.matrix.setLabel("left", "i  (output ŷᵢ)")
+        numbered = k <= MAX_NUMBERED
+        for n, t in enumerate(self.cell_text):
+            r, c = divmod(n, MAX_NUMBERED)
+            if numbered and r < k and c < k:
+                t.setText(f"{J[r, c]:+.3f}")
+                t.setPos(c + 1, r + 1)
+                t.setVisible(True)
+            else:
+                t.setVisible(False)
+
+    def _show_bars(self, p: np.ndarray, y: np.ndarray, product: np.ndarray) -> None:
+        k = len(p)
+        x = np.arange(1, k + 1, dtype=float)
+        self.p_bars.setOpts(x=x - 0.27, height=p, width=0.25)
+        self.y_bars.setOpts(x=x, height=y, width=0.25)
+        self.g_bars.setOpts(x=x + 0.27, height=product, width=0.25)
+        self.bars.getAxis("bottom").setTicks([[(j + 1, f"{j + 1}") for j in range(k)]])
+        self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)

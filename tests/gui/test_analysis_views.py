@@ -1,0 +1,213 @@
+"""The four analysis views check numbers against gradviz.core, not just that they exist."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QComboBox, QDockWidget
+
+from gradviz import core
+
+ANALYSIS_DOCKS = ("lossSurfaceDock", "residualsDock", "jacobianDock", "gradientDock")
+
+
+def _wait_surface(window, qtbot):
+    qtbot.waitUntil(lambda: window.surface_view.idle, timeout=20_000)
+
+
+def test_analysis_docks_exist(window):
+    for name in ANALYSIS_DOCKS:
+        assert window.findChild(QDockWidget, name) is not None
+
+
+def test_surface_image_equals_core_loss_surface(window, qtbot):
+    s = window.session
+    s.step(10)
+    _wait_surface(window, qtbot)
+    view = window.surface_view
+    sl = view.slice
+    assert view.surface.shape == (len(view.alphas), len(view.betas)) == (100, 100)
+    expected = core.loss_surface(
+        s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, view.alphas, view.betas
+    )
+    np.testing.assert_allclose(view.surface, expected, rtol=1e-5, atol=1e-6)
+    # the image on screen is S transposed (rows are β), with explicit levels
+    np.testing.assert_allclose(view.image.image, expected.T, rtol=1e-5, atol=1e-6)
+
+
+def test_path_ends_at_the_trainers_params(window, qtbot):
+    s = window.session
+    s.step(12)
+    _wait_surface(window, qtbot)
+    xs, ys = window.surface_view.path.getData()
+    assert len(xs) == 13
+    a, b = s.slice.axis_labels
+    spec = s.model.spec
+    flat = spec.flatten(s.params)
+    assert (xs[-1], ys[-1]) == pytest.approx((flat[spec.index_of(a)], flat[spec.index_of(b)]))
+    s.seek(4)  # the path follows the timeline
+    xs, _ = window.surface_view.path.getData()
+    assert len(xs) == 5
+
+
+def test_clicking_the_surface_restarts_from_that_point(window, qtbot):
+    from .mouse import click
+
+    s = window.session
+    s.step(5)
+    _wait_surface(window, qtbot)
+    view = window.surface_view
+    a = view.alphas[20]
+    b = view.betas[70]
+    click(view.plot_widget, a, b)
+    assert s.current_step == 0
+    spec = s.model.spec
+    flat = spec.flatten(s.params)
+    x_label, y_label = s.slice.axis_labels
+    assert flat[spec.index_of(x_label)] == pytest.approx(a, abs=0.05 * (view.alphas[-1] - view.alphas[0]))
+    assert flat[spec.index_of(y_label)] == pytest.approx(b, abs=0.05 * (view.betas[-1] - view.betas[0]))
+    s.step(3)
+    s.reset()  # Reset goes back to the clicked start, not the seed's
+    assert spec.flatten(s.params) == pytest.approx(flat)
+
+
+def test_slice_controls_choose_parameters_and_modes(window, qtbot):
+    s = window.session
+    s.step(10)
+    x = window.findChild(QComboBox, "sliceXCombo")
+    x.setCurrentText("b[0]")
+    assert s.slice.axis_labels[0] == "b[0]"
+    mode = window.findChild(QComboBox, "sliceModeCombo")
+    mode.setCurrentIndex(mode.findData("pca"))
+    assert s.slice.mode == "pca" and s.slice.explained[0] >= s.slice.explained[1]
+    mode.setCurrentIndex(mode.findData("random"))
+    assert s.slice.mode == "random"
+    _wait_surface(window, qtbot)
+    assert "projected" in window.surface_view.note.text()
+
+
+def test_linear_regression_marks_the_normal_equation_optimum(make_window, qtbot):
+    window = make_window("--preset", "linear-line")
+    s = window.session
+    _wait_surface(window, qtbot)
+    W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
+    xs, ys = window.surface_view.optimum.getData()
+    assert (xs[0], ys[0]) == pytest.approx((W[0, 0], b[0]))
+    assert "whole loss" in window.surface_view.note.text()
+    s.step(400)  # GD walks onto the star (seed 003)
+    xs, ys = window.surface_view.path.getData()
+    assert (xs[-1], ys[-1]) == pytest.approx((W[0, 0], b[0]), abs=1e-3)
+
+
+def test_gradient_field_is_drawn_on_request(window, qtbot):
+    window.surface_view.field_check.setChecked(True)
+    xs, _ = window.surface_view.field.getData()
+    assert xs is not None and len(xs) == 2 * 13 * 13
+
+
+def test_residual_stems_equal_yhat_minus_y(window):
+    s = window.session
+    s.step(7)
+    view = window.residuals_view
+    P = s.model.predict(s.params, s.dataset.X)
+    np.testing.assert_allclose(view.residuals, P - s.dataset.Y)
+    _, ys = view.stems[0].getData()
+    np.testing.assert_allclose(ys[1::2], (P - s.dataset.Y)[:, 0])
+    assert view.deltas is None  # canonical pair: dL/dz is ŷ − y itself
+
+
+def test_non_canonical_pair_draws_n_dl_dz_beside_the_residual(make_window):
+    window = make_window("--preset", "mse-sigmoid", "--steps", "5")
+    s = window.session
+    view = window.residuals_view
+    P = s.model.predict(s.params, s.dataset.X)
+    expected = (P - s.dataset.Y) * P * (1 - P)  # seed 001's warning, ×N
+    np.testing.assert_allclose(view.deltas, expected, rtol=1e-10)
+    _, ys = view.delta_stems.getData()
+    np.testing.assert_allclose(ys[1::2], expected[:, 0], rtol=1e-10)
+    assert not np.allclose(view.deltas, view.residuals)
+
+
+def test_residual_order_by_size_and_selection(window):
+    s = window.session
+    s.step(3)
+    view = window.residuals_view
+    combo = window.findChild(QComboBox, "residualOrderCombo")
+    combo.setCurrentIndex(combo.findData("size"))
+    sizes = np.abs(view.residuals[view.order, 0])
+    assert np.all(np.diff(sizes) <= 1e-15)
+    s.select(int(view.order[0]))
+    assert view.selected_line.value() == 0
+
+
+def test_jacobian_image_is_the_selected_samples_softmax_jacobian(make_window):
+    window = make_window("--preset", "softmax-blobs", "--steps", "6")
+    s = window.session
+    s.select(11)
+    view = window.jacobian_view
+    p = s.model.predict(s.params, s.dataset.X[11:12])[0]
+    np.testing.assert_allclose(view.jacobian, core.softmax_jacobian(p))
+    np.testing.assert_allclose(view.image.image, core.softmax_jacobian(p))
+    assert sum(t.isVisible() for t in view.cell_text) == 9  # the numbers in the 3 × 3 cells
+    # (∂ℓ/∂ŷ)ᵀJ = ŷ − y: the bars show it
+    y = s.dataset.Y[11]
+    np.testing.assert_allclose(view.g_bars.opts["height"], p - y, atol=1e-12)
+    assert "✓" in view.text.text()
+    s.step(1)  # follows the timeline
+    p2 = s.model.predict(s.params, s.dataset.X[11:12])[0]
+    np.testing.assert_allclose(view.jacobian, core.softmax_jacobian(p2))
+
+
+def test_jacobian_for_sigmoid_and_identity_outputs(make_window):
+    window = make_window("--preset", "mse-sigmoid")
+    view = window.jacobian_view
+    s = window.session
+    p = s.model.predict(s.params, s.dataset.X[:1])[0, 0]
+    assert view.jacobian.shape == (1, 1) and view.jacobian[0, 0] == pytest.approx(p * (1 - p))
+    assert "≠ ŷ − y" in view.text.text()
+    window2 = make_window("--preset", "linear-line")
+    assert window2.jacobian_view.jacobian is None
+    assert "no Jacobian" in window2.jacobian_view.text.text()
+
+
+@pytest.mark.parametrize("preset", ["logistic-blobs", "softmax-blobs", "mlp-moons", "linear-line"])
+def test_per_sample_arrows_add_up_to_the_batch_gradient(make_window, preset):
+    window = make_window("--preset", preset, "--steps", "4")
+    s = window.session
+    view = window.gradient_view
+    spec = s.model.spec
+    g = s.slice.components(spec, spec.flatten(s.trainer.grads))
+    np.testing.assert_allclose(view.batch_gradient, g)
+    np.testing.assert_allclose(view.per_sample.mean(axis=0), g, atol=1e-12)  # fan: ∇L is the centroid
+    view.tip_check.setChecked(True)
+    np.testing.assert_allclose(view.arrow_ends[-1], g, atol=1e-12)  # tip to tail: they add up
+    up = s.slice.displacement(spec, spec.flatten(s.trainer.next_update()))
+    np.testing.assert_allclose(view.update_step, up)
+
+
+def test_minibatch_arrows_use_the_current_batch(make_window):
+    window = make_window("--preset", "mlp-spiral", "--steps", "2")
+    s = window.session
+    view = window.gradient_view
+    assert len(view.per_sample) == 32
+    xs, _ = view.others.getData()
+    assert len(xs) == 2 * (s.source_dataset.n_samples - 32)
+
+
+def test_momentum_update_differs_from_the_plain_gradient_step(make_window):
+    window = make_window("--preset", "softmax-blobs", "--steps", "5")
+    view = window.gradient_view
+    lr = window.session.optimizer.lr
+    assert not np.allclose(view.update_step, -lr * view.batch_gradient)
+
+
+@pytest.mark.parametrize(
+    "preset", ["logistic-blobs", "softmax-blobs", "mlp-moons", "mlp-spiral", "linear-line", "mse-sigmoid"]
+)
+def test_views_follow_data_edits_and_render(make_window, qtbot, preset):
+    window = make_window("--preset", preset, "--steps", "30")
+    s = window.session
+    ds = s.source_dataset
+    s.edit_dataset(ds.with_point_removed(0), "remove point")
+    _wait_surface(window, qtbot)
+    assert window.residuals_view.residuals.shape[0] == ds.n_samples - 1
+    assert window.surface_view.surface.shape == (100, 100)
+    assert not window.grab().isNull()

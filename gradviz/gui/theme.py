@@ -95,8 +95,24 @@ class Theme:
         if title:
             plot.setTitle(title, size=f"{self.base_point_size * 1.15:.0f}pt")
 
-    def label_html(self, text: str, units: str | None = None) -> dict:
-        return {"color": "#000", "font-size": f"{self.base_point_size:.0f}pt"}
+    def plot_widget(self, name: str, *, fixed: bool = False) -> tuple[pg.PlotWidget, pg.PlotItem]:
+        """A styled PlotWidget named for tests and saveState; `fixed`: no pan, zoom or buttons."""
+        widget = pg.PlotWidget()
+        widget.setObjectName(name)
+        plot = widget.getPlotItem()
+        self.style_plot(plot)
+        plot.setMenuEnabled(False)
+        if fixed:
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+        return widget, plot
+
+
+def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.InfiniteLine:
+    """A thin reference line at 0 (angle 0: horizontal, 90: vertical)."""
+    line = pg.InfiniteLine(pos=0, angle=angle, pen=pg.mkPen(color, width=1))
+    plot.addItem(line)
+    return line
 
 
 _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}

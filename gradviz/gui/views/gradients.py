@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
-from ..theme import ACCENT_COLOR, SELECTION_COLOR, Theme, class_color, legend_html
+from ..theme import ACCENT_COLOR, SELECTION_COLOR, Theme, class_color, legend_html, zero_line
 
 __all__ = ["GradientView"]
 
@@ -47,14 +47,9 @@ class GradientView(QWidget):
         row.addWidget(self.tip_check)
         row.addWidget(self.readout, 1)
 
-        self.plane_widget = pg.PlotWidget()
-        self.plane_widget.setObjectName("gradientPlanePlot")
-        self.plane = self.plane_widget.getPlotItem()
-        theme.style_plot(self.plane)
-        self.plane.setMenuEnabled(False)
-        self.plane.getViewBox().setAspectLocked(False)
+        self.plane_widget, self.plane = theme.plot_widget("gradientPlanePlot")
         for angle in (0, 90):
-            self.plane.addItem(pg.InfiniteLine(pos=0, angle=angle, pen=pg.mkPen("#bbb", width=1)))
+            zero_line(self.plane, angle, "#bbb")
         self.sample_lines: list[pg.PlotDataItem] = []
         self.others = pg.PlotDataItem(pen=pg.mkPen(_OTHER_COLOR, width=1), connect="pairs", antialias=False)
         self.plane.addItem(self.others)
@@ -85,13 +80,9 @@ class GradientView(QWidget):
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._legend_mode = None
 
-        self.bars_widget = pg.PlotWidget()
-        self.bars_widget.setObjectName("gradientBarsPlot")
-        self.bars = self.bars_widget.getPlotItem()
-        theme.style_plot(self.bars)
-        self.bars.setMenuEnabled(False)
+        self.bars_widget, self.bars = theme.plot_widget("gradientBarsPlot")
         self.bars.setLabel("left", "∂L/∂θ")
-        self.bars.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888")))
+        zero_line(self.bars)
         self.grad_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#0072B2", pen=None)
         self.bars.addItem(self.grad_bars)
         self.slice_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=ACCENT_COLOR, pen=None)

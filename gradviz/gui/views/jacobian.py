@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from gradviz import core
 
 from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html
+from ..theme import ACCENT_COLOR, Theme, legend_html, zero_line
 
 __all__ = ["JacobianView", "MAX_NUMBERED"]
 
@@ -36,13 +36,7 @@ class JacobianView(QWidget):
         self.jacobian: np.ndarray | None = None  # what the heatmap shows
         self.sample: int | None = None
 
-        self.matrix_widget = pg.PlotWidget()
-        self.matrix_widget.setObjectName("jacobianPlot")
-        self.matrix = self.matrix_widget.getPlotItem()
-        theme.style_plot(self.matrix)
-        self.matrix.setMenuEnabled(False)
-        self.matrix.setMouseEnabled(x=False, y=False)
-        self.matrix.hideButtons()
+        self.matrix_widget, self.matrix = theme.plot_widget("jacobianPlot", fixed=True)
         self.matrix.getViewBox().invertY(True)  # row 1 on top, as a matrix is written
         self.matrix.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
@@ -65,15 +59,9 @@ class JacobianView(QWidget):
             self.matrix.addItem(t)
             self.cell_text.append(t)
 
-        self.bars_widget = pg.PlotWidget()
-        self.bars_widget.setObjectName("jacobianBars")
-        self.bars = self.bars_widget.getPlotItem()
-        theme.style_plot(self.bars)
-        self.bars.setMenuEnabled(False)
-        self.bars.setMouseEnabled(x=False, y=False)
-        self.bars.hideButtons()
+        self.bars_widget, self.bars = theme.plot_widget("jacobianBars", fixed=True)
         self.bars.setLabel("bottom", "class j")
-        self.bars.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888")))
+        zero_line(self.bars)
         self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush="#0072B2", pen=None)
         self.y_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=None, pen=pg.mkPen("k", width=1.5))
         self.g_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=ACCENT_COLOR, pen=None)

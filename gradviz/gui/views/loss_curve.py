@@ -24,10 +24,7 @@ class LossCurveView(QWidget):
         self._session = session
         self._theme = theme
 
-        self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setObjectName("lossCurvePlot")
-        self.plot = self.plot_widget.getPlotItem()
-        theme.style_plot(self.plot)
+        self.plot_widget, self.plot = theme.plot_widget("lossCurvePlot")
         self.plot.setLabel("bottom", "step t")
         self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.base_point_size * 0.9:.0f}pt")

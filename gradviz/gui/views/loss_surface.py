@@ -125,11 +125,7 @@ class LossSurfaceView(QWidget):
         row.addWidget(self.progress)
 
         # ---------------------------------------------------------------- plot
-        self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setObjectName("lossSurfacePlot")
-        self.plot = self.plot_widget.getPlotItem()
-        theme.style_plot(self.plot)
-        self.plot.setMenuEnabled(False)
+        self.plot_widget, self.plot = theme.plot_widget("lossSurfacePlot")
         self.image = pg.ImageItem()
         self.image.setZValue(-20)
         self.plot.addItem(self.image)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
-from ..theme import ACCENT_COLOR, REGRESSION_COLOR, SELECTION_COLOR, Theme, class_color
+from ..theme import ACCENT_COLOR, REGRESSION_COLOR, SELECTION_COLOR, Theme, class_color, zero_line
 
 __all__ = ["ResidualsView"]
 
@@ -45,13 +45,9 @@ class ResidualsView(QWidget):
         row.addWidget(self.order_combo)
         row.addWidget(self.readout, 1)
 
-        self.plot_widget = pg.PlotWidget()
-        self.plot_widget.setObjectName("residualsPlot")
-        self.plot = self.plot_widget.getPlotItem()
-        theme.style_plot(self.plot)
-        self.plot.setMenuEnabled(False)
+        self.plot_widget, self.plot = theme.plot_widget("residualsPlot")
         self.plot.setLabel("left", "ŷ − y")
-        self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#888", width=1)))
+        zero_line(self.plot)
         self.stems: list[pg.PlotDataItem] = []
         self.delta_stems = pg.PlotDataItem(
             pen=pg.mkPen(_DELTA_COLOR, width=theme.line_width * 0.9), connect="pairs", antialias=False

@@ -154,8 +154,7 @@ class GradientView(QWidget):
                 j = labels.index(lab)
                 in_slice[j] = grads[j]
         self.slice_bars.setOpts(x=x, height=in_slice, width=0.7)
-        step = max(1, len(labels) // 12)
-        self.bars.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, len(labels), step)]])
+        self._label_bars()
         batch_note = "whole data set" if B == s.dataset.X.shape[0] else f"batch of {B} (others grey)"
         self.readout.setText(
             f"‖∇L‖ = {np.linalg.norm(grads):.3g}   η = {lr:.3g}   {batch_note}   "
@@ -165,6 +164,18 @@ class GradientView(QWidget):
             pts = np.vstack([starts, ends, np.zeros((1, 2)), self.batch_gradient[None], self.update_step[None]])
             self._fit(self.plane, pts)
             self.bars.getViewBox().autoRange(padding=0.05)
+
+    def _label_bars(self) -> None:
+        """Name every n-th parameter under the bars, as many as fit without overlapping."""
+        labels = self._session.model.spec.labels()
+        per_label = 8.5 * max(len(lab) for lab in labels) * self._theme.scale  # pixels one label needs
+        room = max(self.bars_widget.width() - 70, 60)
+        step = max(1, int(np.ceil(len(labels) * per_label / room)))
+        self.bars.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, len(labels), step)]])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._label_bars()
 
     @staticmethod
     def _cosine(s, grads) -> float:

@@ -27,6 +27,10 @@ def _vec(v: np.ndarray) -> str:
     return "[" + ", ".join(f"{x:.3g}" for x in np.atleast_1d(v)) + "]"
 
 
+def _cell(v: float) -> str:
+    return "0" if abs(v) < 5e-4 else f"{v:+.3f}"
+
+
 class JacobianView(QWidget):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -38,7 +42,6 @@ class JacobianView(QWidget):
 
         self.matrix_widget, self.matrix = theme.plot_widget("jacobianPlot", fixed=True)
         self.matrix.getViewBox().invertY(True)  # row 1 on top, as a matrix is written
-        self.matrix.getViewBox().setAspectLocked(True)
         self.image = pg.ImageItem()
         self.matrix.addItem(self.image)
         self.colormap = pg.colormap.get("CET-D1")  # diverging blue – white – red
@@ -52,6 +55,9 @@ class JacobianView(QWidget):
         self.colorbar.axis.setTickFont(theme.font(0.85))
         self.colorbar.axis.setLabel("∂ŷᵢ/∂zⱼ")
         self.colorbar.axis.enableAutoSIPrefix(False)
+        self.colorbar.axis.setTicks(
+            [[(v, f"{v:+.2f}".replace("+0.00", "0")) for v in (-0.25, -0.125, 0.0, 0.125, 0.25)]]
+        )
         self.cell_text = []
         for _ in range(MAX_NUMBERED * MAX_NUMBERED):
             t = pg.TextItem(anchor=(0.5, 0.5), color="k")
@@ -106,11 +112,11 @@ class JacobianView(QWidget):
         which = f"sample {i}" if s.selected is not None else "sample 0 (click a point to choose another)"
         if output == "identity":
             self._show_matrix(None)
+            self.bars_widget.setVisible(False)
             self.text.setText(
                 f"<b>{which}</b>: the output is the identity, ŷ = z, so ∂ŷ/∂z = I and dℓ/dz = dℓ/dŷ = ŷ − y = "
                 f"{_vec(p - y)}. There is no Jacobian to show: choose a sigmoid or softmax output."
             )
-            self._show_bars(p, y, p - y)
             return
         if output == "softmax":
             J = core.softmax_jacobian(p)
@@ -119,6 +125,7 @@ class JacobianView(QWidget):
         g = self._dl_dyhat(p, y)
         product = g @ J  # J is symmetric
         self._show_matrix(J)
+        self.bars_widget.setVisible(True)
         self._show_bars(p, y, product)
         self.text.setText(self._explain(which, z, p, y, g, product, output))
 
@@ -169,7 +176,7 @@ class JacobianView(QWidget):
         for n, t in enumerate(self.cell_text):
             r, c = divmod(n, MAX_NUMBERED)
             if numbered and r < k and c < k:
-                t.setText(f"{J[r, c]:+.3f}")
+                t.setText(_cell(J[r, c]))
                 t.setPos(c + 1, r + 1)
                 t.setVisible(True)
             else:

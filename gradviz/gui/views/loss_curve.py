@@ -52,7 +52,6 @@ class LossCurveView(QWidget):
         self.plot.setLabel("right", "accuracy", color=_ACCURACY_COLOR)
         self.accuracy = pg.PlotDataItem(pen=pg.mkPen(_ACCURACY_COLOR, width=theme.line_width * 0.8), name="accuracy")
         self.accuracy_box.addItem(self.accuracy)
-        self.legend.addItem(self.accuracy, "accuracy")
         self.plot.getViewBox().sigResized.connect(self._sync_boxes)
 
         self.log_check = QCheckBox("log scale")
@@ -126,6 +125,7 @@ class LossCurveView(QWidget):
         self._range = None
         classify = self._session.source_dataset.is_classification
         self.accuracy.setVisible(classify)
+        self._show_in_legend(self.accuracy, "accuracy", classify)
         self.plot.getAxis("right").setVisible(classify)
         self._on_stepped(self._session.current_step)
 

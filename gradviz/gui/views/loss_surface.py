@@ -67,9 +67,11 @@ class _SurfaceJob(QRunnable):
                     model, loss, X, Y, sl.center, sl.d1, sl.d2, alphas[rows], betas, dtype=dtype
                 )
                 self.signals.progress.emit(self._gen, min(1.0, (start + _ROWS_PER_CHUNK) / len(alphas)))
+            self.signals.done.emit(self._gen, S)
         except (ValueError, FloatingPointError):  # data changed shape under us: a newer job follows
             return
-        self.signals.done.emit(self._gen, S)
+        except RuntimeError:  # the view was closed while we computed: nobody is listening
+            return
 
 
 class LossSurfaceView(QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
-from ..theme import ACCENT_COLOR, REGRESSION_COLOR, SELECTION_COLOR, Theme, class_color, zero_line
+from ..theme import ACCENT_COLOR, REGRESSION_COLOR, SELECTION_COLOR, Theme, class_color, legend_html, zero_line
 
 __all__ = ["ResidualsView"]
 
@@ -41,9 +41,16 @@ class ResidualsView(QWidget):
         self.readout.setObjectName("residualReadout")
         self.readout.setFont(theme.font(0.9))
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend = QLabel()
+        self.legend.setObjectName("residualsLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setFont(theme.font(0.85))
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._legend_key = None
         row = QHBoxLayout()
         row.addWidget(self.order_combo)
         row.addWidget(self.readout, 1)
+        row.addWidget(self.legend, 1)
 
         self.plot_widget, self.plot = theme.plot_widget("residualsPlot")
         self.plot.setLabel("left", "ŷ − y")
@@ -63,10 +70,6 @@ class ResidualsView(QWidget):
         self.selected_marks.setZValue(10)
         self.plot.addItem(self.selected_line)
         self.plot.addItem(self.selected_marks)
-        self.legend = pg.LegendItem(offset=(-10, 10), labelTextSize=f"{theme.base_point_size * 0.85:.0f}pt")
-        self.legend.setParentItem(self.plot.getViewBox())
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self._legend_key = None
         self.hover = pg.TextItem(anchor=(0, 1), color="k", fill=pg.mkBrush(255, 255, 255, 230), border="#999")
         self.hover.setFont(theme.font(0.85))
         self.hover.setZValue(20)
@@ -154,14 +157,13 @@ class ResidualsView(QWidget):
         if key == self._legend_key:
             return
         self._legend_key = key
-        self.legend.clear()
         if classify and k > 1:
-            for c in range(k):
-                self.legend.addItem(self.stems[c], f"ŷ − y, {s.source_dataset.class_names[c]}")
+            entries = [(class_color(c).name(), "line", s.source_dataset.class_names[c]) for c in range(k)]
         else:
-            self.legend.addItem(self.stems[0], "ŷ − y")
+            entries = [(REGRESSION_COLOR, "line", "ŷ − y")]
         if self.deltas is not None:
-            self.legend.addItem(self.delta_stems, "N·dL/dz (what backprop uses)")
+            entries.append((_DELTA_COLOR, "line", "N·dL/dz (what backprop uses)"))
+        self.legend.setText(legend_html(entries))
 
     # ------------------------------------------------------------------ selection
     def _draw_selection(self) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -338,23 +339,33 @@ class Slice:
     seed: int = 0
     explained: tuple[float, float] | None = None
 
+    @cached_property
+    def _basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(c, D, D⁺): the flat centre, directions (P, 2) and their pseudo-inverse, computed once."""
+        spec = ParamSpec.from_params(self.center)
+        D = np.column_stack([spec.flatten(self.d1), spec.flatten(self.d2)])
+        if np.linalg.matrix_rank(D) < 2:
+            raise ValueError("the two directions are parallel (or zero): they do not span a plane")
+        return spec.flatten(self.center), D, np.linalg.pinv(D)
+
     def point(self, spec: ParamSpec, alpha: float, beta: float) -> Params:
-        c, u, v = spec.flatten(self.center), spec.flatten(self.d1), spec.flatten(self.d2)
-        return spec.unflatten(c + alpha * u + beta * v)
+        c, D, _ = self._basis
+        return spec.unflatten(c + D @ np.array([alpha, beta]))
 
     def project(self, spec: ParamSpec, trajectory: np.ndarray) -> Projection:
-        return project_trajectory(trajectory, spec, self.center, self.d1, self.d2)
+        """Least-squares (α, β) of each flat θ (rows), and its distance from the plane."""
+        c, D, pinv = self._basis
+        R = np.atleast_2d(np.asarray(trajectory, dtype=float)) - c
+        coords = R @ pinv.T
+        return Projection(coords, np.linalg.norm(R - coords @ D.T, axis=1))
 
     def components(self, spec: ParamSpec, vectors: np.ndarray) -> np.ndarray:
         """(…, 2) slice components (v·d₁, v·d₂) of flat gradient-like vectors (…, P)."""
-        D = np.column_stack([spec.flatten(self.d1), spec.flatten(self.d2)])
-        return np.asarray(vectors) @ D
+        return np.asarray(vectors) @ self._basis[1]
 
     def displacement(self, spec: ParamSpec, vectors: np.ndarray) -> np.ndarray:
         """(…, 2) (Δα, Δβ) of flat displacements Δθ (…, P), by least squares."""
-        D = np.column_stack([spec.flatten(self.d1), spec.flatten(self.d2)])
-        coef, *_ = np.linalg.lstsq(D, np.atleast_2d(vectors).T, rcond=None)
-        return coef.T.reshape(np.shape(vectors)[:-1] + (2,))
+        return np.asarray(vectors) @ self._basis[2].T
 
     def holds_everything(self, spec: ParamSpec) -> bool:
         """True when the slice is the whole parameter space (two parameters in all)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from .controls import ControlsPanel
 from .playback import Playback
+from .readout import Readout
 from .session import Session
 from .theme import Theme
 from .views.data_view import DataView
@@ -205,11 +206,9 @@ class MainWindow(QMainWindow):
         self.timeline.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.timeline.valueChanged.connect(self.session.seek)
         bar.addWidget(self.timeline)
-        self.step_label = QLabel()
+        self.step_label = Readout(self.theme.font(1.4, bold=True))
         self.step_label.setObjectName("stepLabel")
-        self.step_label.setFont(self.theme.font(1.4, bold=True))
         self.step_label.setFixedWidth(int(220 * self.theme.scale))
-        self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar.addWidget(self.step_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.playback_bar = bar
@@ -309,10 +308,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
-            label = QLabel()
+            label = Readout(self.theme.font(1.0))
             label.setObjectName(f"{key}Status")
-            label.setFont(self.theme.font(1.0))
-            label.setFixedWidth(int(150 * self.theme.scale))  # per-step text never relayouts the window
+            label.setFixedWidth(int(150 * self.theme.scale))
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
 

@@ -126,3 +126,39 @@ def legend_html(entries: list[tuple[str, str, str]]) -> str:
         for color, kind, label in entries
     ]
     return "&nbsp;&nbsp; ".join(parts)
+
+
+def nice_ceil(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is ≥ x: axis limits that change rarely."""
+    if not np.isfinite(x) or x <= 0:
+        return 1.0
+    exp = np.floor(np.log10(x))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10**exp >= x * (1 - 1e-12):
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))
+
+
+class SymmetricRange:
+    """A ±half range that follows |values| in coarse jumps.
+
+    Auto-ranging moves an axis (and re-lays out its tick labels, ~1–5 ms) on every step;
+    this moves it only when the data leave the range or shrink to under a third of it.
+    """
+
+    def __init__(self):
+        self.half: float | None = None
+
+    def update(self, max_abs: float) -> float | None:
+        """The new half-width if the range should change, else None."""
+        if not np.isfinite(max_abs):
+            return None
+        if self.half is None or max_abs > self.half or max_abs < self.half / 3:
+            half = nice_ceil(max(max_abs, 1e-12) * 1.1)
+            if half != self.half:
+                self.half = half
+                return half
+        return None
+
+    def reset(self) -> None:
+        self.half = None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ..session import Session
 from ..theme import PREDICTION_COLOR, REGRESSION_COLOR, RESIDUAL_COLOR, SELECTION_COLOR, Theme, class_color, class_rgb
+from .base import SessionView
 
 __all__ = ["DataView", "EditableViewBox"]
 
@@ -71,7 +72,7 @@ class _PassiveScatter(pg.ScatterPlotItem):
         ev.ignore()
 
 
-class DataView(QWidget):
+class DataView(SessionView):
     """The data set and the model's prediction; the place where data are edited."""
 
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
@@ -134,10 +135,10 @@ class DataView(QWidget):
         self.view_box.sigRangeChangedManually.connect(self._on_range_changed)
         self.view_box.sigResized.connect(self._on_range_changed)
 
-        session.sigDataChanged.connect(self._on_data_changed)
-        session.sigModelChanged.connect(self._on_data_changed)
-        session.sigStepped.connect(self._on_stepped)
-        session.sigSelectionChanged.connect(self._on_selection_changed)
+        session.sigDataChanged.connect(self.when_visible(self._on_data_changed))
+        session.sigModelChanged.connect(self.when_visible(self._on_data_changed))
+        session.sigStepped.connect(self.when_visible(self._on_stepped))
+        session.sigSelectionChanged.connect(self.when_visible(self._on_selection_changed))
         self._on_data_changed()
         self.fit_view()
 

@@ -13,8 +13,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, SELECTION_COLOR, Theme, class_color, legend_html, zero_line
+from ..theme import ACCENT_COLOR, SELECTION_COLOR, SymmetricRange, Theme, class_color, legend_html, zero_line
+from .base import SessionView
 
 __all__ = ["GradientView"]
 
@@ -25,7 +27,7 @@ _OTHER_COLOR = (160, 160, 160, 90)
 MAX_ARROWS = 2_000  # per-sample arrows drawn (a fixed random subset beyond this)
 
 
-class GradientView(QWidget):
+class GradientView(SessionView):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("gradientView")
@@ -39,10 +41,8 @@ class GradientView(QWidget):
         self.tip_check.setObjectName("tipToTailCheck")
         self.tip_check.setToolTip("Chain the ∇ℓᵢ/N one after another: they add up to ∇L")
         self.tip_check.setFont(theme.font(0.9))
-        self.readout = QLabel()
+        self.readout = Readout(theme.font(0.9))
         self.readout.setObjectName("gradientReadout")
-        self.readout.setFont(theme.font(0.9))
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout()
         row.addWidget(self.tip_check)
         row.addWidget(self.readout, 1)
@@ -53,7 +53,6 @@ class GradientView(QWidget):
         self.sample_lines: list[pg.PlotDataItem] = []
         self.others = pg.PlotDataItem(pen=pg.mkPen(_OTHER_COLOR, width=1), connect="pairs", antialias=False)
         self.plane.addItem(self.others)
-        self.sample_tips: list[pg.ScatterPlotItem] = []
         self.selected = pg.PlotDataItem(pen=pg.mkPen(SELECTION_COLOR, width=theme.line_width * 1.6))
         self.selected.setZValue(8)
         self.plane.addItem(self.selected)
@@ -79,6 +78,9 @@ class GradientView(QWidget):
         self.legend.setWordWrap(True)
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._legend_mode = None
+        self._axes = None
+        self._bar_labels = None
+        self._plane_x, self._plane_y, self._bars_y = SymmetricRange(), SymmetricRange(), SymmetricRange()
 
         self.bars_widget, self.bars = theme.plot_widget("gradientBarsPlot")
         self.bars.setLabel("left", "∂L/∂θ")
@@ -98,11 +100,11 @@ class GradientView(QWidget):
         layout.addLayout(plots, 1)
 
         self.tip_check.toggled.connect(lambda _: self.refresh(autorange=True))
-        session.sigStepped.connect(lambda _: self.refresh())
-        session.sigSelectionChanged.connect(lambda _: self.refresh())
-        session.sigSliceChanged.connect(lambda: self.refresh(autorange=True))
-        session.sigDataChanged.connect(lambda: self.refresh(autorange=True))
-        session.sigModelChanged.connect(lambda: self.refresh(autorange=True))
+        session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
+        session.sigSelectionChanged.connect(self.when_visible(lambda _: self.refresh()))
+        session.sigSliceChanged.connect(self.when_visible(lambda: self.refresh(autorange=True)))
+        session.sigDataChanged.connect(self.when_visible(lambda: self.refresh(autorange=True)))
+        session.sigModelChanged.connect(self.when_visible(lambda: self.refresh(autorange=True)))
         self.refresh(autorange=True)
 
     # ------------------------------------------------------------------ numbers
@@ -143,8 +145,11 @@ class GradientView(QWidget):
         self._arrow("update", self.update_line, np.zeros(2), self.update_step)
         self._draw_selected(idx, starts, ends)
         self._update_legend(tip_to_tail)
-        self.plane.setLabel("bottom", f"∂/∂ {sl.axis_labels[0]}")
-        self.plane.setLabel("left", f"∂/∂ {sl.axis_labels[1]}")
+        axes = (f"∂/∂ {sl.axis_labels[0]}", f"∂/∂ {sl.axis_labels[1]}")
+        if axes != self._axes:  # setLabel re-lays out the plot: only when it changes
+            self._axes = axes
+            self.plane.setLabel("bottom", axes[0])
+            self.plane.setLabel("left", axes[1])
         labels = spec.labels()
         x = np.arange(len(labels), dtype=float)
         self.grad_bars.setOpts(x=x, height=grads, width=0.7)
@@ -154,16 +159,30 @@ class GradientView(QWidget):
                 j = labels.index(lab)
                 in_slice[j] = grads[j]
         self.slice_bars.setOpts(x=x, height=in_slice, width=0.7)
-        self._label_bars()
+        if labels != self._bar_labels:
+            self._bar_labels = labels
+            self._label_bars()
         batch_note = "whole data set" if B == s.dataset.X.shape[0] else f"batch of {B} (others grey)"
         self.readout.setText(
             f"‖∇L‖ = {np.linalg.norm(grads):.3g}   η = {lr:.3g}   {batch_note}   "
             f"Δθ·(−∇L)/(‖Δθ‖‖∇L‖) = {self._cosine(s, grads):+.2f}"
         )
         if autorange:
-            pts = np.vstack([starts, ends, np.zeros((1, 2)), self.batch_gradient[None], self.update_step[None]])
-            self._fit(self.plane, pts)
-            self.bars.getViewBox().autoRange(padding=0.05)
+            for r in (self._plane_x, self._plane_y, self._bars_y):
+                r.reset()
+        pts = np.vstack([ends, self.batch_gradient[None], -lr * self.batch_gradient[None], self.update_step[None]])
+        pts = np.abs(pts[np.all(np.isfinite(pts), axis=1)])
+        hx, hy = self._plane_x.update(pts[:, 0].max(initial=0)), self._plane_y.update(pts[:, 1].max(initial=0))
+        if hx is not None or hy is not None:
+            self.plane.getViewBox().setRange(
+                xRange=(-self._plane_x.half, self._plane_x.half),
+                yRange=(-self._plane_y.half, self._plane_y.half),
+                padding=0,
+            )
+        hb = self._bars_y.update(float(np.abs(grads).max(initial=0)))
+        if hb is not None or autorange:
+            half = self._bars_y.half
+            self.bars.getViewBox().setRange(xRange=(-0.6, len(labels) - 0.4), yRange=(-half, half), padding=0)
 
     def _label_bars(self) -> None:
         """Name every n-th parameter under the bars, as many as fit without overlapping."""
@@ -198,16 +217,13 @@ class GradientView(QWidget):
             item.setZValue(3)
             self.plane.addItem(item)
             self.sample_lines.append(item)
-            tips = pg.ScatterPlotItem(size=5 * self._theme.scale, pen=None)
-            tips.setZValue(4)
-            self.plane.addItem(tips)
-            self.sample_tips.append(tips)
-        for c, (item, tips) in enumerate(zip(self.sample_lines, self.sample_tips, strict=True)):
+        for c, item in enumerate(self.sample_lines):
             mask = shown[classes[shown] == c] if c < k else np.zeros(0, dtype=int)
             color = class_color(c) if ds.is_classification else pg.mkColor("#0072B2")
-            item.setPen(pg.mkPen(color, width=max(1.0, 1.5 * self._theme.scale)))
+            if getattr(item, "_class_color", None) != color.name():  # a new pen only when the colour changes
+                item._class_color = color.name()
+                item.setPen(pg.mkPen(color, width=max(1.0, 1.5 * self._theme.scale)))
             item.setData(*_segments(starts[mask], ends[mask]))
-            tips.setData(ends[mask, 0], ends[mask, 1], brush=pg.mkBrush(color))
         batch = s.trainer.batch_indices
         if batch is None:
             self.others.setData([], [])
@@ -259,17 +275,6 @@ class GradientView(QWidget):
                     (SELECTION_COLOR, "box", "selected sample (thick)"),
                 ]
             )
-        )
-
-    @staticmethod
-    def _fit(plot: pg.PlotItem, pts: np.ndarray) -> None:
-        pts = pts[np.all(np.isfinite(pts), axis=1)]
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
-        span = np.maximum(hi - lo, 1e-12)
-        plot.getViewBox().setRange(
-            xRange=(lo[0] - 0.08 * span[0], hi[0] + 0.08 * span[0]),
-            yRange=(lo[1] - 0.08 * span[1], hi[1] + 0.08 * span[1]),
-            padding=0,
         )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz import core
 
+from ..readout import Readout
 from ..session import Session
 from ..theme import ACCENT_COLOR, Theme, legend_html, zero_line
+from .base import SessionView
 
 __all__ = ["JacobianView", "MAX_NUMBERED"]
 
@@ -31,13 +32,14 @@ def _cell(v: float) -> str:
     return "0" if abs(v) < 5e-4 else f"{v:+.3f}"
 
 
-class JacobianView(QWidget):
+class JacobianView(SessionView):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("jacobianView")
         self._session = session
         self._theme = theme
         self.jacobian: np.ndarray | None = None  # what the heatmap shows
+        self._k = None
         self.sample: int | None = None
 
         self.matrix_widget, self.matrix = theme.plot_widget("jacobianPlot", fixed=True)
@@ -78,13 +80,8 @@ class JacobianView(QWidget):
             size=f"{theme.base_point_size * 0.85:.0f}pt",
         )
 
-        self.text = QLabel()
+        self.text = Readout(theme.font(0.95), lines=4, rich=True)
         self.text.setObjectName("jacobianText")
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setWordWrap(True)
-        self.text.setFont(theme.font(0.95))
-        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         plots = QHBoxLayout()
         plots.addWidget(self.matrix_widget, 3)
@@ -94,10 +91,10 @@ class JacobianView(QWidget):
         layout.addLayout(plots, 1)
         layout.addWidget(self.text)
 
-        session.sigStepped.connect(lambda _: self.refresh())
-        session.sigSelectionChanged.connect(lambda _: self.refresh())
-        session.sigDataChanged.connect(self.refresh)
-        session.sigModelChanged.connect(self.refresh)
+        session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
+        session.sigSelectionChanged.connect(self.when_visible(lambda _: self.refresh()))
+        session.sigDataChanged.connect(self.when_visible(self.refresh))
+        session.sigModelChanged.connect(self.when_visible(self.refresh))
         self.refresh()
 
     def refresh(self) -> None:
@@ -165,13 +162,17 @@ class JacobianView(QWidget):
             return
         k = J.shape[0]
         self.image.setImage(J, levels=(-_LEVEL, _LEVEL))
-        self.image.setRect(0.5, 0.5, k, k)
-        self.matrix.getViewBox().setRange(xRange=(0.5, k + 0.5), yRange=(0.5, k + 0.5), padding=0.02)
-        ticks = [(j + 1, f"{j + 1}") for j in range(k)]
-        self.matrix.getAxis("bottom").setTicks([ticks])
-        self.matrix.getAxis("left").setTicks([ticks])
-        self.matrix.setLabel("bottom", "j  (logit zⱼ)")
-        self.matrix.setLabel("left", "i  (output ŷᵢ)")
+        if k != self._k:  # axes and ticks re-lay out the plot: only when the size changes
+            self._k = k
+            self.image.setRect(0.5, 0.5, k, k)
+            self.matrix.getViewBox().setRange(xRange=(0.5, k + 0.5), yRange=(0.5, k + 0.5), padding=0.02)
+            ticks = [(j + 1, f"{j + 1}") for j in range(k)]
+            self.matrix.getAxis("bottom").setTicks([ticks])
+            self.matrix.getAxis("left").setTicks([ticks])
+            self.matrix.setLabel("bottom", "j  (logit zⱼ)")
+            self.matrix.setLabel("left", "i  (output ŷᵢ)")
+            self.bars.getAxis("bottom").setTicks([ticks])
+            self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)
         numbered = k <= MAX_NUMBERED
         for n, t in enumerate(self.cell_text):
             r, c = divmod(n, MAX_NUMBERED)
@@ -188,5 +189,3 @@ class JacobianView(QWidget):
         self.p_bars.setOpts(x=x - 0.27, height=p, width=0.25)
         self.y_bars.setOpts(x=x, height=y, width=0.25)
         self.g_bars.setOpts(x=x + 0.27, height=product, width=0.25)
-        self.bars.getAxis("bottom").setTicks([[(j + 1, f"{j + 1}") for j in range(k)]])
-        self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, Theme
+from ..theme import ACCENT_COLOR, Theme, nice_ceil
+from .base import SessionView
 
 __all__ = ["LossCurveView"]
 
@@ -17,7 +19,7 @@ _LOSS_COLOR = "#0072B2"
 _BATCH_COLOR = "#56B4E9"
 
 
-class LossCurveView(QWidget):
+class LossCurveView(SessionView):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lossCurveView")
@@ -58,11 +60,8 @@ class LossCurveView(QWidget):
         self.log_check.setObjectName("lossLogCheck")
         self.log_check.setToolTip("Plot log L: shows the slow final approach to the minimum as a straight line")
         self.log_check.toggled.connect(self._on_log_toggled)
-        self.readout = QLabel()
+        self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
-        self.readout.setFont(theme.font(1.0, bold=True))
-        # text that changes every step must not resize anything (a relayout repaints the plot)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
         top.addWidget(self.log_check)
@@ -80,9 +79,9 @@ class LossCurveView(QWidget):
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
-        session.sigStepped.connect(self._on_stepped)
-        session.sigModelChanged.connect(self._on_model_changed)
-        session.sigDataChanged.connect(self._on_model_changed)
+        session.sigStepped.connect(self.when_visible(self._on_stepped))
+        session.sigModelChanged.connect(self.when_visible(self._on_model_changed))
+        session.sigDataChanged.connect(self.when_visible(self._on_model_changed))
         self._on_model_changed()
 
     def _sync_boxes(self) -> None:
@@ -101,7 +100,7 @@ class LossCurveView(QWidget):
     def _follow_run(self, steps: np.ndarray, values: list[np.ndarray], log: bool) -> None:
         if not self._follow:
             return
-        x1 = _nice_ceil(max(10.0, float(steps[-1]) * 1.05))
+        x1 = nice_ceil(max(10.0, float(steps[-1]) * 1.05))
         finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(1)
         hi = float(finite.max(initial=1e-12))
         lo = float(finite.min(initial=hi))
@@ -109,7 +108,7 @@ class LossCurveView(QWidget):
             y0, y1 = np.floor(np.log10(max(lo, 1e-300))), np.ceil(np.log10(max(hi, 1e-300)))
             y1 = max(y1, y0 + 1)
         else:
-            y0, y1 = min(0.0, lo), _nice_ceil(hi * 1.05)
+            y0, y1 = min(0.0, lo), nice_ceil(hi * 1.05)
         target = (0.0, x1, float(y0), float(y1))
         if target != self._range:
             self._range = target
@@ -161,14 +160,3 @@ class LossCurveView(QWidget):
             self.legend.addItem(item, name)
         elif not shown and present:
             self.legend.removeItem(item)
-
-
-def _nice_ceil(x: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is ≥ x: axis limits that change rarely."""
-    if x <= 0:
-        return 1.0
-    exp = np.floor(np.log10(x))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if m * 10**exp >= x * (1 - 1e-12):
-            return float(m * 10**exp)
-    return float(10 ** (exp + 1))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from gradviz import core
 
+from ..readout import Readout
 from ..session import Session
 from ..theme import ACCENT_COLOR, Theme, legend_html
+from .base import SessionView
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
 
@@ -74,7 +77,7 @@ class _SurfaceJob(QRunnable):
             return
 
 
-class LossSurfaceView(QWidget):
+class LossSurfaceView(SessionView):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lossSurfaceView")
@@ -142,6 +145,8 @@ class LossSurfaceView(QWidget):
         self.isocurves = [pg.IsocurveItem(pen=pg.mkPen(255, 255, 255, 110, width=1)) for _ in range(9)]
         for iso in self.isocurves:
             iso.setParentItem(self.image)
+            # contours change only with the surface: paint them once into a pixmap, then blit
+            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.field = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 150, width=1.2), connect="pairs", antialias=False)
         self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(255, 255, 255, 170), pen=None)
         self.path = pg.PlotDataItem(
@@ -182,11 +187,8 @@ class LossSurfaceView(QWidget):
         self._legend_optimum = None
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
-        self.note = QLabel()
+        self.note = Readout(theme.font(0.9), lines=2)
         self.note.setObjectName("surfaceNote")
-        self.note.setWordWrap(True)
-        self.note.setFont(theme.font(0.9))
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row)
@@ -200,10 +202,10 @@ class LossSurfaceView(QWidget):
         self.recenter_button.clicked.connect(session.recenter_slice)
         self.field_check.toggled.connect(lambda _: self._draw_field())
         self.log_check.toggled.connect(lambda _: self._show_surface())
-        session.sigModelChanged.connect(self._on_slice_changed)
-        session.sigSliceChanged.connect(self._on_slice_changed)
-        session.sigDataChanged.connect(self._on_data_changed)
-        session.sigStepped.connect(self._on_stepped)
+        session.sigModelChanged.connect(self.when_visible(self._on_slice_changed))
+        session.sigSliceChanged.connect(self.when_visible(self._on_slice_changed))
+        session.sigDataChanged.connect(self.when_visible(self._on_data_changed))
+        session.sigStepped.connect(self.when_visible(self._on_stepped))
         self._on_slice_changed()
 
     # ------------------------------------------------------------------ controls

@@ -13,15 +13,26 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, REGRESSION_COLOR, SELECTION_COLOR, Theme, class_color, legend_html, zero_line
+from ..theme import (
+    ACCENT_COLOR,
+    REGRESSION_COLOR,
+    SELECTION_COLOR,
+    SymmetricRange,
+    Theme,
+    class_color,
+    legend_html,
+    zero_line,
+)
+from .base import SessionView
 
 __all__ = ["ResidualsView"]
 
 _DELTA_COLOR = "#D55E00"
 
 
-class ResidualsView(QWidget):
+class ResidualsView(SessionView):
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("residualsView")
@@ -37,16 +48,16 @@ class ResidualsView(QWidget):
         self.order_combo.addItem("by size |ŷ − y|", "size")
         self.order_combo.setToolTip("Order the samples by index or by how wrong the model is on them")
         self.order_combo.setFont(theme.font(0.9))
-        self.readout = QLabel()
+        self.readout = Readout(theme.font(0.9))
         self.readout.setObjectName("residualReadout")
-        self.readout.setFont(theme.font(0.9))
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.legend = QLabel()
         self.legend.setObjectName("residualsLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setFont(theme.font(0.85))
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._legend_key = None
+        self._order_label = None
+        self._y_range = SymmetricRange()
         row = QHBoxLayout()
         row.addWidget(self.order_combo)
         row.addWidget(self.readout, 1)
@@ -84,10 +95,10 @@ class ResidualsView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
         self.plot.scene().sigMouseMoved.connect(self._on_hover)
         self.order_combo.currentIndexChanged.connect(lambda _: self.refresh(autorange=True))
-        session.sigStepped.connect(lambda _: self.refresh())
-        session.sigDataChanged.connect(lambda: self.refresh(autorange=True))
-        session.sigModelChanged.connect(lambda: self.refresh(autorange=True))
-        session.sigSelectionChanged.connect(lambda _: self._draw_selection())
+        session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
+        session.sigDataChanged.connect(self.when_visible(lambda: self.refresh(autorange=True)))
+        session.sigModelChanged.connect(self.when_visible(lambda: self.refresh(autorange=True)))
+        session.sigSelectionChanged.connect(self.when_visible(lambda _: self._draw_selection()))
         self.refresh(autorange=True)
 
     # ------------------------------------------------------------------ data
@@ -132,11 +143,20 @@ class ResidualsView(QWidget):
             self.delta_stems.setData([], [])
         self._update_legend(k, classify)
         order = "sample index i" if self.order_combo.currentData() == "index" else "samples, largest |ŷ − y| first"
-        self.plot.setLabel("bottom", order)
+        if order != self._order_label:
+            self._order_label = order
+            self.plot.setLabel("bottom", order)
         if autorange:
-            self.plot.getViewBox().enableAutoRange(enable=True)
-            self.plot.getViewBox().autoRange(padding=0.05)
-            self.plot.getViewBox().disableAutoRange()
+            self._y_range.reset()
+        biggest = max(
+            float(np.abs(self.residuals).max(initial=0)),
+            float(np.abs(self.deltas).max(initial=0)) if self.deltas is not None else 0.0,
+        )
+        half = self._y_range.update(biggest)
+        if half is not None or autorange:
+            self.plot.getViewBox().setRange(
+                xRange=(-1, N), yRange=(-self._y_range.half, self._y_range.half), padding=0.02
+            )
         self._draw_selection()
         mse = float(np.mean(self.residuals**2))
         self.readout.setText(f"mean (ŷ − y)² = {mse:.4g}    max |ŷ − y| = {np.abs(self.residuals).max():.3g}")

@@ -60,12 +60,7 @@ class JacobianView(SessionView):
         self.colorbar.axis.setTicks(
             [[(v, f"{v:+.2f}".replace("+0.00", "0")) for v in (-0.25, -0.125, 0.0, 0.125, 0.25)]]
         )
-        self.cell_text = []
-        for _ in range(MAX_NUMBERED * MAX_NUMBERED):
-            t = pg.TextItem(anchor=(0.5, 0.5), color="k")
-            t.setFont(theme.font(0.9 if theme.scale == 1 else 0.8))
-            self.matrix.addItem(t)
-            self.cell_text.append(t)
+        self.cell_text: list[pg.TextItem] = []  # made when a k × k matrix first needs them
 
         self.bars_widget, self.bars = theme.plot_widget("jacobianBars", fixed=True)
         self.bars.setLabel("bottom", "class j")
@@ -174,9 +169,15 @@ class JacobianView(SessionView):
             self.bars.getAxis("bottom").setTicks([ticks])
             self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)
         numbered = k <= MAX_NUMBERED
+        cells = k * k if numbered else 0
+        while len(self.cell_text) < cells:
+            t = pg.TextItem(anchor=(0.5, 0.5), color="k")
+            t.setFont(self._theme.font(0.9 if self._theme.scale == 1 else 0.8))
+            self.matrix.addItem(t)
+            self.cell_text.append(t)
         for n, t in enumerate(self.cell_text):
-            r, c = divmod(n, MAX_NUMBERED)
-            if numbered and r < k and c < k:
+            if n < cells:
+                r, c = divmod(n, k)
                 t.setText(_cell(J[r, c]))
                 t.setPos(c + 1, r + 1)
                 t.setVisible(True)

@@ -206,9 +206,8 @@ class MainWindow(QMainWindow):
         self.timeline.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.timeline.valueChanged.connect(self.session.seek)
         bar.addWidget(self.timeline)
-        self.step_label = Readout(self.theme.font(1.4, bold=True))
+        self.step_label = Readout(self.theme.font(1.4, bold=True), width=int(220 * self.theme.scale))
         self.step_label.setObjectName("stepLabel")
-        self.step_label.setFixedWidth(int(220 * self.theme.scale))
         bar.addWidget(self.step_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.playback_bar = bar
@@ -308,9 +307,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
-            label = Readout(self.theme.font(1.0))
+            label = Readout(self.theme.font(1.0), width=int(150 * self.theme.scale))
             label.setObjectName(f"{key}Status")
-            label.setFixedWidth(int(150 * self.theme.scale))
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
 

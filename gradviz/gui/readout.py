@@ -15,7 +15,9 @@ __all__ = ["Readout"]
 
 
 class Readout(QWidget):
-    def __init__(self, font: QFont, lines: int = 1, rich: bool = False, parent: QWidget | None = None):
+    def __init__(
+        self, font: QFont, lines: int = 1, rich: bool = False, width: int | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setFont(font)
         self._text = ""
@@ -25,14 +27,19 @@ class Readout(QWidget):
         if self._doc is not None:
             self._doc.setDefaultFont(font)
             self._doc.setDocumentMargin(1)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self._height())
+        if width is None:  # takes the width its layout gives it
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        else:
+            self.setFixedWidth(width)
+            self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._width = width
 
     def _height(self) -> int:
         return int(self.fontMetrics().lineSpacing() * self._lines + 6)
 
     def sizeHint(self) -> QSize:
-        return QSize(200, self._height())
+        return QSize(self._width or 200, self._height())
 
     def text(self) -> str:
         """The plain text shown (rich text with its tags removed)."""

@@ -95,13 +95,16 @@ class JacobianView(SessionView):
     def refresh(self) -> None:
         s = self._session
         output = s.model.output
-        i = s.selected if s.selected is not None else 0
+        if s.selected is not None:
+            i = s.selected
+        else:  # nothing selected: the sample the model gets most wrong is the instructive one
+            i = int(np.argmax(s.model.per_sample_losses(s.params, s.dataset.X, s.dataset.Y, s.loss)))
         self.sample = i
         x = s.dataset.X[i : i + 1]
         y = s.dataset.Y[i]
         z = s.model.logits(s.params, x)[0]
         p = s.model.predict(s.params, x)[0]
-        which = f"sample {i}" if s.selected is not None else "sample 0 (click a point to choose another)"
+        which = f"sample {i}" if s.selected is not None else f"sample {i}, the worst fit (click a point to choose)"
         if output == "identity":
             self._show_matrix(None)
             self.bars_widget.setVisible(False)

@@ -120,15 +120,11 @@ class MainWindow(QMainWindow):
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("dataDock", "Data and prediction", self.data_view, right)
         self._add_dock("lossSurfaceDock", "Loss surface and descent path", self.surface_view, right)
-        self.splitDockWidget(self.docks["dataDock"], self.docks["lossSurfaceDock"], Qt.Orientation.Horizontal)
         self._add_dock("residualsDock", "Residuals ŷ − y", self.residuals_view, right)
-        self.splitDockWidget(self.docks["dataDock"], self.docks["residualsDock"], Qt.Orientation.Vertical)
         self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
-        self.splitDockWidget(self.docks["residualsDock"], self.docks["lossCurveDock"], Qt.Orientation.Vertical)
         self._add_dock("gradientDock", "Gradient vectors", self.gradient_view, right)
-        self.splitDockWidget(self.docks["lossSurfaceDock"], self.docks["gradientDock"], Qt.Orientation.Vertical)
         self._add_dock("jacobianDock", "Softmax Jacobian of the selected sample", self.jacobian_view, right)
-        self.splitDockWidget(self.docks["gradientDock"], self.docks["jacobianDock"], Qt.Orientation.Vertical)
+        self._arrange_docks()
 
         self._build_menus()
         self._build_status_bar()
@@ -373,10 +369,42 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About gradviz", f"gradviz {__version__}: see how gradient descent works.")
 
     # ------------------------------------------------------------------ layout persistence
+    def _arrange_docks(self) -> None:
+        """Desk: controls | data, residuals, loss curve | surface, gradients, Jacobian.
+
+        Presentation: the controls closed (the toolbar and keys drive it), data and surface
+        large on top; loss curve below the data; residuals, gradients and Jacobian as tabs.
+        """
+        d = self.docks
+        H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.splitDockWidget(d["dataDock"], d["lossSurfaceDock"], H)
+        if self.theme.present:
+            self.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)
+            self.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
+            self.tabifyDockWidget(d["gradientDock"], d["residualsDock"])
+            self.tabifyDockWidget(d["residualsDock"], d["jacobianDock"])
+            d["gradientDock"].raise_()
+            return
+        self.splitDockWidget(d["dataDock"], d["residualsDock"], V)
+        self.splitDockWidget(d["residualsDock"], d["lossCurveDock"], V)
+        self.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
+        self.splitDockWidget(d["gradientDock"], d["jacobianDock"], V)
+
     def default_layout(self) -> None:
-        """Controls on the left; data, residuals, loss curve | surface, gradients, Jacobian."""
+        """Give the docks their default sizes (and, in presentation mode, close the controls)."""
         for dock in self.docks.values():
             dock.show()
+        if self.theme.present:
+            self.docks["controlsDock"].hide()
+            half = self.width() // 2
+            self.resizeDocks(
+                [self.docks["dataDock"], self.docks["lossSurfaceDock"]], [half, half], Qt.Orientation.Horizontal
+            )
+            height = self.height() - 140
+            for names in (("dataDock", "lossCurveDock"), ("lossSurfaceDock", "gradientDock")):
+                rows = [int(height * 0.6), int(height * 0.4)]
+                self.resizeDocks([self.docks[n] for n in names], rows, Qt.Orientation.Vertical)
+            return
         width = self.width()
         controls = 330 if not self.theme.present else 460
         column = (width - controls) // 2
@@ -395,8 +423,9 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         settings = QSettings()
-        state = settings.value("window/state")
-        geometry = settings.value("window/geometry")
+        key = self._layout_key()
+        state = settings.value(f"{key}/state")
+        geometry = settings.value(f"{key}/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
@@ -405,8 +434,13 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(_SETTINGS_VERSION))
+        key = self._layout_key()
+        settings.setValue(f"{key}/geometry", self.saveGeometry())
+        settings.setValue(f"{key}/state", self.saveState(_SETTINGS_VERSION))
+
+    def _layout_key(self) -> str:
+        """The desk and the presentation layouts are remembered separately."""
+        return "presentation" if self.theme.present else "window"
 
     def closeEvent(self, event) -> None:
         self.playback.pause()

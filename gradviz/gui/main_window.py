@@ -7,6 +7,8 @@ the menus, the playback toolbar with the timeline, the status bar and the messag
 
 from __future__ import annotations
 
+import zlib
+
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -30,6 +32,7 @@ from .readout import Readout
 from .session import Session
 from .theme import Theme
 from .views.data_view import DataView
+from .views.derivation import DerivationView
 from .views.gradients import GradientView
 from .views.jacobian import JacobianView
 from .views.loss_curve import LossCurveView
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.residuals_view = ResidualsView(session, self.theme)
         self.jacobian_view = JacobianView(session, self.theme)
         self.gradient_view = GradientView(session, self.theme)
+        self.derivation_view = DerivationView(session, self.theme)
         self.docks: dict[str, QDockWidget] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -124,6 +128,7 @@ class MainWindow(QMainWindow):
         self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
         self._add_dock("gradientDock", "Gradient vectors", self.gradient_view, right)
         self._add_dock("jacobianDock", "Softmax Jacobian of the selected sample", self.jacobian_view, right)
+        self._add_dock("derivationDock", "Derivation", self.derivation_view, right)
         self._arrange_docks()
 
         self._build_menus()
@@ -383,17 +388,21 @@ class MainWindow(QMainWindow):
             self.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
             self.tabifyDockWidget(d["gradientDock"], d["residualsDock"])
             self.tabifyDockWidget(d["residualsDock"], d["jacobianDock"])
+            self.tabifyDockWidget(d["jacobianDock"], d["derivationDock"])
             d["gradientDock"].raise_()
             return
         self.splitDockWidget(d["dataDock"], d["residualsDock"], V)
         self.splitDockWidget(d["residualsDock"], d["lossCurveDock"], V)
         self.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
         self.splitDockWidget(d["gradientDock"], d["jacobianDock"], V)
+        self.tabifyDockWidget(d["jacobianDock"], d["derivationDock"])
+        d["jacobianDock"].raise_()
 
     def default_layout(self) -> None:
         """Give the docks their default sizes (and, in presentation mode, close the controls)."""
         for dock in self.docks.values():
             dock.show()
+        self.docks["jacobianDock" if not self.theme.present else "gradientDock"].raise_()
         if self.theme.present:
             self.docks["controlsDock"].hide()
             half = self.width() // 2
@@ -429,14 +438,18 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state, _SETTINGS_VERSION)
+            self.restoreState(state, self._layout_version())
         self.message_bar.hide()
 
     def save_layout(self) -> None:
         settings = QSettings()
         key = self._layout_key()
         settings.setValue(f"{key}/geometry", self.saveGeometry())
-        settings.setValue(f"{key}/state", self.saveState(_SETTINGS_VERSION))
+        settings.setValue(f"{key}/state", self.saveState(self._layout_version()))
+
+    def _layout_version(self) -> int:
+        """Changes whenever the set of docks does: a layout saved by another version is ignored."""
+        return (_SETTINGS_VERSION << 20) ^ (zlib.crc32(",".join(sorted(self.docks)).encode()) & 0xFFFFF)
 
     def _layout_key(self) -> str:
         """The desk and the presentation layouts are remembered separately."""

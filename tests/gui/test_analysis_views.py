@@ -211,3 +211,20 @@ def test_views_follow_data_edits_and_render(make_window, qtbot, preset):
     assert window.residuals_view.residuals.shape[0] == ds.n_samples - 1
     assert window.surface_view.surface.shape == (100, 100)
     assert not window.grab().isNull()
+
+
+@pytest.mark.parametrize("preset", ["logistic-blobs", "mse-sigmoid", "softmax-blobs", "mlp-spiral", "linear-line"])
+def test_derivation_checks_itself_against_core(make_window, preset):
+    window = make_window("--preset", preset, "--steps", "3")
+    dock = window.findChild(QDockWidget, "derivationDock")
+    dock.raise_()
+    view = window.derivation_view
+    window.session.select(5)
+    assert view.sample == 5
+    assert view.checks == {"canonical_delta": True, "batch_mean": True}
+    text = view.browser.toPlainText()
+    assert "∂ℓ/∂z" in text and "✓ (the trainer’s gradient)" in text
+    if preset == "mse-sigmoid":
+        assert "not ŷ − y" in text
+    if preset == "linear-line":
+        assert "Normal equation" in text

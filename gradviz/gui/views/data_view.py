@@ -13,10 +13,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
-from ..theme import PREDICTION_COLOR, REGRESSION_COLOR, RESIDUAL_COLOR, SELECTION_COLOR, Theme, class_color, class_rgb
+from ..theme import (
+    PREDICTION_COLOR,
+    REGRESSION_COLOR,
+    RESIDUAL_COLOR,
+    SELECTION_COLOR,
+    Theme,
+    class_color,
+    class_rgb,
+    legend_html,
+)
 from .base import SessionView
 
 __all__ = ["DataView", "EditableViewBox"]
@@ -94,8 +103,16 @@ class DataView(SessionView):
         self._hint.setWordWrap(True)
         self._hint.setFont(theme.font(0.9))
         self._hint.setStyleSheet("color: #444;")
+        # a legend beside the plot: one drawn on it would repaint with every frame (~1.4 ms)
+        self.legend = QLabel()
+        self.legend.setObjectName("dataLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setFont(theme.font(0.95))
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._legend_key = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self._hint)
 
@@ -122,12 +139,6 @@ class DataView(SessionView):
         )
         self.selection.setZValue(30)
         self.plot.addItem(self.selection)
-        self.legend = pg.LegendItem(offset=(10, 10), labelTextSize=f"{theme.base_point_size * 0.9:.0f}pt")
-        self.legend.setParentItem(self.plot.getViewBox())
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self.legend.setPen(pg.mkPen("#bbb"))
-        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static: blit, don't redraw
-        self._legend_key = None
 
         self.view_box.hit_test = self.point_at
         self.view_box.sigClicked.connect(self._on_clicked)
@@ -273,14 +284,17 @@ class DataView(SessionView):
         if key == self._legend_key:
             return
         self._legend_key = key
-        self.legend.clear()
         if ds.is_classification:
-            for c in range(ds.n_classes):
-                self.legend.addItem(self.class_points[c], f"{ds.class_names[c]} (key {c + 1})")
+            entries = [
+                (class_color(c).name(), "dot", f"{ds.class_names[c]} (key {c + 1})") for c in range(ds.n_classes)
+            ]
         else:
-            self.legend.addItem(self.class_points[0], "data (x, y)")
-            self.legend.addItem(self.prediction, "prediction ŷ")
-            self.legend.addItem(self.residuals, "residual ŷ − y")
+            entries = [
+                (REGRESSION_COLOR, "dot", "data (x, y)"),
+                (PREDICTION_COLOR, "line", "prediction ŷ"),
+                (RESIDUAL_COLOR, "line", "residual ŷ − y"),
+            ]
+        self.legend.setText(legend_html(entries))
 
     def _on_stepped(self, step: int) -> None:
         self._redraw_prediction()

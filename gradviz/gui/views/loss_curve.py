@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, nice_ceil
+from ..theme import ACCENT_COLOR, Theme, legend_html, nice_ceil
 from .base import SessionView
 
 __all__ = ["LossCurveView"]
@@ -29,9 +29,13 @@ class LossCurveView(SessionView):
         self.plot_widget, self.plot = theme.plot_widget("lossCurvePlot")
         self.plot.setLabel("bottom", "step t")
         self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.base_point_size * 0.9:.0f}pt")
+        self.legend = QLabel()
+        self.legend.setObjectName("lossLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setFont(theme.font(0.9))
+        self._legend_key = None
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(_BATCH_COLOR, width=1))
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(_LOSS_COLOR, width=theme.line_width), name="loss (all data)")
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(_LOSS_COLOR, width=theme.line_width))
         for item in (self.batch_curve, self.curve):
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
@@ -68,6 +72,7 @@ class LossCurveView(SessionView):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
 
         # The range follows the run in coarse "nice" jumps: pyqtgraph's auto-range would move
@@ -124,7 +129,6 @@ class LossCurveView(SessionView):
         self._range = None
         classify = self._session.source_dataset.is_classification
         self.accuracy.setVisible(classify)
-        self._show_in_legend(self.accuracy, "accuracy", classify)
         self.plot.getAxis("right").setVisible(classify)
         self._on_stepped(self._session.current_step)
 
@@ -142,7 +146,7 @@ class LossCurveView(SessionView):
             self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
         else:
             self.batch_curve.setData([], [])
-        self._show_in_legend(self.batch_curve, "batch loss", mini)
+        self._update_legend(mini, s.source_dataset.is_classification)
         self._follow_run(steps, [loss, batch] if mini else [loss], log)
         self.marker.setValue(step)
         y = trainer.loss
@@ -154,9 +158,15 @@ class LossCurveView(SessionView):
             text += f"    accuracy {trainer.metric:.0%}"
         self.readout.setText(text)
 
-    def _show_in_legend(self, item, name: str, shown: bool) -> None:
-        present = any(sample.item is item for sample, _ in self.legend.items)
-        if shown and not present:
-            self.legend.addItem(item, name)
-        elif not shown and present:
-            self.legend.removeItem(item)
+    def _update_legend(self, mini_batches: bool, classify: bool) -> None:
+        key = (mini_batches, classify)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        entries = [(_LOSS_COLOR, "line", "loss (all data)")]
+        if mini_batches:
+            entries.append((_BATCH_COLOR, "line", "batch loss"))
+        if classify:
+            entries.append((_ACCURACY_COLOR, "line", "accuracy (right axis)"))
+        entries.append((ACCENT_COLOR, "dot", "current step"))
+        self.legend.setText(legend_html(entries))

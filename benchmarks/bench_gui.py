@@ -25,7 +25,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-ANALYSIS_DOCKS = ("lossSurfaceDock", "residualsDock", "jacobianDock", "gradientDock")
+ANALYSIS_DOCKS = ("lossSurfaceDock", "residualsDock", "jacobianDock", "gradientDock", "derivationDock")
 
 
 def _window(preset: str, n_points: int):

@@ -83,8 +83,8 @@ class JacobianView(SessionView):
         plots.addWidget(self.bars_widget, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(plots, 1)
         layout.addWidget(self.text)
+        layout.addLayout(plots, 1)
 
         session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
         session.sigSelectionChanged.connect(self.when_visible(lambda _: self.refresh()))

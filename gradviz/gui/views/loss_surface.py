@@ -258,6 +258,9 @@ class LossSurfaceView(SessionView):
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
         """Grid covering the whole recorded path (and the current point) with a margin."""
         coords = self._path_coords()
+        optimum = self._optimum_coords()
+        if optimum is not None:  # linear regression: keep the normal equation's optimum in view
+            coords = np.vstack([coords, optimum])
         lo, hi = coords.min(axis=0), coords.max(axis=0)
         mid = (lo + hi) / 2
         half = np.maximum(0.65 * (hi - lo), 1.0)
@@ -363,15 +366,20 @@ class LossSurfaceView(SessionView):
         )
         self._draw_optimum()
 
-    def _draw_optimum(self) -> None:
-        """Linear regression + MSE: the normal equation's optimum (seed 003), projected on the slice."""
+    def _optimum_coords(self) -> np.ndarray | None:
+        """Linear regression + MSE: the normal equation's optimum (seed 003) in slice coordinates."""
         s = self._session
-        show = s.model.kind == "linear" and s.loss.name == "mse"
+        if not (s.model.kind == "linear" and s.loss.name == "mse"):
+            return None
+        W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
+        flat = s.model.spec.flatten({"W": W, "b": b})
+        return s.slice.project(s.model.spec, flat[None, :]).coords[0]
+
+    def _draw_optimum(self) -> None:
+        optimum = self._optimum_coords()
+        show = optimum is not None
         if show:
-            W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
-            flat = s.model.spec.flatten({"W": W, "b": b})
-            a, c = s.slice.project(s.model.spec, flat[None, :]).coords[0]
-            self.optimum.setData([a], [c])
+            self.optimum.setData([optimum[0]], [optimum[1]])
         else:
             self.optimum.setData([], [])
         if show != self._legend_optimum:

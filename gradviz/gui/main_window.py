@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self._add_dock("residualsDock", "Residuals ŷ − y", self.residuals_view, right)
         self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
         self._add_dock("gradientDock", "Gradient vectors", self.gradient_view, right)
-        self._add_dock("jacobianDock", "Softmax Jacobian of the selected sample", self.jacobian_view, right)
+        self._add_dock("jacobianDock", "Jacobian ∂ŷ/∂z of the selected sample", self.jacobian_view, right)
         self._add_dock("derivationDock", "Derivation", self.derivation_view, right)
         self._arrange_docks()
 

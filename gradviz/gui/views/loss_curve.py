@@ -44,7 +44,9 @@ class LossCurveView(SessionView):
             angle=90, movable=False, pen=pg.mkPen(ACCENT_COLOR, width=theme.line_width, style=Qt.PenStyle.DashLine)
         )
         self.plot.addItem(self.marker)
-        self.current = pg.ScatterPlotItem(size=theme.point_size_px * 1.4, brush=pg.mkBrush(ACCENT_COLOR), pen=None)
+        self.current = pg.TargetItem(
+            size=theme.point_size_px * 1.4, symbol="o", pen=None, brush=pg.mkBrush(ACCENT_COLOR), movable=False
+        )
         self.plot.addItem(self.current)
 
         # accuracy on a second y axis (right), in its own ViewBox linked to the x axis
@@ -144,13 +146,13 @@ class LossCurveView(SessionView):
         if mini:
             _, batch = trainer.series("batch_loss")
             self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
-        else:
-            self.batch_curve.setData([], [])
+        elif self.batch_curve.xData is not None and len(self.batch_curve.xData):
+            self.batch_curve.setData([], [])  # once: an empty setData per frame still re-measures the view
         self._update_legend(mini, s.source_dataset.is_classification)
         self._follow_run(steps, [loss, batch] if mini else [loss], log)
         self.marker.setValue(step)
         y = trainer.loss
-        self.current.setData([step], [np.log10(max(y, 1e-300)) if log else y])
+        self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
         text = f"step {step}    L = {y:.4g}"
         if s.source_dataset.is_classification:
             _, acc = trainer.series("metric")

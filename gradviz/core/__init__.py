@@ -38,7 +38,17 @@ from .landscape import (
     random_directions,
 )
 from .losses import LOSSES, IncompatibleLossError, Loss, make_loss
-from .models import HIDDEN_ACTIVATIONS, MLP, MODEL_KINDS, OUTPUTS, Forward, LinearModel, accuracy, make_model
+from .models import (
+    HIDDEN_ACTIVATIONS,
+    MLP,
+    MODEL_KINDS,
+    OUTPUTS,
+    Forward,
+    LinearModel,
+    accuracy,
+    accuracy_from_predictions,
+    make_model,
+)
 from .optimizers import HYPERPARAMETER_HELP, OPTIMIZERS, Optimizer, default_hyperparams, make_optimizer
 from .params import ParamSpec, copy_params
 from .session_file import SessionData, SessionFileError, load_session, save_session
@@ -94,6 +104,7 @@ __all__ = [
     "LinearModel",
     "make_model",
     "accuracy",
+    "accuracy_from_predictions",
     "HYPERPARAMETER_HELP",
     "OPTIMIZERS",
     "Optimizer",

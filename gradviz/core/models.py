@@ -27,6 +27,7 @@ __all__ = [
     "OUTPUTS",
     "make_model",
     "accuracy",
+    "accuracy_from_predictions",
 ]
 
 MODEL_KINDS = ("linear", "logistic", "softmax", "mlp")
@@ -133,6 +134,25 @@ class _Model:
         out = ws("D", fwd.Zt.shape)
         value, Dt = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=out)
         return value, self._backward(params, X, fwd, Dt, ws)
+
+    def _loss_grad_metric(self, params, X, Y, loss: Loss, metric) -> tuple[float, Params, float]:
+        """loss_and_grad plus metric(ŷ, Y) from the same forward pass (the trainer's hot path)."""
+        X, Y = self._check_data(X, Y)
+        self.check_pair(loss)
+        ws = self._workspace
+        fwd = self._forward(params, X, ws)
+        value, Dt = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=ws("D", fwd.Zt.shape))
+        grads = self._backward(params, X, fwd, Dt, ws)
+        return value, grads, (float(metric(fwd.P, Y)) if metric is not None else float("nan"))
+
+    def _loss_metric(self, params, X, Y, loss: Loss, metric) -> tuple[float, float]:
+        """The loss and metric(ŷ, Y) from one forward pass."""
+        X, Y = self._check_data(X, Y)
+        self.check_pair(loss)
+        ws = self._workspace
+        fwd = self._forward(params, X, ws)
+        value = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=ws("D", fwd.Zt.shape))[0]
+        return value, (float(metric(fwd.P, Y)) if metric is not None else float("nan"))
 
     def forward(self, params: Mapping[str, np.ndarray], X: np.ndarray) -> Forward:
         """z, ŷ (and the MLP's hidden layer) for X, in fresh arrays."""
@@ -366,7 +386,11 @@ def make_model(
 
 def accuracy(model, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray) -> float:
     """The fraction of samples whose most probable class is the true one (Y 0/1 or one-hot)."""
-    P = model.predict(params, X)
+    return accuracy_from_predictions(model.predict(params, X), Y)
+
+
+def accuracy_from_predictions(P: np.ndarray, Y: np.ndarray) -> float:
+    """Accuracy of predictions ŷ (N, k) against Y (N, k): 0/1 columns or one-hot rows."""
     Y = np.asarray(Y)
     if P.shape[1] == 1:
         return float(np.mean((P[:, 0] > 0.5) == (Y[:, 0] > 0.5)))

@@ -11,7 +11,7 @@ from typing import Any
 
 from .datasets import Dataset
 from .losses import LOSSES, make_loss
-from .models import HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS, accuracy, make_model
+from .models import HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS, accuracy_from_predictions, make_model
 from .optimizers import OPTIMIZERS, make_optimizer
 from .trainer import Trainer, _check_batch, _check_seed
 
@@ -99,7 +99,7 @@ class Settings:
     def make_trainer(self, dataset: Dataset) -> Trainer:
         model = self.make_model(dataset)
         Y = dataset.encode_targets(model.n_outputs)
-        metric = (lambda params, X, Y: accuracy(model, params, X, Y)) if dataset.is_classification else None
+        metric = accuracy_from_predictions if dataset.is_classification else None
         return Trainer(
             model,
             self.make_loss(),

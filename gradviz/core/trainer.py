@@ -146,7 +146,7 @@ class Trainer:
         seed: int = 0,
         init_params: Mapping[str, np.ndarray] | None = None,
         max_rows: int | None = None,
-        metric: Callable[[Mapping[str, np.ndarray], np.ndarray, np.ndarray], float] | None = None,
+        metric: Callable[[np.ndarray, np.ndarray], float] | None = None,
     ):
         model.check_pair(loss)
         X, Y = model._check_data(X, Y)
@@ -375,24 +375,26 @@ class Trainer:
         return perm[pos * b : (pos + 1) * b]
 
     def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
-        """(loss on all data, batch loss, batch gradient) at `step`."""
+        """(loss on all data, batch loss, batch gradient, metric on all data) at `step`."""
         idx = self._batch_at(step, regime)
+        metric = self.metric_fn if full_loss else None
         if idx is None:
-            value, grads = self.model.loss_and_grad(params, regime.X, regime.Y, self.loss_fn)
-            return value, value, grads
+            value, grads, m = self.model._loss_grad_metric(params, regime.X, regime.Y, self.loss_fn, metric)
+            return value, value, grads, m
         batch_value, grads = self.model.loss_and_grad(params, regime.X[idx], regime.Y[idx], self.loss_fn)
-        value = self.model.loss_value(params, regime.X, regime.Y, self.loss_fn) if full_loss else math.nan
-        return value, batch_value, grads
+        if not full_loss:
+            return math.nan, batch_value, grads, math.nan
+        value, m = self.model._loss_metric(params, regime.X, regime.Y, self.loss_fn, metric)
+        return value, batch_value, grads, m
 
     def _record(self) -> None:
         regime = self._regime_at(self._step)
-        self._loss, self._batch_loss, self._grads = self._evaluate(self._step, self._params, regime)
-        self._store(self._step, self._params, regime)
+        self._loss, self._batch_loss, self._grads, self._metric = self._evaluate(self._step, self._params, regime)
+        self._store(self._step, self._params)
 
-    def _store(self, t: int, params: Params, regime: Regime) -> None:
+    def _store(self, t: int, params: Params) -> None:
         g = self._spec.flatten(self._grads)
         self._grad_norm = float(np.sqrt(g @ g))
-        self._metric = math.nan if self.metric_fn is None else float(self.metric_fn(params, regime.X, regime.Y))
         self._rows.put(t, self._spec.flatten(params), g, self._loss, self._batch_loss, self._grad_norm, self._metric)
 
     def step(self) -> bool:
@@ -405,7 +407,7 @@ class Trainer:
         problem = _divergence(new_params)
         if problem is None:
             with np.errstate(all="ignore"):
-                loss, batch_loss, grads = self._evaluate(t, new_params, next_regime)
+                loss, batch_loss, grads, metric = self._evaluate(t, new_params, next_regime)
             if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not _all_finite(grads):
                 problem = "the loss or its gradient overflowed"
         if problem is not None:
@@ -419,8 +421,8 @@ class Trainer:
         self._params = new_params
         self._raw_state = raw_state
         self._state = raw_state
-        self._loss, self._batch_loss, self._grads = loss, batch_loss, grads
-        self._store(t, new_params, next_regime)
+        self._loss, self._batch_loss, self._grads, self._metric = loss, batch_loss, grads, metric
+        self._store(t, new_params)
         if t % _CHECKPOINT_EVERY == 0:
             self._checkpoints[t] = (new_params, raw_state)
             self._thin_checkpoints()
@@ -458,11 +460,9 @@ class Trainer:
         self._step = k
         regime = self._regime_at(k)
         self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == k else self._raw_state
-        self._loss, self._batch_loss, self._grads = self._evaluate(k, self._params, regime)
+        self._loss, self._batch_loss, self._grads, self._metric = self._evaluate(k, self._params, regime)
         g = self._spec.flatten(self._grads)
         self._grad_norm = float(np.sqrt(g @ g))
-        i = self._rows.find(k)
-        self._metric = float(self._rows.metric[i]) if i is not None else math.nan
         self.diverged = False
 
     def params_at(self, k: int) -> Params:
@@ -480,7 +480,7 @@ class Trainer:
         for s in range(c, k):
             regime = self._regime_at(s)
             state = regime.optimizer.adopt(raw, params) if regime.start == s else raw
-            _, _, grads = self._evaluate(s, params, regime, full_loss=False)
+            _, _, grads, _ = self._evaluate(s, params, regime, full_loss=False)
             params, raw = regime.optimizer.step(params, grads, state)
         return params, raw
 

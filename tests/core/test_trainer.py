@@ -246,3 +246,19 @@ def test_gd_on_linear_mse_converges_to_the_normal_equation():
     np.testing.assert_allclose(t.params["W"], W, atol=1e-9)
     np.testing.assert_allclose(t.params["b"], b, atol=1e-9)
     assert t.grad_norm < 1e-9
+
+
+@pytest.mark.parametrize("batch", [None, 9])
+def test_accuracy_metric_is_recorded_from_the_same_forward_pass(batch):
+    ds = core.generate("spiral", n_samples=45, classes=3, seed=2)
+    settings = core.Settings(model="softmax", loss="ce", optimizer="adam", hyperparams={"lr": 0.1}, batch_size=batch)
+    t = settings.make_trainer(ds)
+    t.run(12)
+    Y = ds.encode_targets(3)
+    assert t.metric == pytest.approx(core.accuracy(t.model, t.params, ds.X, Y))
+    steps, acc = t.series("metric")
+    assert acc[0] == pytest.approx(core.accuracy(t.model, t.params_at(0), ds.X, Y))
+    t.seek(4)
+    assert t.metric == pytest.approx(acc[4])
+    regression = core.Settings(model="linear", loss="mse").make_trainer(core.generate("line", n_samples=10))
+    assert np.isnan(regression.metric)

@@ -132,3 +132,27 @@ def test_decision_region_is_the_models_probability(window):
     p_bl = s.model.predict(s.params, np.array([[x0, y0]]))[0, 0]
     p_tr = s.model.predict(s.params, np.array([[x1, y1]]))[0, 0]
     assert (p_bl > 0.5) != (p_tr > 0.5)
+
+
+def test_region_is_not_repainted_for_invisible_changes(window):
+    view = window.data_view
+    s = window.session
+    before = view.region.image
+    view._redraw_prediction()  # same parameters: nothing to repaint
+    assert view.region.image is before
+    flat = s.model.spec.flatten(s.params)
+    s.restart_from(s.model.spec.unflatten(-flat + 0.5))  # a different model: the colours change
+    assert view.region.image is not before
+    from gradviz.gui.views.data_view import GRID, _region_image
+
+    P = s.model.predict(s.params, _grid(view))
+    expected = _region_image(P, 2).reshape(GRID, GRID, 4)
+    assert np.abs(view.region.image.astype(int) - expected).max() <= 2
+
+
+def _grid(view):
+    from gradviz.gui.views.data_view import GRID
+
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+    return np.column_stack([gx.ravel(), gy.ravel()])

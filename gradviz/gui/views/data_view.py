@@ -31,6 +31,7 @@ from .base import SessionView
 __all__ = ["DataView", "EditableViewBox"]
 
 GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
+INVISIBLE_LEVELS = 2  # region colours changing by at most this (of 255) are not redrawn
 MAX_DRAWN_POINTS = 5_000  # beyond this a fixed random subset is drawn (every point still counts)
 HIT_RADIUS_PX = 10
 
@@ -319,8 +320,17 @@ class DataView(SessionView):
             ys = np.linspace(y0, y1, GRID)
             gx, gy = np.meshgrid(xs, ys)  # row-major: rows are y
             P = model.predict(params, np.column_stack([gx.ravel(), gy.ravel()]))
-            self.region.setImage(_region_image(P, ds.n_classes).reshape(GRID, GRID, 4), levels=(0, 255))
+            image = _region_image(P, ds.n_classes).reshape(GRID, GRID, 4)
             rect = (x0, y0, x1 - x0, y1 - y0)
+            shown = self.region.image
+            # repainting the region repaints the whole plot (~3 ms): skip steps the eye cannot see
+            if (
+                rect != self._region_rect
+                or shown is None
+                or shown.shape != image.shape
+                or np.abs(image.astype(np.int16) - shown).max() > INVISIBLE_LEVELS
+            ):
+                self.region.setImage(image, levels=(0, 255))
             if rect != self._region_rect:  # moving the image re-measures the view: only when panned
                 self.region.setRect(*rect)
                 self._region_rect = rect

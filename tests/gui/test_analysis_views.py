@@ -228,3 +228,26 @@ def test_derivation_checks_itself_against_core(make_window, preset):
         assert "not ŷ − y" in text
     if preset == "linear-line":
         assert "Normal equation" in text
+
+
+def test_residual_hover_shows_the_numbers(window):
+    from PySide6.QtCore import QPointF
+
+    s = window.session
+    s.step(2)
+    view = window.residuals_view
+    vb = view.plot.getViewBox()
+    view._on_hover(vb.mapViewToScene(QPointF(3, 0.0)))
+    assert view.hover.isVisible()
+    text = view.hover.textItem.toPlainText()
+    P = s.model.predict(s.params, s.dataset.X[3:4])[0, 0]
+    assert "sample 3" in text and f"{P:.4g}" in text
+
+
+def test_presentation_mode_layout(make_window):
+    window = make_window("--present", "--preset", "mlp-moons")
+    assert window.theme.present and window.theme.base_point_size > 14
+    assert not window.docks["controlsDock"].isVisible()
+    assert window.docks["dataDock"].isVisible() and window.docks["lossSurfaceDock"].isVisible()
+    tabbed = window.tabifiedDockWidgets(window.docks["gradientDock"])
+    assert {d.objectName() for d in tabbed} >= {"residualsDock", "jacobianDock", "derivationDock"}

@@ -247,7 +247,9 @@ def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _check_size(n_samples: int, noise: float) -> None:
+def _check_size(n_samples: int, noise: float, classes: int = 2) -> None:
+    if not 2 <= classes <= MAX_CLASSES:
+        raise ValueError(f"the number of classes must be between 2 and {MAX_CLASSES}, got {classes}")
     if not 1 <= int(n_samples) <= MAX_SAMPLES:
         raise ValueError(f"the number of points must be between 1 and {MAX_SAMPLES:,}, got {n_samples}")
     if not (np.isfinite(noise) and noise >= 0):
@@ -267,9 +269,7 @@ def make_line(
 
 def make_blobs(n_samples: int = 100, noise: float = 0.8, seed: int = 0, classes: int = 2) -> Dataset:
     """Gaussian blobs (std = noise) with centres evenly spaced on a circle of radius 2.5."""
-    _check_size(n_samples, noise)
-    if not 2 <= classes <= MAX_CLASSES:
-        raise ValueError(f"blobs need between 2 and {MAX_CLASSES} classes, got {classes}")
+    _check_size(n_samples, noise, classes)
     rng = _rng(seed)
     labels = np.arange(n_samples) % classes
     angle = 2 * np.pi * labels / classes + np.pi / 4
@@ -314,9 +314,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.2, seed: int = 0) -> Dataset
 
 def make_spiral(n_samples: int = 150, noise: float = 0.2, seed: int = 0, classes: int = 3) -> Dataset:
     """Interleaved spiral arms (the ConvNetJS / CS231n data set)."""
-    _check_size(n_samples, noise)
-    if not 2 <= classes <= MAX_CLASSES:
-        raise ValueError(f"spirals need between 2 and {MAX_CLASSES} classes, got {classes}")
+    _check_size(n_samples, noise, classes)
     rng = _rng(seed)
     labels = np.arange(n_samples) % classes
     r = rng.uniform(0.05, 1.0, n_samples)

@@ -176,6 +176,13 @@ class Session(QObject):
             self._selected = index
             self.sigSelectionChanged.emit(index)
 
+    def focus_sample(self) -> tuple[int, bool]:
+        """(index, selected): the selected sample, or the one the model gets most wrong."""
+        if self._selected is not None:
+            return self._selected, True
+        X, Y = self._data.X, self._data.Y
+        return int(np.argmax(self.model.per_sample_losses(self.params, X, Y, self.loss))), False
+
     # ------------------------------------------------------------------ training
     def step(self, n: int = 1) -> int:
         """Take up to n steps (one redraw for all of them). Returns how many were taken."""

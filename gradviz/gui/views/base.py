@@ -30,6 +30,13 @@ class SessionView(QWidget):
 
         return call
 
+    def follow(self, session, refresh: Callable[[], None]) -> None:
+        """Redraw with `refresh` on every step, selection, data edit and model change (while visible)."""
+        session.sigStepped.connect(self.when_visible(lambda _: refresh()))
+        session.sigSelectionChanged.connect(self.when_visible(lambda _: refresh()))
+        session.sigDataChanged.connect(self.when_visible(refresh))
+        session.sigModelChanged.connect(self.when_visible(refresh))
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         pending, self._deferred = self._deferred, {}

@@ -57,10 +57,7 @@ class DerivationView(SessionView):
         layout.addWidget(self.browser)
         self.sample: int | None = None
         self.checks: dict[str, bool] = {}  # what the derivation verified against core (tests read it)
-        session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
-        session.sigSelectionChanged.connect(self.when_visible(lambda _: self.refresh()))
-        session.sigDataChanged.connect(self.when_visible(self.refresh))
-        session.sigModelChanged.connect(self.when_visible(self.refresh))
+        self.follow(session, self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -68,12 +65,8 @@ class DerivationView(SessionView):
         model, loss, params = s.model, s.loss, s.params
         X, Y = s.dataset.X, s.dataset.Y
         N = X.shape[0]
-        if s.selected is not None:
-            i = s.selected
-            who = f"sample {i} (selected)"
-        else:
-            i = int(np.argmax(model.per_sample_losses(params, X, Y, loss)))
-            who = f"sample {i}, the worst fit (click a point to choose another)"
+        i, chosen = s.focus_sample()
+        who = f"sample {i} (selected)" if chosen else f"sample {i}, the worst fit (click a point to choose another)"
         self.sample = i
         x, y = X[i : i + 1], Y[i : i + 1]
         fwd = model.forward(params, x)

@@ -86,25 +86,19 @@ class JacobianView(SessionView):
         layout.addWidget(self.text)
         layout.addLayout(plots, 1)
 
-        session.sigStepped.connect(self.when_visible(lambda _: self.refresh()))
-        session.sigSelectionChanged.connect(self.when_visible(lambda _: self.refresh()))
-        session.sigDataChanged.connect(self.when_visible(self.refresh))
-        session.sigModelChanged.connect(self.when_visible(self.refresh))
+        self.follow(session, self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         s = self._session
         output = s.model.output
-        if s.selected is not None:
-            i = s.selected
-        else:  # nothing selected: the sample the model gets most wrong is the instructive one
-            i = int(np.argmax(s.model.per_sample_losses(s.params, s.dataset.X, s.dataset.Y, s.loss)))
+        i, chosen = s.focus_sample()
         self.sample = i
         x = s.dataset.X[i : i + 1]
         y = s.dataset.Y[i]
         z = s.model.logits(s.params, x)[0]
         p = s.model.predict(s.params, x)[0]
-        which = f"sample {i}" if s.selected is not None else f"sample {i}, the worst fit (click a point to choose)"
+        which = f"sample {i}" if chosen else f"sample {i}, the worst fit (click a point to choose)"
         if output == "identity":
             self._show_matrix(None)
             self.bars_widget.setVisible(False)

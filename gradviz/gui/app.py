@@ -77,8 +77,7 @@ def _build_window(args: argparse.Namespace):
 
     data = session_data_from_args(args)
     session = Session(data.dataset, data.settings)
-    if data.step:
-        session.step(data.step)
+    session.apply_session(data)  # steps, selection and slice
     window = MainWindow(session, present=args.present, restore_layout=not args.screenshot)
     return window
 

@@ -363,7 +363,13 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ files
     def session_data(self, extra: dict | None = None) -> core.SessionData:
-        return core.SessionData(self._source, self._settings, self.current_step, extra or {})
+        """Data, settings, step, and what the views share: the selection and the slice."""
+        sl = self._slice
+        view = {
+            "selected": self._selected,
+            "slice": {"mode": sl.mode, "labels": list(sl.axis_labels) if sl.mode == "axes" else None, "seed": sl.seed},
+        }
+        return core.SessionData(self._source, self._settings, self.current_step, {**view, **(extra or {})})
 
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
         try:
@@ -391,11 +397,33 @@ class Session(QObject):
         self._build()
         if data.step:
             self._trainer.run(data.step)
+        self._apply_view_state(data.extra)
         self.sigDataChanged.emit()
         self.sigModelChanged.emit()
         self.sigSettingsChanged.emit()
-        self.sigSelectionChanged.emit(None)
+        self.sigSelectionChanged.emit(self._selected)
         self.sigStepped.emit(self.current_step)
+
+    def _apply_view_state(self, extra: dict) -> None:
+        """The saved selection and slice; a part that no longer fits is skipped, with a note."""
+        selected = extra.get("selected")
+        if isinstance(selected, int) and not isinstance(selected, bool) and 0 <= selected < self._source.n_samples:
+            self._selected = selected
+        spec = extra.get("slice")
+        if isinstance(spec, dict):
+            labels = spec.get("labels")
+            try:
+                path = self._trainer.params_path(self.current_step)[1] if spec.get("mode") == "pca" else None
+                self._slice = core.make_slice(
+                    str(spec.get("mode", "axes")),
+                    self.model.spec,
+                    self.params,
+                    labels=tuple(labels) if isinstance(labels, list) and len(labels) == 2 else None,
+                    seed=int(spec.get("seed", 0)),
+                    path=path,
+                )
+            except (ValueError, TypeError) as exc:
+                self.sigMessage.emit(f"The saved slice was skipped: {exc}")
 
 
 def _fit_settings(settings: Settings, dataset: Dataset) -> Settings:

@@ -272,3 +272,19 @@ def test_every_preset_opens(make_window, name):
     window = make_window("--preset", name, "--steps", "2")
     assert window.session.current_step == 2
     assert isinstance(window.session.source_dataset, core.Dataset)
+
+
+def test_session_file_keeps_the_selection_and_the_slice(window, tmp_path):
+    s = window.session
+    s.step(6)
+    s.select(9)
+    s.set_slice("axes", ("b[0]", "W[1,0]"))
+    path = tmp_path / "view.json"
+    assert s.save(path)
+    other = create_window(["--load", str(path)])
+    try:
+        o = other.session
+        assert o.selected == 9 and o.current_step == 6
+        assert o.slice.mode == "axes" and o.slice.axis_labels == ("b[0]", "W[1,0]")
+    finally:
+        other.close()

@@ -1,6 +1,7 @@
 """Editing data with the mouse: real mouse events on the plot, undo/redo, selection."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from .mouse import click, drag
@@ -122,16 +123,34 @@ def test_edits_during_playback_keep_training(window, qtbot):
     assert s.trainer.X.shape[0] == 61
 
 
-def test_decision_region_is_the_models_probability(window):
+@pytest.mark.parametrize("preset", ["logistic-blobs", "softmax-blobs"])
+def test_decision_region_on_screen_is_the_models_prediction(make_window, qtbot, preset):
+    """Sample the rendered pixels where no point is drawn: they carry ŷ's colour at that place."""
+    from PySide6.QtCore import QPointF
+
+    from gradviz.gui.views.data_view import _region_image
+
+    window = make_window("--preset", preset, "--steps", "20")
     s = window.session
-    s.step(5)
-    img = window.data_view.region.image
-    assert img.shape == (120, 120, 4)
-    (x0, x1), (y0, y1) = window.data_view.view_box.viewRange()
-    # bottom-left and top-right corners lean to the class the model predicts there
-    p_bl = s.model.predict(s.params, np.array([[x0, y0]]))[0, 0]
-    p_tr = s.model.predict(s.params, np.array([[x1, y1]]))[0, 0]
-    assert (p_bl > 0.5) != (p_tr > 0.5)
+    view = window.data_view
+    assert view.region.image.shape == (120, 120, 4)
+    for _ in range(3):
+        qtbot.wait(5)
+    shot = view.plot_widget.grab().toImage()
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    checked = 0
+    for fx, fy in [(0.04, 0.04), (0.96, 0.96), (0.04, 0.96), (0.96, 0.04), (0.5, 0.04), (0.5, 0.96)]:
+        x, y = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
+        if view.point_at(QPointF(x, y)) is not None:
+            continue
+        pos = view.plot_widget.mapFromScene(view.view_box.mapViewToScene(QPointF(x, y)))
+        pixel = shot.pixelColor(pos)
+        expected = _region_image(s.model.predict(s.params, np.array([[x, y]])), s.source_dataset.n_classes)[0]
+        assert abs(pixel.red() - int(expected[0])) <= 6, (fx, fy, pixel.name(), expected)
+        assert abs(pixel.green() - int(expected[1])) <= 6
+        assert abs(pixel.blue() - int(expected[2])) <= 6
+        checked += 1
+    assert checked >= 3
 
 
 def test_region_is_not_repainted_for_invisible_changes(window):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..session import Session
@@ -75,6 +75,51 @@ class EditableViewBox(pg.ViewBox):
         self.sigPointDragged.emit(index, self.mapToView(ev.pos()), ev.isFinish())
 
 
+class RegionImage(pg.GraphicsObject):
+    """An opaque RGB image placed in data coordinates: the decision regions.
+
+    pyqtgraph's ImageItem hands Qt an RGBA8888 QImage, which Qt converts on every paint (1.1 ms
+    for a full-width plot here); an opaque RGB32 image draws in 0.5 ms and needs no levels.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.image: np.ndarray | None = None  # (h, w, 4) RGBA uint8, as given
+        self._bgra: np.ndarray | None = None  # the bytes the QImage points at
+        self._qimage: QImage | None = None
+        self._rect = QRectF(0, 0, 1, 1)
+
+    def setImage(self, rgba: np.ndarray) -> None:
+        h, w = rgba.shape[:2]
+        bgra = np.empty((h, w, 4), dtype=np.uint8)
+        bgra[..., 0] = rgba[..., 2]
+        bgra[..., 1] = rgba[..., 1]
+        bgra[..., 2] = rgba[..., 0]
+        bgra[..., 3] = 255
+        self.image, self._bgra = rgba, bgra
+        self._qimage = QImage(bgra.data, w, h, 4 * w, QImage.Format.Format_RGB32)
+        self.update()
+
+    def setRect(self, x: float, y: float, width: float, height: float) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(x, y, width, height)
+        self.informViewBoundsChanged()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def paint(self, painter, *args) -> None:
+        if self._qimage is not None:
+            # row 0 of the image is the smallest y: it lands at the rect's top, which the view shows at the bottom
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)  # no staircase edges
+            painter.translate(self._rect.left(), self._rect.top())
+            painter.scale(self._rect.width() / self._qimage.width(), self._rect.height() / self._qimage.height())
+            painter.drawImage(QPointF(0, 0), self._qimage)
+            painter.restore()
+
+
 class _PassiveScatter(pg.ScatterPlotItem):
     """Points that leave every click to the view box (which knows about editing)."""
 
@@ -118,7 +163,7 @@ class DataView(SessionView):
         layout.addWidget(self._hint)
 
         # Items are made once and fed new data (never cleared and re-added per frame).
-        self.region = pg.ImageItem()
+        self.region = RegionImage()
         self.region.setZValue(-10)
         self.plot.addItem(self.region)
         self.prediction = pg.PlotDataItem(pen=pg.mkPen(PREDICTION_COLOR, width=theme.line_width * 1.2))
@@ -330,7 +375,7 @@ class DataView(SessionView):
                 or shown.shape != image.shape
                 or np.abs(image.astype(np.int16) - shown).max() > INVISIBLE_LEVELS
             ):
-                self.region.setImage(image, levels=(0, 255))
+                self.region.setImage(image)
             if rect != self._region_rect:  # moving the image re-measures the view: only when panned
                 self.region.setRect(*rect)
                 self._region_rect = rect

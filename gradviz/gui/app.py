@@ -91,6 +91,8 @@ def save_screenshot(window, path: str) -> bool:
     window.show()
     for _ in range(3):
         QApplication.processEvents()
+    window.finish_rendering()
+    QApplication.processEvents()
     return window.grab().save(path)
 
 

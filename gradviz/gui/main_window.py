@@ -327,6 +327,11 @@ class MainWindow(QMainWindow):
         self.status_labels["grad"].setText(f"‖∇L‖ = {s.trainer.grad_norm:.3g}")
         self.status_labels["lr"].setText(f"η = {s.optimizer.lr:.3g}")
 
+    def finish_rendering(self) -> None:
+        """Let every view finish its deferred quality passes (before a screenshot)."""
+        self.surface_view.finish_rendering()
+        self.data_view.finish_rendering()
+
     def _on_playing_changed(self, playing: bool) -> None:
         self.play_button.setText("⏸ Pause" if playing else "▶ Play")
 
@@ -350,6 +355,7 @@ class MainWindow(QMainWindow):
 
     def _save_screenshot(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", "PNG images (*.png)")
+        self.finish_rendering()
         if path and not self.grab().save(path):
             self.message_bar.show_message(f"Could not write {path}", "error")
 

@@ -175,3 +175,15 @@ def _grid(view):
     (x0, x1), (y0, y1) = view.view_box.viewRange()
     gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
     return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def test_region_scales_plainly_while_changing_and_smoothly_at_rest(window, qtbot):
+    view = window.data_view
+    s = window.session
+    flat = s.model.spec.flatten(s.params)
+    s.restart_from(s.model.spec.unflatten(flat * 0.5))
+    assert not view.region.smooth
+    qtbot.waitUntil(lambda: view.region.smooth, timeout=2000)
+    s.restart_from(s.model.spec.unflatten(-flat))
+    window.finish_rendering()  # what --screenshot does
+    assert view.region.smooth and window.surface_view.idle

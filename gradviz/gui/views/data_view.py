@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -31,6 +31,7 @@ from .base import SessionView
 __all__ = ["DataView", "EditableViewBox"]
 
 GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
+SMOOTH_AFTER_MS = 120  # the region is drawn smoothly once it has not changed for this long
 INVISIBLE_LEVELS = 2  # region colours changing by at most this (of 255) are not redrawn
 MAX_DRAWN_POINTS = 5_000  # beyond this a fixed random subset is drawn (every point still counts)
 HIT_RADIUS_PX = 10
@@ -88,6 +89,12 @@ class RegionImage(pg.GraphicsObject):
         self._bgra: np.ndarray | None = None  # the bytes the QImage points at
         self._qimage: QImage | None = None
         self._rect = QRectF(0, 0, 1, 1)
+        self.smooth = True  # bilinear scaling; off while the image changes every frame
+
+    def set_smooth(self, smooth: bool) -> None:
+        if smooth != self.smooth:
+            self.smooth = smooth
+            self.update()
 
     def setImage(self, rgba: np.ndarray) -> None:
         h, w = rgba.shape[:2]
@@ -113,7 +120,7 @@ class RegionImage(pg.GraphicsObject):
         if self._qimage is not None:
             # row 0 of the image is the smallest y: it lands at the rect's top, which the view shows at the bottom
             painter.save()
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)  # no staircase edges
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth)
             painter.translate(self._rect.left(), self._rect.top())
             painter.scale(self._rect.width() / self._qimage.width(), self._rect.height() / self._qimage.height())
             painter.drawImage(QPointF(0, 0), self._qimage)
@@ -137,6 +144,10 @@ class DataView(SessionView):
         self._theme = theme
         self._drag_start = None  # the data set when a drag began (for one undo step)
         self._region_rect = None
+        self._smooth_timer = QTimer(self)
+        self._smooth_timer.setSingleShot(True)
+        self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
+        self._smooth_timer.timeout.connect(self.finish_rendering)
 
         self.view_box = EditableViewBox()
         self.plot_widget = pg.PlotWidget(viewBox=self.view_box)
@@ -269,6 +280,11 @@ class DataView(SessionView):
         else:
             self._session.preview_dataset(moved)
 
+    def finish_rendering(self) -> None:
+        """The at-rest quality pass: smooth the decision-region edges."""
+        self._smooth_timer.stop()
+        self.region.set_smooth(True)
+
     def delete_selected(self) -> None:
         if self._session.selected is not None:
             self._session.remove_point(self._session.selected)
@@ -376,6 +392,9 @@ class DataView(SessionView):
                 or np.abs(image.astype(np.int16) - shown).max() > INVISIBLE_LEVELS
             ):
                 self.region.setImage(image)
+                # while frames come fast (playback, a drag), scale plainly; once they stop, smoothly
+                self.region.set_smooth(False)
+                self._smooth_timer.start()
             if rect != self._region_rect:  # moving the image re-measures the view: only when panned
                 self.region.setRect(*rect)
                 self._region_rect = rect

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -326,6 +326,12 @@ class LossSurfaceView(SessionView):
         self._pending = 0
         self.progress.setVisible(False)
         self._set_surface(S, self.alphas, self.betas)
+
+    def finish_rendering(self) -> None:
+        """Wait for the full-resolution surface (a screenshot wants the final picture)."""
+        if self._pending:
+            self._pool.waitForDone(30_000)
+            QCoreApplication.processEvents()  # deliver the finished job's signal
 
     def shutdown(self) -> None:
         """Cancel background work and wait for it (the window is closing)."""

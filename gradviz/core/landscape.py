@@ -322,7 +322,7 @@ def project_trajectory(trajectory: np.ndarray, spec: ParamSpec, center, d1, d2) 
 SLICE_MODES = ("axes", "random", "pca")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds arrays
 class Slice:
     """A 2-D slice of parameter space: θ(α, β) = center + α·d₁ + β·d₂.
 

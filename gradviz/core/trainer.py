@@ -13,6 +13,7 @@ Memory stays bounded: past `max_rows` recorded steps the older rows are thinned 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ class History:
         return len(self.steps)
 
 
+_ROWS_SERIAL = itertools.count()
+
+
 class _Rows:
     """Growable column store for the per-step records."""
 
@@ -64,6 +68,8 @@ class _Rows:
         self.n_params = n_params
         self.max_rows = max_rows
         self.stride = 1
+        self.serial = next(_ROWS_SERIAL)  # unlike id(), never reused by a later history
+        self.version = 0  # bumped whenever recorded rows change or go (appending leaves it alone)
         self._n = 0
         cap = 256
         self.steps = np.zeros(cap, dtype=np.int64)
@@ -90,6 +96,7 @@ class _Rows:
         """Record `step`, replacing the last row if it is the same step."""
         if self._n and self.steps[self._n - 1] == step:
             i = self._n - 1
+            self.version += 1
         else:
             if self._n and self.steps[self._n - 1] > step:
                 raise RuntimeError("history rows must be recorded in step order")
@@ -108,6 +115,7 @@ class _Rows:
             self._thin()
 
     def _thin(self) -> None:
+        self.version += 1
         self.stride *= 2
         keep = self.steps[: self._n] % self.stride == 0
         keep[self._n - 1] = True
@@ -118,7 +126,10 @@ class _Rows:
         self._n = idx.size
 
     def truncate_after(self, step: int) -> None:
-        self._n = int(np.searchsorted(self.steps[: self._n], step, side="right"))
+        n = int(np.searchsorted(self.steps[: self._n], step, side="right"))
+        if n != self._n:
+            self.version += 1
+            self._n = n
 
     def find(self, step: int) -> int | None:
         i = int(np.searchsorted(self.steps[: self._n], step))
@@ -267,6 +278,15 @@ class Trainer:
         rows = self._rows
         n = len(rows) if until is None else int(np.searchsorted(rows.steps[: len(rows)], until, side="right"))
         return rows.steps[:n].copy(), rows.params[:n].copy()
+
+    def history_state(self) -> tuple[int, int, int]:
+        """(history id, version, rows): while the first two stay the same, rows were only appended."""
+        return self._rows.serial, self._rows.version, len(self._rows)
+
+    def params_rows(self, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, flat params) of recorded rows from index `start` on: what a view has not seen yet."""
+        n = len(self._rows)
+        return self._rows.steps[start:n].copy(), self._rows.params[start:n].copy()
 
     @property
     def history_stride(self) -> int:

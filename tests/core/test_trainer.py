@@ -262,3 +262,20 @@ def test_accuracy_metric_is_recorded_from_the_same_forward_pass(batch):
     assert t.metric == pytest.approx(acc[4])
     regression = core.Settings(model="linear", loss="mse").make_trainer(core.generate("line", n_samples=10))
     assert np.isnan(regression.metric)
+
+
+def test_history_state_tells_appends_from_rewrites():
+    t = _trainer(opt="sgd", max_rows=64)
+    rows_id, version, n = t.history_state()
+    t.run(5)
+    assert t.history_state() == (rows_id, version, n + 5)  # appended only
+    steps, flat = t.params_rows(n)
+    np.testing.assert_array_equal(flat, t.history().params[n:])
+    t.seek(2)
+    t.step()  # a new branch rewrites history
+    assert t.history_state()[1] != version
+    before = t.history_state()[1]
+    t.run(200)  # thinning past max_rows rewrites too
+    assert t.history_state()[1] != before
+    t.reset()
+    assert t.history_state()[0] != rows_id

@@ -90,7 +90,9 @@ class LossSurfaceView(SessionView):
         self.surface: np.ndarray | None = None  # the S on screen (float64), rows = α, columns = β
         self.alphas = self.betas = np.zeros(0)
         self.slice: core.Slice | None = None  # the slice S was computed on
-        self._key = None
+        self._path_key = None
+        self._path_steps = np.zeros(0, dtype=np.int64)
+        self._path_xy = np.zeros((0, 2))
 
         # ---------------------------------------------------------------- controls
         self.mode_combo = QComboBox()
@@ -251,9 +253,25 @@ class LossSurfaceView(SessionView):
         self.request(reframe=False)
 
     def _path_coords(self, until: int | None = None) -> np.ndarray:
+        """The recorded path in slice coordinates up to step `until`.
+
+        Rows are projected once: each step projects only the rows added since the last call
+        (copying the whole (steps × parameters) history every frame grows with the run).
+        """
         s = self._session
-        _, flat = s.trainer.params_path(until)
-        return s.slice.project(s.model.spec, flat).coords
+        rows_id, version, n = s.trainer.history_state()
+        key = (rows_id, version, s.slice)  # a Slice compares by identity (it holds arrays)
+        if key != self._path_key:
+            self._path_key = key
+            self._path_steps = np.zeros(0, dtype=np.int64)
+            self._path_xy = np.zeros((0, 2))
+        if n > len(self._path_steps):
+            steps, flat = s.trainer.params_rows(len(self._path_steps))
+            self._path_steps = np.concatenate([self._path_steps, steps])
+            self._path_xy = np.vstack([self._path_xy, s.slice.project(s.model.spec, flat).coords])
+        if until is None:
+            return self._path_xy
+        return self._path_xy[: int(np.searchsorted(self._path_steps, until, side="right"))]
 
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
         """Grid covering the whole recorded path (and the current point) with a margin."""

@@ -194,6 +194,15 @@ class ControlsPanel(QScrollArea):
         self.hidden_spin.setToolTip("Hidden units h of the MLP: W¹ is d × h, W² is h × k")
         self.activation_combo = _combo("hiddenActivationCombo", {a: a for a in core.HIDDEN_ACTIVATIONS})
         self.activation_combo.setToolTip("g in a = g(z¹): its derivative g' gates every gradient into W¹")
+        self.output_combo = _combo(
+            "outputCombo",
+            {None: "canonical for the loss", "identity": "identity ŷ = z", "sigmoid": "sigmoid σ(z)", "softmax": "softmax(z)"},
+        )
+        self.output_combo.setToolTip(
+            "The MLP's output activation f in ŷ = f(z²). Each loss has its canonical one (MSE: identity, "
+            "BCE: sigmoid, CE: softmax), where dL/dz = (ŷ − y)/N; MSE with sigmoid or softmax is allowed "
+            "and keeps f' in the gradient."
+        )
         self.loss_combo = _combo("lossCombo", LOSS_TITLES)
         self.loss_combo.setToolTip("Only pairs the math admits are enabled; non-canonical ones are marked ⚠")
         self.pair_label = QLabel()
@@ -203,6 +212,7 @@ class ControlsPanel(QScrollArea):
         form.addRow("Model", self.model_combo)
         form.addRow("Hidden units", self.hidden_spin)
         form.addRow("Activation", self.activation_combo)
+        form.addRow("Output", self.output_combo)
         form.addRow("Loss", self.loss_combo)
         form.addRow(self.pair_label)
         layout.addWidget(model_box)
@@ -286,6 +296,7 @@ class ControlsPanel(QScrollArea):
         self.activation_combo.currentIndexChanged.connect(
             lambda _: session.set_settings(hidden_activation=self.activation_combo.currentData())
         )
+        self.output_combo.currentIndexChanged.connect(self._on_output_combo)
         self.optimizer_combo.currentIndexChanged.connect(self._on_optimizer_combo)
         self.lr_spin.valueChanged.connect(lambda v: self._set_hyper(lr=v))
         self.momentum_spin.valueChanged.connect(lambda v: self._set_hyper(momentum=v))
@@ -331,6 +342,24 @@ class ControlsPanel(QScrollArea):
             loss = core.default_loss_for(model, output)
         self._session.set_settings(model=model, loss=loss, output=output)
 
+    def _on_output_combo(self, *args) -> None:
+        output = self.output_combo.currentData()
+        loss = self._session.settings.loss
+        if output is not None and not core.make_loss(loss).admits(output):
+            loss = core.default_loss_for("mlp", output)  # CE needs softmax, BCE sigmoid: switch the loss
+        self._session.set_settings(output=output, loss=loss)
+
+    def _enable_outputs(self, ds) -> None:
+        model: QStandardItemModel = self.output_combo.model()
+        for i in range(self.output_combo.count()):
+            key = self.output_combo.itemData(i)
+            ok = True
+            if key in ("sigmoid", "softmax") and not ds.is_classification:
+                ok = False
+            elif key == "sigmoid" and ds.n_classes > 2:
+                ok = False
+            model.item(i).setEnabled(ok)
+
     def _on_optimizer_combo(self, *args) -> None:
         name = self.optimizer_combo.currentData()
         lr = self._session.settings.hyperparams.get("lr", default_hyperparams(name)["lr"])
@@ -374,6 +403,7 @@ class ControlsPanel(QScrollArea):
             self.loss_combo,
             self.hidden_spin,
             self.activation_combo,
+            self.output_combo,
             self.optimizer_combo,
             self.lr_spin,
             self.momentum_spin,
@@ -392,8 +422,10 @@ class ControlsPanel(QScrollArea):
             self._enable_losses(s)
             self.hidden_spin.setValue(s.hidden)
             _set_combo(self.activation_combo, s.hidden_activation)
+            _set_combo(self.output_combo, s.output)
+            self._enable_outputs(ds)
             is_mlp = s.model == "mlp"
-            for w in (self.hidden_spin, self.activation_combo):
+            for w in (self.hidden_spin, self.activation_combo, self.output_combo):
                 w.setEnabled(is_mlp)
             _set_combo(self.optimizer_combo, s.optimizer)
             hp = self._session.optimizer.hyperparams

@@ -288,3 +288,19 @@ def test_session_file_keeps_the_selection_and_the_slice(window, tmp_path):
         assert o.slice.mode == "axes" and o.slice.axis_labels == ("b[0]", "W[1,0]")
     finally:
         other.close()
+
+
+def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonical(make_window):
+    window = make_window("--preset", "mlp-moons")
+    s = window.session
+    out = find(window, QComboBox, "outputCombo")
+    assert out.isEnabled()
+    out.setCurrentIndex(out.findData("sigmoid"))
+    assert s.model.output == "sigmoid" and s.loss.name == "bce"  # CE needs softmax: switched to BCE
+    loss = find(window, QComboBox, "lossCombo")
+    loss.setCurrentIndex(loss.findData("mse"))
+    assert (s.model.output, s.loss.name) == ("sigmoid", "mse") and not s.settings.is_canonical
+    assert "⚠" in loss.currentText()
+    assert s.step(10) == 10
+    window.controls.model_combo.setCurrentIndex(window.controls.model_combo.findData("logistic"))
+    assert not out.isEnabled()

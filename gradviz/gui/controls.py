@@ -196,7 +196,12 @@ class ControlsPanel(QScrollArea):
         self.activation_combo.setToolTip("g in a = g(z¹): its derivative g' gates every gradient into W¹")
         self.output_combo = _combo(
             "outputCombo",
-            {None: "canonical for the loss", "identity": "identity ŷ = z", "sigmoid": "sigmoid σ(z)", "softmax": "softmax(z)"},
+            {
+                None: "canonical for the loss",
+                "identity": "identity ŷ = z",
+                "sigmoid": "sigmoid σ(z)",
+                "softmax": "softmax(z)",
+            },
         )
         self.output_combo.setToolTip(
             "The MLP's output activation f in ŷ = f(z²). Each loss has its canonical one (MSE: identity, "

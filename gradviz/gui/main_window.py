@@ -145,8 +145,9 @@ class MainWindow(QMainWindow):
         self._on_stepped(session.current_step)
         self.resize(1600, 900)
         self.default_layout()
-        if restore_layout:
-            self._restore_layout()
+        # the window may end up smaller than asked (a laptop screen): size the docks again when
+        # it is first shown, unless a saved layout was restored
+        self._layout_on_show = not (restore_layout and self._restore_layout())
 
     # ------------------------------------------------------------------ building
     def _add_dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([self.docks[n] for n in names], rows, Qt.Orientation.Vertical)
             return
         width = self.width()
-        controls = 330 if not self.theme.present else 460
+        controls = int(min(330 * self.theme.scale, 0.26 * width))
         column = (width - controls) // 2
         self.resizeDocks(
             [self.docks["controlsDock"], self.docks["dataDock"], self.docks["lossSurfaceDock"]],
@@ -436,16 +437,23 @@ class MainWindow(QMainWindow):
         ):
             self.resizeDocks([self.docks[n] for n in names], rows, Qt.Orientation.Vertical)
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
+        """The layout the user left last time (True if there was one for these docks)."""
         settings = QSettings()
         key = self._layout_key()
         state = settings.value(f"{key}/state")
         geometry = settings.value(f"{key}/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state, self._layout_version())
+        restored = state is not None and self.restoreState(state, self._layout_version())
         self.message_bar.hide()
+        return bool(restored)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._layout_on_show:
+            self._layout_on_show = False
+            self.default_layout()
 
     def save_layout(self) -> None:
         settings = QSettings()

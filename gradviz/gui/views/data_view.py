@@ -434,7 +434,7 @@ def _region_image(P: np.ndarray, n_classes: int) -> np.ndarray:
     """RGBA uint8 (G, 4): each class's colour mixed by probability, its strength the confidence."""
     # ŷ of an identity output (linear regression on class labels) is a score, not a
     # probability: clipped to [0, 1] (and rows renormalised) it still says which class wins.
-    P = np.clip(np.asarray(P, dtype=np.float32), 0.0, 1.0)
+    P = np.clip(np.asarray(P, dtype=float), 0.0, 1.0).astype(np.float32)  # clip first: scores may exceed float32
     if P.shape[1] == 1:  # P(class 1)
         Pt = np.empty((2, P.shape[0]), dtype=np.float32)
         np.subtract(1.0, P[:, 0], out=Pt[0])

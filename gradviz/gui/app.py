@@ -70,7 +70,7 @@ def create_window(argv: Sequence[str] | None = None):
     return _build_window(parse_args(argv))
 
 
-def _build_window(args: argparse.Namespace):
+def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     ensure_app()
     from gradviz.gui.main_window import MainWindow
     from gradviz.gui.session import Session
@@ -78,7 +78,21 @@ def _build_window(args: argparse.Namespace):
     data = session_data_from_args(args)
     session = Session(data.dataset, data.settings)
     session.apply_session(data)  # steps, selection and slice
-    window = MainWindow(session, present=args.present, restore_layout=not args.screenshot)
+    return MainWindow(session, present=args.present, restore_layout=not args.screenshot, defer_analysis=defer_analysis)
+
+
+def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | None = None):
+    """Build, show, and then fill in the analysis views: on screen as early as possible."""
+    from PySide6.QtWidgets import QApplication
+
+    args = parse_args(list(argv or [])) if args is None else args
+    window = _build_window(args, defer_analysis=True)
+    if args.present:
+        window.showFullScreen()
+    else:
+        window.show()
+    QApplication.processEvents()
+    window.build_deferred_views()
     return window
 
 
@@ -105,18 +119,15 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = ensure_app()
     try:
-        window = _build_window(args)
+        if args.screenshot:
+            window = _build_window(args)
+            if not save_screenshot(window, args.screenshot):
+                print(f"gradviz: could not write {args.screenshot}", file=sys.stderr)
+                return 2
+            window.close()
+            return 0
+        window = open_window(args=args)
     except (ValueError, OSError) as exc:
         print(f"gradviz: {exc}", file=sys.stderr)
         return 2
-    if args.screenshot:
-        if not save_screenshot(window, args.screenshot):
-            print(f"gradviz: could not write {args.screenshot}", file=sys.stderr)
-            return 2
-        window.close()
-        return 0
-    if args.present:
-        window.showFullScreen()
-    else:
-        window.show()
     return app.exec()

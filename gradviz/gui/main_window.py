@@ -93,8 +93,29 @@ class MessageBar(QToolBar):
         self.hide()
 
 
+# dock objectName -> (title, MainWindow attribute, view class)
+_ANALYSIS_VIEWS = {
+    "lossSurfaceDock": ("Loss surface and descent path", "surface_view", LossSurfaceView),
+    "residualsDock": ("Residuals ŷ − y", "residuals_view", ResidualsView),
+    "gradientDock": ("Gradient vectors", "gradient_view", GradientView),
+    "jacobianDock": ("Jacobian ∂ŷ/∂z of the selected sample", "jacobian_view", JacobianView),
+    "derivationDock": ("Derivation", "derivation_view", DerivationView),
+}
+
+
+def _placeholder(theme: Theme) -> QLabel:
+    label = QLabel("…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setFont(theme.font(1.2))
+    return label
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, *, present: bool = False, restore_layout: bool = True):
+    def __init__(
+        self, session: Session, *, present: bool = False, restore_layout: bool = True, defer_analysis: bool = False
+    ):
+        """`defer_analysis`: show the window first and build the analysis views right after
+        (`build_deferred_views`), so it is on screen sooner; tests and screenshots build all at once."""
         super().__init__()
         self.setObjectName("gradvizMainWindow")
         self.session = session
@@ -114,22 +135,21 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(session, self.playback, self.theme)
         self.data_view = DataView(session, self.theme)
         self.loss_curve = LossCurveView(session, self.theme)
-        self.surface_view = LossSurfaceView(session, self.theme)
-        self.residuals_view = ResidualsView(session, self.theme)
-        self.jacobian_view = JacobianView(session, self.theme)
-        self.gradient_view = GradientView(session, self.theme)
-        self.derivation_view = DerivationView(session, self.theme)
+        self.surface_view: LossSurfaceView | None = None
+        self.residuals_view: ResidualsView | None = None
+        self.jacobian_view: JacobianView | None = None
+        self.gradient_view: GradientView | None = None
+        self.derivation_view: DerivationView | None = None
         self.docks: dict[str, QDockWidget] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("dataDock", "Data and prediction", self.data_view, right)
-        self._add_dock("lossSurfaceDock", "Loss surface and descent path", self.surface_view, right)
-        self._add_dock("residualsDock", "Residuals ŷ − y", self.residuals_view, right)
         self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
-        self._add_dock("gradientDock", "Gradient vectors", self.gradient_view, right)
-        self._add_dock("jacobianDock", "Jacobian ∂ŷ/∂z of the selected sample", self.jacobian_view, right)
-        self._add_dock("derivationDock", "Derivation", self.derivation_view, right)
+        for name, (title, _, _) in _ANALYSIS_VIEWS.items():
+            self._add_dock(name, title, _placeholder(self.theme), right)
         self._arrange_docks()
+        if not defer_analysis:
+            self.build_deferred_views()
 
         self._build_menus()
         self._build_status_bar()
@@ -150,6 +170,14 @@ class MainWindow(QMainWindow):
         self._layout_on_show = not (restore_layout and self._restore_layout())
 
     # ------------------------------------------------------------------ building
+    def build_deferred_views(self) -> None:
+        """Put the analysis views into their docks (at once, or right after the window shows)."""
+        for name, (_, attribute, cls) in _ANALYSIS_VIEWS.items():
+            if getattr(self, attribute) is None:
+                view = cls(self.session, self.theme)
+                setattr(self, attribute, view)
+                self.docks[name].setWidget(view)
+
     def _add_dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -330,6 +358,7 @@ class MainWindow(QMainWindow):
 
     def finish_rendering(self) -> None:
         """Let every view finish its deferred quality passes (before a screenshot)."""
+        self.build_deferred_views()
         self.surface_view.finish_rendering()
         self.data_view.finish_rendering()
 
@@ -471,6 +500,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.playback.pause()
-        self.surface_view.shutdown()
+        if self.surface_view is not None:
+            self.surface_view.shutdown()
         self.save_layout()
         super().closeEvent(event)

@@ -304,3 +304,18 @@ def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonic
     assert s.step(10) == 10
     window.controls.model_combo.setCurrentIndex(window.controls.model_combo.findData("logistic"))
     assert not out.isEnabled()
+
+
+def test_open_window_shows_first_then_fills_in_the_analysis_docks(qtbot):
+    from gradviz.gui.app import _build_window, open_window, parse_args
+
+    early = _build_window(parse_args([]), defer_analysis=True)
+    qtbot.addWidget(early)
+    assert early.surface_view is None
+    assert early.findChild(QDockWidget, "lossSurfaceDock") is not None  # the dock is there at once
+    early.build_deferred_views()
+    assert early.docks["lossSurfaceDock"].widget() is early.surface_view
+    window = open_window([])
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.gradient_view is not None
+    assert window.docks["gradientDock"].widget() is window.gradient_view

@@ -2,16 +2,21 @@
 
 QLabel.setText asks its layout to recompute (updateGeometry); at 60 steps a second that
 re-measures every neighbour, word-wrapped rich-text legends included (~3 ms a frame in the
-gradient dock). A Readout has a fixed height, keeps its text and only repaints itself.
+gradient dock). A Readout has a fixed height, keeps its text and only repaints itself — at most
+ten times a second (numbers changing faster cannot be read anyway); the last text always shows.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+import time
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-__all__ = ["Readout"]
+__all__ = ["Readout", "MIN_INTERVAL_S"]
+
+MIN_INTERVAL_S = 0.1
 
 
 class Readout(QWidget):
@@ -34,6 +39,10 @@ class Readout(QWidget):
             self.setFixedWidth(width)
             self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._width = width
+        self._painted_at = 0.0
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.timeout.connect(self.update)
 
     def _height(self) -> int:
         return int(self.fontMetrics().lineSpacing() * self._lines + 6)
@@ -53,9 +62,14 @@ class Readout(QWidget):
         self._text = text
         if self._doc is not None:
             self._doc.setHtml(text)
-        self.update()
+        wait_ms = int((self._painted_at + MIN_INTERVAL_S - time.perf_counter()) * 1000)
+        if wait_ms <= 0:
+            self.update()
+        elif not self._repaint.isActive():
+            self._repaint.start(wait_ms)
 
     def paintEvent(self, event) -> None:
+        self._painted_at = time.perf_counter()
         painter = QPainter(self)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         rect = QRectF(self.rect()).adjusted(2, 1, -2, -1)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 __all__ = [
     "CLASS_COLORS",
@@ -116,6 +118,18 @@ def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.Infi
 
 
 _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}
+
+
+def legend_label(name: str, theme: Theme, factor: float = 0.9, wrap: bool = False) -> QLabel:
+    """The rich-text label a view shows its legend in, beside the plot (see legend_html)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setFont(theme.font(factor))
+    label.setWordWrap(wrap)
+    vertical = QSizePolicy.Policy.Preferred if wrap else QSizePolicy.Policy.Fixed
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, vertical)
+    return label
 
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..session import Session
 from ..theme import (
@@ -25,6 +25,7 @@ from ..theme import (
     class_color,
     class_rgb,
     legend_html,
+    legend_label,
 )
 from .base import SessionView
 
@@ -161,11 +162,7 @@ class DataView(SessionView):
         self._hint.setFont(theme.font(0.9))
         self._hint.setStyleSheet("color: #444;")
         # a legend beside the plot: one drawn on it would repaint with every frame (~1.4 ms)
-        self.legend = QLabel()
-        self.legend.setObjectName("dataLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setFont(theme.font(0.95))
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend = legend_label("dataLegend", theme, 0.95)
         self._legend_key = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

@@ -11,11 +11,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, SELECTION_COLOR, SymmetricRange, Theme, class_color, legend_html, zero_line
+from ..theme import (
+    ACCENT_COLOR,
+    SELECTION_COLOR,
+    SymmetricRange,
+    Theme,
+    class_color,
+    legend_html,
+    legend_label,
+    zero_line,
+)
 from .base import SessionView
 
 __all__ = ["GradientView"]
@@ -71,12 +80,7 @@ class GradientView(SessionView):
             head.setZValue(10)
             self.plane.addItem(head)
             self.heads[name] = head
-        self.legend = QLabel()
-        self.legend.setObjectName("gradientLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setFont(theme.font(0.85))
-        self.legend.setWordWrap(True)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.legend = legend_label("gradientLegend", theme, 0.85, wrap=True)
         self._legend_mode = None
         self._axes = None
         self._bar_labels = None

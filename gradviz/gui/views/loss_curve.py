@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html, nice_ceil
+from ..theme import ACCENT_COLOR, Theme, legend_html, legend_label, nice_ceil
 from .base import SessionView
 
 __all__ = ["LossCurveView"]
@@ -29,10 +29,7 @@ class LossCurveView(SessionView):
         self.plot_widget, self.plot = theme.plot_widget("lossCurvePlot")
         self.plot.setLabel("bottom", "step t")
         self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
-        self.legend = QLabel()
-        self.legend.setObjectName("lossLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setFont(theme.font(0.9))
+        self.legend = legend_label("lossLegend", theme)
         self._legend_key = None
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(_BATCH_COLOR, width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen(_LOSS_COLOR, width=theme.line_width))

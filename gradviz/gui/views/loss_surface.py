@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsItem,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +26,7 @@ from gradviz import core
 
 from ..readout import Readout
 from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html
+from ..theme import ACCENT_COLOR, Theme, legend_html, legend_label
 from .base import SessionView
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
@@ -181,11 +179,7 @@ class LossSurfaceView(SessionView):
         self.grad_head.setZValue(10)
         self.current.setZValue(11)
         self.plot.addItem(self.current)
-        self.legend = QLabel()
-        self.legend.setObjectName("surfaceLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setFont(theme.font(0.9))
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend = legend_label("surfaceLegend", theme)
         self._legend_optimum = None
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..readout import Readout
 from ..session import Session
@@ -23,6 +23,7 @@ from ..theme import (
     Theme,
     class_color,
     legend_html,
+    legend_label,
     zero_line,
 )
 from .base import SessionView
@@ -50,11 +51,7 @@ class ResidualsView(SessionView):
         self.order_combo.setFont(theme.font(0.9))
         self.readout = Readout(theme.font(0.9))
         self.readout.setObjectName("residualReadout")
-        self.legend = QLabel()
-        self.legend.setObjectName("residualsLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setFont(theme.font(0.85))
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend = legend_label("residualsLegend", theme, 0.85)
         self._legend_key = None
         self._order_label = None
         self._y_range = SymmetricRange()

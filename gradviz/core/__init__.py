@@ -1,4 +1,4 @@
-"""gradviz.core: the pure-NumPy compute layer (no Qt). The public API of design.md.
+"""gradviz.core: the pure-NumPy compute layer (no Qt), importable in a notebook.
 
 from gradviz import core
 model = core.make_model("softmax", n_features=2, n_outputs=3)
@@ -6,6 +6,7 @@ params = model.init(seed=0)
 value, grads = model.loss_and_grad(params, X, Y, core.make_loss("ce"))
 """
 
+from . import rules
 from .activations import (
     ACTIVATIONS,
     get_activation,
@@ -22,8 +23,10 @@ from .activations import (
 )
 from .closed_form import normal_equation
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
-from .datasets import GENERATORS, MAX_CLASSES, Dataset, TrainingData, generate
+from .datasets import GENERATORS, Dataset, TrainingData, generate
+from .fields import FIELDS, Field
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
+from .history import History, HistoryStore
 from .landscape import (
     SLICE_MODES,
     Projection,
@@ -37,6 +40,7 @@ from .landscape import (
     project_trajectory,
     random_directions,
 )
+from .limits import LIMITS, MAX_CLASSES, MAX_SAMPLES, MAX_STEPS, Limit
 from .losses import LOSSES, IncompatibleLossError, Loss, make_loss
 from .models import (
     HIDDEN_ACTIVATIONS,
@@ -49,11 +53,20 @@ from .models import (
     accuracy_from_predictions,
     make_model,
 )
-from .optimizers import HYPERPARAMETER_HELP, OPTIMIZERS, Optimizer, default_hyperparams, make_optimizer
+from .optimizers import (
+    HYPERPARAMETER_HELP,
+    OPTIMIZER_RULES,
+    OPTIMIZER_TITLES,
+    OPTIMIZERS,
+    Optimizer,
+    default_hyperparams,
+    make_optimizer,
+)
 from .params import ParamSpec, copy_params
 from .session_file import SessionData, SessionFileError, load_session, save_session
 from .settings import Settings, default_loss_for, output_of
-from .trainer import History, Trainer
+from .trace import backprop_trace, output_jacobian
+from .trainer import Trainer
 
 __all__ = [
     "ACTIVATIONS",
@@ -75,6 +88,18 @@ __all__ = [
     "save_csv",
     "GENERATORS",
     "MAX_CLASSES",
+    "MAX_SAMPLES",
+    "MAX_STEPS",
+    "LIMITS",
+    "Limit",
+    "FIELDS",
+    "Field",
+    "rules",
+    "HistoryStore",
+    "backprop_trace",
+    "output_jacobian",
+    "OPTIMIZER_RULES",
+    "OPTIMIZER_TITLES",
     "Dataset",
     "TrainingData",
     "generate",

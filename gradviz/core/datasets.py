@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES
+
 __all__ = [
     "Dataset",
     "TrainingData",
@@ -29,9 +31,6 @@ __all__ = [
 ]
 
 TASKS = ("regression", "binary", "multiclass")
-MAX_CLASSES = 9  # keys 1–9 pick the class of a new point
-MAX_SAMPLES = 200_000
-MAX_FEATURES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,16 +103,6 @@ class Dataset:
     def labels(self) -> np.ndarray:
         """Class numbers as ints (classification only)."""
         return self.targets.astype(int)
-
-    def default_outputs(self, output: str) -> int:
-        """How many model outputs k this data calls for with the given output activation."""
-        if not self.is_classification:
-            return 1
-        if output == "softmax":
-            return self.n_classes
-        if self.task == "binary":
-            return 1
-        return self.n_classes
 
     def encode_targets(self, n_outputs: int) -> np.ndarray:
         """Y (N, k) as the model sees it: values, 0/1 labels (k = 1) or one-hot rows."""
@@ -248,12 +237,9 @@ def _rng(seed: int) -> np.random.Generator:
 
 
 def _check_size(n_samples: int, noise: float, classes: int = 2) -> None:
-    if not 2 <= classes <= MAX_CLASSES:
-        raise ValueError(f"the number of classes must be between 2 and {MAX_CLASSES}, got {classes}")
-    if not 1 <= int(n_samples) <= MAX_SAMPLES:
-        raise ValueError(f"the number of points must be between 1 and {MAX_SAMPLES:,}, got {n_samples}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number ≥ 0, got {noise}")
+    LIMITS["n_samples"].check(n_samples)
+    LIMITS["noise"].check(noise)
+    LIMITS["classes"].check(classes)
 
 
 def make_line(
@@ -340,7 +326,7 @@ def generate(name: str, n_samples: int | None = None, noise: float | None = None
     except KeyError:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(GENERATORS)}") from None
     if n_samples is not None:
-        kwargs["n_samples"] = int(n_samples)
+        kwargs["n_samples"] = LIMITS["n_samples"].check(n_samples)
     if noise is not None:
-        kwargs["noise"] = float(noise)
+        kwargs["noise"] = LIMITS["noise"].check(noise)
     return fn(seed=seed, **kwargs)

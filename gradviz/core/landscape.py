@@ -7,8 +7,8 @@ two principal directions of a trajectory. A trajectory is projected onto the sli
 least squares; its distance from the plane says how much the picture hides.
 
 Speed: linear models have logits that are affine in (α, β), z = z₀ + α z₁ + β z₂, so a
-grid needs one small matmul and one elementwise pass; linear regression with MSE needs no
-pass over the data at all (the loss is a quadratic form in XᵀX, Xᵀy, yᵀy).
+grid needs one small matmul and one elementwise pass per chunk of points; linear regression
+with MSE needs no pass per point at all (the loss is a quadratic form in α and β).
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .activations import get_activation, softmax_with_lse
 from .losses import Loss
-from .models import MLP, LinearModel
 from .params import Params, ParamSpec
 
 __all__ = [
@@ -56,7 +54,7 @@ def loss_surface(
     dtype=np.float64,
 ) -> np.ndarray:
     """S[i, j] = L(center + alphas[i]·d1 + betas[j]·d2), shape (len(alphas), len(betas))."""
-    X, Y = model._check_data(X, Y)
+    X, Y = model.check_data(X, Y)
     model.check_pair(loss)
     for p in (center, d1, d2):
         model.spec.check(p)
@@ -70,142 +68,45 @@ def loss_surface(
     if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError("dtype must be float32 or float64")
     A, B = np.meshgrid(alphas, betas, indexing="ij")
-    a, b = A.ravel(), B.ravel()
+    coeffs = np.column_stack([np.ones(A.size), A.ravel(), B.ravel()])  # rows (1, α, β)
+    logits = model.slice_logits(center, d1, d2, X)
     with np.errstate(over="ignore", invalid="ignore"):
-        if isinstance(model, LinearModel):
-            if loss.name == "mse" and model.output == "identity":
-                values = _linear_mse_surface(X, Y, center, d1, d2, a, b)
-            else:
-                values = _linear_surface(model, loss, X, Y, center, d1, d2, a, b, dtype)
-        elif isinstance(model, MLP):
-            values = _mlp_surface(model, loss, X, Y, center, d1, d2, a, b, dtype)
-        else:  # pragma: no cover - every model kind is handled above
-            raise TypeError(f"no surface for {model!r}")
+        if logits.basis is not None and loss.name == "mse" and model.output == "identity":
+            values = _quadratic_surface(logits.basis, Y, coeffs)
+        else:
+            values = _grid_values(loss, model.output, logits, Y, coeffs, dtype)
     return np.asarray(values, dtype=float).reshape(alphas.size, betas.size)
 
 
-def _augment(params: Mapping[str, np.ndarray]) -> np.ndarray:
-    """[W; b] as one (d + 1, k) matrix, matching X̃ = [X, 1]."""
-    return np.vstack([params["W"], params["b"][None, :]])
-
-
-def _linear_mse_surface(X, Y, center, d1, d2, a, b) -> np.ndarray:
-    """L = 1/(2N) Σₖ (w̃ₖᵀAw̃ₖ − 2w̃ₖᵀvₖ + yₖᵀyₖ), A = X̃ᵀX̃, v = X̃ᵀY: quadratic in (α, β)."""
-    N = X.shape[0]
-    Xa = np.hstack([X, np.ones((N, 1))])
-    A = Xa.T @ Xa
-    V = Xa.T @ Y
-    yy = float(np.sum(Y * Y))
-    C, D1, D2 = _augment(center), _augment(d1), _augment(d2)
-
-    def quad(P, Q):
-        return float(np.sum(P * (A @ Q)))
-
-    q0 = quad(C, C) - 2 * np.sum(C * V) + yy
-    q1 = 2 * quad(C, D1) - 2 * np.sum(D1 * V)
-    q2 = 2 * quad(C, D2) - 2 * np.sum(D2 * V)
-    q11, q22, q12 = quad(D1, D1), quad(D2, D2), 2 * quad(D1, D2)
-    S = q0 + a * q1 + b * q2 + a * a * q11 + b * b * q22 + a * b * q12
-    return np.maximum(S, 0.0) / (2.0 * N)
+def _quadratic_surface(basis: np.ndarray, Y: np.ndarray, coeffs: np.ndarray) -> np.ndarray:
+    """MSE with logits affine in (α, β): L = 1/(2N) ‖r₀ + α z₁ + β z₂‖² with r₀ = z₀ − y: a quadratic in α, β."""
+    R = basis.reshape(3, -1).copy()
+    R[0] -= Y.T.ravel()
+    G = R @ R.T
+    a, b = coeffs[:, 1], coeffs[:, 2]
+    S = G[0, 0] + 2 * G[0, 1] * a + 2 * G[0, 2] * b + G[1, 1] * a * a + G[2, 2] * b * b + 2 * G[1, 2] * a * b
+    return np.maximum(S, 0.0) / (2.0 * Y.shape[0])
 
 
 _CACHE_CHUNK_BYTES = 1 * 2**20  # a chunk that stays in cache runs the elementwise passes faster
 
 
-def _chunk_rows(per_point: int, itemsize: int, limit: int = _CACHE_CHUNK_BYTES) -> int:
-    return max(1, int(min(limit, MAX_CHUNK_BYTES) // max(1, per_point * itemsize)))
-
-
-def _linear_surface(model, loss, X, Y, center, d1, d2, a, b, dtype) -> np.ndarray:
+def _grid_values(loss: Loss, output: str, logits, Y: np.ndarray, coeffs: np.ndarray, dtype) -> np.ndarray:
+    """L at every row of coeffs, in chunks of parameter points that keep temporaries small."""
     N, k = Y.shape
-    Xa = np.hstack([X, np.ones((N, 1))])
-    # logits z(α, β) = z₀ + α z₁ + β z₂, class-major (3, k, N)
-    Zs = np.stack([(Xa @ _augment(p)).T for p in (center, d1, d2)])
-    coeffs = np.column_stack([np.ones_like(a), a, b])  # (G, 3)
-    # Σ y·z and Σ z are affine in (α, β): computed once, never per grid point.
-    Yt = np.ascontiguousarray(Y.T)
-    yz = coeffs @ np.einsum("skn,kn->s", Zs, Yt)
-    zsum = coeffs @ Zs.sum(axis=(1, 2))
-    Zs_flat = Zs.reshape(3, k * N).astype(dtype)
-    rows = _chunk_rows(k * N, np.dtype(dtype).itemsize)
-    buf = np.empty((rows, k * N), dtype=dtype)
-    tmp = np.empty((rows, k * N), dtype=dtype) if loss.name == "bce" else None
-    out = np.empty(a.size)
-    Yd = Yt.astype(dtype)
-    for start in range(0, a.size, rows):
-        sl = slice(start, start + rows)
-        g = coeffs[sl].shape[0]
-        Z = np.matmul(coeffs[sl].astype(dtype), Zs_flat, out=buf[:g])
-        out[sl] = _loss_sums_from_logits(
-            loss, model.output, Z.reshape(g, k, N), Yd, yz[sl], zsum[sl], None if tmp is None else tmp[:g]
-        )
-    return out / N
-
-
-def _loss_sums_from_logits(
-    loss: Loss,
-    output: str,
-    Z: np.ndarray,
-    Yt: np.ndarray,
-    yz: np.ndarray,
-    zsum: np.ndarray | None = None,
-    tmp: np.ndarray | None = None,
-) -> np.ndarray:
-    """N·L per grid point from class-major logits Z (g, k, N), given Σ y·z per point. Overwrites Z."""
-    g = Z.shape[0]
-    if loss.name == "bce":
-        # Σ softplus(z) − Σ y z, with softplus(z) = (z + |z|)/2 + log(1 + e^−|z|)
-        flat = Z.reshape(g, -1)
-        if zsum is None:
-            zsum = flat.sum(axis=1, dtype=np.float64)
-        np.abs(flat, out=flat)
-        abs_sum = flat.sum(axis=1, dtype=np.float64)
-        np.negative(flat, out=flat)
-        np.exp(flat, out=flat)
-        if flat.dtype == np.float32:  # display precision: log(1 + u) is 2× faster than log1p here
-            flat += 1.0
-            np.log(flat, out=flat)
-        else:
-            np.log1p(flat, out=flat)
-        return 0.5 * (zsum + abs_sum) + flat.sum(axis=1, dtype=np.float64) - yz
-    if loss.name == "ce":
-        # Σₙ (Σⱼ yⱼₙ)·lse(z·ₙ) − Σ y z
-        m = Z.max(axis=1)  # (g, N)
-        Z -= m[:, None, :]
-        np.exp(Z, out=Z)
-        s = Z.sum(axis=1)
-        np.log(s, out=s)
-        s += m
-        return (s @ Yt.sum(axis=0)).astype(np.float64) - yz
-    if output == "softmax":
-        P = softmax_with_lse(Z, axis=1, out=Z)[0]
-    else:
-        P = get_activation(output).forward(Z, out=Z)
-    P -= Yt
-    flat = P.reshape(g, -1)
-    return 0.5 * np.einsum("gi,gi->g", flat, flat, dtype=np.float64)
-
-
-def _mlp_surface(model: MLP, loss, X, Y, center, d1, d2, a, b, dtype) -> np.ndarray:
-    N, k = Y.shape
-    h = model.hidden
-    g_act = get_activation(model.hidden_activation)
-    Xt = np.ascontiguousarray(X.T, dtype=dtype)  # (d, N)
+    itemsize = np.dtype(dtype).itemsize
+    # affine logits are one small matmul per chunk; the MLP's hidden layer needs room as well
+    limit = _CACHE_CHUNK_BYTES if logits.basis is not None else 4 * _CACHE_CHUNK_BYTES
+    rows = max(1, int(min(limit, MAX_CHUNK_BYTES) // max(1, k * N * itemsize)))
     Yt = np.ascontiguousarray(Y.T, dtype=dtype)
-    out = np.empty(a.size)
-    rows = _chunk_rows((h + k) * N, np.dtype(dtype).itemsize, 4 * _CACHE_CHUNK_BYTES)
-    stacked = {key: np.stack([np.asarray(p[key], dtype=float) for p in (center, d1, d2)]) for key in center}
-    for start in range(0, a.size, rows):
-        sl = slice(start, start + rows)
-        coeffs = np.column_stack([np.ones(a[sl].size), a[sl], b[sl]])  # (g, 3)
-        P = {key: np.tensordot(coeffs, v, axes=1).astype(dtype) for key, v in stacked.items()}
-        Z1 = np.matmul(P["W1"].transpose(0, 2, 1), Xt)  # (g, h, N)
-        Z1 += P["b1"][:, :, None]
-        A1 = g_act.forward(Z1, out=Z1)
-        Z = np.matmul(P["W2"].transpose(0, 2, 1), A1)  # (g, k, N)
-        Z += P["b2"][:, :, None]
-        yz = np.einsum("gkn,kn->g", Z, Yt, dtype=np.float64)
-        out[sl] = _loss_sums_from_logits(loss, model.output, Z, Yt, yz)
+    # Σ y·z is affine in the point too when the logits are: once for the whole grid, not per point
+    yz = coeffs @ np.einsum("skn,kn->s", logits.basis, Y.T) if logits.basis is not None else None
+    out = np.empty(coeffs.shape[0])
+    buf = np.empty((rows, k, N), dtype=dtype)
+    for start in range(0, coeffs.shape[0], rows):
+        chunk = slice(start, start + rows)
+        Z = logits.at(coeffs[chunk], dtype, out=buf[: len(coeffs[chunk])])
+        out[chunk] = loss.grid_totals(Z, Yt, output, None if yz is None else yz[chunk])
     return out / N
 
 

@@ -1,12 +1,15 @@
-"""Losses with the seeds' mean conventions, computed from logits where the pair is canonical.
+"""Losses with the mean conventions every view uses, each defined once, per sample.
 
-    MSE  L = 1/(2N) Σ‖ŷ − y‖²                       canonical with the identity output
-    BCE  L = −1/N Σ [y log ŷ + (1 − y) log(1 − ŷ)]   canonical with a sigmoid output
-    CE   L = −1/N Σᵢ Σⱼ yᵢⱼ log ŷᵢⱼ                  canonical with a softmax output
+    MSE  ℓ = ½‖ŷ − y‖²                        L = 1/(2N) Σ‖ŷ − y‖²
+    BCE  ℓ = −[y log ŷ + (1 − y) log(1 − ŷ)]   canonical with a sigmoid output
+    CE   ℓ = −Σⱼ yⱼ log ŷⱼ                    canonical with a softmax output
 
-For a canonical pair dL/dz = (ŷ − y)/N (seed 001). MSE is also admitted with sigmoid and
-softmax outputs (non-canonical); there dL/dz is the exact chain rule through the
-activation, and differs from (ŷ − y)/N, which is what the app sets out to show.
+`sample_terms_t` is the one definition of ℓ. Where the output is canonical it is computed from
+the logits in a form whose every term is ≥ 0 (softplus(z) − yz = max(z, 0) − yz + log(1 + e^−|z|),
+and Σ y(lse − z)), so a loss can never show as negative, however large the logits. Everything
+else here is a mean of it or its derivative: L = mean ℓ, and dL/dz = (ŷ − y)/N for the
+canonical pairs, the exact chain rule through the activation for MSE with a sigmoid or softmax.
+Which pairs exist and which are canonical is `rules`' business.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation, log_softmax, logsumexp, softplus
+from . import rules
+from .activations import get_activation, logsumexp, softplus
 
 __all__ = ["Loss", "LOSSES", "make_loss", "IncompatibleLossError"]
 
@@ -31,132 +35,170 @@ class Loss:
     canonical_output: str
     admitted_outputs: tuple[str, ...]
 
-    # ------------------------------------------------------------------ pairing
+    # ------------------------------------------------------------------ pairing (rules)
     def admits(self, output: str) -> bool:
-        return output in self.admitted_outputs
+        return rules.admits(self.name, output)
 
     def is_canonical(self, output: str) -> bool:
-        return output == self.canonical_output
+        return rules.is_canonical(self.name, output)
 
     def check_output(self, output: str) -> None:
         if not self.admits(output):
             need = " or ".join(self.admitted_outputs)
             raise IncompatibleLossError(
-                f"{self.title} needs a {need} output, but the model's output is {output}: {self._why_not(output)}"
+                f"{self.title} needs a {need} output, but the model's output is {output}: "
+                f"{rules.why_not(self.name, output)}"
             )
 
-    def _why_not(self, output: str) -> str:
-        if self.name == "ce":
-            return (
-                "cross-entropy compares two probability distributions over the classes, so ŷ must come from a softmax"
-            )
-        if self.name == "bce":
-            return "binary cross-entropy reads ŷ as P(y = 1 | x), so ŷ must come from a sigmoid"
-        return "this output cannot be compared with the targets"
+    # ------------------------------------------------------------------ the definition
+    def sample_terms_t(self, Zt: np.ndarray, Pt: np.ndarray, lse: np.ndarray | None, Yt: np.ndarray) -> np.ndarray:
+        """ℓ of each sample, ≥ 0. Class-major: Zt, Pt, Yt are (…, k, N), lse (…, N); returns (…, N).
 
-    # ------------------------------------------------------------------ values
-    def value(self, P: np.ndarray, Y: np.ndarray) -> float:
-        """L(ŷ, y) from predictions (probabilities for BCE/CE)."""
-        P, Y = _as_pair(P, Y)
-        N = P.shape[0]
+        MSE reads the predictions; BCE the logits of its sigmoid, ℓ = Σ softplus(z) − y·z; CE the
+        logits and their log-sum-exp, ℓ = (Σy)·lse − y·z (only canonical pairs exist for BCE and
+        CE). Each ℓ is a difference within one sample, so it cannot cancel against other samples;
+        what rounding leaves below its true value (≥ 0) is clipped at 0.
+        """
         if self.name == "mse":
-            r = P - Y
-            return float(np.sum(r * r) / (2.0 * N))
-        tiny = np.finfo(float).tiny
+            R = Pt - Yt
+            R *= R
+            return 0.5 * R.sum(axis=-2)
+        yz = np.einsum("...kn,...kn->...n", Yt, Zt)
         if self.name == "bce":
-            logp = np.log(np.maximum(P, tiny))
-            log1mp = np.log(np.maximum(1.0 - P, tiny))
-            return float(-np.sum(Y * logp + (1.0 - Y) * log1mp) / N)
-        return float(-np.sum(Y * np.log(np.maximum(P, tiny))) / N)
+            terms = softplus(Zt).sum(axis=-2)
+        else:
+            terms = np.sum(Yt, axis=-2) * lse
+        terms -= yz
+        return np.maximum(terms, 0.0, out=terms)
 
-    def grad_output(self, P: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        """dL/dŷ (N, k), seed 000: (ŷ − y)/N, −(y/ŷ − (1 − y)/(1 − ŷ))/N, −(y/ŷ)/N."""
+    def sample_output_grads(self, P: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """∂ℓ/∂ŷ of each sample (N, k): ŷ − y, −(y/ŷ − (1 − y)/(1 − ŷ)), −y/ŷ.
+
+        A term whose target weight is 0 is 0; where ŷ is exactly 0 or 1 and the target needs
+        the other side the derivative is undefined and comes out as ±inf (views say so in words).
+        """
         P, Y = _as_pair(P, Y)
-        N = P.shape[0]
         if self.name == "mse":
-            return (P - Y) / N
+            return P - Y
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.name == "bce":
-                return -(Y / P - (1.0 - Y) / (1.0 - P)) / N
-            return -(Y / P) / N
+                return -_ratio(Y, P) + _ratio(1.0 - Y, 1.0 - P)
+            return -_ratio(Y, P)
 
-    def value_from_logits(self, Z: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray | float:
-        """L from logits z (…, N, k); leading axes are kept (used by loss surfaces).
-
-        Canonical pairs never form ŷ: BCE = mean(softplus(z) − y z), CE = mean(Σy·lse(z) − Σ y z).
-        """
-        self.check_output(output)
-        Z = np.asarray(Z)
-        N = Z.shape[-2]
-        if self.name == "bce":
-            total = np.sum(softplus(Z) - Y * Z, axis=(-2, -1))
-        elif self.name == "ce":
-            total = -np.sum(Y * log_softmax(Z), axis=(-2, -1))
-        else:
-            P = get_activation(output).forward(Z)
-            r = P - Y
-            total = np.sum(r * r, axis=(-2, -1)) / 2.0
-        out = total / N
-        return float(out) if np.ndim(out) == 0 else out
-
-    # ------------------------------------------------------------------ gradients
-    def logit_delta(self, Z: np.ndarray, P: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
-        """dL/dz (N, k) for each sample: the signal that backpropagates into the weights.
-
-        Canonical pairs: (ŷ − y)/N (for CE with targets that do not sum to one, the exact
-        (ŷ Σⱼyⱼ − y)/N). Otherwise the chain rule dL/dŷ · ∂ŷ/∂z through the activation.
-        """
-        N = P.shape[0]
-        if self.is_canonical(output):
-            if self.name == "ce":
-                return (P * np.sum(Y, axis=1, keepdims=True) - Y) / N
-            return (P - Y) / N
-        self.check_output(output)
-        return get_activation(output).backward(self.grad_output(P, Y), Z, P)
-
-    def value_and_delta_t(
-        self,
-        Zt: np.ndarray,
-        Pt: np.ndarray,
-        lse: np.ndarray | None,
-        Yt: np.ndarray,
-        output: str,
-        out: np.ndarray | None = None,
-    ) -> tuple[float, np.ndarray]:
-        """The model's hot path: (L, dL/dz) with classes along axis 0 — Zt, Pt, Yt are (k, N).
-
-        The same numbers as `value_from_logits` and `logit_delta`, computed with in-place
-        operations on class-major arrays (row reductions over a short k axis are slow).
-        """
-        N = Zt.shape[1]
-        inv_n = 1.0 / N
-        if self.name == "mse":
-            R = np.subtract(Pt, Yt, out=out)
-            value = float(np.vdot(R, R)) * 0.5 * inv_n
-            R *= inv_n
-            if output == "identity":
-                return value, R
-            return value, get_activation(output).backward(R, Zt, Pt, axis=0, out=R)
-        yz = float(np.einsum("ij,ij->", Yt, Zt))
-        if self.name == "bce":
-            value = (float(np.sum(softplus(Zt))) - yz) * inv_n
-            D = np.subtract(Pt, Yt, out=out)
-        else:
-            ysum = np.sum(Yt, axis=0)
-            value = (float(ysum @ lse) - yz) * inv_n
-            D = np.multiply(Pt, ysum, out=out)
+    def sample_logit_grads_t(self, Zt: np.ndarray, Pt: np.ndarray, Yt: np.ndarray, output: str, out=None) -> np.ndarray:
+        """∂ℓ/∂z of each sample, class-major (k, N): ŷ − y for canonical pairs, else the chain rule."""
+        if self.name == "ce":  # exact for targets that do not sum to one: ŷ Σⱼyⱼ − y
+            D = np.multiply(Pt, np.sum(Yt, axis=-2, keepdims=True), out=out)
             D -= Yt
+            return D
+        D = np.subtract(Pt, Yt, out=out)
+        if self.name == "mse" and output != "identity":
+            return get_activation(output).backward(D, Zt, Pt, axis=-2, out=D)
+        return D
+
+    # ------------------------------------------------------------------ means over the batch
+    def value_and_delta_t(
+        self, Zt: np.ndarray, Pt: np.ndarray, lse: np.ndarray | None, Yt: np.ndarray, output: str, out=None
+    ) -> tuple[float, np.ndarray]:
+        """(L, dL/dz) with classes along axis 0 (Zt, Pt, Yt are (k, N)): the models' hot path."""
+        inv_n = 1.0 / Zt.shape[-1]
+        Yt = np.ascontiguousarray(Yt)  # a transposed (N, k) view: sums over k would stride through memory
+        value = float(np.sum(self.sample_terms_t(Zt, Pt, lse, Yt))) * inv_n
+        D = self.sample_logit_grads_t(Zt, Pt, Yt, output, out=out)
         D *= inv_n
         return value, D
 
     def per_sample_values(self, Z: np.ndarray, P: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
-        """Each sample's own loss ℓᵢ (N,), so that L = mean(ℓᵢ)."""
-        if self.name == "bce" and output == "sigmoid":
-            return np.sum(softplus(Z) - Y * Z, axis=1)
-        if self.name == "ce" and output == "softmax":
-            return np.sum(Y, axis=1) * logsumexp(Z, axis=1) - np.sum(Y * Z, axis=1)
-        r = P - Y
-        return 0.5 * np.sum(r * r, axis=1)
+        """Each sample's ℓᵢ (N,), so that L = mean(ℓᵢ); Z, P, Y are (N, k)."""
+        Zt, Yt = np.asarray(Z, dtype=float).T, np.asarray(Y, dtype=float).T
+        lse = logsumexp(Zt, axis=0) if self.name == "ce" else None
+        return self.sample_terms_t(Zt, np.asarray(P, dtype=float).T, lse, Yt)
+
+    def value(self, P: np.ndarray, Y: np.ndarray) -> float:
+        """L(ŷ, y) from predictions (probabilities for BCE and CE)."""
+        P, Y = _as_pair(P, Y)
+        Zt = _logits_of(self.name, P).T
+        lse = logsumexp(Zt, axis=0) if self.name == "ce" else None
+        return float(np.mean(self.sample_terms_t(Zt, P.T, lse, Y.T)))
+
+    def value_from_logits(self, Z: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray | float:
+        """L from logits z (…, N, k); leading axes are kept."""
+        self.check_output(output)
+        Zt = np.swapaxes(np.asarray(Z, dtype=float), -1, -2)
+        Yt = np.asarray(Y, dtype=float).T
+        lse = logsumexp(Zt, axis=-2) if output == "softmax" else None
+        Pt = get_activation(output).forward(Zt) if output != "softmax" else np.exp(Zt - np.expand_dims(lse, -2))
+        out = np.mean(self.sample_terms_t(Zt, Pt, lse, Yt), axis=-1)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def grad_output(self, P: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """dL/dŷ (N, k): the per-sample ∂ℓ/∂ŷ divided by N."""
+        return self.sample_output_grads(P, Y) / np.shape(P)[0]
+
+    def logit_delta(self, Z: np.ndarray, P: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
+        """dL/dz (N, k): (ŷ − y)/N for canonical pairs, the chain rule through the activation otherwise."""
+        self.check_output(output)
+        Zt, Pt, Yt = (np.asarray(a, dtype=float).T for a in (Z, P, Y))
+        return np.ascontiguousarray(self.sample_logit_grads_t(Zt, Pt, Yt, output).T) / Zt.shape[-1]
+
+    # ------------------------------------------------------------------ grids of parameters
+    def grid_totals(self, Z: np.ndarray, Yt: np.ndarray, output: str, yz: np.ndarray | None = None) -> np.ndarray:
+        """Σᵢ ℓᵢ for each of g parameter points, from logits Z (g, k, N); overwrites Z.
+
+        The same ℓ as `sample_terms_t`, summed in place: a loss surface evaluates it at ten
+        thousand points per frame, where every pass over the data counts. `yz` (g,), Σ y·z per
+        point, may be passed in when it is cheaper to get elsewhere (logits affine in the point).
+        """
+        g = Z.shape[0]
+        flat = Z.reshape(g, -1)
+        if self.name in ("bce", "ce") and yz is None:
+            yz = np.einsum("gkn,kn->g", Z, Yt, dtype=np.float64)
+        if self.name == "bce":  # Σ softplus(z) = Σ (z + |z|)/2 + Σ log(1 + e^−|z|)
+            zsum = flat.sum(axis=1, dtype=np.float64)
+            np.abs(flat, out=flat)
+            total = 0.5 * (zsum + flat.sum(axis=1, dtype=np.float64))
+            np.negative(flat, out=flat)
+            np.exp(flat, out=flat)
+            if flat.dtype == np.float32:  # display precision: log(1 + u) is 2× faster than log1p here
+                flat += 1.0
+                np.log(flat, out=flat)
+            else:
+                np.log1p(flat, out=flat)
+            total += flat.sum(axis=1, dtype=np.float64) - yz
+        elif self.name == "ce":  # Σₙ (Σⱼ yⱼₙ)·lse(z·ₙ) − Σ y z
+            m = Z.max(axis=1)
+            Z -= m[:, None, :]
+            np.exp(Z, out=Z)
+            lse = Z.sum(axis=1)
+            np.log(lse, out=lse)
+            lse += m
+            total = (lse @ Yt.sum(axis=0)).astype(np.float64) - yz
+        else:
+            if output == "softmax":
+                Z -= Z.max(axis=1, keepdims=True)
+                np.exp(Z, out=Z)
+                Z /= Z.sum(axis=1, keepdims=True)
+            else:
+                get_activation(output).forward(Z, out=Z)
+            Z -= Yt
+            total = 0.5 * np.einsum("gi,gi->g", flat, flat, dtype=np.float64)
+        return np.maximum(total, 0.0, out=total)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num/den, and 0 wherever num is 0 (a target weight of 0 removes the term)."""
+    return np.divide(num, den, out=np.zeros(np.broadcast_shapes(num.shape, den.shape)), where=num != 0)
+
+
+def _logits_of(name: str, P: np.ndarray) -> np.ndarray:
+    """The logits whose canonical activation gives P: log(p/(1 − p)) for BCE, log p for CE."""
+    tiny = np.finfo(float).tiny
+    if name == "bce":
+        p = np.clip(P, tiny, 1.0 - np.finfo(float).epsneg)
+        return np.log(p) - np.log1p(-p)
+    if name == "ce":
+        return np.log(np.maximum(P, tiny))
+    return P
 
 
 def _as_pair(P: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,9 +216,8 @@ def _as_pair(P: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 LOSSES: dict[str, Loss] = {
-    "mse": Loss("mse", "Mean squared error", "identity", ("identity", "sigmoid", "softmax")),
-    "bce": Loss("bce", "Binary cross-entropy", "sigmoid", ("sigmoid",)),
-    "ce": Loss("ce", "Categorical cross-entropy", "softmax", ("softmax",)),
+    name: Loss(name, rules.LOSS_TITLES[name], rules.CANONICAL_OUTPUT[name], rules.ADMITTED_OUTPUTS[name])
+    for name in rules.LOSS_NAMES
 }
 
 

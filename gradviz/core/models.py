@@ -1,25 +1,29 @@
 """Models: linear / logistic / softmax regression and a 2-layer MLP, with exact backprop.
 
-Shapes follow seed 001: X is (N, d), W is (d, k), z = XW + b is (N, k). Every model can
-say, besides the loss and its gradient, what the views draw: dL/dz per sample, each
-sample's own contribution to the gradient (seed 002: xᵢ(pᵢ − yᵢ)/N) and, for the MLP,
-the hidden activations.
+Shapes: X is (N, d), W is (d, k), z = XW + b is (N, k). Every model can say, besides the loss
+and its gradient, what the views draw: dL/dz per sample, each sample's own contribution to the
+gradient (xᵢ(ŷᵢ − yᵢ)/N for a canonical pair), the MLP's hidden activations, and the logits
+over a whole plane of parameters at once (what a loss surface needs).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from .activations import get_activation, softmax_with_lse
+from .limits import LIMITS
 from .losses import Loss
 from .params import Params, ParamSpec
+from .rules import FIXED_OUTPUT, HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS
 
 __all__ = [
+    "Evaluation",
     "Forward",
+    "SliceLogits",
     "LinearModel",
     "MLP",
     "MODEL_KINDS",
@@ -29,11 +33,6 @@ __all__ = [
     "accuracy",
     "accuracy_from_predictions",
 ]
-
-MODEL_KINDS = ("linear", "logistic", "softmax", "mlp")
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-OUTPUTS = ("identity", "sigmoid", "softmax")
-_MAX_UNITS = 4096
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,15 @@ class Forward:
     @property
     def A1(self) -> np.ndarray | None:
         return None if self.A1t is None else self.A1t.T
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What one forward (and backward) pass over a batch gives the trainer."""
+
+    loss: float
+    grads: Params | None  # None when only the loss was asked for
+    metric: float  # metric(ŷ, Y), NaN without a metric
 
 
 def _output_forward(act, Zt: np.ndarray, out: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -118,41 +126,24 @@ class _Model:
         loss.check_output(self.output)
 
     def loss_value(self, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray, loss: Loss) -> float:
-        X, Y = self._check_data(X, Y)
-        self.check_pair(loss)
-        fwd = self.forward(params, X)
-        return loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output)[0]
+        return self.evaluate(params, X, Y, loss, grad=False).loss
 
     def loss_and_grad(
         self, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray, loss: Loss
     ) -> tuple[float, Params]:
         """L(params) on (X, Y) and dL/dparams, a dict with the same keys and shapes."""
-        X, Y = self._check_data(X, Y)
-        self.check_pair(loss)
-        ws = self._workspace
-        fwd = self._forward(params, X, ws)
-        out = ws("D", fwd.Zt.shape)
-        value, Dt = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=out)
-        return value, self._backward(params, X, fwd, Dt, ws)
+        result = self.evaluate(params, X, Y, loss)
+        return result.loss, result.grads
 
-    def _loss_grad_metric(self, params, X, Y, loss: Loss, metric) -> tuple[float, Params, float]:
-        """loss_and_grad plus metric(ŷ, Y) from the same forward pass (the trainer's hot path)."""
-        X, Y = self._check_data(X, Y)
+    def evaluate(self, params, X, Y, loss: Loss, *, grad: bool = True, metric=None) -> Evaluation:
+        """The loss, its gradient (unless grad=False) and metric(ŷ, Y), all from one forward pass."""
+        X, Y = self.check_data(X, Y)
         self.check_pair(loss)
         ws = self._workspace
         fwd = self._forward(params, X, ws)
         value, Dt = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=ws("D", fwd.Zt.shape))
-        grads = self._backward(params, X, fwd, Dt, ws)
-        return value, grads, (float(metric(fwd.P, Y)) if metric is not None else float("nan"))
-
-    def _loss_metric(self, params, X, Y, loss: Loss, metric) -> tuple[float, float]:
-        """The loss and metric(ŷ, Y) from one forward pass."""
-        X, Y = self._check_data(X, Y)
-        self.check_pair(loss)
-        ws = self._workspace
-        fwd = self._forward(params, X, ws)
-        value = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=ws("D", fwd.Zt.shape))[0]
-        return value, (float(metric(fwd.P, Y)) if metric is not None else float("nan"))
+        grads = self._backward(params, X, fwd, Dt, ws) if grad else None
+        return Evaluation(value, grads, float(metric(fwd.P, Y)) if metric is not None else float("nan"))
 
     def forward(self, params: Mapping[str, np.ndarray], X: np.ndarray) -> Forward:
         """z, ŷ (and the MLP's hidden layer) for X, in fresh arrays."""
@@ -166,7 +157,7 @@ class _Model:
         return ws
 
     def _delta(self, params, X, Y, loss) -> tuple[Forward, np.ndarray]:
-        X, Y = self._check_data(X, Y)
+        X, Y = self.check_data(X, Y)
         self.check_pair(loss)
         fwd = self.forward(params, X)
         return fwd, loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output)[1]
@@ -183,10 +174,10 @@ class _Model:
     def per_sample_losses(
         self, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray, loss: Loss
     ) -> np.ndarray:
-        X, Y = self._check_data(X, Y)
+        X, Y = self.check_data(X, Y)
         self.check_pair(loss)
         fwd = self.forward(params, X)
-        return loss.per_sample_values(fwd.Z, fwd.P, Y, self.output)
+        return loss.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T)
 
     def n_params(self) -> int:
         return self.spec.size
@@ -194,7 +185,8 @@ class _Model:
     def describe(self) -> str:
         raise NotImplementedError
 
-    def _check_data(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def check_data(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """X (N, d) and Y (N, k) as float arrays of the shapes this model takes, or a ValueError."""
         X = np.asarray(X, dtype=float)
         Y = np.asarray(Y, dtype=float)
         if Y.ndim == 1:
@@ -211,16 +203,27 @@ class _Model:
         return f"<{type(self).__name__} {self.describe()}>"
 
 
+@dataclass(frozen=True)
+class SliceLogits:
+    """The logits z(θ) (g, k, N) at θ = c + α·d₁ + β·d₂ for g pairs (α, β) at once.
+
+    `basis` (3, k, N) is set when the logits are affine in θ, z = z(c) + α z(d₁) + β z(d₂)
+    with the bias left out of the directions' terms: a surface then needs no pass over the
+    data per point, and MSE none at all beyond the 3 × 3 Gram matrix of the basis.
+    """
+
+    at: Callable[..., np.ndarray]  # at(coeffs (g, 3) rows (1, α, β), dtype, out=None) → (g, k, N)
+    basis: np.ndarray | None = None
+
+
 class LinearModel(_Model):
     """z = XW + b and ŷ = f(z): linear (identity), logistic (sigmoid), softmax regression."""
-
-    _OUTPUT_OF = {"linear": "identity", "logistic": "sigmoid", "softmax": "softmax"}
 
     def __init__(self, kind: str, n_features: int, n_outputs: int):
         self.kind = kind
         self.n_features = n_features
         self.n_outputs = n_outputs
-        self.output = self._OUTPUT_OF[kind]
+        self.output = FIXED_OUTPUT[kind]
         self._act = get_activation(self.output)
         self.spec = ParamSpec((("W", (n_features, n_outputs)), ("b", (n_outputs,))))
 
@@ -245,13 +248,32 @@ class LinearModel(_Model):
         D = Dt.T
         return {"W": X[:, :, None] * D[:, None, :], "b": np.ascontiguousarray(D)}
 
+    def slice_logits(self, center, d1, d2, X: np.ndarray) -> SliceLogits:
+        X = np.asarray(X, dtype=float)
+        basis = np.stack([(X @ p["W"]).T for p in (center, d1, d2)])  # (3, k, N)
+        basis[0] += np.asarray(center["b"], dtype=float)[:, None]
+        basis[1] += np.asarray(d1["b"], dtype=float)[:, None]
+        basis[2] += np.asarray(d2["b"], dtype=float)[:, None]
+        k, n = basis.shape[1:]
+
+        flat = {}
+
+        def at(coeffs: np.ndarray, dtype, out: np.ndarray | None = None) -> np.ndarray:
+            b = flat.get(np.dtype(dtype))
+            if b is None:
+                b = flat[np.dtype(dtype)] = basis.reshape(3, k * n).astype(dtype)
+            res = np.matmul(coeffs.astype(dtype), b, out=None if out is None else out.reshape(-1, k * n))
+            return res.reshape(-1, k, n)
+
+        return SliceLogits(at, basis)
+
     def describe(self) -> str:
         names = {"linear": "Linear regression", "logistic": "Logistic regression", "softmax": "Softmax regression"}
         return f"{names[self.kind]} (d = {self.n_features}, k = {self.n_outputs})"
 
 
 class MLP(_Model):
-    """Two layers (seed 003): z¹ = XW¹ + b¹, a = g(z¹), z² = aW² + b², ŷ = f(z²)."""
+    """Two layers: z¹ = XW¹ + b¹, a = g(z¹), z² = aW² + b², ŷ = f(z²)."""
 
     kind = "mlp"
 
@@ -306,7 +328,7 @@ class MLP(_Model):
         return np.ascontiguousarray(self.forward(params, np.asarray(X, dtype=float)).A1)
 
     def _hidden_delta_t(self, params, fwd: Forward, Dt: np.ndarray, ws=_fresh) -> np.ndarray:
-        # dL/dz¹ = (dL/dz² W²ᵀ) ⊙ g'(z¹)   (seed 003), class-major: (W² Dᵗ) ⊙ g'
+        # dL/dz¹ = (dL/dz² W²ᵀ) ⊙ g'(z¹), class-major: (W² Dᵗ) ⊙ g'
         shape = fwd.Z1t.shape
         dA = np.matmul(params["W2"], Dt, out=ws("dA", shape))
         return self._g.backward(dA, fwd.Z1t, fwd.A1t, out=dA, tmp=ws("tmp", shape))
@@ -330,6 +352,25 @@ class MLP(_Model):
             "b2": np.ascontiguousarray(D),
         }
 
+    def slice_logits(self, center, d1, d2, X: np.ndarray) -> SliceLogits:
+        stacked = {key: np.stack([np.asarray(p[key], dtype=float) for p in (center, d1, d2)]) for key in center}
+        X = np.asarray(X, dtype=float)
+        transposed: dict[np.dtype, np.ndarray] = {}
+
+        def at(coeffs: np.ndarray, dtype, out: np.ndarray | None = None) -> np.ndarray:
+            P = {key: np.tensordot(coeffs, v, axes=1).astype(dtype) for key, v in stacked.items()}
+            Xt = transposed.get(np.dtype(dtype))
+            if Xt is None:
+                Xt = transposed[np.dtype(dtype)] = np.ascontiguousarray(X.T, dtype=dtype)
+            Z1 = np.matmul(P["W1"].transpose(0, 2, 1), Xt)  # (g, h, N)
+            Z1 += P["b1"][:, :, None]
+            A1 = self._g.forward(Z1, out=Z1)
+            Z = np.matmul(P["W2"].transpose(0, 2, 1), A1)  # (g, k, N)
+            Z += P["b2"][:, :, None]
+            return Z
+
+        return SliceLogits(at)
+
     def describe(self) -> str:
         return (
             f"2-layer MLP (d = {self.n_features}, h = {self.hidden} {self.hidden_activation}, "
@@ -337,12 +378,10 @@ class MLP(_Model):
         )
 
 
-def _positive_int(name: str, value) -> int:
+def _count(name: str, value, limit: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not 1 <= int(value) <= _MAX_UNITS:
-        raise ValueError(f"{name} must be between 1 and {_MAX_UNITS}, got {value}")
-    return int(value)
+    return int(LIMITS[limit].check(value))
 
 
 def make_model(
@@ -354,19 +393,19 @@ def make_model(
     hidden_activation: str = "tanh",
     output: str | None = None,
 ):
-    """Build a model by name (design.md, Compute API)."""
+    """Build a model by name: "linear", "logistic", "softmax" or "mlp"."""
     kind = str(kind).lower()
     if kind not in MODEL_KINDS:
         raise ValueError(f"unknown model {kind!r}; choose one of {', '.join(MODEL_KINDS)}")
-    d = _positive_int("n_features", n_features)
+    d = _count("n_features", n_features, "n_features")
     if kind == "logistic":
         if n_outputs not in (None, 1):
             raise ValueError(f"logistic regression has one output (P(y = 1 | x)), got n_outputs={n_outputs}")
         return LinearModel("logistic", d, 1)
     if kind == "linear":
-        return LinearModel("linear", d, _positive_int("n_outputs", 1 if n_outputs is None else n_outputs))
+        return LinearModel("linear", d, _count("n_outputs", 1 if n_outputs is None else n_outputs, "n_features"))
     if kind == "softmax":
-        k = _positive_int("n_outputs", 2 if n_outputs is None else n_outputs)
+        k = _count("n_outputs", 2 if n_outputs is None else n_outputs, "n_features")
         if k < 2:
             raise ValueError("softmax regression needs at least two classes (n_outputs ≥ 2)")
         return LinearModel("softmax", d, k)
@@ -378,10 +417,10 @@ def make_model(
             f"unknown hidden activation {hidden_activation!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}"
         )
     default_k = {"softmax": 2, "sigmoid": 1, "identity": 1}[output]
-    k = _positive_int("n_outputs", default_k if n_outputs is None else n_outputs)
+    k = _count("n_outputs", default_k if n_outputs is None else n_outputs, "n_features")
     if output == "softmax" and k < 2:
         raise ValueError("a softmax output needs at least two classes (n_outputs ≥ 2)")
-    return MLP(d, k, _positive_int("hidden", hidden), hidden_activation, output)
+    return MLP(d, k, _count("hidden", hidden, "hidden"), hidden_activation, output)
 
 
 def accuracy(model, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray) -> float:

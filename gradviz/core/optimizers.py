@@ -15,9 +15,20 @@ from typing import Any
 
 import numpy as np
 
+from .limits import LIMITS, MAX_LR
 from .params import Params
 
-__all__ = ["Optimizer", "OptimizerState", "OPTIMIZERS", "make_optimizer", "HYPERPARAMETER_HELP"]
+__all__ = [
+    "Optimizer",
+    "OptimizerState",
+    "OPTIMIZERS",
+    "OPTIMIZER_TITLES",
+    "OPTIMIZER_RULES",
+    "make_optimizer",
+    "default_hyperparams",
+    "HYPERPARAMETER_HELP",
+    "MAX_LR",
+]
 
 OptimizerState = dict[str, Any]  # {"step": int, <buffer name>: Params}
 
@@ -41,6 +52,24 @@ HYPERPARAMETER_HELP = {
     "alpha": "RMSprop's smoothing constant for the running mean of g²",
     "centered": "RMSprop divides by the estimated variance of g instead of its second moment",
     "betas": "Adam's (β₁, β₂): decay rates of the running means of g and g²",
+    "beta1": "Adam's β₁: decay rate of the running mean of g (the momentum-like term)",
+    "beta2": "Adam's β₂: decay rate of the running mean of g² (the per-parameter scale)",
+}
+OPTIMIZER_TITLES = {
+    "sgd": "Gradient descent (SGD)",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov momentum",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+OPTIMIZER_RULES = {
+    "sgd": "θ ← θ − η g",
+    "momentum": "v ← μv + g;  θ ← θ − η v  (torch.optim.SGD with momentum)",
+    "nesterov": "v ← μv + g;  θ ← θ − η (g + μv)",
+    "adagrad": "Σ ← Σ + g²;  θ ← θ − η g / (√Σ + ε)",
+    "rmsprop": "s ← αs + (1 − α)g²;  θ ← θ − η g / (√s + ε)",
+    "adam": "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε)",
 }
 
 _BUFFERS = {
@@ -51,21 +80,6 @@ _BUFFERS = {
     "rmsprop": ("square_avg", "grad_avg", "momentum_buffer"),
     "adam": ("exp_avg", "exp_avg_sq"),
 }
-
-MAX_LR = 1e6
-
-
-def _check_number(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if (x <= low if open_low else x < low) or x > high:
-        bracket = "(" if open_low else "["
-        raise ValueError(f"{name} must be in {bracket}{low:g}, {high:g}], got {x:g}")
-    return x
 
 
 @dataclass(frozen=True)
@@ -189,29 +203,18 @@ class Optimizer:
 
 def _validated(name: str, h: dict[str, Any]) -> dict[str, Any]:
     out = dict(h)
-    out["lr"] = _check_number("learning rate", h["lr"], 0.0, MAX_LR, open_low=True)
-    out["weight_decay"] = _check_number("weight_decay", h["weight_decay"], 0.0, 1e3)
-    if "momentum" in h:
-        out["momentum"] = _check_number("momentum", h["momentum"], 0.0, 1.0 - 1e-12)
-    if "dampening" in h:
-        out["dampening"] = _check_number("dampening", h["dampening"], 0.0, 1.0)
-    if "eps" in h:
-        out["eps"] = _check_number("eps", h["eps"], 0.0, 1.0)
-    if "lr_decay" in h:
-        out["lr_decay"] = _check_number("lr_decay", h["lr_decay"], 0.0, 1e3)
-    if "alpha" in h:
-        out["alpha"] = _check_number("alpha", h["alpha"], 0.0, 1.0)
+    for key in ("lr", "weight_decay", "momentum", "dampening", "eps", "lr_decay", "alpha"):
+        if key in h:
+            out[key] = float(LIMITS[key].check(h[key]))
     if "centered" in h:
+        if not isinstance(h["centered"], (bool, np.bool_)):
+            raise ValueError(f"centered must be true or false, got {h['centered']!r}")
         out["centered"] = bool(h["centered"])
     if "betas" in h:
-        try:
-            b1, b2 = h["betas"]
-        except (TypeError, ValueError):
-            raise ValueError(f"betas must be a pair (β₁, β₂), got {h['betas']!r}") from None
-        out["betas"] = (
-            _check_number("β₁", b1, 0.0, 1.0 - 1e-12),
-            _check_number("β₂", b2, 0.0, 1.0 - 1e-12),
-        )
+        betas = h["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (β₁, β₂), got {betas!r}")
+        out["betas"] = (float(LIMITS["beta1"].check(betas[0])), float(LIMITS["beta2"].check(betas[1])))
     return out
 
 

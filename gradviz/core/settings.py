@@ -1,7 +1,8 @@
-"""Every training setting in one Qt-free, immutable object (glue's state classes in spirit).
+"""Every training setting in one Qt-free, immutable object.
 
-The GUI's Session holds one and swaps it for an edited copy; session files store it; a
-notebook can build the same model, loss, optimizer and trainer from it.
+The application state holds one per run and swaps it for an edited copy; session files store
+it; a notebook can build the same model, loss, optimizer and trainer from it. Which values
+go together is `rules`' business, what each field means and may hold is `fields`'.
 """
 
 from __future__ import annotations
@@ -9,29 +10,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from . import rules
 from .datasets import Dataset
-from .losses import LOSSES, make_loss
-from .models import HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS, accuracy_from_predictions, make_model
-from .optimizers import OPTIMIZERS, make_optimizer
-from .trainer import Trainer, _check_batch, _check_seed
+from .fields import FIELDS, HYPERPARAMETER_FIELDS
+from .losses import make_loss
+from .models import accuracy_from_predictions, make_model
+from .optimizers import OPTIMIZERS, default_hyperparams, make_optimizer
+from .trainer import Trainer, check_batch_size, check_seed
 
 __all__ = ["Settings", "default_loss_for", "output_of"]
 
-_FIXED_OUTPUT = {"linear": "identity", "logistic": "sigmoid", "softmax": "softmax"}
-_CANONICAL_LOSS = {"identity": "mse", "sigmoid": "bce", "softmax": "ce"}
-
-
-def output_of(model: str, loss: str, output: str | None = None) -> str:
-    """The output activation a model kind has (the MLP's follows the loss unless given)."""
-    if model in _FIXED_OUTPUT:
-        return _FIXED_OUTPUT[model]
-    if output is not None:
-        return output
-    return {"ce": "softmax", "bce": "sigmoid"}.get(loss, "identity")
-
-
-def default_loss_for(model: str, output: str | None = None) -> str:
-    return _CANONICAL_LOSS[output_of(model, "mse", output)]
+output_of = rules.output_of
+default_loss_for = rules.default_loss_for
+_KEPT_ACROSS_OPTIMIZERS = ("lr", "weight_decay")
 
 
 @dataclass(frozen=True)
@@ -47,47 +38,116 @@ class Settings:
     seed: int = 0
 
     def __post_init__(self):
-        if self.model not in MODEL_KINDS:
-            raise ValueError(f"unknown model {self.model!r}; choose one of {', '.join(MODEL_KINDS)}")
-        if self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
-        if self.output is not None and self.output not in OUTPUTS:
-            raise ValueError(f"unknown output {self.output!r}; choose one of {', '.join(OUTPUTS)}")
-        if self.hidden_activation not in HIDDEN_ACTIVATIONS:
-            raise ValueError(f"unknown hidden activation {self.hidden_activation!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        for name, allowed in (
+            ("model", rules.MODEL_KINDS),
+            ("loss", rules.LOSS_NAMES),
+            ("hidden_activation", rules.HIDDEN_ACTIVATIONS),
+            ("optimizer", OPTIMIZERS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(
+                    f"unknown {name.replace('_', ' ')} {getattr(self, name)!r}; choose one of {', '.join(allowed)}"
+                )
+        if self.output is not None and self.output not in rules.OUTPUTS:
+            raise ValueError(f"unknown output {self.output!r}; choose one of {', '.join(rules.OUTPUTS)}")
+        if not isinstance(self.hyperparams, dict):
+            raise ValueError(f"hyperparams must be an object of name: value, got {self.hyperparams!r}")
         hp = dict(self.hyperparams)
-        if "betas" in hp:
-            hp["betas"] = tuple(hp["betas"]) if isinstance(hp["betas"], (list, tuple)) else hp["betas"]
+        if isinstance(hp.get("betas"), list):
+            hp["betas"] = tuple(hp["betas"])
         object.__setattr__(self, "hyperparams", hp)
-        object.__setattr__(self, "batch_size", _check_batch(self.batch_size))
-        object.__setattr__(self, "seed", _check_seed(self.seed))
+        object.__setattr__(self, "hidden", int(FIELDS["hidden"].limit.check(self.hidden)))
+        object.__setattr__(self, "batch_size", check_batch_size(self.batch_size))
+        object.__setattr__(self, "seed", check_seed(self.seed))
         make_loss(self.loss).check_output(self.output_activation)
         self.make_optimizer()  # validates the hyper-parameters
 
+    # ------------------------------------------------------------------ reading
     @property
     def output_activation(self) -> str:
-        return output_of(self.model, self.loss, self.output)
+        return rules.output_of(self.model, self.loss, self.output)
 
     @property
     def is_canonical(self) -> bool:
-        return make_loss(self.loss).is_canonical(self.output_activation)
+        return rules.is_canonical(self.loss, self.output_activation)
 
+    def applies(self, name: str) -> bool:
+        """Whether a field means something for these settings (momentum only for momentum optimizers, …)."""
+        if name in ("hidden", "hidden_activation", "output"):
+            return self.model == "mlp"
+        if name in HYPERPARAMETER_FIELDS:
+            defaults = default_hyperparams(self.optimizer)
+            return ("betas" if name in ("beta1", "beta2") else name) in defaults
+        return name in FIELDS
+
+    def get(self, name: str):
+        """A field's value; hyper-parameters as the optimizer uses them (defaults filled in)."""
+        if name in HYPERPARAMETER_FIELDS:
+            hp = self.make_optimizer().hyperparams
+            if name in ("beta1", "beta2"):
+                return hp["betas"][0 if name == "beta1" else 1] if "betas" in hp else None
+            return hp.get(name)
+        if name not in FIELDS:
+            raise ValueError(f"no setting named {name!r}")
+        return getattr(self, name)
+
+    # ------------------------------------------------------------------ changing
     def replace(self, **changes) -> Settings:
         return replace(self, **changes)
 
+    def with_value(self, name: str, value, data: Dataset | None = None) -> Settings:
+        """The settings after a user changed one field, with what depends on it adjusted.
+
+        A new model kind starts from its canonical pair for `data`; a new MLP output keeps
+        the loss if the output admits it; a new optimizer keeps η; β₁ and β₂ are one pair.
+        """
+        if name == "model":
+            loss, output = rules.model_defaults(value, data) if data is not None else (self.loss, None)
+            if not rules.admits(loss, rules.output_of(value, loss, output)):
+                loss = rules.default_loss_for(value, output)
+            return self.replace(model=value, loss=loss, output=output)
+        if name == "output":
+            loss = self.loss
+            if value is not None and not rules.admits(loss, value):
+                loss = rules.CANONICAL_LOSS[value]
+            return self.replace(output=value, loss=loss)
+        if name == "optimizer":
+            kept = {k: v for k, v in self.hyperparams.items() if k in _KEPT_ACROSS_OPTIMIZERS}
+            return self.replace(optimizer=value, hyperparams=kept)
+        if name in HYPERPARAMETER_FIELDS:
+            hp = dict(self.hyperparams)
+            if name in ("beta1", "beta2"):
+                b1, b2 = self.get("beta1"), self.get("beta2")
+                hp["betas"] = (value, b2) if name == "beta1" else (b1, value)
+            else:
+                hp[name] = value
+            return self.replace(hyperparams=hp)
+        if name not in FIELDS:
+            raise ValueError(f"no setting named {name!r}")
+        return self.replace(**{name: value})
+
+    def fitted(self, data: Dataset) -> tuple[Settings, tuple[str, ...]]:
+        """Settings that fit the data (a model kind and a loss it admits), and what changed, in words."""
+        fit = rules.fit(self.model, self.loss, self.output, data)
+        if (fit.model, fit.loss, fit.output) == (self.model, self.loss, self.output):
+            return self, ()
+        return self.replace(model=fit.model, loss=fit.loss, output=fit.output), fit.notes
+
+    # ------------------------------------------------------------------ building
     def make_model(self, dataset: Dataset):
+        problem = rules.model_problem(self.model, dataset)
         out = self.output_activation
-        k = dataset.default_outputs(out)
-        if self.model == "logistic" and k != 1:
-            raise ValueError(
-                f"logistic regression separates two classes; this data has {dataset.n_classes}: use softmax regression"
-            )
-        if out == "softmax" and k < 2:
-            raise ValueError("a softmax output needs classes to choose between; this is regression data")
+        if not problem and self.model == "mlp":
+            problem = rules.output_problem(out, dataset)
+        if problem:
+            raise ValueError(f"{rules.MODEL_TITLES[self.model].split('  ')[0]} {problem}")
         return make_model(
-            self.model, dataset.n_features, k, hidden=self.hidden, hidden_activation=self.hidden_activation, output=out
+            self.model,
+            dataset.n_features,
+            rules.n_outputs(dataset, out),
+            hidden=self.hidden,
+            hidden_activation=self.hidden_activation,
+            output=out,
         )
 
     def make_loss(self):
@@ -96,7 +156,7 @@ class Settings:
     def make_optimizer(self):
         return make_optimizer(self.optimizer, **self.hyperparams)
 
-    def make_trainer(self, dataset: Dataset) -> Trainer:
+    def make_trainer(self, dataset: Dataset, **kwargs) -> Trainer:
         model = self.make_model(dataset)
         Y = dataset.encode_targets(model.n_outputs)
         metric = accuracy_from_predictions if dataset.is_classification else None
@@ -109,8 +169,10 @@ class Settings:
             batch_size=self.batch_size,
             seed=self.seed,
             metric=metric,
+            **kwargs,
         )
 
+    # ------------------------------------------------------------------ files
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         if "betas" in d["hyperparams"]:
@@ -121,8 +183,7 @@ class Settings:
     def from_dict(cls, d: dict[str, Any]) -> Settings:
         if not isinstance(d, dict):
             raise ValueError("settings must be a JSON object")
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(d) - known
+        unknown = set(d) - set(cls.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+            raise ValueError(f"unknown settings: {', '.join(sorted(map(str, unknown)))}")
         return cls(**d)

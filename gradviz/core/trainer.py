@@ -13,22 +13,23 @@ Memory stays bounded: past `max_rows` recorded steps the older rows are thinned 
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from .history import History, HistoryStore
+from .limits import LIMITS
 from .losses import Loss
 from .optimizers import Optimizer, OptimizerState
 from .params import Params, copy_params
 
-__all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT"]
+__all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
 
 DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
 _CHECKPOINT_EVERY = 32
-_HISTORY_BUDGET_BYTES = 64 * 2**20
+_HISTORY_BUDGET_BYTES = 32 * 2**20  # a long MLP run stays far below 50 MB
 
 
 @dataclass(frozen=True)
@@ -40,106 +41,6 @@ class Regime:
     batch_size: int | None
     X: np.ndarray
     Y: np.ndarray
-
-
-@dataclass(frozen=True)
-class History:
-    """Recorded steps (rows sorted by step): what the loss curve and the descent path draw."""
-
-    steps: np.ndarray  # (T,) int
-    params: np.ndarray  # (T, P) flat parameters θₜ
-    grads: np.ndarray  # (T, P) flat gradient gₜ on the step's batch
-    loss: np.ndarray  # (T,) loss on the whole data set at θₜ
-    batch_loss: np.ndarray  # (T,) loss on the step's batch
-    grad_norm: np.ndarray  # (T,) ‖gₜ‖
-    metric: np.ndarray  # (T,) the trainer's metric at θₜ on all data (e.g. accuracy), NaN without one
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
-_ROWS_SERIAL = itertools.count()
-
-
-class _Rows:
-    """Growable column store for the per-step records."""
-
-    def __init__(self, n_params: int, max_rows: int):
-        self.n_params = n_params
-        self.max_rows = max_rows
-        self.stride = 1
-        self.serial = next(_ROWS_SERIAL)  # unlike id(), never reused by a later history
-        self.version = 0  # bumped whenever recorded rows change or go (appending leaves it alone)
-        self._n = 0
-        cap = 256
-        self.steps = np.zeros(cap, dtype=np.int64)
-        self.params = np.zeros((cap, n_params))
-        self.grads = np.zeros((cap, n_params))
-        self.loss = np.zeros(cap)
-        self.batch_loss = np.zeros(cap)
-        self.grad_norm = np.zeros(cap)
-        self.metric = np.zeros(cap)
-
-    _FIELDS = ("steps", "params", "grads", "loss", "batch_loss", "grad_norm", "metric")
-
-    def __len__(self) -> int:
-        return self._n
-
-    def _grow(self) -> None:
-        for name in self._FIELDS:
-            arr = getattr(self, name)
-            new = np.zeros((arr.shape[0] * 2,) + arr.shape[1:], dtype=arr.dtype)
-            new[: self._n] = arr[: self._n]
-            setattr(self, name, new)
-
-    def put(self, step: int, params, grads, loss, batch_loss, grad_norm, metric) -> None:
-        """Record `step`, replacing the last row if it is the same step."""
-        if self._n and self.steps[self._n - 1] == step:
-            i = self._n - 1
-            self.version += 1
-        else:
-            if self._n and self.steps[self._n - 1] > step:
-                raise RuntimeError("history rows must be recorded in step order")
-            if self._n == self.steps.shape[0]:
-                self._grow()
-            i = self._n
-            self._n += 1
-        self.steps[i] = step
-        self.params[i] = params
-        self.grads[i] = grads
-        self.loss[i] = loss
-        self.batch_loss[i] = batch_loss
-        self.grad_norm[i] = grad_norm
-        self.metric[i] = metric
-        if self._n > self.max_rows:
-            self._thin()
-
-    def _thin(self) -> None:
-        self.version += 1
-        self.stride *= 2
-        keep = self.steps[: self._n] % self.stride == 0
-        keep[self._n - 1] = True
-        idx = np.flatnonzero(keep)
-        for name in self._FIELDS:
-            arr = getattr(self, name)
-            arr[: idx.size] = arr[idx]
-        self._n = idx.size
-
-    def truncate_after(self, step: int) -> None:
-        n = int(np.searchsorted(self.steps[: self._n], step, side="right"))
-        if n != self._n:
-            self.version += 1
-            self._n = n
-
-    def find(self, step: int) -> int | None:
-        i = int(np.searchsorted(self.steps[: self._n], step))
-        if i < self._n and self.steps[i] == step:
-            return i
-        return None
-
-    def view(self, until: int | None) -> History:
-        n = self._n if until is None else int(np.searchsorted(self.steps[: self._n], until, side="right"))
-        return History(*(getattr(self, name)[:n].copy() for name in self._FIELDS))
 
 
 class Trainer:
@@ -160,11 +61,11 @@ class Trainer:
         metric: Callable[[np.ndarray, np.ndarray], float] | None = None,
     ):
         model.check_pair(loss)
-        X, Y = model._check_data(X, Y)
+        X, Y = model.check_data(X, Y)
         self.model = model
         self.loss_fn = loss
         self.metric_fn = metric
-        self.seed = _check_seed(seed)
+        self.seed = check_seed(seed)
         self._spec = model.spec
         if init_params is not None:
             self._spec.check(init_params)
@@ -175,12 +76,12 @@ class Trainer:
         row_bytes = 8 * (2 * P + 4)
         self._max_rows = max_rows or int(min(100_000, max(2_000, _HISTORY_BUDGET_BYTES // row_bytes)))
         self._perm_cache: dict[tuple, np.ndarray] = {}
-        self._start(optimizer, _check_batch(batch_size), X, Y)
+        self._start(optimizer, check_batch_size(batch_size), X, Y)
 
     # ------------------------------------------------------------------ state
     def _start(self, optimizer: Optimizer, batch_size: int | None, X, Y) -> None:
         self._regimes = [Regime(0, optimizer, batch_size, _frozen(X), _frozen(Y))]
-        self._rows = _Rows(self._spec.size, self._max_rows)
+        self._rows = HistoryStore(self._spec.size, self._max_rows)
         self._checkpoints: dict[int, tuple[Params, OptimizerState]] = {}
         self._step = 0
         self._params = copy_params(self._init_params)
@@ -351,14 +252,14 @@ class Trainer:
 
     def set_batch_size(self, batch_size: int | None) -> None:
         """Full batch (None), mini-batches or single samples (1), from the current step on."""
-        batch_size = _check_batch(batch_size)
+        batch_size = check_batch_size(batch_size)
         self._new_regime(batch_size=batch_size)
         self.diverged = False
         self._record()
 
     def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
         """Train on edited data from the current step on (same d and k); no reset."""
-        X, Y = self.model._check_data(X, Y)
+        X, Y = self.model.check_data(X, Y)
         self._new_regime(X=_frozen(X), Y=_frozen(Y))
         self.diverged = False
         self._record()
@@ -367,7 +268,7 @@ class Trainer:
         """Back to step 0 and the same initialisation (or a new seed's, or given start parameters)."""
         current = self.regime
         if seed is not None:
-            self.seed = _check_seed(seed)
+            self.seed = check_seed(seed)
             self._init_params = self.model.init(self.seed)
         if init_params is not None:
             self._spec.check(init_params)
@@ -397,15 +298,16 @@ class Trainer:
     def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
         """(loss on all data, batch loss, batch gradient, metric on all data) at `step`."""
         idx = self._batch_at(step, regime)
+        model, loss = self.model, self.loss_fn
         metric = self.metric_fn if full_loss else None
         if idx is None:
-            value, grads, m = self.model._loss_grad_metric(params, regime.X, regime.Y, self.loss_fn, metric)
-            return value, value, grads, m
-        batch_value, grads = self.model.loss_and_grad(params, regime.X[idx], regime.Y[idx], self.loss_fn)
+            full = model.evaluate(params, regime.X, regime.Y, loss, metric=metric)
+            return full.loss, full.loss, full.grads, full.metric
+        batch = model.evaluate(params, regime.X[idx], regime.Y[idx], loss)
         if not full_loss:
-            return math.nan, batch_value, grads, math.nan
-        value, m = self.model._loss_metric(params, regime.X, regime.Y, self.loss_fn, metric)
-        return value, batch_value, grads, m
+            return math.nan, batch.loss, batch.grads, math.nan
+        full = model.evaluate(params, regime.X, regime.Y, loss, grad=False, metric=metric)
+        return full.loss, batch.loss, batch.grads, full.metric
 
     def _record(self) -> None:
         regime = self._regime_at(self._step)
@@ -511,18 +413,13 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _check_batch(batch_size) -> int | None:
-    if batch_size is None:
-        return None
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch size must be a whole number ≥ 1 (or None for the full batch), got {batch_size!r}")
-    return int(batch_size)
+def check_batch_size(batch_size) -> int | None:
+    """None (the full batch) or a whole number of samples."""
+    return None if batch_size is None else int(LIMITS["batch_size"].check(batch_size))
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or int(seed) != seed or not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be a whole number from 0 to 2³² − 1, got {seed!r}")
-    return int(seed)
+def check_seed(seed) -> int:
+    return int(LIMITS["seed"].check(seed))
 
 
 def _all_finite(params: Mapping[str, np.ndarray]) -> bool:

@@ -484,7 +484,7 @@ class ControlsPanel(QScrollArea):
             if not loss.admits(output):
                 item.setEnabled(False)
                 item.setText(LOSS_TITLES[key])
-                item.setToolTip(loss._why_not(output))
+                item.setToolTip(core.rules.why_not(key, output))
             elif loss.is_canonical(output):
                 item.setEnabled(True)
                 item.setText(LOSS_TITLES[key] + "  ✓")

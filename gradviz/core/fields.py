@@ -1,0 +1,121 @@
+"""Every training setting a user can change, described once: its words, its range, its effect.
+
+The GUI builds and binds its controls from this table (a control's range is the limit core
+enforces), the help texts come from here, and `restarts` says which changes start a new run
+from step 0 (the model's shape or meaning, or the seed) and which carry the run on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules
+from .limits import LIMITS, Limit
+from .optimizers import HYPERPARAMETER_HELP, OPTIMIZER_RULES, OPTIMIZER_TITLES
+
+__all__ = ["Field", "FIELDS", "HYPERPARAMETER_FIELDS", "RESTARTING"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # as Settings.get / Settings.with_value take it
+    label: str
+    help: str
+    kind: str  # "choice", "count" (whole numbers), "number", "toggle"
+    limit: Limit | None = None
+    choices: tuple[tuple[object, str, str], ...] = ()  # (value, title, tooltip)
+    none_text: str = ""  # what the value None means, e.g. "full batch"
+    restarts: bool = False  # a change starts a new run from step 0
+    step: float = 0.0  # a spin box's arrow step (log limits step by a factor instead)
+    decimals: int = 4
+
+
+def _choices(titles: dict, tips: dict | None = None) -> tuple[tuple[object, str, str], ...]:
+    return tuple((key, title, (tips or {}).get(key, "")) for key, title in titles.items())
+
+
+def _number(name: str, label: str, step: float = 0.0, decimals: int = 4) -> Field:
+    return Field(name, label, HYPERPARAMETER_HELP[name], "number", LIMITS[name], step=step, decimals=decimals)
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field(
+            "model",
+            "Model",
+            "The model ŷ = f(XW + b). Changing it starts a new run.",
+            "choice",
+            choices=_choices(rules.MODEL_TITLES, rules.MODEL_TIPS),
+            restarts=True,
+        ),
+        Field(
+            "hidden",
+            "Hidden units",
+            "Hidden units h of the MLP: W¹ is d × h, W² is h × k",
+            "count",
+            LIMITS["hidden"],
+            restarts=True,
+        ),
+        Field(
+            "hidden_activation",
+            "Activation",
+            "g in a = g(z¹): its derivative g' gates every gradient into W¹",
+            "choice",
+            choices=tuple((a, a, "") for a in rules.HIDDEN_ACTIVATIONS),
+            restarts=True,
+        ),
+        Field(
+            "output",
+            "Output",
+            "The MLP's output activation f in ŷ = f(z²). Each loss has its canonical one (MSE: identity, "
+            "BCE: sigmoid, CE: softmax), where dL/dz = (ŷ − y)/N; MSE with sigmoid or softmax is allowed "
+            "and keeps f' in the gradient.",
+            "choice",
+            choices=((None, "canonical for the loss", ""), *_choices(rules.OUTPUT_TITLES)),
+            restarts=True,
+        ),
+        Field(
+            "loss",
+            "Loss",
+            "Only pairs the math admits are enabled; non-canonical ones are marked ⚠",
+            "choice",
+            choices=_choices(rules.LOSS_TITLES),
+            restarts=True,
+        ),
+        Field(
+            "optimizer",
+            "Optimizer",
+            "The update rule (torch.optim's); changing it does not reset the run",
+            "choice",
+            choices=_choices(OPTIMIZER_TITLES, OPTIMIZER_RULES),
+        ),
+        _number("lr", "Learning rate η"),
+        _number("momentum", "Momentum μ", 0.05),
+        _number("beta1", "β₁", 0.01),
+        _number("beta2", "β₂", 0.001, 5),
+        _number("alpha", "α", 0.01),
+        _number("eps", "ε"),
+        Field("centered", "", HYPERPARAMETER_HELP["centered"], "toggle"),
+        Field(
+            "batch_size",
+            "Batch size",
+            "Samples per step: full batch (exact gradient), a mini-batch, or 1 (stochastic gradient descent). "
+            "Does not reset the run.",
+            "count",
+            LIMITS["batch_size"],
+            none_text="full batch",
+        ),
+        Field(
+            "seed",
+            "Seed",
+            "Seed of the initial weights, the mini-batch order and generated data",
+            "count",
+            LIMITS["seed"],
+            restarts=True,
+        ),
+    )
+}
+
+HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "centered")
+RESTARTING = tuple(name for name, f in FIELDS.items() if f.restarts)

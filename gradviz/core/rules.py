@@ -39,6 +39,7 @@ __all__ = [
     "output_problem",
     "model_defaults",
     "fit",
+    "describe",
     "logit_gradient_formula",
 ]
 
@@ -156,7 +157,7 @@ def model_problem(model: str, data) -> str:
     if model in ("logistic", "softmax") and not data.is_classification:
         return "needs class labels; this is regression data"
     if model == "logistic" and data.n_classes > 2:
-        return f"separates two classes; this data has {data.n_classes} (use softmax regression)"
+        return f"separates two classes; this data has {data.n_classes}"
     return ""
 
 
@@ -165,7 +166,7 @@ def output_problem(output: str, data) -> str:
     if output in ("sigmoid", "softmax") and not data.is_classification:
         return f"a {output} output predicts classes; this is regression data"
     if output == "sigmoid" and data.n_classes > 2:
-        return f"a sigmoid output separates two classes; this data has {data.n_classes} (use softmax)"
+        return f"a sigmoid output separates two classes; this data has {data.n_classes}"
     return ""
 
 
@@ -186,27 +187,34 @@ class Fit:
 
 
 def fit(model: str, loss: str, output: str | None, data) -> Fit:
-    """Make a requested combination fit the data; each change is explained in `notes`."""
-    notes = []
+    """Make a requested combination fit the data; what changed, and why, is one sentence in `notes`."""
+    asked = (model, loss, output)
+    reasons = []
     if model_problem(model, data):
-        new = "softmax" if data.is_classification else "linear"
-        notes.append(f"{_short(model)} {model_problem(model, data)}: using {_short(new)}")
-        model = new
+        reasons.append(f"{_short(model)} {model_problem(model, data)}")
+        model = "softmax" if data.is_classification else "linear"
     if model == "mlp" and output is not None and output_problem(output, data):
-        new = natural_output(data)
-        notes.append(f"{output_problem(output, data)}: using a {new} output")
-        output = new
+        reasons.append(output_problem(output, data))
+        output = natural_output(data)
     if model == "mlp" and output is None and loss != "mse" and not data.is_classification:
-        notes.append(f"{LOSS_TITLES[loss]} needs classes; this is regression data: using MSE")
+        reasons.append(f"{LOSS_TITLES[loss].lower()} needs classes; this is regression data")
         loss = "mse"
     out = output_of(model, loss, output)
     if not admits(loss, out):
-        new = CANONICAL_LOSS[out]
-        notes.append(
-            f"{LOSS_TITLES[loss]} cannot train a {out} output ({why_not(loss, out)}): using {LOSS_TITLES[new]}"
-        )
-        loss = new
-    return Fit(model, loss, output, tuple(notes))
+        if not reasons:
+            reasons.append(f"{LOSS_TITLES[loss].lower()} cannot train a {out} output: {why_not(loss, out)}")
+        loss = CANONICAL_LOSS[out]
+    if (model, loss, output) == asked:
+        return Fit(model, loss, output)
+    return Fit(model, loss, output, (f"{'; '.join(reasons)}: using {describe(model, loss, output)}",))
+
+
+def describe(model: str, loss: str, output: str | None = None) -> str:
+    """ "softmax regression + categorical cross-entropy", "the MLP (sigmoid output) + MSE", …"""
+    name = _short(model)
+    if model == "mlp":
+        name += f" ({output_of(model, loss, output)} output)"
+    return f"{name} + {LOSS_TITLES[loss].lower()}"
 
 
 def _short(model: str) -> str:

@@ -180,6 +180,11 @@ class Trainer:
         n = len(rows) if until is None else int(np.searchsorted(rows.steps[: len(rows)], until, side="right"))
         return rows.steps[:n].copy(), rows.params[:n].copy()
 
+    @property
+    def history_store(self) -> HistoryStore:
+        """The recorded rows themselves (read them, never write): for readers that keep up incrementally."""
+        return self._rows
+
     def history_state(self) -> tuple[int, int, int]:
         """(history id, version, rows): while the first two stay the same, rows were only appended."""
         return self._rows.serial, self._rows.version, len(self._rows)

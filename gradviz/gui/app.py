@@ -54,12 +54,12 @@ def session_data_from_args(args: argparse.Namespace) -> core.SessionData:
     if hasattr(args, "batch_size"):  # given on the command line ("full" is None)
         changes["batch_size"] = args.batch_size
     if args.model is not None and args.loss is None:
-        changes["loss"] = core.default_loss_for(args.model, settings.output if args.model == "mlp" else None)
+        changes["loss"], changes["output"] = core.rules.model_defaults(args.model, dataset)
     if changes:
         settings = Settings.from_dict({**settings.to_dict(), **changes})
-    from gradviz.gui.session import _fit_settings
-
-    settings = _fit_settings(settings, dataset)
+    settings, notes = settings.fitted(dataset)
+    for note in notes:  # what was asked cannot be honoured: say what is used instead
+        print(f"gradviz: {note}", file=sys.stderr)
     settings.make_model(dataset)  # a clear ValueError if the data and the settings do not fit
     return core.SessionData(dataset, settings, data.step + args.steps, data.extra)
 
@@ -73,7 +73,7 @@ def create_window(argv: Sequence[str] | None = None):
 def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     ensure_app()
     from gradviz.gui.main_window import MainWindow
-    from gradviz.gui.session import Session
+    from gradviz.state import Session
 
     data = session_data_from_args(args)
     session = Session(data.dataset, data.settings)

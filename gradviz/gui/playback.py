@@ -11,7 +11,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .session import Session
+from gradviz.state import Session
 
 __all__ = ["Playback", "MAX_SPEED", "FRAME_MS"]
 
@@ -24,16 +24,16 @@ class Playback(QObject):
     sigPlayingChanged = Signal(bool)
     sigSpeedChanged = Signal(int)
 
+    max_speed = MAX_SPEED
+
     def __init__(self, session: Session, parent: QObject | None = None):
-        super().__init__(parent if parent is not None else session)
+        super().__init__(parent)
         self._session = session
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
         self._speed = 20
         self._owed = 0.0
         self._last = 0.0
-        session.sigDiverged.connect(self._on_diverged)
-        session.sigModelChanged.connect(self._on_model_changed)
 
     @property
     def playing(self) -> bool:
@@ -79,16 +79,12 @@ class Playback(QObject):
         elapsed, self._last = now - self._last, now
         if self._speed == 0:
             self._session.run_for(_BUDGET_S)
-            return
-        self._owed += self._speed * min(elapsed, 0.25)
-        n = int(self._owed)
-        if n <= 0:
-            return
-        self._owed -= n
-        self._session.step(n)
-
-    def _on_diverged(self, message: str) -> None:
-        self.pause()
-
-    def _on_model_changed(self) -> None:
-        self._owed = 0.0
+        else:
+            self._owed += self._speed * min(elapsed, 0.25)
+            n = int(self._owed)
+            if n <= 0:
+                return
+            self._owed -= n
+            self._session.step(n)
+        if self._session.diverged:  # the session said why; playing on would only repeat it
+            self.pause()

@@ -1,55 +1,14 @@
-"""Colours and fonts: one place that decides how gradviz looks, on a laptop and at a projector."""
+"""Fonts, plot styling and legends: how gradviz looks on a laptop and at a projector (colours: palette.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
-__all__ = [
-    "CLASS_COLORS",
-    "class_color",
-    "class_rgb",
-    "REGRESSION_COLOR",
-    "PREDICTION_COLOR",
-    "RESIDUAL_COLOR",
-    "SELECTION_COLOR",
-    "ACCENT_COLOR",
-    "Theme",
-]
-
-# Okabe & Ito's colour-blind-safe palette (Color Universal Design), in an order where the
-# first classes are the most distinct; nine colours for the nine classes keys 1–9 pick.
-CLASS_COLORS = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black
-    "#999999",  # grey
-)
-REGRESSION_COLOR = "#0072B2"
-PREDICTION_COLOR = "#D55E00"
-RESIDUAL_COLOR = "#CC79A7"
-SELECTION_COLOR = "#000000"
-ACCENT_COLOR = "#D55E00"
-
-
-def class_color(c: int) -> QColor:
-    return QColor(CLASS_COLORS[int(c) % len(CLASS_COLORS)])
-
-
-_CLASS_RGB = np.array([[int(h[i : i + 2], 16) / 255.0 for i in (1, 3, 5)] for h in CLASS_COLORS])
-
-
-def class_rgb(n: int) -> np.ndarray:
-    """(n, 3) float RGB in [0, 1] of the first n class colours."""
-    return _CLASS_RGB[np.arange(n) % len(CLASS_COLORS)]
+__all__ = ["Theme", "zero_line", "legend_label", "legend_html", "nice_ceil", "SymmetricRange"]
 
 
 class Theme:

@@ -10,6 +10,7 @@ ANALYSIS_DOCKS = ("lossSurfaceDock", "residualsDock", "jacobianDock", "gradientD
 
 
 def _wait_surface(window, qtbot):
+    window.flush()
     qtbot.waitUntil(lambda: window.surface_view.idle, timeout=20_000)
 
 
@@ -44,6 +45,7 @@ def test_path_ends_at_the_trainers_params(window, qtbot):
     flat = spec.flatten(s.params)
     assert (xs[-1], ys[-1]) == pytest.approx((flat[spec.index_of(a)], flat[spec.index_of(b)]))
     s.seek(4)  # the path follows the timeline
+    window.flush()
     xs, _ = window.surface_view.path.getData()
     assert len(xs) == 5
 
@@ -92,13 +94,16 @@ def test_linear_regression_marks_the_normal_equation_optimum(make_window, qtbot)
     xs, ys = window.surface_view.optimum.getData()
     assert (xs[0], ys[0]) == pytest.approx((W[0, 0], b[0]))
     assert "whole loss" in window.surface_view.note.text()
-    s.step(400)  # GD walks onto the star (seed 003)
+    s.step(400)  # GD walks onto the star
+    window.flush()
     xs, ys = window.surface_view.path.getData()
     assert (xs[-1], ys[-1]) == pytest.approx((W[0, 0], b[0]), abs=1e-3)
 
 
 def test_gradient_field_is_drawn_on_request(window, qtbot):
     window.surface_view.field_check.setChecked(True)
+    assert window.session.view.gradient_field
+    window.flush()
     xs, _ = window.surface_view.field.getData()
     assert xs is not None and len(xs) == 2 * 13 * 13
 
@@ -106,6 +111,7 @@ def test_gradient_field_is_drawn_on_request(window, qtbot):
 def test_residual_stems_equal_yhat_minus_y(window):
     s = window.session
     s.step(7)
+    window.flush()
     view = window.residuals_view
     P = s.model.predict(s.params, s.dataset.X)
     np.testing.assert_allclose(view.residuals, P - s.dataset.Y)
@@ -119,7 +125,7 @@ def test_non_canonical_pair_draws_n_dl_dz_beside_the_residual(make_window):
     s = window.session
     view = window.residuals_view
     P = s.model.predict(s.params, s.dataset.X)
-    expected = (P - s.dataset.Y) * P * (1 - P)  # seed 001's warning, ×N
+    expected = (P - s.dataset.Y) * P * (1 - P)  # MSE + sigmoid keeps σ', ×N
     np.testing.assert_allclose(view.deltas, expected, rtol=1e-10)
     _, ys = view.delta_stems.getData()
     np.testing.assert_allclose(ys[1::2], expected[:, 0], rtol=1e-10)
@@ -132,9 +138,12 @@ def test_residual_order_by_size_and_selection(window):
     view = window.residuals_view
     combo = window.findChild(QComboBox, "residualOrderCombo")
     combo.setCurrentIndex(combo.findData("size"))
-    sizes = np.abs(view.residuals[view.order, 0])
+    assert s.view.residual_order == "size"
+    window.flush()
+    sizes = np.abs(view.residuals[:, 0])
     assert np.all(np.diff(sizes) <= 1e-15)
-    s.select(int(view.order[0]))
+    s.select(int(view.samples[0]))
+    window.flush()
     assert view.selected_line.value() == 0
 
 
@@ -142,6 +151,7 @@ def test_jacobian_image_is_the_selected_samples_softmax_jacobian(make_window):
     window = make_window("--preset", "softmax-blobs", "--steps", "6")
     s = window.session
     s.select(11)
+    window.flush()
     view = window.jacobian_view
     p = s.model.predict(s.params, s.dataset.X[11:12])[0]
     np.testing.assert_allclose(view.jacobian, core.softmax_jacobian(p))
@@ -152,6 +162,7 @@ def test_jacobian_image_is_the_selected_samples_softmax_jacobian(make_window):
     np.testing.assert_allclose(view.g_bars.opts["height"], p - y, atol=1e-12)
     assert "✓" in view.text.text()
     s.step(1)  # follows the timeline
+    window.flush()
     p2 = s.model.predict(s.params, s.dataset.X[11:12])[0]
     np.testing.assert_allclose(view.jacobian, core.softmax_jacobian(p2))
 
@@ -178,6 +189,7 @@ def test_per_sample_arrows_add_up_to_the_batch_gradient(make_window, preset):
     np.testing.assert_allclose(view.batch_gradient, g)
     np.testing.assert_allclose(view.per_sample.mean(axis=0), g, atol=1e-12)  # fan: ∇L is the centroid
     view.tip_check.setChecked(True)
+    window.flush()
     np.testing.assert_allclose(view.arrow_ends[-1], g, atol=1e-12)  # tip to tail: they add up
     up = s.slice.displacement(spec, spec.flatten(s.trainer.next_update()))
     np.testing.assert_allclose(view.update_step, up)
@@ -206,7 +218,7 @@ def test_views_follow_data_edits_and_render(make_window, qtbot, preset):
     window = make_window("--preset", preset, "--steps", "30")
     s = window.session
     ds = s.source_dataset
-    s.edit_dataset(ds.with_point_removed(0), "remove point")
+    s.remove_point(0)
     _wait_surface(window, qtbot)
     assert window.residuals_view.residuals.shape[0] == ds.n_samples - 1
     assert window.surface_view.surface.shape == (100, 100)
@@ -220,6 +232,7 @@ def test_derivation_checks_itself_against_core(make_window, preset):
     dock.raise_()
     view = window.derivation_view
     window.session.select(5)
+    window.flush()
     assert view.sample == 5
     assert view.checks == {"canonical_delta": True, "batch_mean": True}
     text = view.browser.toPlainText()
@@ -235,6 +248,7 @@ def test_residual_hover_shows_the_numbers(window):
 
     s = window.session
     s.step(2)
+    window.flush()
     view = window.residuals_view
     vb = view.plot.getViewBox()
     view._on_hover(vb.mapViewToScene(QPointF(3, 0.0)))

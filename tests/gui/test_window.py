@@ -113,10 +113,10 @@ def test_timeline_scrub_then_step_matches_stepping_from_reset(window):
 def test_learning_rate_change_keeps_the_run_model_change_resets(window):
     s = window.session
     s.step(10)
-    lr_spin = window.controls.lr_spin
+    lr_spin = find(window, QDoubleSpinBox, "learningRateSpin")
     lr_spin.setValue(0.05)
     assert s.optimizer.lr == pytest.approx(0.05) and s.current_step == 10
-    window.controls.batch_spin.setValue(7)
+    find(window, QSpinBox, "batchSizeSpin").setValue(7)
     assert s.trainer.batch_size == 7 and s.current_step == 10
     combo = find(window, QComboBox, "modelCombo")
     combo.setCurrentIndex(combo.findData("softmax"))
@@ -129,12 +129,13 @@ def test_controls_bind_both_ways(window):
     opt = find(window, QComboBox, "optimizerCombo")
     opt.setCurrentIndex(opt.findData("adam"))
     assert s.settings.optimizer == "adam" and s.optimizer.name == "adam"
-    assert window.controls.beta1_spin.isVisibleTo(window.controls)
-    assert not window.controls.momentum_spin.isVisibleTo(window.controls)
+    controls = window.controls
+    assert find(window, QDoubleSpinBox, "beta1Spin").isVisibleTo(controls)
+    assert not find(window, QDoubleSpinBox, "momentumSpin").isVisibleTo(controls)
     s.set_settings(optimizer="momentum", hyperparams={"lr": 0.2, "momentum": 0.7})
     assert opt.currentData() == "momentum"
-    assert window.controls.momentum_spin.value() == pytest.approx(0.7)
-    assert window.controls.lr_spin.value() == pytest.approx(0.2)
+    assert find(window, QDoubleSpinBox, "momentumSpin").value() == pytest.approx(0.7)
+    assert find(window, QDoubleSpinBox, "learningRateSpin").value() == pytest.approx(0.2)
 
 
 def test_loss_combo_marks_canonical_and_disables_invalid(window):
@@ -157,6 +158,7 @@ def test_divergence_pauses_and_keeps_the_last_finite_state(make_window, qtbot):
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=2000)
     assert window.message_bar.isVisible()
     assert "smaller learning rate" in window.message_bar.text
+    assert window.message_bar.fix_action.text() == "Use η = 100"
     assert all(np.all(np.isfinite(v)) for v in s.params.values())
     assert np.isfinite(s.trainer.loss)
     window.message_bar.fix_action.trigger()  # "Use η = 100"
@@ -182,7 +184,7 @@ def test_csv_import_and_export_round_trip(window, tmp_path):
     assert s.source_dataset.n_classes == 3 and s.model.kind == "softmax"
     assert s.import_csv(path)
     assert s.source_dataset.n_samples == 60
-    s.undo_stack.undo()
+    s.undo()
     assert s.source_dataset.n_classes == 3
 
 
@@ -302,7 +304,8 @@ def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonic
     assert (s.model.output, s.loss.name) == ("sigmoid", "mse") and not s.settings.is_canonical
     assert "⚠" in loss.currentText()
     assert s.step(10) == 10
-    window.controls.model_combo.setCurrentIndex(window.controls.model_combo.findData("logistic"))
+    model = find(window, QComboBox, "modelCombo")
+    model.setCurrentIndex(model.findData("logistic"))
     assert not out.isEnabled()
 
 

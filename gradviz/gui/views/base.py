@@ -1,4 +1,5 @@
-"""What every view shares: it redraws only while it can be seen."""
+"""What every view shares: it says which aspects of the state it draws, and redraws from them
+at most once per event-loop turn, and only while it can be seen."""
 
 from __future__ import annotations
 
@@ -6,39 +7,67 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["SessionView"]
+from gradviz.state import ASPECTS, Change
+
+from ..qt_session import QtSession
+from ..theme import Theme
+
+__all__ = ["View"]
+
+_UNSET = object()
 
 
-class SessionView(QWidget):
-    """A view of the session that does no work while hidden (its dock closed or tabbed away).
+class View(QWidget):
+    """A view of the session (pyqtgraph's ParameterItem to the Session's Parameter).
 
-    Connect session signals through `when_visible(handler)`: while the view is hidden the
-    latest call of each handler is remembered, and replayed once when the view is shown.
+    Subclasses set `depends` (the aspects whose change means a redraw) and implement
+    `redraw(change)`, reading what they draw from `self.session.frame`. While the view is
+    hidden (its dock closed or tabbed away) the Changes it misses are merged and drawn once
+    when it is shown. `redraws` counts redraws (tests prove a step costs each view one).
     """
 
-    def __init__(self, parent: QWidget | None = None):
+    depends: frozenset[str] = frozenset(ASPECTS)
+
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
-        self._deferred: dict[Callable, tuple] = {}
+        self.session = qt_session.session
+        self.theme = theme
+        self.redraws = 0
+        self._missed = Change()
+        self._applied: dict[str, object] = {}
+        qt_session.sigChanged.connect(self._on_change)
 
-    def when_visible(self, handler: Callable) -> Callable:
-        def call(*args):
-            if self.isVisible():
-                handler(*args)
-            else:
-                self._deferred.pop(handler, None)
-                self._deferred[handler] = args  # re-inserted: replayed in the order they last came
+    def start(self) -> None:
+        """Draw the state as it is (the end of a subclass's __init__)."""
+        self._redraw(Change.everything())
 
-        return call
-
-    def follow(self, session, refresh: Callable[[], None]) -> None:
-        """Redraw with `refresh` on every step, selection, data edit and model change (while visible)."""
-        session.sigStepped.connect(self.when_visible(lambda _: refresh()))
-        session.sigSelectionChanged.connect(self.when_visible(lambda _: refresh()))
-        session.sigDataChanged.connect(self.when_visible(refresh))
-        session.sigModelChanged.connect(self.when_visible(refresh))
+    def _on_change(self, change: Change) -> None:
+        if not change.touches(self.depends):
+            return
+        if self.isVisible():
+            self._redraw(change)
+        else:
+            self._missed = self._missed | change
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        pending, self._deferred = self._deferred, {}
-        for handler, args in pending.items():
-            handler(*args)
+        if self._missed:
+            missed, self._missed = self._missed, Change()
+            self._redraw(missed)
+
+    def _redraw(self, change: Change) -> None:
+        self.redraws += 1
+        self.redraw(change)
+
+    def redraw(self, change: Change) -> None:
+        raise NotImplementedError
+
+    def once(self, key: str, value, apply: Callable[[object], object]) -> None:
+        """apply(value) only if value differs from the last one applied under key.
+
+        Axis labels, legends and titles re-lay out their plot when set; set per frame they cost
+        milliseconds, set when they change they cost nothing.
+        """
+        if self._applied.get(key, _UNSET) != value:
+            self._applied[key] = value
+            apply(value)

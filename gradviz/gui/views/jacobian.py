@@ -1,8 +1,9 @@
-"""The softmax Jacobian ∂ŷᵢ/∂zⱼ = ŷᵢ(δᵢⱼ − ŷⱼ) of the selected sample, and what it does to ∂ℓ/∂ŷ.
+"""The output activation's Jacobian ∂ŷᵢ/∂zⱼ of the focused sample, and what it does to ∂ℓ/∂ŷ.
 
-Seeds 001, 003 and 004: the Jacobian is diag(p) − p pᵀ; multiplying the cross-entropy's
-∂ℓ/∂ŷ = −y/ŷ by it gives exactly ŷ − y. The heatmap uses a diverging map centred on 0 with a
-colour bar and the numbers in the cells (k ≤ 6); beside it, ŷ, y and (∂ℓ/∂ŷ)ᵀJ as bars.
+For a softmax the Jacobian is diag(ŷ) − ŷŷᵀ; multiplying the cross-entropy's ∂ℓ/∂ŷ = −y/ŷ
+by it gives exactly ŷ − y. The heatmap uses a diverging map centred on 0 with a colour bar
+and the numbers in the cells (k ≤ 6); beside it, ŷ, y and (∂ℓ/∂ŷ)ᵀJ as bars. Every number
+comes from core.backprop_trace of the focused sample (the selection, or the worst fit).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from gradviz import core
+from gradviz.core import rules
+from gradviz.state import Change
 
+from .. import palette
+from ..qt_session import QtSession
 from ..readout import Readout
-from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html, zero_line
-from .base import SessionView
+from ..theme import Theme, legend_html, zero_line
+from .base import View
 
 __all__ = ["JacobianView", "MAX_NUMBERED"]
 
@@ -32,12 +35,12 @@ def _cell(v: float) -> str:
     return "0" if abs(v) < 5e-4 else f"{v:+.3f}"
 
 
-class JacobianView(SessionView):
-    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
-        super().__init__(parent)
+class JacobianView(View):
+    depends = frozenset({"data", "model", "step", "selection", "runs"})
+
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
         self.setObjectName("jacobianView")
-        self._session = session
-        self._theme = theme
         self.jacobian: np.ndarray | None = None  # what the heatmap shows
         self._k = None
         self.sample: int | None = None
@@ -48,10 +51,7 @@ class JacobianView(SessionView):
         self.matrix.addItem(self.image)
         self.colormap = pg.colormap.get("CET-D1")  # diverging blue – white – red
         self.colorbar = pg.ColorBarItem(
-            values=(-_LEVEL, _LEVEL),
-            colorMap=self.colormap,
-            interactive=False,
-            width=int(16 * theme.scale),
+            values=(-_LEVEL, _LEVEL), colorMap=self.colormap, interactive=False, width=int(16 * theme.scale)
         )
         self.colorbar.setImageItem(self.image, insert_in=self.matrix)
         self.colorbar.axis.setTickFont(theme.font(0.85))
@@ -65,13 +65,21 @@ class JacobianView(SessionView):
         self.bars_widget, self.bars = theme.plot_widget("jacobianBars", fixed=True)
         self.bars.setLabel("bottom", "class j")
         zero_line(self.bars)
-        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush="#0072B2", pen=None)
-        self.y_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=None, pen=pg.mkPen("k", width=1.5))
-        self.g_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=ACCENT_COLOR, pen=None)
+        self.p_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=palette.PREDICTION, pen=None)
+        self.y_bars = pg.BarGraphItem(
+            x=[], height=[], width=0.25, brush=None, pen=pg.mkPen(palette.PREDICTION, width=1.5)
+        )
+        self.g_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=palette.LOGIT_GRAD, pen=None)
         for item in (self.p_bars, self.y_bars, self.g_bars):
             self.bars.addItem(item)
         self.bars.setTitle(
-            legend_html([("#0072B2", "box", "ŷ = p"), ("#000000", "square", "y"), (ACCENT_COLOR, "box", "(∂ℓ/∂ŷ)ᵀJ")]),
+            legend_html(
+                [
+                    (palette.PREDICTION, "box", "ŷ"),
+                    (palette.PREDICTION, "square", "y"),
+                    (palette.LOGIT_GRAD, "box", "(∂ℓ/∂ŷ)ᵀJ = ∂ℓ/∂z"),
+                ]
+            ),
             size=f"{theme.base_point_size * 0.85:.0f}pt",
         )
 
@@ -85,19 +93,18 @@ class JacobianView(SessionView):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.text)
         layout.addLayout(plots, 1)
+        self.start()
 
-        self.follow(session, self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        s = self._session
+    def redraw(self, change: Change) -> None:
+        s = self.session
         output = s.model.output
-        i, chosen = s.focus_sample()
+        i, chosen = s.frame.focus
+        trace = s.frame.focus_trace
         self.sample = i
-        x = s.dataset.X[i : i + 1]
         y = s.dataset.Y[i]
-        z = s.model.logits(s.params, x)[0]
-        p = s.model.predict(s.params, x)[0]
+        p = trace["yhat"]
+        z = trace["z2"] if s.model.kind == "mlp" else trace["z"]
+        dz = trace["dz2"] if s.model.kind == "mlp" else trace["dz"]
         which = f"sample {i}" if chosen else f"sample {i}, the worst fit (click a point to choose)"
         if output == "identity":
             self._show_matrix(None)
@@ -107,42 +114,23 @@ class JacobianView(SessionView):
                 f"{_vec(p - y)}. There is no Jacobian to show: choose a sigmoid or softmax output."
             )
             return
-        if output == "softmax":
-            J = core.softmax_jacobian(p)
-        else:
-            J = np.diag(p * (1.0 - p))  # elementwise sigmoid: a diagonal (here 1 × 1) Jacobian
-        g = self._dl_dyhat(p, y)
-        product = g @ J  # J is symmetric
-        self._show_matrix(J)
+        self._show_matrix(trace["jacobian"])
         self.bars_widget.setVisible(True)
-        self._show_bars(p, y, product)
-        self.text.setText(self._explain(which, z, p, y, g, product, output))
-
-    def _dl_dyhat(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """One sample's ∂ℓ/∂ŷ (seed 000 without the 1/N): −y/ŷ (CE), BCE's, or ŷ − y (MSE)."""
-        name = self._session.loss.name
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if name == "ce":
-                return np.where(y != 0, -y / p, 0.0)
-            if name == "bce":
-                return -(y / p - (1.0 - y) / (1.0 - p))
-        return p - y
+        self._show_bars(p, y, dz)
+        self.text.setText(self._explain(which, z, p, y, trace["dyhat"], dz, output))
 
     def _explain(self, which, z, p, y, g, product, output) -> str:
-        s = self._session
-        loss = s.loss.name
-        act = "softmax(z)" if output == "softmax" else "σ(z)"
-        jac = "diag(p) − p pᵀ" if output == "softmax" else "ŷ(1 − ŷ)"
-        grad = {"ce": "−y/ŷ", "bce": "−(y/ŷ − (1 − y)/(1 − ŷ))", "mse": "ŷ − y"}[loss]
-        canonical = s.loss.is_canonical(output)
+        loss = self.session.loss.name
+        act, jac = rules.OUTPUT_FORMULAS[output].value, rules.OUTPUT_FORMULAS[output].rhs
+        canonical = rules.is_canonical(loss, output)
         verdict = (
             f"= ŷ − y = {_vec(p - y)} ✓ (canonical pair)"
             if canonical
             else f"≠ ŷ − y = {_vec(p - y)}: with MSE the Jacobian stays in (non-canonical)"
         )
         return (
-            f"<b>{which}</b>: z = {_vec(z)}, ŷ = {act} = {_vec(p)}, y = {_vec(y)}<br>"
-            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {grad} = {_vec(g)}<br>"
+            f"<b>{which}</b>: z = {_vec(z)}, {act} = {_vec(p)}, y = {_vec(y)}<br>"
+            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} = {_vec(g)}<br>"
             f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {_vec(product)}</b> {verdict}"
         )
 
@@ -169,7 +157,7 @@ class JacobianView(SessionView):
         cells = k * k if numbered else 0
         while len(self.cell_text) < cells:
             t = pg.TextItem(anchor=(0.5, 0.5), color="k")
-            t.setFont(self._theme.font(0.9 if self._theme.scale == 1 else 0.8))
+            t.setFont(self.theme.font(0.9 if self.theme.scale == 1 else 0.8))
             self.matrix.addItem(t)
             self.cell_text.append(t)
         for n, t in enumerate(self.cell_text):

@@ -1,4 +1,8 @@
-"""The loss curve: loss per step (log scale on request), accuracy for classes, the current step marked."""
+"""The loss curve: loss per step (log scale on request), accuracy for classes, the current step marked.
+
+Drawn from the run's thinned history (state.series), so a frame costs the same at step
+100,000 as at step 100; the axes follow the run in coarse jumps, not every step.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +11,40 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from gradviz.state import Change
+
+from .. import palette
+from ..qt_session import QtSession
 from ..readout import Readout
-from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html, legend_label, nice_ceil
-from .base import SessionView
+from ..theme import Theme, legend_html, legend_label, nice_ceil
+from .base import View
 
 __all__ = ["LossCurveView"]
 
-_ACCURACY_COLOR = "#009E73"
-_LOSS_COLOR = "#0072B2"
-_BATCH_COLOR = "#56B4E9"
 
+class LossCurveView(View):
+    depends = frozenset({"data", "model", "step", "settings", "view", "runs"})
 
-class LossCurveView(SessionView):
-    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
-        super().__init__(parent)
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
         self.setObjectName("lossCurveView")
-        self._session = session
-        self._theme = theme
 
         self.plot_widget, self.plot = theme.plot_widget("lossCurvePlot")
         self.plot.setLabel("bottom", "step t")
-        self.plot.setLabel("left", "loss L", color=_LOSS_COLOR)
+        self.plot.setLabel("left", "loss L", color=palette.LOSS)
         self.legend = legend_label("lossLegend", theme)
-        self._legend_key = None
-        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(_BATCH_COLOR, width=1))
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(_LOSS_COLOR, width=theme.line_width))
+        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(palette.BATCH_LOSS, width=1))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(palette.LOSS, width=theme.line_width))
         for item in (self.batch_curve, self.curve):
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             self.plot.addItem(item)
         self.marker = pg.InfiniteLine(
-            angle=90, movable=False, pen=pg.mkPen(ACCENT_COLOR, width=theme.line_width, style=Qt.PenStyle.DashLine)
+            angle=90, movable=False, pen=pg.mkPen(palette.CURRENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
         )
         self.plot.addItem(self.marker)
         self.current = pg.TargetItem(
-            size=theme.point_size_px * 1.4, symbol="o", pen=None, brush=pg.mkBrush(ACCENT_COLOR), movable=False
+            size=theme.point_size_px * 1.4, symbol="o", pen=None, brush=pg.mkBrush(palette.CURRENT), movable=False
         )
         self.plot.addItem(self.current)
 
@@ -54,15 +56,15 @@ class LossCurveView(SessionView):
         self.accuracy_box.setXLink(self.plot)
         self.accuracy_box.setYRange(0, 1.02, padding=0)
         self.accuracy_box.setMouseEnabled(x=False, y=False)
-        self.plot.setLabel("right", "accuracy", color=_ACCURACY_COLOR)
-        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(_ACCURACY_COLOR, width=theme.line_width * 0.8), name="accuracy")
+        self.plot.setLabel("right", "accuracy", color=palette.ACCURACY)
+        self.accuracy = pg.PlotDataItem(pen=pg.mkPen(palette.ACCURACY, width=theme.line_width * 0.8), name="accuracy")
         self.accuracy_box.addItem(self.accuracy)
         self.plot.getViewBox().sigResized.connect(self._sync_boxes)
 
         self.log_check = QCheckBox("log scale")
         self.log_check.setObjectName("lossLogCheck")
         self.log_check.setToolTip("Plot log L: shows the slow final approach to the minimum as a straight line")
-        self.log_check.toggled.connect(self._on_log_toggled)
+        self.log_check.toggled.connect(lambda on: self.session.set_view(loss_log=on))
         self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
         top = QHBoxLayout()
@@ -83,10 +85,7 @@ class LossCurveView(SessionView):
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
-        session.sigStepped.connect(self.when_visible(self._on_stepped))
-        session.sigModelChanged.connect(self.when_visible(self._on_model_changed))
-        session.sigDataChanged.connect(self.when_visible(self._on_model_changed))
-        self._on_model_changed()
+        self.start()
 
     def _sync_boxes(self) -> None:
         self.accuracy_box.setGeometry(self.plot.getViewBox().sceneBoundingRect())
@@ -99,7 +98,7 @@ class LossCurveView(SessionView):
         if ev.double():  # double-click: follow the run again
             self._follow = True
             self._range = None
-            self._on_stepped(self._session.current_step)
+            self._draw()
 
     def _follow_run(self, steps: np.ndarray, values: list[np.ndarray], log: bool) -> None:
         if not self._follow:
@@ -118,54 +117,52 @@ class LossCurveView(SessionView):
             self._range = target
             self.plot.getViewBox().setRange(xRange=target[:2], yRange=target[2:], padding=0.02)
 
-    def _on_log_toggled(self, on: bool) -> None:
-        self.plot.setLogMode(y=on)
-        self._range = None
-        self._on_stepped(self._session.current_step)
+    def redraw(self, change: Change) -> None:
+        s = self.session
+        if change.touches({"data", "model", "runs"}):
+            self._follow = True
+            self._range = None
+            classify = s.source_dataset.is_classification
+            self.accuracy.setVisible(classify)
+            self.plot.getAxis("right").setVisible(classify)
+        if "view" in change:
+            log = s.view.loss_log
+            self.log_check.blockSignals(True)
+            self.log_check.setChecked(log)
+            self.log_check.blockSignals(False)
+            self.once("log", log, lambda on: (self.plot.setLogMode(y=on), setattr(self, "_range", None)))
+        self._draw()
 
-    def _on_model_changed(self) -> None:
-        self._follow = True
-        self._range = None
-        classify = self._session.source_dataset.is_classification
-        self.accuracy.setVisible(classify)
-        self.plot.getAxis("right").setVisible(classify)
-        self._on_stepped(self._session.current_step)
-
-    def _on_stepped(self, step: int) -> None:
-        s = self._session
+    def _draw(self) -> None:
+        s = self.session
         trainer = s.trainer
-        steps, loss = trainer.series("loss")
-        log = self.log_check.isChecked()
+        curves = s.frame.curves
+        steps, loss = curves.steps, curves.loss
+        log = s.view.loss_log
         if log:
             loss = np.maximum(loss, 1e-300)
         self.curve.setData(steps, loss)
         mini = trainer.batch_size is not None and trainer.batch_size < s.source_dataset.n_samples
         if mini:
-            _, batch = trainer.series("batch_loss")
+            batch = curves.batch_loss
             self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
         elif self.batch_curve.xData is not None and len(self.batch_curve.xData):
             self.batch_curve.setData([], [])  # once: an empty setData per frame still re-measures the view
-        self._update_legend(mini, s.source_dataset.is_classification)
-        self._follow_run(steps, [loss, batch] if mini else [loss], log)
+        classify = s.source_dataset.is_classification
+        entries = [(palette.LOSS, "line", "loss (all data)")]
+        if mini:
+            entries.append((palette.BATCH_LOSS, "line", "batch loss"))
+        if classify:
+            entries.append((palette.ACCURACY, "line", "accuracy (right axis)"))
+        entries.append((palette.CURRENT, "dot", "current step"))
+        self.once("legend", legend_html(entries), self.legend.setText)
+        self._follow_run(steps, [loss, curves.batch_loss] if mini else [loss], log)
+        step = s.current_step
         self.marker.setValue(step)
         y = trainer.loss
         self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
         text = f"step {step}    L = {y:.4g}"
-        if s.source_dataset.is_classification:
-            _, acc = trainer.series("metric")
-            self.accuracy.setData(steps, acc)
+        if classify:
+            self.accuracy.setData(steps, curves.metric)
             text += f"    accuracy {trainer.metric:.0%}"
         self.readout.setText(text)
-
-    def _update_legend(self, mini_batches: bool, classify: bool) -> None:
-        key = (mini_batches, classify)
-        if key == self._legend_key:
-            return
-        self._legend_key = key
-        entries = [(_LOSS_COLOR, "line", "loss (all data)")]
-        if mini_batches:
-            entries.append((_BATCH_COLOR, "line", "batch loss"))
-        if classify:
-            entries.append((_ACCURACY_COLOR, "line", "accuracy (right axis)"))
-        entries.append((ACCENT_COLOR, "dot", "current step"))
-        self.legend.setText(legend_html(entries))

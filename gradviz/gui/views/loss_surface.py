@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,64 +23,30 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz import core
+from gradviz.state import Change
 
+from .. import palette
+from ..qt_session import QtSession
 from ..readout import Readout
-from ..session import Session
-from ..theme import ACCENT_COLOR, Theme, legend_html, legend_label
-from .base import SessionView
+from ..surface_worker import SurfaceJob
+from ..theme import Theme, legend_html, legend_label
+from .base import View
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
 
 COARSE = 32  # first pass, shown at once
 FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,000)
 FIELD = 13  # gradient-field arrows per side
-_ROWS_PER_CHUNK = 10
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
-_PATH_COLOR = "#ffffff"
-_GRAD_COLOR = "#D55E00"
-_UPDATE_COLOR = "#F0E442"
 MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of the path"}
 
 
-class _JobSignals(QObject):
-    progress = Signal(int, float)
-    done = Signal(int, object)
+class LossSurfaceView(View):
+    depends = frozenset({"data", "model", "step", "settings", "slice", "view", "runs"})
 
-
-class _SurfaceJob(QRunnable):
-    """Compute S = L(c + αd₁ + βd₂) in row blocks, giving up as soon as a newer job exists."""
-
-    def __init__(self, gen: int, latest, model, loss, X, Y, sl: core.Slice, alphas, betas, dtype):
-        super().__init__()
-        self.signals = _JobSignals()
-        self._gen, self._latest = gen, latest
-        self._args = (model, loss, X, Y, sl, alphas, betas, dtype)
-
-    def run(self) -> None:
-        model, loss, X, Y, sl, alphas, betas, dtype = self._args
-        S = np.empty((len(alphas), len(betas)))
-        try:
-            for start in range(0, len(alphas), _ROWS_PER_CHUNK):
-                if self._latest() != self._gen:
-                    return
-                rows = slice(start, start + _ROWS_PER_CHUNK)
-                S[rows] = core.loss_surface(
-                    model, loss, X, Y, sl.center, sl.d1, sl.d2, alphas[rows], betas, dtype=dtype
-                )
-                self.signals.progress.emit(self._gen, min(1.0, (start + _ROWS_PER_CHUNK) / len(alphas)))
-            self.signals.done.emit(self._gen, S)
-        except (ValueError, FloatingPointError):  # data changed shape under us: a newer job follows
-            return
-        except RuntimeError:  # the view was closed while we computed: nobody is listening
-            return
-
-
-class LossSurfaceView(SessionView):
-    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
-        super().__init__(parent)
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
         self.setObjectName("lossSurfaceView")
-        self._session = session
-        self._theme = theme
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._gen = 0
@@ -88,9 +54,7 @@ class LossSurfaceView(SessionView):
         self.surface: np.ndarray | None = None  # the S on screen (float64), rows = α, columns = β
         self.alphas = self.betas = np.zeros(0)
         self.slice: core.Slice | None = None  # the slice S was computed on
-        self._path_key = None
-        self._path_steps = np.zeros(0, dtype=np.int64)
-        self._path_xy = np.zeros((0, 2))
+        self._field_key = None
 
         # ---------------------------------------------------------------- controls
         self.mode_combo = QComboBox()
@@ -150,28 +114,28 @@ class LossSurfaceView(SessionView):
         self.field = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 150, width=1.2), connect="pairs", antialias=False)
         self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(255, 255, 255, 170), pen=None)
         self.path = pg.PlotDataItem(
-            pen=pg.mkPen(_PATH_COLOR, width=theme.line_width),
+            pen=pg.mkPen(palette.PATH, width=theme.line_width),
             symbol="o",
             symbolSize=4 * theme.scale,
-            symbolBrush=pg.mkBrush(_PATH_COLOR),
+            symbolBrush=pg.mkBrush(palette.PATH),
             symbolPen=None,
         )
-        self.start = pg.ScatterPlotItem(
+        self.start_marker = pg.ScatterPlotItem(
             size=9 * theme.scale, symbol="s", brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("k", width=1)
         )
         self.current = pg.ScatterPlotItem(
-            size=15 * theme.scale, brush=pg.mkBrush(ACCENT_COLOR), pen=pg.mkPen("w", width=2)
+            size=15 * theme.scale, brush=pg.mkBrush(palette.CURRENT), pen=pg.mkPen("k", width=2)
         )
-        self.grad_line = pg.PlotDataItem(pen=pg.mkPen(_GRAD_COLOR, width=theme.line_width * 1.3))
-        self.grad_head = pg.ArrowItem(headLen=14 * theme.scale, tipAngle=35, brush=_GRAD_COLOR, pen=None)
+        self.grad_line = pg.PlotDataItem(pen=pg.mkPen(palette.GRADIENT, width=theme.line_width * 1.3))
+        self.grad_head = pg.ArrowItem(headLen=14 * theme.scale, tipAngle=35, brush=palette.GRADIENT, pen=None)
         self.update_line = pg.PlotDataItem(
-            pen=pg.mkPen(_UPDATE_COLOR, width=theme.line_width, style=Qt.PenStyle.DashLine)
+            pen=pg.mkPen(palette.UPDATE, width=theme.line_width * 1.2, style=Qt.PenStyle.DashLine)
         )
         self.optimum = pg.ScatterPlotItem(
-            size=20 * theme.scale, symbol="star", brush=pg.mkBrush("#F0E442"), pen=pg.mkPen("k", width=1)
+            size=20 * theme.scale, symbol="star", brush=pg.mkBrush(palette.OPTIMUM), pen=pg.mkPen("k", width=1)
         )
         for z, item in enumerate(
-            (self.field, self.field_tips, self.path, self.start, self.optimum, self.update_line, self.grad_line)
+            (self.field, self.field_tips, self.path, self.start_marker, self.optimum, self.update_line, self.grad_line)
         ):
             item.setZValue(z)
             self.plot.addItem(item)
@@ -180,7 +144,6 @@ class LossSurfaceView(SessionView):
         self.current.setZValue(11)
         self.plot.addItem(self.current)
         self.legend = legend_label("surfaceLegend", theme)
-        self._legend_optimum = None
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
         self.note = Readout(theme.font(0.9), lines=2)
@@ -195,19 +158,41 @@ class LossSurfaceView(SessionView):
         self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
         self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
         self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)
-        self.recenter_button.clicked.connect(session.recenter_slice)
-        self.field_check.toggled.connect(lambda _: self._draw_field())
-        self.log_check.toggled.connect(lambda _: self._show_surface())
-        session.sigModelChanged.connect(self.when_visible(self._on_slice_changed))
-        session.sigSliceChanged.connect(self.when_visible(self._on_slice_changed))
-        session.sigDataChanged.connect(self.when_visible(self._on_data_changed))
-        session.sigStepped.connect(self.when_visible(self._on_stepped))
-        self._on_slice_changed()
+        self.recenter_button.clicked.connect(lambda: self.session.recenter_slice())
+        self.field_check.toggled.connect(lambda on: self.session.set_view(gradient_field=on))
+        self.log_check.toggled.connect(lambda on: self.session.set_view(surface_log=on))
+        self.start()
+
+    def redraw(self, change: Change) -> None:
+        s = self.session
+        pca = self.mode_combo.model().item(self.mode_combo.findData("pca"))
+        self.once("pca", s.last_step >= 2, pca.setEnabled)  # a path needs three points for two directions
+        if change.touches({"model", "slice", "runs"}):
+            self._sync_controls()
+            self.once("axes", s.slice.axis_labels, self._label_axes)
+        if change.touches({"view"}):
+            for check, on in ((self.field_check, s.view.gradient_field), (self.log_check, s.view.surface_log)):
+                check.blockSignals(True)
+                check.setChecked(on)
+                check.blockSignals(False)
+            self._show_surface()
+        if change.touches({"model", "slice", "runs"}) or self.slice is not s.slice:
+            self.request(reframe=True)
+        elif "data" in change:
+            self.request(reframe=False)
+        else:
+            self._draw_step()
+        if change.touches({"data", "model", "slice", "view", "runs"}):
+            self._draw_field()
+
+    def _label_axes(self, labels) -> None:
+        self.plot.setLabel("bottom", labels[0])
+        self.plot.setLabel("left", labels[1])
 
     # ------------------------------------------------------------------ controls
     def _sync_controls(self) -> None:
-        sl = self._session.slice
-        labels = self._session.model.spec.labels()
+        sl = self.session.slice
+        labels = self.session.model.spec.labels()
         for combo in (self.mode_combo, self.x_combo, self.y_combo):
             combo.blockSignals(True)
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(sl.mode))
@@ -218,73 +203,41 @@ class LossSurfaceView(SessionView):
             if sl.mode == "axes":
                 combo.setCurrentText(current)
             combo.setEnabled(sl.mode == "axes")
-        pca_item = self.mode_combo.model().item(self.mode_combo.findData("pca"))
-        pca_item.setEnabled(self._session.last_step >= 2)
         for combo in (self.mode_combo, self.x_combo, self.y_combo):
             combo.blockSignals(False)
 
     def _on_mode_chosen(self, *args) -> None:
         mode = self.mode_combo.currentData()
         if mode == "axes":
-            self._session.set_slice("axes", (self.x_combo.currentText(), self.y_combo.currentText()))
-        elif not self._session.set_slice(mode):
+            self.session.set_slice("axes", (self.x_combo.currentText(), self.y_combo.currentText()))
+        elif not self.session.set_slice(mode):
             self._sync_controls()
 
     def _on_axes_chosen(self, *args) -> None:
         a, b = self.x_combo.currentText(), self.y_combo.currentText()
-        if a and b and a != b and self._session.slice.mode == "axes":
-            self._session.set_slice("axes", (a, b))
+        if a and b and a != b and self.session.slice.mode == "axes":
+            self.session.set_slice("axes", (a, b))
 
     # ------------------------------------------------------------------ requests
-    def _on_slice_changed(self) -> None:
-        self._sync_controls()
-        sl = self._session.slice
-        self.plot.setLabel("bottom", sl.axis_labels[0])
-        self.plot.setLabel("left", sl.axis_labels[1])
-        self.request(reframe=True)
-
-    def _on_data_changed(self) -> None:
-        self.request(reframe=False)
-
-    def _path_coords(self, until: int | None = None) -> np.ndarray:
-        """The recorded path in slice coordinates up to step `until`.
-
-        Rows are projected once: each step projects only the rows added since the last call
-        (copying the whole (steps × parameters) history every frame grows with the run).
-        """
-        s = self._session
-        rows_id, version, n = s.trainer.history_state()
-        key = (rows_id, version, s.slice)  # a Slice compares by identity (it holds arrays)
-        if key != self._path_key:
-            self._path_key = key
-            self._path_steps = np.zeros(0, dtype=np.int64)
-            self._path_xy = np.zeros((0, 2))
-        if n > len(self._path_steps):
-            steps, flat = s.trainer.params_rows(len(self._path_steps))
-            self._path_steps = np.concatenate([self._path_steps, steps])
-            self._path_xy = np.vstack([self._path_xy, s.slice.project(s.model.spec, flat).coords])
-        if until is None:
-            return self._path_xy
-        return self._path_xy[: int(np.searchsorted(self._path_steps, until, side="right"))]
-
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
         """Grid covering the whole recorded path (and the current point) with a margin."""
-        coords = self._path_coords()
+        coords = self.session.frame.path
         optimum = self._optimum_coords()
         if optimum is not None:  # linear regression: keep the normal equation's optimum in view
             coords = np.vstack([coords, optimum])
         lo, hi = coords.min(axis=0), coords.max(axis=0)
         mid = (lo + hi) / 2
         half = np.maximum(0.65 * (hi - lo), 1.0)
-        if self._session.slice.mode == "axes":
+        if self.session.slice.mode == "axes":
             half = np.maximum(half, 0.25 * np.abs(mid))
-        return np.linspace(mid[0] - half[0], mid[0] + half[0], FULL), np.linspace(
-            mid[1] - half[1], mid[1] + half[1], FULL
+        return (
+            np.linspace(mid[0] - half[0], mid[0] + half[0], FULL),
+            np.linspace(mid[1] - half[1], mid[1] + half[1], FULL),
         )
 
     def request(self, reframe: bool = True) -> None:
         """Recompute the surface: a coarse pass at once, the full grid in the background."""
-        s = self._session
+        s = self.session
         if reframe or self.slice is not s.slice or len(self.alphas) == 0:
             self.alphas, self.betas = self._frame()
         self.slice = s.slice
@@ -300,12 +253,11 @@ class LossSurfaceView(SessionView):
         else:
             self._start_job(coarse_a, coarse_b, final=False)
         self._start_job(self.alphas, self.betas, final=True)
-        self._draw_field()
-        self._on_stepped(s.current_step)
+        self._draw_step()
 
     def _start_job(self, alphas: np.ndarray, betas: np.ndarray, final: bool) -> None:
-        s = self._session
-        job = _SurfaceJob(
+        s = self.session
+        job = SurfaceJob(
             self._gen, lambda: self._gen, s.model, s.loss, s.dataset.X, s.dataset.Y, s.slice, alphas, betas, np.float32
         )
         job.signals.progress.connect(self._on_progress)
@@ -361,7 +313,7 @@ class LossSurfaceView(SessionView):
             return
         alphas, betas = self._shown_axes
         S = self.surface
-        log = self.log_check.isChecked()
+        log = self.session.view.surface_log
         D = np.log10(np.maximum(S, 1e-12)) if log else S
         finite = D[np.isfinite(D)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -385,36 +337,31 @@ class LossSurfaceView(SessionView):
         self._draw_optimum()
 
     def _optimum_coords(self) -> np.ndarray | None:
-        """Linear regression + MSE: the normal equation's optimum (seed 003) in slice coordinates."""
-        s = self._session
-        if not (s.model.kind == "linear" and s.loss.name == "mse"):
+        """Linear regression + MSE: the normal equation's optimum in slice coordinates."""
+        f = self.session.frame
+        if f.optimum is None:
             return None
-        W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
-        flat = s.model.spec.flatten({"W": W, "b": b})
-        return s.slice.project(s.model.spec, flat[None, :]).coords[0]
+        return self.session.slice.project(f.spec, f.optimum[None, :]).coords[0]
 
     def _draw_optimum(self) -> None:
         optimum = self._optimum_coords()
-        show = optimum is not None
-        if show:
+        if optimum is not None:
             self.optimum.setData([optimum[0]], [optimum[1]])
         else:
             self.optimum.setData([], [])
-        if show != self._legend_optimum:
-            self._legend_optimum = show
-            entries = [
-                ("#888888", "line", "descent path (□ start)"),
-                (ACCENT_COLOR, "dot", "current step"),
-                (_GRAD_COLOR, "line", "−∇L direction"),
-                ("#C9B400", "dash", "next step Δθ"),
-            ]
-            if show:
-                entries.append(("#C9B400", "star", "optimum (normal equation)"))
-            self.legend.setText(legend_html(entries))
+        entries = [
+            (palette.PATH_LEGEND, "line", "descent path (□ start)"),
+            (palette.CURRENT, "dot", "current step"),
+            (palette.GRADIENT, "line", "−∇L direction"),
+            (palette.UPDATE, "dash", "next step Δθ"),
+        ]
+        if optimum is not None:
+            entries.append((palette.OPTIMUM, "star", "optimum (normal equation)"))
+        self.once("legend", legend_html(entries), self.legend.setText)
 
     def _draw_field(self) -> None:
-        s = self._session
-        if not self.field_check.isChecked() or len(self.alphas) == 0:
+        s = self.session
+        if not s.view.gradient_field or len(self.alphas) == 0:
             self.field.setData([], [])
             self.field_tips.setData([], [])
             return
@@ -437,17 +384,18 @@ class LossSurfaceView(SessionView):
         self.field.setData(xs, ys)
         self.field_tips.setData(x1, y1)
 
-    def _on_stepped(self, step: int) -> None:
-        s = self._session
+    def _draw_step(self) -> None:
+        """The path up to the current step, the current point, −∇L and the next Δθ."""
+        s = self.session
         if self.slice is not s.slice:
             return
-        coords = self._path_coords(step)
+        f = s.frame
+        coords = f.path
         self.path.setData(coords[:, 0], coords[:, 1])
-        self.start.setData([coords[0, 0]], [coords[0, 1]])
+        self.start_marker.setData([coords[0, 0]], [coords[0, 1]])
         a, b = coords[-1]
         self.current.setData([a], [b])
-        spec = s.model.spec
-        g = s.slice.components(spec, spec.flatten(s.trainer.grads))
+        g = f.slice_grad
         span = (
             np.array([self.alphas[-1] - self.alphas[0], self.betas[-1] - self.betas[0]])
             if len(self.alphas)
@@ -464,14 +412,14 @@ class LossSurfaceView(SessionView):
         else:
             self.grad_line.setData([], [])
             self.grad_head.setVisible(False)
-        delta = s.slice.displacement(spec, spec.flatten(s.trainer.next_update()))
+        delta = f.slice_update
         self.update_line.setData([a, a + delta[0]], [b, b + delta[1]])
-        self._update_note(coords)
+        self._update_note()
         if len(self.alphas) and not (self.alphas[0] <= a <= self.alphas[-1] and self.betas[0] <= b <= self.betas[-1]):
             self.request(reframe=True)  # the path left the computed area
 
-    def _update_note(self, coords: np.ndarray) -> None:
-        s = self._session
+    def _update_note(self) -> None:
+        s = self.session
         spec = s.model.spec
         sl = s.slice
         if sl.holds_everything(spec):
@@ -497,6 +445,6 @@ class LossSurfaceView(SessionView):
         if not vb.sceneBoundingRect().contains(ev.scenePos()):
             return
         pos = vb.mapSceneToView(ev.scenePos())
-        s = self._session
+        s = self.session
         s.restart_from(s.slice.point(s.model.spec, pos.x(), pos.y()))
         ev.accept()

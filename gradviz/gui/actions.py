@@ -1,0 +1,140 @@
+"""Every menu command and keyboard shortcut in one table; the menus and the F1 help are built from it.
+
+A command names its QAction (objectName), its menu, its keys and what it does to the window.
+The help lists the same table, so a shortcut cannot exist without being documented, nor be
+documented without existing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+
+__all__ = ["Command", "MENUS", "MOUSE_HELP", "build_menus", "help_html"]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # the QAction's objectName
+    text: str  # the menu text, with & before the mnemonic
+    run: Callable  # run(window)
+    keys: tuple[str, ...] = ()
+    help: str = ""
+
+
+def _c(name, text, run, keys=(), help=""):
+    return Command(name, text, run, (keys,) if isinstance(keys, str) else tuple(keys), help)
+
+
+def _class_command(c: int) -> Command:
+    return _c(
+        f"classAction{c + 1}",
+        f"New points: class {c + 1}",
+        lambda w: w.session.set_new_point_class(c),
+        str(c + 1),
+        f"new points get class {c + 1}",
+    )
+
+
+# menu → commands; None is a separator; "docks" stands for one toggle per dock
+MENUS: dict[str, tuple] = {
+    "&File": (
+        _c("openAction", "&Open session…", lambda w: w.open_session(), "Ctrl+O", "open a saved session"),
+        _c("saveAction", "&Save session…", lambda w: w.save_session(), "Ctrl+S", "save the session"),
+        None,
+        _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
+        _c("exportCsvAction", "&Export data (CSV)…", lambda w: w.export_csv(), "Ctrl+E", "export the data as CSV"),
+        _c(
+            "screenshotAction", "Save &screenshot…", lambda w: w.save_screenshot(), "Ctrl+P", "save a PNG of the window"
+        ),
+        None,
+        _c("quitAction", "&Quit", lambda w: w.close(), "Ctrl+Q", "quit"),
+    ),
+    "&Edit": (
+        _c("undoAction", "&Undo", lambda w: w.session.undo(), "Ctrl+Z", "undo the last data edit"),
+        _c("redoAction", "&Redo", lambda w: w.session.redo(), ("Ctrl+Shift+Z", "Ctrl+Y"), "redo"),
+        None,
+        _c(
+            "deletePointAction",
+            "&Delete selected point",
+            lambda w: w.delete_selected(),
+            "Delete",
+            "remove the selected point",
+        ),
+        None,
+        *(_class_command(c) for c in range(9)),
+    ),
+    "&View": (
+        "docks",
+        None,
+        _c("fitDataAction", "Fit data in view", lambda w: w.data_view.fit_view(), "F", "fit the data in view"),
+        _c("defaultLayoutAction", "Default layout", lambda w: w.default_layout(), "Ctrl+0", "the default layout"),
+    ),
+    "&Train": (
+        _c("playAction", "&Play / pause", lambda w: w.playback.toggle(), "Space", "play / pause"),
+        _c("stepAction", "&Step", lambda w: w.session.step(1), "Right", "one step forward"),
+        _c("stepBackAction", "Step &back", lambda w: w.session.step_back(), "Left", "one step back"),
+        _c("resetAction", "&Reset", lambda w: w.session.reset(), "Home", "back to step 0, same initial weights"),
+        _c("runStepsAction", "Run &N steps…", lambda w: w.ask_steps(), "Ctrl+R", "run N steps at once"),
+        _c(
+            "fasterAction",
+            "Faster",
+            lambda w: w.playback.set_speed(w.playback.speed * 2 or 1),
+            ("+", "="),
+            "play faster",
+        ),
+        _c("slowerAction", "Slower", lambda w: w.playback.set_speed(max(1, w.playback.speed // 2)), "-", "play slower"),
+    ),
+    "&Help": (
+        _c("shortcutsAction", "&Keyboard and mouse", lambda w: w.show_help(), "F1", "this list"),
+        _c("aboutAction", "&About gradviz", lambda w: w.show_about()),
+    ),
+}
+
+MOUSE_HELP = (
+    ("Click the data", "add a point of the current class (regression: at the clicked (x, y))"),
+    ("Drag a point", "move it"),
+    ("Right-click a point", "remove it"),
+    ("Click a point or a residual stem", "select that sample: the Jacobian, gradient and derivation views follow it"),
+    ("Click the loss surface", "start a new run from that point"),
+    ("Drag the timeline", "go back to any earlier step"),
+    ("Double-click the loss curve", "follow the run again after zooming"),
+)
+
+
+def build_menus(window) -> dict[str, QAction]:
+    """The window's menus from MENUS; returns the actions by objectName."""
+    actions: dict[str, QAction] = {}
+    bar = window.menuBar()
+    for title, entries in MENUS.items():
+        menu = bar.addMenu(title)
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+            elif entry == "docks":
+                for dock in window.docks.values():
+                    menu.addAction(dock.toggleViewAction())
+            else:
+                action = QAction(entry.text, window)
+                action.setObjectName(entry.name)
+                action.setShortcuts([QKeySequence(k) for k in entry.keys])
+                action.setStatusTip(entry.help)
+                action.triggered.connect(lambda _=False, e=entry: e.run(window))
+                menu.addAction(action)
+                actions[entry.name] = action
+    return actions
+
+
+def help_html() -> str:
+    """Every shortcut and mouse action, as the F1 window shows them."""
+    rows = []
+    for entries in MENUS.values():
+        for e in entries:
+            if isinstance(e, Command) and e.keys and e.help:
+                keys = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in e.keys)
+                rows.append(f"<tr><td><b>{keys}</b></td><td>{e.help}</td></tr>")
+    rows.append("<tr><td colspan=2><br><b>Mouse</b></td></tr>")
+    rows += [f"<tr><td><b>{what}</b></td><td>{does}</td></tr>" for what, does in MOUSE_HELP]
+    return "<table cellspacing=4>" + "".join(rows) + "</table>"

@@ -1,0 +1,84 @@
+"""One colour per meaning, the same in every view (Okabe & Ito's colour-blind-safe set).
+
+A colour says what a mark is: −∇L is GRADIENT wherever it is drawn, the optimizer's step is
+UPDATE, the current step is CURRENT. Two meanings that share a plot never share a colour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+__all__ = [
+    "CLASS_COLORS",
+    "RUN_COLORS",
+    "DATA",
+    "PREDICTION",
+    "RESIDUAL",
+    "LOGIT_GRAD",
+    "GRADIENT",
+    "UPDATE",
+    "CURRENT",
+    "SELECTION",
+    "PATH",
+    "OPTIMUM",
+    "OTHER_SAMPLES",
+    "OFF_SLICE",
+    "PATH_LEGEND",
+    "LOSS",
+    "BATCH_LOSS",
+    "ACCURACY",
+    "MESSAGE_STYLES",
+    "class_color",
+    "class_rgb",
+]
+
+# the classes, in an order where the first ones are the most distinct; nine for the keys 1–9
+CLASS_COLORS = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+    "#999999",  # grey
+)
+# runs raced against each other (Paul Tol's muted set): distinct from the class colours
+RUN_COLORS = ("#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499", "#DDCC77")
+
+DATA = "#0072B2"  # the targets y: regression points, ŷ − y stems of real-valued outputs
+PREDICTION = "#000000"  # the model's ŷ: the regression line, the ŷ bars
+RESIDUAL = "#CC79A7"  # ŷ − y drawn in the data's own plane
+LOGIT_GRAD = "#E69F00"  # N·∂L/∂z, what backprop passes on (≠ ŷ − y for a non-canonical pair)
+GRADIENT = "#D55E00"  # ∇L, −∇L and −η∇L
+UPDATE = "#009E73"  # Δθ, the step the optimizer takes
+CURRENT = "#E69F00"  # the current step (surface point, loss-curve marker)
+SELECTION = "#000000"  # the selected sample (a ring, a thick line)
+PATH = "#FFFFFF"  # the descent path on the loss surface's colour map
+OPTIMUM = "#F0E442"  # the normal equation's optimum
+OTHER_SAMPLES = (160, 160, 160, 90)  # samples outside this step's mini-batch
+OFF_SLICE = "#AAAAAA"  # parts of ∇L along parameters the loss-surface slice does not show
+PATH_LEGEND = "#777777"  # the white path, as a legend on white shows it
+LOSS = "#0072B2"
+BATCH_LOSS = "#56B4E9"
+ACCURACY = "#009E73"
+
+MESSAGE_STYLES = {
+    "error": "background: #fde2e1; color: #7a1111; border-bottom: 2px solid #D55E00;",
+    "warning": "background: #fff3cd; color: #5c4400; border-bottom: 2px solid #E69F00;",
+    "info": "background: #e3f1fb; color: #0b3a5c; border-bottom: 2px solid #0072B2;",
+}
+
+
+def class_color(c: int) -> QColor:
+    return QColor(CLASS_COLORS[int(c) % len(CLASS_COLORS)])
+
+
+_CLASS_RGB = np.array([[int(h[i : i + 2], 16) / 255.0 for i in (1, 3, 5)] for h in CLASS_COLORS])
+
+
+def class_rgb(n: int) -> np.ndarray:
+    """(n, 3) float RGB in [0, 1] of the first n class colours."""
+    return _CLASS_RGB[np.arange(n) % len(CLASS_COLORS)]

@@ -1,0 +1,44 @@
+"""The one bridge between the Qt-free Session and Qt: its Changes as signals.
+
+`sigChangedNow` re-emits every Change as it happens: for cheap mirrors of the state (controls,
+the timeline, the status bar, messages). `sigChanged` carries the union of all Changes of one
+event-loop turn, once, at the end of it: views redraw from it, so a burst of edits (a script,
+a drag, ten steps) costs each view one redraw.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gradviz.state import Change, Session
+
+__all__ = ["QtSession"]
+
+
+class QtSession(QObject):
+    sigChanged = Signal(object)  # Change: once per event-loop turn, the turn's Changes together
+    sigChangedNow = Signal(object)  # Change: each one, synchronously
+
+    def __init__(self, session: Session, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._pending = Change()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+        unsubscribe = session.subscribe(self._on_change)
+        self.destroyed.connect(lambda *_: unsubscribe())
+
+    def _on_change(self, change: Change) -> None:
+        self.sigChangedNow.emit(change)
+        self._pending = self._pending | change
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Deliver this turn's Changes now (before a screenshot, or in a test that reads a view)."""
+        self._timer.stop()
+        if self._pending:
+            change, self._pending = self._pending, Change()
+            self.sigChanged.emit(change)

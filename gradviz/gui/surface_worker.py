@@ -1,0 +1,47 @@
+"""Computing a loss surface off the GUI thread, in row blocks, giving up as soon as it is stale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from gradviz import core
+
+__all__ = ["SurfaceJob"]
+
+_ROWS_PER_CHUNK = 10
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, float)  # generation, fraction done
+    done = Signal(int, object)  # generation, S
+
+
+class SurfaceJob(QRunnable):
+    """S = L(c + αd₁ + βd₂) over a grid; `latest()` names the newest request, older ones stop early."""
+
+    def __init__(self, gen: int, latest: Callable[[], int], model, loss, X, Y, sl: core.Slice, alphas, betas, dtype):
+        super().__init__()
+        self.signals = _JobSignals()
+        self._gen, self._latest = gen, latest
+        self._args = (model, loss, X, Y, sl, alphas, betas, dtype)
+
+    def run(self) -> None:
+        model, loss, X, Y, sl, alphas, betas, dtype = self._args
+        S = np.empty((len(alphas), len(betas)))
+        try:
+            for start in range(0, len(alphas), _ROWS_PER_CHUNK):
+                if self._latest() != self._gen:
+                    return
+                rows = slice(start, start + _ROWS_PER_CHUNK)
+                S[rows] = core.loss_surface(
+                    model, loss, X, Y, sl.center, sl.d1, sl.d2, alphas[rows], betas, dtype=dtype
+                )
+                self.signals.progress.emit(self._gen, min(1.0, (start + _ROWS_PER_CHUNK) / len(alphas)))
+            self.signals.done.emit(self._gen, S)
+        except (ValueError, FloatingPointError):  # the data changed shape under us: a newer job follows
+            return
+        except RuntimeError:  # the view was closed while we computed: nobody is listening
+            return

@@ -1,0 +1,153 @@
+"""Editing the data, with undo: the part of the Session that changes points and data sets.
+
+Every edit is one undoable step that snapshots the data, the settings it may have forced
+(three classes need softmax regression) and the selection, so undo puts all three back.
+An edit that keeps the data's shape lets training go on from the current step; one that
+changes it starts a new run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from gradviz import core
+from gradviz.core.datasets import Dataset, TrainingData
+
+from .undo import Snapshot
+
+__all__ = ["DataEditing"]
+
+
+class DataEditing:
+    """Mixed into Session; uses its `_source`, `_selected`, `_undo`, `_build`, `_changed`, `_say`."""
+
+    def edit_dataset(self, new: Dataset, text: str, before: Dataset | None = None) -> None:
+        """Replace the data set as one undoable step (`before`: where a previewed drag began)."""
+        start = self._snapshot()
+        self._edit(new, text, start if before is None else replace(start, dataset=before))
+
+    def _edit(self, new: Dataset, text: str, before: Snapshot) -> None:
+        if new is before.dataset:
+            return
+        with self.batch():
+            self._apply_dataset(new, text)
+            self._undo.push(text, before, self._snapshot())
+            self._changed("undo")
+
+    def preview_dataset(self, new: Dataset) -> None:
+        """Show an edit in progress (a drag) without an undo entry; finish with edit_dataset."""
+        self._apply_dataset(new, None)
+
+    def add_point(self, x, target) -> None:
+        try:
+            new = self._source.with_point_added(x, target)
+        except ValueError as exc:
+            self._say("error", str(exc))
+            return
+        self.edit_dataset(new, "add point")
+
+    def remove_point(self, index: int) -> None:
+        try:
+            new = self._source.with_point_removed(index)
+        except (ValueError, IndexError) as exc:
+            self._say("error", str(exc))
+            return
+        before = self._snapshot()
+        with self.batch():
+            if self._selected is not None and self._selected >= index:
+                self._selected = None if self._selected == index else self._selected - 1
+                self._changed("selection")
+            self._edit(new, "remove point", before)
+
+    def generate(self, name: str, n_samples: int | None = None, noise: float | None = None, **kwargs) -> bool:
+        try:
+            new = core.generate(name, n_samples=n_samples, noise=noise, seed=self.settings.seed, **kwargs)
+        except ValueError as exc:
+            self._say("error", str(exc))
+            return False
+        self._replace_data(new, f"generate {name}")
+        return True
+
+    def import_csv(self, path: str | os.PathLike) -> bool:
+        try:
+            new = core.load_csv(path)
+            self.settings.fitted(new)[0].make_model(new)
+        except ValueError as exc:
+            self._say("error", f"Could not import: {exc}. Your data are unchanged.")
+            return False
+        self._replace_data(new, f"import {os.path.basename(path)}")
+        return True
+
+    def _replace_data(self, new: Dataset, text: str) -> None:
+        """New data altogether: the selection goes (and comes back with undo)."""
+        before = self._snapshot()
+        with self.batch():
+            self.select(None)
+            self._edit(new, text, before)
+
+    def export_csv(self, path: str | os.PathLike) -> bool:
+        try:
+            core.save_csv(self._source, path)
+        except OSError as exc:
+            self._say("error", f"Could not export to {path}: {exc.strerror or exc}")
+            return False
+        self._say("info", f"Saved {self._source.n_samples} points to {os.path.basename(path)}")
+        return True
+
+    def _apply_dataset(self, new: Dataset, text: str | None) -> None:
+        old = self._source
+        if new is old:
+            return
+        self._source = new
+        fitted, notes = self.settings.fitted(new)
+        if self._selected is not None and self._selected >= new.n_samples:
+            self._selected = None
+            self._changed("selection")
+        with self.batch():
+            self._changed("data")
+            if not new.same_shape_as(old) or fitted != self.settings:
+                self._build(fitted)
+                if notes:
+                    self._say("warning", f"{notes[0]}; a new run from step 0")
+                else:
+                    self._say("info", "The data's shape changed: a new run from step 0")
+                return
+            self.trainer.set_data(new.X, new.encode_targets(self.model.n_outputs))
+            self._data = TrainingData(new, self.trainer.Y)
+            self._changed("step", "settings")
+            if text:
+                self._say("info", f"{text.capitalize()}: training goes on from step {self.current_step}")
+
+    # ------------------------------------------------------------------ undo
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self._source, self.settings, self._selected)
+
+    @property
+    def undo_text(self) -> str | None:
+        return self._undo.undo_text
+
+    @property
+    def redo_text(self) -> str | None:
+        return self._undo.redo_text
+
+    def undo(self) -> bool:
+        return self._restore(self._undo.undo(), "Undo")
+
+    def redo(self) -> bool:
+        return self._restore(self._undo.redo(), "Redo")
+
+    def _restore(self, entry, verb: str) -> bool:
+        if entry is None:
+            return False
+        text, snap = entry
+        with self.batch():
+            if snap.settings != self.settings or not snap.dataset.same_shape_as(self._source):
+                self._source = snap.dataset  # back to the model that went with those data
+                self._build(snap.settings)
+            else:
+                self._apply_dataset(snap.dataset, None)
+            self._selected = snap.selected
+            self._changed("selection", "undo")
+            self._say("info", f"{verb} {text}")
+        return True

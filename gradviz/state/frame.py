@@ -1,0 +1,227 @@
+"""The numbers the views draw, derived from one version of the state, each computed once.
+
+Views read `session.frame.residuals`, `frame.next_update`, … instead of calling the model or
+reaching into the trainer. A quantity is computed when it is first read and then shared by
+every view; after a Change the session starts a new frame that keeps whatever the Change did
+not touch (a new selection keeps the predictions). `work` counts the computations, so tests
+can prove that one step computes each quantity once, however many views read it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+
+import numpy as np
+
+from gradviz import core
+
+__all__ = ["Frame", "MAX_SHOWN", "MAX_CHECKED", "MAX_POINTS_DRAWN", "choose_shown"]
+
+MAX_SHOWN = 2_000  # per-sample views (residual stems, gradient arrows) draw at most this many samples
+MAX_POINTS_DRAWN = 5_000  # the data view's scatter
+MAX_CHECKED = 5_000  # batches up to this size are re-summed from per-sample gradients as a check
+_SHOWN_SEED = 20240917  # a fixed seed: the random rest does not flicker from frame to frame
+
+_DEPENDS: dict[str, frozenset[str]] = {}
+_RUN = ("data", "model", "step", "runs")  # what the current parameters depend on
+
+
+def derived(*aspects: str) -> Callable:
+    """A frame quantity that depends on these aspects of the state (and on the run's parameters)."""
+    deps = frozenset(aspects) | frozenset(_RUN)
+
+    def wrap(fn: Callable) -> property:
+        name = fn.__name__
+        _DEPENDS[name] = deps
+
+        @wraps(fn)
+        def get(self: Frame):
+            try:
+                return self._cache[name]
+            except KeyError:
+                self.work[name] += 1
+                value = self._cache[name] = fn(self)
+                return value
+
+        return property(get)
+
+    return wrap
+
+
+def choose_shown(n: int, limit: int, *, first=(), then=(), seed: int = _SHOWN_SEED) -> np.ndarray | None:
+    """Sorted indices of at most `limit` of n samples to draw (None: draw all n).
+
+    `first` are always kept (the selection, a mini-batch), `then` next (the largest |ŷ − y|),
+    and a seeded random choice of the rest fills up to the limit.
+    """
+    if n <= limit:
+        return None
+    chosen: dict[int, None] = {}
+    for group in (first, then):
+        for i in np.asarray(group, dtype=np.int64).ravel():
+            if len(chosen) >= limit:
+                break
+            chosen[int(i)] = None
+    rest = limit - len(chosen)
+    if rest > 0:
+        extra = np.random.default_rng(seed).choice(n, min(n, limit * 2), replace=False)
+        for i in extra:
+            if rest == 0:
+                break
+            if int(i) not in chosen:
+                chosen[int(i)] = None
+                rest -= 1
+    return np.sort(np.fromiter(chosen, dtype=np.int64))
+
+
+class Frame:
+    def __init__(self, session, work: Counter, inherited: dict | None = None):
+        self._s = session
+        self.work = work
+        self._cache: dict = dict(inherited or {})
+
+    def successor(self, changed: frozenset[str]) -> Frame:
+        """The next frame after a Change: it keeps every quantity the Change did not touch."""
+        kept = {k: v for k, v in self._cache.items() if _DEPENDS[k].isdisjoint(changed)}
+        return Frame(self._s, self.work, kept)
+
+    # ------------------------------------------------------------------ the run's plain facts
+    @property
+    def model(self):
+        return self._s.model
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self._s.params
+
+    @property
+    def spec(self) -> core.ParamSpec:
+        return self._s.model.spec
+
+    # ------------------------------------------------------------------ every sample
+    @derived()
+    def predictions(self) -> np.ndarray:
+        """ŷ (N, k) of every sample at the current step."""
+        s = self._s
+        return s.model.predict(s.params, s.dataset.X)
+
+    @derived()
+    def residuals(self) -> np.ndarray:
+        """ŷ − y (N, k): for a canonical pair, exactly what backprop gets as N·dL/dz."""
+        return self.predictions - self._s.dataset.Y
+
+    @derived()
+    def logit_grads(self) -> np.ndarray:
+        """N·dL/dz (N, k): each sample's own ∂ℓ/∂z (differs from ŷ − y for MSE with sigmoid or softmax)."""
+        s = self._s
+        return s.model.logit_delta(s.params, s.dataset.X, s.dataset.Y, s.loss) * s.dataset.X.shape[0]
+
+    @derived()
+    def sample_losses(self) -> np.ndarray:
+        s = self._s
+        return s.model.per_sample_losses(s.params, s.dataset.X, s.dataset.Y, s.loss)
+
+    @derived("selection")
+    def focus(self) -> tuple[int, bool]:
+        """(index, selected): the selected sample, or else the one the model gets most wrong."""
+        if self._s.selected is not None:
+            return self._s.selected, True
+        return int(np.argmax(self.sample_losses)), False
+
+    @derived("selection")
+    def focus_trace(self) -> dict[str, np.ndarray]:
+        """The focused sample's forward values and deltas (core.backprop_trace)."""
+        s = self._s
+        i = self.focus[0]
+        return core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+
+    # ------------------------------------------------------------------ this step's batch and update
+    @derived("settings")
+    def batch(self) -> np.ndarray | None:
+        """The samples of the current step's batch (None: all of them)."""
+        return self._s.trainer.batch_indices
+
+    @derived("settings")
+    def grads(self) -> np.ndarray:
+        """∇L on the current batch, flat: what the optimizer steps with."""
+        return self.spec.flatten(self._s.trainer.grads)
+
+    @derived("settings")
+    def next_update(self) -> np.ndarray:
+        """Δθ the next step will apply, flat (differs from −η∇L for momentum, Adam, …)."""
+        return self.spec.flatten(self._s.trainer.next_update())
+
+    @derived("selection", "settings")
+    def shown(self) -> np.ndarray | None:
+        """The samples per-sample views draw (None: all): the selection, the batch, the worst fits."""
+        s = self._s
+        n = s.dataset.X.shape[0]
+        if n <= MAX_SHOWN:
+            return None
+        first = [] if s.selected is None else [s.selected]
+        if self.batch is not None:
+            first = np.concatenate([first, self.batch[: MAX_SHOWN // 2]])
+        worst = np.argsort(-np.abs(self.residuals).max(axis=1))[: MAX_SHOWN // 4]
+        return choose_shown(n, MAX_SHOWN, first=first, then=worst)
+
+    @derived("selection", "settings")
+    def sample_grads(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, ∇ℓᵢ (n, P) flat): each shown or checked sample's own gradient, not divided by N."""
+        s = self._s
+        n = s.dataset.X.shape[0]
+        idx = np.arange(n) if self.shown is None else self.shown
+        if self.batch is not None and len(self.batch) <= MAX_CHECKED:
+            idx = np.union1d(idx, self.batch)
+        elif self.batch is None and n <= MAX_CHECKED:
+            idx = np.arange(n)
+        per = s.model.per_sample_grads(s.params, s.dataset.X[idx], s.dataset.Y[idx], s.loss)
+        flat = np.concatenate([per[k].reshape(len(idx), -1) for k in self.spec.keys], axis=1)
+        return idx, flat * len(idx)
+
+    @derived("selection", "settings")
+    def batch_check(self) -> bool | None:
+        """Whether the mean of the batch's ∇ℓᵢ is the trainer's ∇L (None: the batch is too large to re-sum)."""
+        n = self._s.dataset.X.shape[0]
+        batch = np.arange(n) if self.batch is None else self.batch
+        if len(batch) > MAX_CHECKED:
+            return None
+        idx, flat = self.sample_grads
+        rows = np.searchsorted(idx, batch)
+        return bool(np.allclose(flat[rows].mean(axis=0), self.grads, rtol=1e-9, atol=1e-12))
+
+    # ------------------------------------------------------------------ on the slice
+    @derived("settings", "slice")
+    def slice_grad(self) -> np.ndarray:
+        """∇L's components along the slice's two directions."""
+        return self._s.slice.components(self.spec, self.grads)
+
+    @derived("settings", "slice")
+    def slice_update(self) -> np.ndarray:
+        """Δθ in slice coordinates (by least squares when Δθ leaves the plane)."""
+        return self._s.slice.displacement(self.spec, self.next_update)
+
+    @derived("settings", "slice")
+    def path(self) -> np.ndarray:
+        """(T, 2) the descent path on the slice up to the current step (thinned for long runs)."""
+        run = self._s.run
+        run.thinned.update(run.trainer.history_store)
+        current = self.spec.flatten(self._s.params)
+        return run.path.coords(run.thinned, self._s.slice, self.spec, self._s.current_step, current)
+
+    @derived("settings")
+    def curves(self):
+        """The loss, batch loss and accuracy per recorded step (thinned for long runs)."""
+        run = self._s.run
+        run.thinned.update(run.trainer.history_store)
+        return run.thinned.curves()
+
+    @derived()
+    def optimum(self) -> np.ndarray | None:
+        """Linear regression with MSE: the normal equation's θ*, flat (None for other pairs)."""
+        s = self._s
+        if not (s.model.kind == "linear" and s.loss.name == "mse"):
+            return None
+        W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
+        return self.spec.flatten({"W": W, "b": b})

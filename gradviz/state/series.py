@@ -1,0 +1,118 @@
+"""A run's history as the views draw it: thinned to a bounded size and kept up to date incrementally.
+
+A lecture may play 100,000 steps. Copying and drawing every recorded step each frame makes
+frames grow with the run; instead the loss curve and the descent path are drawn from a copy of
+the history that keeps every step up to `max_points` rows, then every 2nd, 4th, … step (as
+the trainer's own store thins). Each frame only reads the rows added since the last one; the
+copy is rebuilt only when the history was rewritten (a branch from a scrubbed step, thinning).
+The newest row is always kept, so the curve ends where the run is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.core import HistoryStore, Slice
+
+__all__ = ["Thinned", "Curves", "PathOnSlice"]
+
+COLUMNS = ("loss", "batch_loss", "metric")
+
+
+@dataclass(frozen=True)
+class Curves:
+    steps: np.ndarray  # (T,) recorded steps, thinned
+    loss: np.ndarray  # loss on all data
+    batch_loss: np.ndarray
+    metric: np.ndarray  # accuracy, NaN without one
+
+
+class Thinned:
+    """Rows of a HistoryStore (steps, columns, flat parameters), at most ~2·max_points of them."""
+
+    def __init__(self, max_points: int = 2048):
+        self.max_points = max_points
+        self._key: tuple[int, int] | None = None
+        self._read = 0  # rows of the store seen so far
+        self.stride = 1
+        self.steps = np.zeros(0, dtype=np.int64)
+        self.columns = {name: np.zeros(0) for name in COLUMNS}
+        self.params = np.zeros((0, 0))
+        self._last: tuple | None = None  # the newest row when it is off the stride (always shown)
+        self.generation = 0  # bumped whenever rows were replaced rather than appended
+
+    def update(self, store: HistoryStore) -> None:
+        key = (store.serial, store.version)
+        if key != self._key or len(store) < self._read:
+            self._key, self._read, self.stride = key, 0, max(1, store.stride)
+            self.steps = np.zeros(0, dtype=np.int64)
+            self.columns = {name: np.zeros(0) for name in COLUMNS}
+            self.params = np.zeros((0, store.n_params))
+            self.generation += 1
+        n = len(store)
+        if n == self._read:
+            return
+        steps = store.steps[self._read : n]
+        keep = np.flatnonzero(steps % self.stride == 0)
+        rows = self._read + keep
+        self.steps = np.concatenate([self.steps, steps[keep]])
+        for name in COLUMNS:
+            self.columns[name] = np.concatenate([self.columns[name], getattr(store, name)[rows]])
+        self.params = np.vstack([self.params, store.params[rows]])
+        last = n - 1
+        self._last = None if steps[-1] % self.stride == 0 else self._row(store, last)
+        self._read = n
+        if len(self.steps) > 2 * self.max_points:
+            self._thin()
+
+    def _row(self, store: HistoryStore, i: int) -> tuple:
+        return (
+            int(store.steps[i]),
+            {name: float(getattr(store, name)[i]) for name in COLUMNS},
+            store.params[i].copy(),
+        )
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        keep = self.steps % self.stride == 0
+        self.steps = self.steps[keep]
+        self.columns = {name: values[keep] for name, values in self.columns.items()}
+        self.params = self.params[keep]
+        self.generation += 1
+
+    def curves(self) -> Curves:
+        steps, cols = self.steps, self.columns
+        if self._last is not None:
+            step, values, _ = self._last
+            steps = np.append(steps, step)
+            cols = {name: np.append(cols[name], values[name]) for name in COLUMNS}
+        return Curves(steps, cols["loss"], cols["batch_loss"], cols["metric"])
+
+    def path(self, until: int, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, flat params) of the kept rows before `until`, then the current point itself."""
+        n = int(np.searchsorted(self.steps, until, side="left"))
+        steps = np.append(self.steps[:n], until)
+        return steps, np.vstack([self.params[:n], current[None, :]])
+
+
+class PathOnSlice:
+    """The descent path projected onto a slice, projecting only rows it has not projected yet."""
+
+    def __init__(self):
+        self._key = None
+        self._coords = np.zeros((0, 2))
+
+    def coords(self, thinned: Thinned, sl: Slice, spec, until: int, current: np.ndarray) -> np.ndarray:
+        """(T, 2) slice coordinates of the path up to step `until`, ending at the current point."""
+        key = (thinned.generation, id(sl), sl)
+        if key != self._key:
+            self._key = key
+            self._coords = np.zeros((0, 2))
+        kept = len(thinned.steps)
+        if kept > len(self._coords):
+            self._coords = np.vstack([self._coords, sl.project(spec, thinned.params[len(self._coords) : kept]).coords])
+        n = int(np.searchsorted(thinned.steps, until, side="left"))
+        here = sl.project(spec, current[None, :]).coords
+        return np.vstack([self._coords[:n], here])

@@ -23,6 +23,7 @@ from .rules import FIXED_OUTPUT, HIDDEN_ACTIVATIONS, MODEL_KINDS, OUTPUTS
 __all__ = [
     "Evaluation",
     "Forward",
+    "Workspace",
     "SliceLogits",
     "LinearModel",
     "MLP",
@@ -73,6 +74,7 @@ class Evaluation:
     loss: float
     grads: Params | None  # None when only the loss was asked for
     metric: float  # metric(ŷ, Y), NaN without a metric
+    forward: Forward  # its arrays live in the workspace: valid until the next evaluate with it
 
 
 def _output_forward(act, Zt: np.ndarray, out: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -83,7 +85,7 @@ def _output_forward(act, Zt: np.ndarray, out: np.ndarray | None) -> tuple[np.nda
     return act.forward(Zt, out=out), None
 
 
-class _Workspace(threading.local):
+class Workspace(threading.local):
     """Scratch arrays reused across calls, one set per thread.
 
     Large temporaries freed and re-allocated every step cost page faults (glibc hands
@@ -135,25 +137,30 @@ class _Model:
         result = self.evaluate(params, X, Y, loss)
         return result.loss, result.grads
 
-    def evaluate(self, params, X, Y, loss: Loss, *, grad: bool = True, metric=None) -> Evaluation:
-        """The loss, its gradient (unless grad=False) and metric(ŷ, Y), all from one forward pass."""
+    def evaluate(self, params, X, Y, loss: Loss, *, grad: bool = True, metric=None, ws: Workspace | None = None):
+        """The loss, its gradient (unless grad=False) and metric(ŷ, Y), all from one forward pass.
+
+        Scratch arrays come from `ws` (by default one per model and thread); the returned
+        Evaluation's `forward` lives in them, so it is valid until the next evaluate with `ws`.
+        """
         X, Y = self.check_data(X, Y)
         self.check_pair(loss)
-        ws = self._workspace
+        ws = self._workspace if ws is None else ws
         fwd = self._forward(params, X, ws)
         value, Dt = loss.value_and_delta_t(fwd.Zt, fwd.Pt, fwd.lse, Y.T, self.output, out=ws("D", fwd.Zt.shape))
         grads = self._backward(params, X, fwd, Dt, ws) if grad else None
-        return Evaluation(value, grads, float(metric(fwd.P, Y)) if metric is not None else float("nan"))
+        m = float(metric(fwd.P, Y)) if metric is not None else float("nan")
+        return Evaluation(value, grads, m, fwd)
 
     def forward(self, params: Mapping[str, np.ndarray], X: np.ndarray) -> Forward:
         """z, ŷ (and the MLP's hidden layer) for X, in fresh arrays."""
         return self._forward(params, np.asarray(X, dtype=float), _fresh)
 
     @property
-    def _workspace(self) -> _Workspace:
+    def _workspace(self) -> Workspace:
         ws = self.__dict__.get("_ws")
         if ws is None:
-            ws = self.__dict__["_ws"] = _Workspace()
+            ws = self.__dict__["_ws"] = Workspace()
         return ws
 
     def _delta(self, params, X, Y, loss) -> tuple[Forward, np.ndarray]:

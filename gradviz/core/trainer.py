@@ -22,6 +22,7 @@ import numpy as np
 from .history import History, HistoryStore
 from .limits import LIMITS
 from .losses import Loss
+from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
 from .params import Params, copy_params
 
@@ -76,6 +77,10 @@ class Trainer:
         row_bytes = 8 * (2 * P + 4)
         self._max_rows = max_rows or int(min(100_000, max(2_000, _HISTORY_BUDGET_BYTES // row_bytes)))
         self._perm_cache: dict[tuple, np.ndarray] = {}
+        self._ws = Workspace()  # the current step's forward pass lives here (see `forward`)
+        self._replay_ws = Workspace()  # replays never overwrite it
+        self._forward: Forward | None = None
+        self._pending_forward: Forward | None = None
         self._start(optimizer, check_batch_size(batch_size), X, Y)
 
     # ------------------------------------------------------------------ state
@@ -301,22 +306,43 @@ class Trainer:
         return perm[pos * b : (pos + 1) * b]
 
     def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
-        """(loss on all data, batch loss, batch gradient, metric on all data) at `step`."""
+        """(loss on all data, batch loss, batch gradient, metric on all data) at `step`.
+
+        With full_loss the forward pass over all data is kept in the trainer's own workspace:
+        `forward` hands it to whoever draws the step, so nobody computes it twice.
+        """
         idx = self._batch_at(step, regime)
         model, loss = self.model, self.loss_fn
+        ws = self._ws if full_loss else self._replay_ws
         metric = self.metric_fn if full_loss else None
         if idx is None:
-            full = model.evaluate(params, regime.X, regime.Y, loss, metric=metric)
+            full = model.evaluate(params, regime.X, regime.Y, loss, metric=metric, ws=ws)
+            self._pending_forward = full.forward if full_loss else None
             return full.loss, full.loss, full.grads, full.metric
-        batch = model.evaluate(params, regime.X[idx], regime.Y[idx], loss)
+        batch = model.evaluate(params, regime.X[idx], regime.Y[idx], loss, ws=ws)
         if not full_loss:
             return math.nan, batch.loss, batch.grads, math.nan
-        full = model.evaluate(params, regime.X, regime.Y, loss, grad=False, metric=metric)
+        full = model.evaluate(params, regime.X, regime.Y, loss, grad=False, metric=metric, ws=ws)
+        self._pending_forward = full.forward
         return full.loss, batch.loss, batch.grads, full.metric
+
+    @property
+    def forward(self) -> Forward | None:
+        """The forward pass over all of the latest data at the current step's parameters.
+
+        Its arrays are shared: read them, never write them; they are valid until the trainer
+        moves. None where no such pass is at hand (a refused step, or a step scrubbed back to
+        before the data were edited, when the step's own data are the older ones).
+        """
+        current, latest = self._regime_at(self._step), self._regimes[-1]
+        if current.X is not latest.X or current.Y is not latest.Y:
+            return None
+        return self._forward
 
     def _record(self) -> None:
         regime = self._regime_at(self._step)
         self._loss, self._batch_loss, self._grads, self._metric = self._evaluate(self._step, self._params, regime)
+        self._forward = self._pending_forward
         self._store(self._step, self._params)
 
     def _store(self, t: int, params: Params) -> None:
@@ -338,6 +364,7 @@ class Trainer:
             if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not _all_finite(grads):
                 problem = "the loss or its gradient overflowed"
         if problem is not None:
+            self._forward = None  # the workspace now holds the step that was refused
             self.diverged = True
             self.divergence_message = (
                 f"Training diverged at step {t} ({problem}) with learning rate {regime.optimizer.lr:g}; "
@@ -349,6 +376,7 @@ class Trainer:
         self._raw_state = raw_state
         self._state = raw_state
         self._loss, self._batch_loss, self._grads, self._metric = loss, batch_loss, grads, metric
+        self._forward = self._pending_forward
         self._store(t, new_params)
         if t % _CHECKPOINT_EVERY == 0:
             self._checkpoints[t] = (new_params, raw_state)
@@ -388,6 +416,7 @@ class Trainer:
         regime = self._regime_at(k)
         self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == k else self._raw_state
         self._loss, self._batch_loss, self._grads, self._metric = self._evaluate(k, self._params, regime)
+        self._forward = self._pending_forward
         g = self._spec.flatten(self._grads)
         self._grad_norm = float(np.sqrt(g @ g))
         self.diverged = False

@@ -19,8 +19,8 @@ from gradviz import core
 
 __all__ = ["Frame", "MAX_SHOWN", "MAX_CHECKED", "MAX_POINTS_DRAWN", "choose_shown"]
 
-MAX_SHOWN = 2_000  # per-sample views (residual stems, gradient arrows) draw at most this many samples
-MAX_POINTS_DRAWN = 5_000  # the data view's scatter
+MAX_SHOWN = 1_000  # per-sample views (residual stems, gradient arrows): more than a plot has pixels across
+MAX_POINTS_DRAWN = 2_000  # the data view's scatter
 MAX_CHECKED = 5_000  # batches up to this size are re-summed from per-sample gradients as a check
 _SHOWN_SEED = 20240917  # a fixed seed: the random rest does not flicker from frame to frame
 
@@ -28,9 +28,10 @@ _DEPENDS: dict[str, frozenset[str]] = {}
 _RUN = ("data", "model", "step", "runs")  # what the current parameters depend on
 
 
-def derived(*aspects: str) -> Callable:
-    """A frame quantity that depends on these aspects of the state (and on the run's parameters)."""
-    deps = frozenset(aspects) | frozenset(_RUN)
+def derived(*aspects: str, params: bool = True) -> Callable:
+    """A frame quantity that depends on these aspects of the state (and, unless params=False,
+    on the run's current parameters)."""
+    deps = frozenset(aspects) | (frozenset(_RUN) if params else frozenset({"data", "model", "runs"}))
 
     def wrap(fn: Callable) -> property:
         name = fn.__name__
@@ -54,26 +55,20 @@ def choose_shown(n: int, limit: int, *, first=(), then=(), seed: int = _SHOWN_SE
     """Sorted indices of at most `limit` of n samples to draw (None: draw all n).
 
     `first` are always kept (the selection, a mini-batch), `then` next (the largest |ŷ − y|),
-    and a seeded random choice of the rest fills up to the limit.
+    and a seeded random choice of the rest fills up to the limit: the same samples from frame
+    to frame, so the picture does not flicker.
     """
     if n <= limit:
         return None
-    chosen: dict[int, None] = {}
-    for group in (first, then):
-        for i in np.asarray(group, dtype=np.int64).ravel():
-            if len(chosen) >= limit:
-                break
-            chosen[int(i)] = None
+    wanted = np.concatenate([np.asarray(first, dtype=np.int64).ravel(), np.asarray(then, dtype=np.int64).ravel()])
+    _, at = np.unique(wanted, return_index=True)
+    chosen = wanted[np.sort(at)][:limit]  # in priority order, each once
     rest = limit - len(chosen)
     if rest > 0:
-        extra = np.random.default_rng(seed).choice(n, min(n, limit * 2), replace=False)
-        for i in extra:
-            if rest == 0:
-                break
-            if int(i) not in chosen:
-                chosen[int(i)] = None
-                rest -= 1
-    return np.sort(np.fromiter(chosen, dtype=np.int64))
+        candidates = np.random.default_rng(seed).choice(n, min(n, 2 * limit), replace=False)
+        candidates = candidates[~np.isin(candidates, chosen)]
+        chosen = np.concatenate([chosen, candidates[:rest]])
+    return np.sort(chosen)
 
 
 class Frame:
@@ -102,26 +97,46 @@ class Frame:
 
     # ------------------------------------------------------------------ every sample
     @derived()
+    def forward(self) -> core.Forward:
+        """One forward pass over every sample at the current step: ŷ, z and what the loss needs.
+
+        The trainer made it already, to take the step: it is reused, not recomputed.
+        """
+        s = self._s
+        fwd = s.trainer.forward
+        return fwd if fwd is not None else s.model.forward(s.params, s.dataset.X)
+
+    @property
     def predictions(self) -> np.ndarray:
         """ŷ (N, k) of every sample at the current step."""
-        s = self._s
-        return s.model.predict(s.params, s.dataset.X)
+        return self.forward.P
+
+    @derived(params=False)
+    def targets_t(self) -> np.ndarray:
+        """Y class-major (k, N), contiguous: sums and maxima over the classes run fast on it."""
+        return np.ascontiguousarray(self._s.dataset.Y.T)
 
     @derived()
     def residuals(self) -> np.ndarray:
         """ŷ − y (N, k): for a canonical pair, exactly what backprop gets as N·dL/dz."""
-        return self.predictions - self._s.dataset.Y
+        return np.subtract(self.forward.Pt, self.targets_t).T  # class-major inside
 
     @derived()
     def logit_grads(self) -> np.ndarray:
         """N·dL/dz (N, k): each sample's own ∂ℓ/∂z (differs from ŷ − y for MSE with sigmoid or softmax)."""
-        s = self._s
-        return s.model.logit_delta(s.params, s.dataset.X, s.dataset.Y, s.loss) * s.dataset.X.shape[0]
+        s, fwd = self._s, self.forward
+        return s.loss.sample_logit_grads_t(fwd.Zt, fwd.Pt, self.targets_t, s.model.output).T
 
     @derived()
     def sample_losses(self) -> np.ndarray:
-        s = self._s
-        return s.model.per_sample_losses(s.params, s.dataset.X, s.dataset.Y, s.loss)
+        """Each sample's own loss ℓᵢ (N,)."""
+        s, fwd = self._s, self.forward
+        return s.loss.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, self.targets_t)
+
+    @derived()
+    def misfit(self) -> np.ndarray:
+        """max over outputs of |ŷ − y| per sample (N,): how wrong the model is on each."""
+        return np.abs(self.residuals.T).max(axis=0)
 
     @derived("selection")
     def focus(self) -> tuple[int, bool]:
@@ -163,7 +178,8 @@ class Frame:
         first = [] if s.selected is None else [s.selected]
         if self.batch is not None:
             first = np.concatenate([first, self.batch[: MAX_SHOWN // 2]])
-        worst = np.argsort(-np.abs(self.residuals).max(axis=1))[: MAX_SHOWN // 4]
+        k = MAX_SHOWN // 4
+        worst = np.argpartition(-self.misfit, k)[:k]
         return choose_shown(n, MAX_SHOWN, first=first, then=worst)
 
     @derived("selection", "settings")
@@ -217,7 +233,7 @@ class Frame:
         run.thinned.update(run.trainer.history_store)
         return run.thinned.curves()
 
-    @derived()
+    @derived(params=False)
     def optimum(self) -> np.ndarray | None:
         """Linear regression with MSE: the normal equation's θ*, flat (None for other pairs)."""
         s = self._s

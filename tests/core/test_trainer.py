@@ -279,3 +279,20 @@ def test_history_state_tells_appends_from_rewrites():
     assert t.history_state()[1] != before
     t.reset()
     assert t.history_state()[0] != rows_id
+
+
+def test_the_trainers_forward_pass_is_the_current_steps():
+    data = core.generate("blobs", n_samples=50, seed=0, classes=3)
+    t = core.Settings(model="softmax", loss="ce", batch_size=16).make_trainer(data)
+    for action in (lambda: t.run(7), lambda: t.seek(3), lambda: t.params_at(6), lambda: t.set_batch_size(None)):
+        action()
+        fwd = t.forward
+        np.testing.assert_allclose(fwd.P, t.model.predict(t.params, t.X), rtol=1e-12)
+    t.set_data(t.X[:40], t.Y[:40])  # an edit at step 3; scrubbing before it, the step's data are older
+    t.run(2)
+    t.seek(1)
+    assert t.forward is None
+    bad = core.Settings(model="linear", loss="mse", hyperparams={"lr": 1e6})
+    t2 = bad.make_trainer(core.generate("line", seed=0))
+    t2.run(100)
+    assert t2.diverged and (t2.forward is None or np.allclose(t2.forward.P, t2.model.predict(t2.params, t2.X)))

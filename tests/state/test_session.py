@@ -112,10 +112,10 @@ def test_frame_computes_each_quantity_once_and_keeps_what_a_change_did_not_touch
     session.select(2)
     g = session.frame
     _ = g.residuals, g.focus
-    assert session.work["predictions"] == 0 and session.work["focus"] == 1
+    assert session.work["forward"] == 0 and session.work["focus"] == 1
     session.step(1)
     _ = session.frame.residuals
-    assert session.work["predictions"] == 1
+    assert session.work["forward"] == 1
 
 
 def test_frame_numbers_are_the_models(session):

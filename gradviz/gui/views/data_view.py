@@ -259,7 +259,8 @@ class DataView(View):
             return
         xs = np.linspace(x0, x1, 2 if s.model.kind == "linear" else 200)
         self.prediction.setData(xs, s.model.predict(s.params, xs[:, None])[:, 0])
-        rows = slice(None) if self._shown is None else self._shown
+        shown = s.frame.shown  # segments, like every per-sample mark, for a few thousand samples at most
+        rows = slice(None) if shown is None else shown
         x, t, yhat = ds.X[rows, 0], ds.targets[rows], s.frame.predictions[rows, 0]
         y = np.empty(2 * len(t))
         y[0::2], y[1::2] = t, yhat

@@ -98,7 +98,7 @@ class ResidualsView(View):
         residuals = f.residuals[shown]
         deltas = None if s.settings.is_canonical else f.logit_grads[shown]
         if order == "size":
-            ranked = np.argsort(-np.abs(residuals).max(axis=1), kind="stable")
+            ranked = np.argsort(-f.misfit[shown], kind="stable")
             shown, residuals = shown[ranked], residuals[ranked]
             deltas = None if deltas is None else deltas[ranked]
         self.samples, self.residuals, self.deltas = shown, residuals, deltas

@@ -1,0 +1,73 @@
+"""One change costs each derived number one computation and each visible view one redraw."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+def _visible_views(window):
+    return [v for v in window.views if v.isVisible()]
+
+
+@pytest.fixture
+def every_view(make_window):
+    """The default window with the derivation beside the Jacobian, so every view is visible."""
+    window = make_window("--preset", "softmax-blobs", "--steps", "3")
+    window.splitDockWidget(window.docks["jacobianDock"], window.docks["derivationDock"], Qt.Orientation.Horizontal)
+    window.flush()
+    assert len(_visible_views(window)) == 7
+    return window
+
+
+def test_one_step_computes_each_quantity_once_and_redraws_each_view_once(every_view, qtbot):
+    window = every_view
+    s = window.session
+    qtbot.wait(20)
+    s.work.clear()
+    before = {v.objectName(): v.redraws for v in window.views}
+    s.step(1)
+    qtbot.wait(30)  # the event loop delivers the turn's change
+    after = {v.objectName(): v.redraws for v in window.views}
+    assert {name: after[name] - before[name] for name in after} == dict.fromkeys(after, 1)
+    assert s.work and max(s.work.values()) == 1, dict(s.work)
+    for shared in ("forward", "next_update", "sample_grads", "focus_trace", "path"):
+        assert s.work[shared] == 1, shared
+
+
+def test_one_generate_redraws_each_view_once(every_view, qtbot):
+    window = every_view
+    s = window.session
+    s.work.clear()
+    before = {v.objectName(): v.redraws for v in window.views}
+    window.controls.findChild(type(window.controls.generate_button), "generateButton").click()
+    qtbot.wait(30)
+    after = {v.objectName(): v.redraws for v in window.views}
+    assert {name: after[name] - before[name] for name in after} == dict.fromkeys(after, 1)
+    assert max(s.work.values()) == 1, dict(s.work)
+
+
+def test_several_changes_in_one_turn_are_one_redraw(every_view, qtbot):
+    window = every_view
+    s = window.session
+    before = {v.objectName(): v.redraws for v in window.views}
+    for _ in range(5):
+        s.step(1)
+    s.select(3)
+    qtbot.wait(30)
+    after = {v.objectName(): v.redraws for v in window.views}
+    assert all(after[name] - before[name] == 1 for name in after)
+
+
+def test_a_hidden_view_does_no_work_and_catches_up_when_shown(every_view, qtbot):
+    window = every_view
+    s = window.session
+    dock = window.docks["residualsDock"]
+    dock.hide()
+    view = window.residuals_view
+    before = view.redraws
+    s.step(4)
+    qtbot.wait(30)
+    assert view.redraws == before
+    dock.show()
+    qtbot.wait(30)
+    assert view.redraws == before + 1
+    assert view.residuals.shape[0] == s.source_dataset.n_samples

@@ -42,8 +42,8 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def window_for(preset: str, n_points: int):
-    """The preset's window at 1600 × 900 with N points of its data set, every view visible."""
+def window_for(preset: str, n_points: int | None):
+    """The preset's window at 1600 × 900 with N points of its data set (None: as the preset has it), every view visible."""
     from PySide6.QtCore import Qt
 
     from gradviz import core
@@ -52,7 +52,7 @@ def window_for(preset: str, n_points: int):
     window = create_window(["--preset", preset])
     s = window.session
     ds = s.source_dataset
-    if n_points != ds.n_samples:
+    if n_points is not None and n_points != ds.n_samples:
         kwargs = {"classes": ds.n_classes} if ds.name in ("blobs", "spiral") else {}
         s.edit_dataset(core.generate(ds.name, n_samples=n_points, seed=0, **kwargs), "benchmark data")
     window.resize(1600, 900)

@@ -62,7 +62,8 @@ class HistoryStore:
     def _grow(self) -> None:
         for name in self._FIELDS:
             arr = getattr(self, name)
-            new = np.zeros((arr.shape[0] * 2,) + arr.shape[1:], dtype=arr.dtype)
+            # never beyond max_rows + 1: the store thins before it needs more
+            new = np.zeros((min(arr.shape[0] * 2, self.max_rows + 1),) + arr.shape[1:], dtype=arr.dtype)
             new[: self._n] = arr[: self._n]
             setattr(self, name, new)
 

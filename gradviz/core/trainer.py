@@ -30,7 +30,7 @@ __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size
 
 DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
 _CHECKPOINT_EVERY = 32
-_HISTORY_BUDGET_BYTES = 32 * 2**20  # a long MLP run stays far below 50 MB
+_HISTORY_BUDGET_BYTES = 24 * 2**20  # what a long run's history may hold, however long it goes
 
 
 @dataclass(frozen=True)

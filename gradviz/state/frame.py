@@ -222,16 +222,16 @@ class Frame:
     def path(self) -> np.ndarray:
         """(T, 2) the descent path on the slice up to the current step (thinned for long runs)."""
         run = self._s.run
-        run.thinned.update(run.trainer.history_store)
+        run.path_rows.update(run.trainer.history_store)
         current = self.spec.flatten(self._s.params)
-        return run.path.coords(run.thinned, self._s.slice, self.spec, self._s.current_step, current)
+        return run.path.coords(run.path_rows, self._s.slice, self.spec, self._s.current_step, current)
 
     @derived("settings")
     def curves(self):
         """The loss, batch loss and accuracy per recorded step (thinned for long runs)."""
         run = self._s.run
-        run.thinned.update(run.trainer.history_store)
-        return run.thinned.curves()
+        run.curve_rows.update(run.trainer.history_store)
+        return run.curve_rows.curves()
 
     @derived(params=False)
     def optimum(self) -> np.ndarray | None:

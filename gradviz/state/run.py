@@ -15,7 +15,8 @@ class Run:
         self.name = name
         self.settings = settings
         self.trainer = trainer
-        self.thinned = Thinned()
+        self.curve_rows = Thinned(max_points=512)  # curves are drawn against the step: even thinning
+        self.path_rows = Thinned(max_points=1024, head=1024)  # the path keeps its first, biggest moves
         self.path = PathOnSlice()
 
     @classmethod

@@ -16,7 +16,7 @@ import numpy as np
 
 from gradviz.core import HistoryStore, Slice
 
-__all__ = ["Thinned", "Curves", "PathOnSlice"]
+__all__ = ["Thinned", "Curves", "PathOnSlice", "thin_polyline"]
 
 COLUMNS = ("loss", "batch_loss", "metric")
 
@@ -30,10 +30,15 @@ class Curves:
 
 
 class Thinned:
-    """Rows of a HistoryStore (steps, columns, flat parameters), at most ~2·max_points of them."""
+    """Rows of a HistoryStore (steps, columns, flat parameters), at most ~head + 2·max_points of them.
 
-    def __init__(self, max_points: int = 2048):
+    Steps before `head` are never thinned: gradient descent moves most in its first steps, and a
+    path drawn from every 64th of them would cut its corners.
+    """
+
+    def __init__(self, max_points: int = 1024, head: int = 0):
         self.max_points = max_points
+        self.head = head
         self._key: tuple[int, int] | None = None
         self._read = 0  # rows of the store seen so far
         self.stride = 1
@@ -55,16 +60,16 @@ class Thinned:
         if n == self._read:
             return
         steps = store.steps[self._read : n]
-        keep = np.flatnonzero(steps % self.stride == 0)
+        keep = np.flatnonzero((steps % self.stride == 0) | (steps < self.head))
         rows = self._read + keep
         self.steps = np.concatenate([self.steps, steps[keep]])
         for name in COLUMNS:
             self.columns[name] = np.concatenate([self.columns[name], getattr(store, name)[rows]])
         self.params = np.vstack([self.params, store.params[rows]])
         last = n - 1
-        self._last = None if steps[-1] % self.stride == 0 else self._row(store, last)
+        self._last = None if keep.size and keep[-1] == len(steps) - 1 else self._row(store, last)
         self._read = n
-        if len(self.steps) > 2 * self.max_points:
+        while np.count_nonzero(self.steps >= self.head) > 2 * self.max_points:
             self._thin()
 
     def _row(self, store: HistoryStore, i: int) -> tuple:
@@ -76,7 +81,7 @@ class Thinned:
 
     def _thin(self) -> None:
         self.stride *= 2
-        keep = self.steps % self.stride == 0
+        keep = (self.steps % self.stride == 0) | (self.steps < self.head)
         self.steps = self.steps[keep]
         self.columns = {name: values[keep] for name, values in self.columns.items()}
         self.params = self.params[keep]
@@ -116,3 +121,22 @@ class PathOnSlice:
         n = int(np.searchsorted(thinned.steps, until, side="left"))
         here = sl.project(spec, current[None, :]).coords
         return np.vstack([self._coords[:n], here])
+
+
+def thin_polyline(points: np.ndarray, tolerance: float, max_points: int = 1000) -> np.ndarray:
+    """Indices of the vertices of a path worth drawing: one wherever it has moved on by `tolerance`.
+
+    A long run's path is thousands of points, most of them on top of each other near the end;
+    drawing one per `tolerance` of arc length (at most `max_points`) looks the same. The first
+    and the last point are always kept.
+    """
+    n = len(points)
+    if n <= 2:
+        return np.arange(n)
+    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    arc = np.concatenate([[0.0], np.cumsum(steps)])
+    tol = max(tolerance, arc[-1] / max(1, max_points - 2))
+    if not np.isfinite(tol) or tol <= 0:
+        return np.array([0, n - 1])
+    _, first = np.unique(np.floor(arc / tol), return_index=True)
+    return np.union1d(first, [0, n - 1])

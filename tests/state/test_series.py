@@ -19,6 +19,15 @@ def test_thinned_history_stays_bounded_and_ends_at_the_newest_step():
     assert np.all(np.diff(curves.steps) > 0)
 
 
+def test_thinned_is_bounded_even_when_many_rows_come_at_once():
+    t = core.Settings().make_trainer(core.generate("blobs", n_samples=40, seed=0))
+    t.run(5_000)
+    thin = Thinned(max_points=100, head=50)
+    thin.update(t.history_store)
+    assert len(thin.steps) <= 50 + 2 * 100
+    np.testing.assert_array_equal(thin.steps[:50], np.arange(50))  # the head is kept whole
+
+
 def test_thinned_rebuilds_when_the_history_is_rewritten():
     t = core.Settings().make_trainer(core.generate("blobs", n_samples=40, seed=0))
     thin = Thinned()

@@ -153,12 +153,3 @@ def test_a_bad_session_file_changes_nothing(session, tmp_path, changes):
     bad.write_text("{not json")
     assert session.load(bad) is None
     assert session.current_step == 4 and "not valid JSON" in changes[-1].notes[0].text
-
-
-def test_the_state_imports_no_qt():
-    import subprocess
-    import sys
-
-    code = "import sys, gradviz.state; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

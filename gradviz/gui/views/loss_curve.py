@@ -58,6 +58,8 @@ class LossCurveView(View):
         self.accuracy_box.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("right", "accuracy", color=palette.ACCURACY)
         self.accuracy = pg.PlotDataItem(pen=pg.mkPen(palette.ACCURACY, width=theme.line_width * 0.8), name="accuracy")
+        self.accuracy.setClipToView(True)
+        self.accuracy.setDownsampling(auto=True, method="peak")
         self.accuracy_box.addItem(self.accuracy)
         self.plot.getViewBox().sigResized.connect(self._sync_boxes)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from gradviz import core
 from gradviz.state import Change
+from gradviz.state.series import thin_polyline
 
 from .. import palette
 from ..qt_session import QtSession
@@ -37,6 +38,7 @@ __all__ = ["LossSurfaceView", "COARSE", "FULL"]
 COARSE = 32  # first pass, shown at once
 FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,000)
 FIELD = 13  # gradient-field arrows per side
+MARKED_STEPS = 200  # paths with more drawn points are drawn without a dot per step
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
 MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of the path"}
 
@@ -391,16 +393,15 @@ class LossSurfaceView(View):
             return
         f = s.frame
         coords = f.path
-        self.path.setData(coords[:, 0], coords[:, 1])
+        span = np.array([np.ptp(self.alphas), np.ptp(self.betas)]) if len(self.alphas) else np.ones(2)
+        drawn = coords[thin_polyline(coords / np.maximum(span, 1e-300), 1 / 400)]  # ~1 pixel apart
+        # a dot per step while they can be told apart; a long run's path is a line
+        self.once("steps marked", len(drawn) <= MARKED_STEPS, lambda on: self.path.setSymbol("o" if on else None))
+        self.path.setData(drawn[:, 0], drawn[:, 1])
         self.start_marker.setData([coords[0, 0]], [coords[0, 1]])
         a, b = coords[-1]
         self.current.setData([a], [b])
         g = f.slice_grad
-        span = (
-            np.array([self.alphas[-1] - self.alphas[0], self.betas[-1] - self.betas[0]])
-            if len(self.alphas)
-            else np.ones(2)
-        )
         norm = np.linalg.norm(-g / span)
         if norm > 0:
             tip = np.array([a, b]) + (-g / span) / norm * 0.18 * span

@@ -1,0 +1,78 @@
+"""Long runs: a frame at step 100,000 against a frame at step 100, and the memory in between.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/soak_long_run.py [--preset logistic-blobs] [--steps 100000]
+
+Plays the preset at full speed (as the Play button does at "max") from step 100 to --steps,
+with every view open, then measures frames (one step and the redraw) at both ends. Goals: the
+late frame costs at most 1.2× the early one, and the process grows by less than 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(__file__))
+
+from bench_gui import settle, window_for
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def frames(window, count: int = 40) -> tuple[float, float]:
+    """Median (wall, GUI-thread CPU) seconds of a frame."""
+    s = window.session
+    wall, cpu = [], []
+    for _ in range(count):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        s.step(1)
+        settle()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default="logistic-blobs")
+    parser.add_argument("--steps", type=int, default=100_000)
+    args = parser.parse_args()
+    from gradviz.gui.app import ensure_app
+
+    ensure_app()
+    window = window_for(args.preset, None)
+    s = window.session
+    s.step(100 - s.current_step)
+    settle()
+    window.surface_view.finish_rendering()
+    early_wall, early_cpu = frames(window)
+    early_rss = rss_mb()
+    t0 = time.perf_counter()
+    n_frames = 0
+    while s.current_step < args.steps:
+        s.run_for(0.010)  # what playback at "max" does each frame
+        settle()
+        n_frames += 1
+    played = time.perf_counter() - t0
+    window.surface_view.finish_rendering()
+    late_wall, late_cpu = frames(window)
+    late_rss = rss_mb()
+    print(f"## {args.preset}: step 100 → {s.current_step:,} at full speed ({played:.0f} s, {n_frames:,} frames)\n")
+    print("| | frame (wall) | frame (GUI-thread CPU) | process |")
+    print("|---|---:|---:|---:|")
+    print(f"| step ~100 | {early_wall * 1e3:.1f} ms | {early_cpu * 1e3:.1f} ms | {early_rss:.0f} MB |")
+    print(f"| step ~{s.current_step:,} | {late_wall * 1e3:.1f} ms | {late_cpu * 1e3:.1f} ms | {late_rss:.0f} MB |")
+    print(
+        f"| late / early | {late_wall / early_wall:.2f}× | {late_cpu / early_cpu:.2f}× | +{late_rss - early_rss:.0f} MB |"
+    )
+
+
+if __name__ == "__main__":
+    main()

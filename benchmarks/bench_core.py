@@ -1,4 +1,4 @@
-"""Core benchmarks (design.md, Performance budgets). Prints medians; asserts nothing.
+"""Core benchmarks against the budgets in docs/benchmarks.md. Prints medians; asserts nothing.
 
     python benchmarks/bench_core.py            # everything (torch rows need the `bench` extra)
     python benchmarks/bench_core.py --quick    # fewer repeats

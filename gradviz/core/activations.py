@@ -1,7 +1,7 @@
 """Activation functions, their derivatives and the softmax Jacobian.
 
-Every function is written to stay finite for logits as large as ±1e3 (seed 001's
-"add a small constant inside the log" is replaced by working in log space).
+Every function is written to stay finite for logits as large as ±1e3: instead of the textbook
+"add a small constant inside the log", the losses work in log space from the logits.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The normal equation (seed 003): least squares in closed form, the optimum GD walks towards."""
+"""The normal equation: least squares in closed form, the optimum gradient descent walks towards."""
 
 from __future__ import annotations
 

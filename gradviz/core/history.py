@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["History", "HistoryStore"]
+__all__ = ["History", "HistoryStore", "Checkpoints"]
 
 
 @dataclass(frozen=True)
@@ -115,3 +115,36 @@ class HistoryStore:
     def view(self, until: int | None) -> History:
         n = self._n if until is None else int(np.searchsorted(self.steps[: self._n], until, side="right"))
         return History(*(getattr(self, name)[:n].copy() for name in self._FIELDS))
+
+
+class Checkpoints:
+    """Full states (parameters and optimizer buffers) every EVERY steps, from which a seek replays.
+
+    Beyond `limit` of them the spacing doubles (every 64th step, 128th, …), as the rows thin.
+    """
+
+    EVERY = 32
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._at: dict[int, tuple] = {}
+
+    def add(self, step: int, params, state) -> None:
+        if step % self.EVERY:
+            return
+        self._at[step] = (params, state)
+        spacing = self.EVERY
+        while len(self._at) > self.limit:
+            spacing *= 2
+            self._at = {s: c for s, c in self._at.items() if s % spacing == 0}
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def nearest(self, step: int) -> tuple:
+        """(s, params, state) of the latest checkpoint at or before `step`."""
+        s = max(s for s in self._at if s <= step)
+        return (s, *self._at[s])
+
+    def truncate_after(self, step: int) -> None:
+        self._at = {s: c for s, c in self._at.items() if s <= step}

@@ -22,6 +22,8 @@ __all__ = [
     "MAX_SEED",
     "MAX_STEPS",
     "check_count",
+    "check_batch_size",
+    "check_seed",
 ]
 
 MAX_SAMPLES = 200_000
@@ -108,3 +110,12 @@ LIMITS: dict[str, Limit] = {
 def check_count(name: str, value) -> int:
     """An integer quantity from LIMITS (e.g. "seed", "batch_size"), checked."""
     return int(LIMITS[name].check(value))
+
+
+def check_batch_size(batch_size) -> int | None:
+    """None (the full batch) or a whole number of samples."""
+    return None if batch_size is None else int(LIMITS["batch_size"].check(batch_size))
+
+
+def check_seed(seed) -> int:
+    return int(LIMITS["seed"].check(seed))

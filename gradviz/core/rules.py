@@ -118,7 +118,7 @@ def output_of(model: str, loss: str, output: str | None = None) -> str:
         return FIXED_OUTPUT[model]
     if output is not None:
         return output
-    return {"ce": "softmax", "bce": "sigmoid"}.get(loss, "identity")
+    return CANONICAL_OUTPUT[loss]
 
 
 def default_loss_for(model: str, output: str | None = None) -> str:

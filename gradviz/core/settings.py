@@ -13,10 +13,11 @@ from typing import Any
 from . import rules
 from .datasets import Dataset
 from .fields import FIELDS, HYPERPARAMETER_FIELDS
+from .limits import check_batch_size, check_seed
 from .losses import make_loss
 from .models import accuracy_from_predictions, make_model
 from .optimizers import OPTIMIZERS, default_hyperparams, make_optimizer
-from .trainer import Trainer, check_batch_size, check_seed
+from .trainer import Trainer
 
 __all__ = ["Settings", "default_loss_for", "output_of"]
 

@@ -15,33 +15,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
-from .history import History, HistoryStore
-from .limits import LIMITS
+from .history import Checkpoints, History, HistoryStore
+from .limits import check_batch_size, check_seed
 from .losses import Loss
 from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
 from .params import Params, copy_params
+from .schedule import BatchOrder, Regime, Regimes
 
 __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
 
 DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
-_CHECKPOINT_EVERY = 32
 _HISTORY_BUDGET_BYTES = 24 * 2**20  # what a long run's history may hold, however long it goes
-
-
-@dataclass(frozen=True)
-class Regime:
-    """Settings in force from step `start` on."""
-
-    start: int
-    optimizer: Optimizer
-    batch_size: int | None
-    X: np.ndarray
-    Y: np.ndarray
 
 
 class Trainer:
@@ -76,7 +64,7 @@ class Trainer:
         P = self._spec.size
         row_bytes = 8 * (2 * P + 4)
         self._max_rows = max_rows or int(min(100_000, max(2_000, _HISTORY_BUDGET_BYTES // row_bytes)))
-        self._perm_cache: dict[tuple, np.ndarray] = {}
+        self._batches = BatchOrder(self.seed)
         self._ws = Workspace()  # the current step's forward pass lives here (see `forward`)
         self._replay_ws = Workspace()  # replays never overwrite it
         self._forward: Forward | None = None
@@ -85,16 +73,16 @@ class Trainer:
 
     # ------------------------------------------------------------------ state
     def _start(self, optimizer: Optimizer, batch_size: int | None, X, Y) -> None:
-        self._regimes = [Regime(0, optimizer, batch_size, _frozen(X), _frozen(Y))]
+        self._regimes = Regimes(Regime(0, optimizer, batch_size, _frozen(X), _frozen(Y)))
         self._rows = HistoryStore(self._spec.size, self._max_rows)
-        self._checkpoints: dict[int, tuple[Params, OptimizerState]] = {}
+        self._checkpoints = Checkpoints(limit=max(64, self._max_rows // Checkpoints.EVERY))
         self._step = 0
         self._params = copy_params(self._init_params)
         self._raw_state = optimizer.init(self._params)
         self._state = self._raw_state
         self.diverged = False
         self.divergence_message = ""
-        self._checkpoints[0] = (self._params, self._raw_state)
+        self._checkpoints.add(0, self._params, self._raw_state)
         self._record()
 
     @property
@@ -171,14 +159,6 @@ class Trainer:
         """Recorded rows up to step `until` (default: everything recorded)."""
         return self._rows.view(until)
 
-    def series(self, name: str, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, values) of one per-step column ("loss", "batch_loss", "grad_norm") without copying params."""
-        if name not in ("loss", "batch_loss", "grad_norm", "metric"):
-            raise ValueError(f"no per-step series {name!r}")
-        rows = self._rows
-        n = len(rows) if until is None else int(np.searchsorted(rows.steps[: len(rows)], until, side="right"))
-        return rows.steps[:n].copy(), getattr(rows, name)[:n].copy()
-
     def params_path(self, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(steps, flat params (T, P)) up to step `until`: the descent path."""
         rows = self._rows
@@ -190,41 +170,14 @@ class Trainer:
         """The recorded rows themselves (read them, never write): for readers that keep up incrementally."""
         return self._rows
 
-    def history_state(self) -> tuple[int, int, int]:
-        """(history id, version, rows): while the first two stay the same, rows were only appended."""
-        return self._rows.serial, self._rows.version, len(self._rows)
-
-    def params_rows(self, start: int) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, flat params) of recorded rows from index `start` on: what a view has not seen yet."""
-        n = len(self._rows)
-        return self._rows.steps[start:n].copy(), self._rows.params[start:n].copy()
-
-    @property
-    def history_stride(self) -> int:
-        return self._rows.stride
-
     # ------------------------------------------------------------------ regimes
     def _regime_at(self, step: int) -> Regime:
-        for regime in reversed(self._regimes):
-            if regime.start <= step:
-                return regime
-        return self._regimes[0]
+        return self._regimes.at(step)
 
     def _new_regime(self, **changes) -> None:
         """Settings change at the current step: the future recorded so far no longer applies."""
         self._discard_future()
-        current = self._regime_at(self._step)
-        regime = Regime(
-            self._step,
-            changes.get("optimizer", current.optimizer),
-            changes.get("batch_size", current.batch_size),
-            changes.get("X", current.X),
-            changes.get("Y", current.Y),
-        )
-        if self._regimes[-1].start == self._step:
-            self._regimes[-1] = regime
-        else:
-            self._regimes.append(regime)
+        self._regimes.begin(self._step, **changes)
 
     def _discard_future(self) -> None:
         """Before a new branch from a scrubbed step: drop what was recorded after it.
@@ -235,19 +188,12 @@ class Trainer:
         t = self._step
         if self.last_step <= t:
             return
-        latest = self._regimes[-1]
+        latest = self._regimes.latest
         self._rows.truncate_after(t)
-        self._regimes = [r for r in self._regimes if r.start <= t]
-        self._checkpoints = {s: c for s, c in self._checkpoints.items() if s <= t}
-        here = self._regimes[-1]
-        if (here.optimizer, here.batch_size) != (latest.optimizer, latest.batch_size) or not (
-            here.X is latest.X and here.Y is latest.Y
-        ):
-            regime = Regime(t, latest.optimizer, latest.batch_size, latest.X, latest.Y)
-            if here.start == t:
-                self._regimes[-1] = regime
-            else:
-                self._regimes.append(regime)
+        self._checkpoints.truncate_after(t)
+        self._regimes.truncate_after(t)
+        if not self._regimes.at(t).same_settings(latest):
+            self._regimes.begin(t, optimizer=latest.optimizer, batch_size=latest.batch_size, X=latest.X, Y=latest.Y)
             self._state = latest.optimizer.adopt(self._raw_state, self._params)
             self._record()
 
@@ -285,25 +231,12 @@ class Trainer:
             if not all(np.all(np.isfinite(v)) for v in init_params.values()):
                 raise ValueError("start parameters must be finite")
             self._init_params = copy_params(init_params)
-        self._perm_cache.clear()
+        self._batches = BatchOrder(self.seed)
         self._start(current.optimizer, current.batch_size, current.X, current.Y)
 
     # ------------------------------------------------------------------ stepping
     def _batch_at(self, step: int, regime: Regime) -> np.ndarray | None:
-        N = regime.X.shape[0]
-        b = regime.batch_size
-        if b is None or b >= N:
-            return None
-        per_epoch = -(-N // b)
-        epoch, pos = divmod(step, per_epoch)
-        key = (epoch, N, b)
-        perm = self._perm_cache.get(key)
-        if perm is None:
-            if len(self._perm_cache) > 64:
-                self._perm_cache.clear()
-            perm = np.random.default_rng([self.seed, epoch, N]).permutation(N)
-            self._perm_cache[key] = perm
-        return perm[pos * b : (pos + 1) * b]
+        return self._batches.at(step, regime.X.shape[0], regime.batch_size)
 
     def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
         """(loss on all data, batch loss, batch gradient, metric on all data) at `step`.
@@ -334,7 +267,7 @@ class Trainer:
         moves. None where no such pass is at hand (a refused step, or a step scrubbed back to
         before the data were edited, when the step's own data are the older ones).
         """
-        current, latest = self._regime_at(self._step), self._regimes[-1]
+        current, latest = self._regime_at(self._step), self._regimes.latest
         if current.X is not latest.X or current.Y is not latest.Y:
             return None
         return self._forward
@@ -378,9 +311,7 @@ class Trainer:
         self._loss, self._batch_loss, self._grads, self._metric = loss, batch_loss, grads, metric
         self._forward = self._pending_forward
         self._store(t, new_params)
-        if t % _CHECKPOINT_EVERY == 0:
-            self._checkpoints[t] = (new_params, raw_state)
-            self._thin_checkpoints()
+        self._checkpoints.add(t, new_params, raw_state)
         return True
 
     def run(self, n_steps: int) -> int:
@@ -395,15 +326,6 @@ class Trainer:
     def next_update(self) -> Params:
         """Δθ the next step would apply (differs from −lr·g for momentum, Adam, …)."""
         return self.optimizer.update(self._params, self._grads, self._state)
-
-    def _thin_checkpoints(self) -> None:
-        limit = max(64, self._max_rows // _CHECKPOINT_EVERY)
-        if len(self._checkpoints) <= limit:
-            return
-        spacing = _CHECKPOINT_EVERY
-        while len(self._checkpoints) > limit:
-            spacing *= 2
-            self._checkpoints = {s: c for s, c in self._checkpoints.items() if s % spacing == 0}
 
     # ------------------------------------------------------------------ timeline
     def seek(self, k: int) -> None:
@@ -431,8 +353,7 @@ class Trainer:
         return self._replay_to(int(k))[0]
 
     def _replay_to(self, k: int) -> tuple[Params, OptimizerState]:
-        c = max(s for s in self._checkpoints if s <= k)
-        params, raw = self._checkpoints[c]
+        c, params, raw = self._checkpoints.nearest(k)
         for s in range(c, k):
             regime = self._regime_at(s)
             state = regime.optimizer.adopt(raw, params) if regime.start == s else raw
@@ -445,15 +366,6 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=float, copy=True)
     a.setflags(write=False)
     return a
-
-
-def check_batch_size(batch_size) -> int | None:
-    """None (the full batch) or a whole number of samples."""
-    return None if batch_size is None else int(LIMITS["batch_size"].check(batch_size))
-
-
-def check_seed(seed) -> int:
-    return int(LIMITS["seed"].check(seed))
 
 
 def _all_finite(params: Mapping[str, np.ndarray]) -> bool:

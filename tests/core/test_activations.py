@@ -48,7 +48,7 @@ def test_softmax_jacobian_entries_match_seed_formula_and_finite_differences():
 
 
 def test_seed_004_ce_gradient_through_the_jacobian_is_yhat_minus_y():
-    """(∂L/∂ŷ)ᵀ J = ŷ − y for y one-hot (seed 004's example)."""
+    """(∂L/∂ŷ)ᵀ J = ŷ − y for y one-hot (with y one-hot)."""
     p = np.array([0.10, 0.20, 0.10, 0.40, 0.20])
     y = np.array([0, 0, 0, 1.0, 0])
     dL_dp = -y / p

@@ -102,7 +102,7 @@ def test_seek_replays_from_checkpoints_when_rows_were_thinned():
     t = _trainer(opt="momentum", max_rows=50)
     t.run(300)
     h = t.history()
-    assert len(h) <= 50 and t.history_stride > 1
+    assert len(h) <= 50 and t.history_store.stride > 1
     assert h.steps[-1] == 300 and h.steps[0] == 0
     missing = next(s for s in range(300) if s not in set(h.steps.tolist()))
     full = _trainer(opt="momentum")
@@ -256,7 +256,7 @@ def test_accuracy_metric_is_recorded_from_the_same_forward_pass(batch):
     t.run(12)
     Y = ds.encode_targets(3)
     assert t.metric == pytest.approx(core.accuracy(t.model, t.params, ds.X, Y))
-    steps, acc = t.series("metric")
+    acc = t.history().metric
     assert acc[0] == pytest.approx(core.accuracy(t.model, t.params_at(0), ds.X, Y))
     t.seek(4)
     assert t.metric == pytest.approx(acc[4])
@@ -264,21 +264,17 @@ def test_accuracy_metric_is_recorded_from_the_same_forward_pass(batch):
     assert np.isnan(regression.metric)
 
 
-def test_history_state_tells_appends_from_rewrites():
-    t = _trainer(opt="sgd", max_rows=64)
-    rows_id, version, n = t.history_state()
+def test_history_store_tells_appends_from_rewrites():
+    t = _trainer()
+    store = t.history_store
+    serial, version, n = store.serial, store.version, len(store)
     t.run(5)
-    assert t.history_state() == (rows_id, version, n + 5)  # appended only
-    steps, flat = t.params_rows(n)
-    np.testing.assert_array_equal(flat, t.history().params[n:])
+    assert (store.serial, store.version, len(store)) == (serial, version, n + 5)  # appended only
     t.seek(2)
-    t.step()  # a new branch rewrites history
-    assert t.history_state()[1] != version
-    before = t.history_state()[1]
-    t.run(200)  # thinning past max_rows rewrites too
-    assert t.history_state()[1] != before
+    t.set_learning_rate(0.01)  # a branch: rows after step 2 are gone
+    assert store.version != version
     t.reset()
-    assert t.history_state()[0] != rows_id
+    assert t.history_store.serial != serial
 
 
 def test_the_trainers_forward_pass_is_the_current_steps():

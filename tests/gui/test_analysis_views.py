@@ -101,7 +101,7 @@ def test_linear_regression_marks_the_normal_equation_optimum(make_window, qtbot)
 
 
 def test_gradient_field_is_drawn_on_request(window, qtbot):
-    window.surface_view.field_check.setChecked(True)
+    window.surface_view.controls.field_check.setChecked(True)
     assert window.session.view.gradient_field
     window.flush()
     xs, _ = window.surface_view.field.getData()

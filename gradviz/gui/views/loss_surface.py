@@ -12,12 +12,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGraphicsItem,
-    QHBoxLayout,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +26,8 @@ from ..readout import Readout
 from ..surface_worker import SurfaceJob
 from ..theme import Theme, legend_html, legend_label
 from .base import View
+from .slice_controls import SliceControls
+from .surface_image import SurfaceImage
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
 
@@ -40,7 +36,6 @@ FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,0
 FIELD = 13  # gradient-field arrows per side
 MARKED_STEPS = 200  # paths with more drawn points are drawn without a dot per step
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
-MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of the path"}
 
 
 class LossSurfaceView(View):
@@ -58,61 +53,10 @@ class LossSurfaceView(View):
         self.slice: core.Slice | None = None  # the slice S was computed on
         self._field_key = None
 
-        # ---------------------------------------------------------------- controls
-        self.mode_combo = QComboBox()
-        self.mode_combo.setObjectName("sliceModeCombo")
-        for key, title in MODES.items():
-            self.mode_combo.addItem(title, key)
-        self.mode_combo.setToolTip(
-            "Which plane of parameter space to show: two parameters by name, two random "
-            "filter-normalised directions (Li et al. 2018), or the path's top two principal directions"
-        )
-        self.x_combo = QComboBox()
-        self.x_combo.setObjectName("sliceXCombo")
-        self.x_combo.setToolTip("The parameter on the horizontal axis")
-        self.y_combo = QComboBox()
-        self.y_combo.setObjectName("sliceYCombo")
-        self.y_combo.setToolTip("The parameter on the vertical axis")
-        self.recenter_button = QPushButton("Centre here")
-        self.recenter_button.setObjectName("recenterButton")
-        self.recenter_button.setToolTip("Pin the slice's other parameters at the current step's values")
-        self.field_check = QCheckBox("gradient field")
-        self.field_check.setObjectName("gradientFieldCheck")
-        self.field_check.setToolTip("Arrows of −∇L over the slice: descent goes along them, across the contours")
-        self.log_check = QCheckBox("log colours")
-        self.log_check.setObjectName("surfaceLogCheck")
-        self.log_check.setToolTip("Colour by log₁₀ L: shows the shape of the valley floor")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("surfaceProgress")
-        self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(int(110 * theme.scale))
-        self.progress.setTextVisible(False)
-        self.progress.setVisible(False)
-        row = QHBoxLayout()
-        for w in (self.mode_combo, self.x_combo, self.y_combo, self.recenter_button, self.field_check, self.log_check):
-            w.setFont(theme.font(0.9))
-            row.addWidget(w)
-        row.addStretch(1)
-        row.addWidget(self.progress)
-
-        # ---------------------------------------------------------------- plot
+        self.controls = SliceControls(self.session, theme)
         self.plot_widget, self.plot = theme.plot_widget("lossSurfacePlot")
-        self.image = pg.ImageItem()
-        self.image.setZValue(-20)
-        self.plot.addItem(self.image)
-        self.colormap = pg.colormap.get("viridis")
-        self.image.setColorMap(self.colormap)
-        self.colorbar = pg.ColorBarItem(
-            values=(0, 1), colorMap=self.colormap, interactive=False, width=int(18 * theme.scale)
-        )
-        self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        self.colorbar.axis.setTickFont(theme.font(0.85))
-        self.colorbar.axis.enableAutoSIPrefix(False)
-        self.isocurves = [pg.IsocurveItem(pen=pg.mkPen(255, 255, 255, 110, width=1)) for _ in range(9)]
-        for iso in self.isocurves:
-            iso.setParentItem(self.image)
-            # contours change only with the surface: paint them once into a pixmap, then blit
-            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.surface_image = SurfaceImage(self.plot, theme)
+        self.image = self.surface_image.image
         self.field = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 150, width=1.2), connect="pairs", antialias=False)
         self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(255, 255, 255, 170), pen=None)
         self.path = pg.PlotDataItem(
@@ -152,31 +96,20 @@ class LossSurfaceView(View):
         self.note.setObjectName("surfaceNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(row)
+        layout.addWidget(self.controls)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.note)
 
-        self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
-        self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
-        self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)
-        self.recenter_button.clicked.connect(lambda: self.session.recenter_slice())
-        self.field_check.toggled.connect(lambda on: self.session.set_view(gradient_field=on))
-        self.log_check.toggled.connect(lambda on: self.session.set_view(surface_log=on))
         self.start()
 
     def redraw(self, change: Change) -> None:
         s = self.session
-        pca = self.mode_combo.model().item(self.mode_combo.findData("pca"))
-        self.once("pca", s.last_step >= 2, pca.setEnabled)  # a path needs three points for two directions
-        if change.touches({"model", "slice", "runs"}):
-            self._sync_controls()
+        self.once("pca", s.last_step >= 2, self.controls.enable_pca)
+        if change.touches({"model", "slice", "view", "runs"}):
+            self.controls.sync()
             self.once("axes", s.slice.axis_labels, self._label_axes)
-        if change.touches({"view"}):
-            for check, on in ((self.field_check, s.view.gradient_field), (self.log_check, s.view.surface_log)):
-                check.blockSignals(True)
-                check.setChecked(on)
-                check.blockSignals(False)
+        if "view" in change:
             self._show_surface()
         if change.touches({"model", "slice", "runs"}) or self.slice is not s.slice:
             self.request(reframe=True)
@@ -190,35 +123,6 @@ class LossSurfaceView(View):
     def _label_axes(self, labels) -> None:
         self.plot.setLabel("bottom", labels[0])
         self.plot.setLabel("left", labels[1])
-
-    # ------------------------------------------------------------------ controls
-    def _sync_controls(self) -> None:
-        sl = self.session.slice
-        labels = self.session.model.spec.labels()
-        for combo in (self.mode_combo, self.x_combo, self.y_combo):
-            combo.blockSignals(True)
-        self.mode_combo.setCurrentIndex(self.mode_combo.findData(sl.mode))
-        for combo, current in ((self.x_combo, sl.axis_labels[0]), (self.y_combo, sl.axis_labels[1])):
-            if [combo.itemText(i) for i in range(combo.count())] != labels:
-                combo.clear()
-                combo.addItems(labels)
-            if sl.mode == "axes":
-                combo.setCurrentText(current)
-            combo.setEnabled(sl.mode == "axes")
-        for combo in (self.mode_combo, self.x_combo, self.y_combo):
-            combo.blockSignals(False)
-
-    def _on_mode_chosen(self, *args) -> None:
-        mode = self.mode_combo.currentData()
-        if mode == "axes":
-            self.session.set_slice("axes", (self.x_combo.currentText(), self.y_combo.currentText()))
-        elif not self.session.set_slice(mode):
-            self._sync_controls()
-
-    def _on_axes_chosen(self, *args) -> None:
-        a, b = self.x_combo.currentText(), self.y_combo.currentText()
-        if a and b and a != b and self.session.slice.mode == "axes":
-            self.session.set_slice("axes", (a, b))
 
     # ------------------------------------------------------------------ requests
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
@@ -265,8 +169,7 @@ class LossSurfaceView(View):
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done if final else self._on_coarse_done)
         self._pending = self._gen
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
+        self.controls.show_progress(0.0)
         self._pool.start(job)
 
     def _on_coarse_done(self, gen: int, S) -> None:
@@ -284,13 +187,13 @@ class LossSurfaceView(View):
 
     def _on_progress(self, gen: int, fraction: float) -> None:
         if gen == self._gen:
-            self.progress.setValue(int(100 * fraction))
+            self.controls.show_progress(fraction)
 
     def _on_done(self, gen: int, S) -> None:
         if gen != self._gen:
             return
         self._pending = 0
-        self.progress.setVisible(False)
+        self.controls.show_progress(None)
         self._set_surface(S, self.alphas, self.betas)
 
     def finish_rendering(self) -> None:
@@ -311,32 +214,9 @@ class LossSurfaceView(View):
         self._show_surface()
 
     def _show_surface(self) -> None:
-        if self.surface is None:
-            return
-        alphas, betas = self._shown_axes
-        S = self.surface
-        log = self.session.view.surface_log
-        D = np.log10(np.maximum(S, 1e-12)) if log else S
-        finite = D[np.isfinite(D)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if hi <= lo:
-            hi = lo + 1e-9
-        image = np.ascontiguousarray(D.T)  # row-major: rows are β (y), columns α (x)
-        self.image.setImage(image, levels=(lo, hi))
-        da = (alphas[-1] - alphas[0]) / max(1, len(alphas) - 1)
-        db = (betas[-1] - betas[0]) / max(1, len(betas) - 1)
-        self.image.setRect(
-            alphas[0] - da / 2, betas[0] - db / 2, alphas[-1] - alphas[0] + da, betas[-1] - betas[0] + db
-        )
-        self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLabel("log₁₀ L" if log else "loss L")
-        # contour levels evenly spaced in the displayed value, skipping the extremes
-        for iso, level in zip(self.isocurves, np.linspace(lo, hi, len(self.isocurves) + 2)[1:-1], strict=True):
-            iso.setData(image, level)
-        self.plot.getViewBox().setRange(
-            xRange=(alphas[0], alphas[-1]), yRange=(betas[0], betas[-1]), padding=0.0, update=False
-        )
-        self._draw_optimum()
+        if self.surface is not None:
+            self.surface_image.show(self.surface, *self._shown_axes, self.session.view.surface_log)
+            self._draw_optimum()
 
     def _optimum_coords(self) -> np.ndarray | None:
         """Linear regression + MSE: the normal equation's optimum in slice coordinates."""

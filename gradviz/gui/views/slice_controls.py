@@ -1,0 +1,106 @@
+"""The row above the loss surface: which plane of parameter space it shows, and how it is drawn."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
+
+from gradviz.state import Session
+
+from ..theme import Theme
+
+__all__ = ["SliceControls", "MODES"]
+
+MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of the path"}
+
+
+class SliceControls(QWidget):
+    """Slice mode and axes, "Centre here", the gradient-field and log-colour toggles, and progress."""
+
+    def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("sliceModeCombo")
+        for key, title in MODES.items():
+            self.mode_combo.addItem(title, key)
+        self.mode_combo.setToolTip(
+            "Which plane of parameter space to show: two parameters by name, two random "
+            "filter-normalised directions (Li et al. 2018), or the path's top two principal directions"
+        )
+        self.x_combo = QComboBox()
+        self.x_combo.setObjectName("sliceXCombo")
+        self.x_combo.setToolTip("The parameter on the horizontal axis")
+        self.y_combo = QComboBox()
+        self.y_combo.setObjectName("sliceYCombo")
+        self.y_combo.setToolTip("The parameter on the vertical axis")
+        self.recenter_button = QPushButton("Centre here")
+        self.recenter_button.setObjectName("recenterButton")
+        self.recenter_button.setToolTip("Pin the slice's other parameters at the current step's values")
+        self.field_check = QCheckBox("gradient field")
+        self.field_check.setObjectName("gradientFieldCheck")
+        self.field_check.setToolTip("Arrows of −∇L over the slice: descent goes along them, across the contours")
+        self.log_check = QCheckBox("log colours")
+        self.log_check.setObjectName("surfaceLogCheck")
+        self.log_check.setToolTip("Colour by log₁₀ L: shows the shape of the valley floor")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("surfaceProgress")
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(int(110 * theme.scale))
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.mode_combo, self.x_combo, self.y_combo, self.recenter_button, self.field_check, self.log_check):
+            w.setFont(theme.font(0.9))
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.progress)
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
+        self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
+        self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)
+        self.recenter_button.clicked.connect(lambda: session.recenter_slice())
+        self.field_check.toggled.connect(lambda on: session.set_view(gradient_field=on))
+        self.log_check.toggled.connect(lambda on: session.set_view(surface_log=on))
+
+    def sync(self) -> None:
+        """Show the session's slice and view options (without writing them back)."""
+        s = self.session
+        sl = s.slice
+        labels = s.model.spec.labels()
+        widgets = (self.mode_combo, self.x_combo, self.y_combo, self.field_check, self.log_check)
+        for w in widgets:
+            w.blockSignals(True)
+        self.mode_combo.setCurrentIndex(self.mode_combo.findData(sl.mode))
+        for combo, current in ((self.x_combo, sl.axis_labels[0]), (self.y_combo, sl.axis_labels[1])):
+            if [combo.itemText(i) for i in range(combo.count())] != labels:
+                combo.clear()
+                combo.addItems(labels)
+            if sl.mode == "axes":
+                combo.setCurrentText(current)
+            combo.setEnabled(sl.mode == "axes")
+        self.field_check.setChecked(s.view.gradient_field)
+        self.log_check.setChecked(s.view.surface_log)
+        for w in widgets:
+            w.blockSignals(False)
+
+    def enable_pca(self, possible: bool) -> None:
+        """A path needs three distinct points before it has two principal directions."""
+        self.mode_combo.model().item(self.mode_combo.findData("pca")).setEnabled(possible)
+
+    def show_progress(self, fraction: float | None) -> None:
+        """The background computation's progress; None hides the bar."""
+        self.progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.progress.setValue(int(100 * fraction))
+
+    def _on_mode_chosen(self, *args) -> None:
+        mode = self.mode_combo.currentData()
+        if mode == "axes":
+            self.session.set_slice("axes", (self.x_combo.currentText(), self.y_combo.currentText()))
+        elif not self.session.set_slice(mode):
+            self.sync()
+
+    def _on_axes_chosen(self, *args) -> None:
+        a, b = self.x_combo.currentText(), self.y_combo.currentText()
+        if a and b and a != b and self.session.slice.mode == "axes":
+            self.session.set_slice("axes", (a, b))

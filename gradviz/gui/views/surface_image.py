@@ -1,0 +1,59 @@
+"""A loss surface as an image on a plot: colours, a colour bar with its label, and contour lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+from ..theme import Theme
+
+__all__ = ["SurfaceImage", "CONTOURS"]
+
+CONTOURS = 9
+
+
+class SurfaceImage:
+    """The image item (placed in slice coordinates), its colour bar and its contours, on one plot."""
+
+    def __init__(self, plot: pg.PlotItem, theme: Theme):
+        self.plot = plot
+        self.image = pg.ImageItem()
+        self.image.setZValue(-20)
+        plot.addItem(self.image)
+        self.colormap = pg.colormap.get("viridis")
+        self.image.setColorMap(self.colormap)
+        self.colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=self.colormap, interactive=False, width=int(18 * theme.scale)
+        )
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.colorbar.axis.setTickFont(theme.font(0.85))
+        self.colorbar.axis.enableAutoSIPrefix(False)
+        self.isocurves = [pg.IsocurveItem(pen=pg.mkPen(255, 255, 255, 110, width=1)) for _ in range(CONTOURS)]
+        for iso in self.isocurves:
+            iso.setParentItem(self.image)
+            # contours change only with the surface: paint them once into a pixmap, then blit
+            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def show(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray, log: bool) -> None:
+        """S[i, j] at (alphas[i], betas[j]), coloured by L or log₁₀ L, with explicit levels."""
+        D = np.log10(np.maximum(S, 1e-12)) if log else S
+        finite = D[np.isfinite(D)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if hi <= lo:
+            hi = lo + 1e-9
+        image = np.ascontiguousarray(D.T)  # row-major: rows are β (y), columns α (x)
+        self.image.setImage(image, levels=(lo, hi))
+        da = (alphas[-1] - alphas[0]) / max(1, len(alphas) - 1)
+        db = (betas[-1] - betas[0]) / max(1, len(betas) - 1)
+        self.image.setRect(
+            alphas[0] - da / 2, betas[0] - db / 2, alphas[-1] - alphas[0] + da, betas[-1] - betas[0] + db
+        )
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.axis.setLabel("log₁₀ L" if log else "loss L")
+        # contour levels evenly spaced in the displayed value, skipping the extremes
+        for iso, level in zip(self.isocurves, np.linspace(lo, hi, len(self.isocurves) + 2)[1:-1], strict=True):
+            iso.setData(image, level)
+        self.plot.getViewBox().setRange(
+            xRange=(alphas[0], alphas[-1]), yRange=(betas[0], betas[-1]), padding=0.0, update=False
+        )

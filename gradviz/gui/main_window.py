@@ -142,8 +142,8 @@ class MainWindow(QMainWindow):
                 self.message_bar.show_message(note.text, note.kind, note.fix)
         if change.touches(_STATUS):
             self.status_labels["step"].setText(f"step {s.current_step}")
-            self.status_labels["loss"].setText(f"L = {s.trainer.loss:.5g}")
-            self.status_labels["grad"].setText(f"‖∇L‖ = {s.trainer.grad_norm:.3g}")
+            self.status_labels["loss"].setText(f"L = {s.frame.loss:.5g}")
+            self.status_labels["grad"].setText(f"‖∇L‖ = {s.frame.grad_norm:.3g}")
             self.status_labels["lr"].setText(f"η = {s.optimizer.lr:.3g}")
         if "undo" in change:
             for name, text in (("undoAction", s.undo_text), ("redoAction", s.redo_text)):

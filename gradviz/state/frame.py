@@ -95,6 +95,27 @@ class Frame:
     def spec(self) -> core.ParamSpec:
         return self._s.model.spec
 
+    @property
+    def loss(self) -> float:
+        """L on all the data at the current step."""
+        return self._s.trainer.loss
+
+    @property
+    def metric(self) -> float:
+        """Accuracy at the current step (NaN for regression)."""
+        return self._s.trainer.metric
+
+    @property
+    def grad_norm(self) -> float:
+        """‖∇L‖ of the current step's batch gradient."""
+        return self._s.trainer.grad_norm
+
+    @property
+    def mini_batches(self) -> bool:
+        """Whether a step sees fewer samples than all of them."""
+        b = self._s.trainer.batch_size
+        return b is not None and b < self._s.dataset.X.shape[0]
+
     # ------------------------------------------------------------------ every sample
     @derived()
     def forward(self) -> core.Forward:

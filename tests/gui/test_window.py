@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDockWidget, QDoubleSpinBox, QSlider, QSpinBox, QToolButton
+from PySide6.QtWidgets import QComboBox, QDockWidget, QDoubleSpinBox, QSlider, QSpinBox, QToolButton, QWidget
 
 from gradviz import core
 from gradviz.gui import create_window
@@ -322,3 +322,45 @@ def test_open_window_shows_first_then_fills_in_the_analysis_docks(qtbot):
     qtbot.addWidget(window)
     assert window.isVisible() and window.gradient_view is not None
     assert window.docks["gradientDock"].widget() is window.gradient_view
+
+
+def test_every_control_takes_its_range_from_cores_limits(window):
+    from gradviz.core import FIELDS
+    from gradviz.gui.controls import CONTROL_NAMES
+
+    for name, object_name in CONTROL_NAMES.items():
+        field = FIELDS[name]
+        w = window.findChild(QWidget, object_name)
+        assert w is not None, object_name
+        if field.limit is None:
+            continue
+        low = field.limit.low - (1 if field.none_text else 0)  # the special value below: "full batch"
+        assert w.minimum() == pytest.approx(low) and w.maximum() >= min(field.limit.high, 1), object_name
+        if name != "batch_size":  # its maximum follows N
+            assert w.maximum() == pytest.approx(field.limit.high), object_name
+        assert not w.keyboardTracking(), object_name  # typed values apply on Enter, not per keystroke
+
+
+def test_controls_show_what_the_session_holds_after_any_change(window):
+    s = window.session
+    s.set_value("optimizer", "rmsprop")
+    s.set_value("alpha", 0.95)
+    s.set_value("seed", 7)
+    assert find(window, QComboBox, "optimizerCombo").currentData() == "rmsprop"
+    assert find(window, QDoubleSpinBox, "alphaSpin").value() == pytest.approx(0.95)
+    assert find(window, QSpinBox, "seedSpin").value() == 7
+    lr = find(window, QDoubleSpinBox, "learningRateSpin")
+    lr.setValue(lr.minimum())  # the session refuses nothing here; a refused value would be put back
+    assert s.optimizer.lr == pytest.approx(lr.minimum())
+
+
+def test_f1_help_lists_every_shortcut_of_the_window(window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from gradviz.gui.actions import help_html
+
+    text = help_html()
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, action.objectName()
+    assert "Click the loss surface" in text

@@ -99,7 +99,9 @@ class DerivationView(View):
         if f.batch_check is not None:
             self.checks["batch_mean"] = f.batch_check
             verdict = "✓ (the trainer’s gradient)" if f.batch_check else "✗ differs from the trainer"
-        lines.append(f"∂L/∂{key} = mean of ∂ℓᵢ/∂{key} over {size} = {_fmt(s.trainer.grads[key])} {verdict}<br>")
+        lines.append(
+            f"∂L/∂{key} = mean of ∂ℓᵢ/∂{key} over {size} = {_fmt(f.spec.unflatten(f.grads)[key])} {verdict}<br>"
+        )
         if f.optimum is not None:
             theta = f.spec.unflatten(f.optimum)
             dist = float(np.linalg.norm(f.optimum - f.spec.flatten(s.params)))

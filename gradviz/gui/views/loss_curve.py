@@ -137,14 +137,14 @@ class LossCurveView(View):
 
     def _draw(self) -> None:
         s = self.session
-        trainer = s.trainer
-        curves = s.frame.curves
+        f = s.frame
+        curves = f.curves
         steps, loss = curves.steps, curves.loss
         log = s.view.loss_log
         if log:
             loss = np.maximum(loss, 1e-300)
         self.curve.setData(steps, loss)
-        mini = trainer.batch_size is not None and trainer.batch_size < s.source_dataset.n_samples
+        mini = f.mini_batches
         if mini:
             batch = curves.batch_loss
             self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
@@ -161,10 +161,10 @@ class LossCurveView(View):
         self._follow_run(steps, [loss, curves.batch_loss] if mini else [loss], log)
         step = s.current_step
         self.marker.setValue(step)
-        y = trainer.loss
+        y = f.loss
         self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
         text = f"step {step}    L = {y:.4g}"
         if classify:
             self.accuracy.setData(steps, curves.metric)
-            text += f"    accuracy {trainer.metric:.0%}"
+            text += f"    accuracy {f.metric:.0%}"
         self.readout.setText(text)

@@ -18,7 +18,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
-from bench_gui import settle, window_for
+from bench_gui import frame_times, settle, window_for
 
 
 def rss_mb() -> float:
@@ -28,14 +28,7 @@ def rss_mb() -> float:
 
 def frames(window, count: int = 40) -> tuple[float, float]:
     """Median (wall, GUI-thread CPU) seconds of a frame."""
-    s = window.session
-    wall, cpu = [], []
-    for _ in range(count):
-        t0, c0 = time.perf_counter(), time.thread_time()
-        s.step(1)
-        settle()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
+    wall, cpu = frame_times(window, count)
     return statistics.median(wall), statistics.median(cpu)
 
 

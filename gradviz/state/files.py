@@ -12,72 +12,76 @@ from dataclasses import asdict, fields
 
 from gradviz import core
 
-__all__ = ["session_data", "save", "load", "apply_view_state"]
+from .changes import ASPECTS
+
+__all__ = ["SessionFiles"]
 
 
-def session_data(session, extra: dict | None = None) -> core.SessionData:
-    sl = session.slice
-    view = {
-        "selected": session.selected,
-        "slice": {"mode": sl.mode, "labels": list(sl.axis_labels) if sl.mode == "axes" else None, "seed": sl.seed},
-        "view": asdict(session.view),
-    }
-    return core.SessionData(session.source_dataset, session.settings, session.current_step, {**view, **(extra or {})})
+class SessionFiles:
+    """Mixed into Session; uses its `_source`, `_selected`, `_slice`, `_view`, `_build`, `_say`."""
 
+    def session_data(self, extra: dict | None = None) -> core.SessionData:
+        sl = self.slice
+        view = {
+            "selected": self.selected,
+            "slice": {"mode": sl.mode, "labels": list(sl.axis_labels) if sl.mode == "axes" else None, "seed": sl.seed},
+            "view": asdict(self.view),
+        }
+        return core.SessionData(self.source_dataset, self.settings, self.current_step, {**view, **(extra or {})})
 
-def save(session, path: str | os.PathLike, extra: dict | None = None) -> bool:
-    try:
-        core.save_session(path, session_data(session, extra))
-    except (OSError, ValueError) as exc:
-        session._say("error", f"Could not save the session: {exc}")
-        return False
-    session._say("info", f"Saved session to {os.path.basename(path)}")
-    return True
-
-
-def load(session, path: str | os.PathLike) -> core.SessionData | None:
-    try:
-        data = core.load_session(path)
-    except ValueError as exc:
-        session._say("error", f"Could not open the session: {exc}. Nothing was changed.")
-        return None
-    session.apply_session(data)
-    return data
-
-
-def apply_view_state(session, extra: dict) -> None:
-    """Restore the saved selection, slice and view options; a part that does not fit is skipped."""
-    selected = extra.get("selected")
-    if not (
-        isinstance(selected, int)
-        and not isinstance(selected, bool)
-        and 0 <= selected < session.source_dataset.n_samples
-    ):
-        selected = None
-    sl = None
-    spec = extra.get("slice")
-    if isinstance(spec, dict):
-        labels = spec.get("labels")
+    def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
         try:
-            mode = str(spec.get("mode", "axes"))
-            path = session.trainer.params_path(session.current_step)[1] if mode == "pca" else None
-            sl = core.make_slice(
-                mode,
-                session.model.spec,
-                session.params,
-                labels=tuple(labels) if isinstance(labels, list) and len(labels) == 2 else None,
-                seed=core.LIMITS["seed"].check(spec.get("seed", 0)),
-                path=path,
-            )
-        except (ValueError, TypeError) as exc:
-            session._say("info", f"The saved slice was skipped: {exc}")
-    session._set_restored(selected, sl, _view_options(session, extra.get("view")))
+            core.save_session(path, self.session_data(extra))
+        except (OSError, ValueError) as exc:
+            self._say("error", f"Could not save the session: {exc}")
+            return False
+        self._say("info", f"Saved session to {os.path.basename(path)}")
+        return True
 
+    def load(self, path: str | os.PathLike) -> core.SessionData | None:
+        try:
+            data = core.load_session(path)
+        except ValueError as exc:
+            self._say("error", f"Could not open the session: {exc}. Nothing was changed.")
+            return None
+        self.apply_session(data)
+        return data
 
-def _view_options(session, saved):
-    if not isinstance(saved, dict):
-        return None
-    current = session.view
-    known = {f.name: type(getattr(current, f.name)) for f in fields(current)}
-    chosen = {k: v for k, v in saved.items() if k in known and isinstance(v, known[k])}
-    return type(current)(**{**asdict(current), **chosen})
+    def apply_session(self, data: core.SessionData) -> None:
+        """Replace everything with a loaded session (its steps re-run, its view state restored)."""
+        with self.batch():
+            self._undo.clear()
+            self._source = data.dataset
+            self._selected = None
+            self._build(data.settings.fitted(data.dataset)[0])
+            if data.step:
+                self.trainer.run(data.step)
+            self._apply_view_state(data.extra)
+            self._changed(*ASPECTS)
+
+    def _apply_view_state(self, extra: dict) -> None:
+        """The saved selection, slice and view options; a part that does not fit is skipped."""
+        selected = extra.get("selected")
+        if isinstance(selected, int) and not isinstance(selected, bool) and 0 <= selected < self._source.n_samples:
+            self._selected = selected
+        spec = extra.get("slice")
+        if isinstance(spec, dict):
+            labels = spec.get("labels")
+            try:
+                mode = str(spec.get("mode", "axes"))
+                path = self.trainer.params_path(self.current_step)[1] if mode == "pca" else None
+                self._slice = core.make_slice(
+                    mode,
+                    self.model.spec,
+                    self.params,
+                    labels=tuple(labels) if isinstance(labels, list) and len(labels) == 2 else None,
+                    seed=core.LIMITS["seed"].check(spec.get("seed", 0)),
+                    path=path,
+                )
+            except (ValueError, TypeError) as exc:
+                self._say("info", f"The saved slice was skipped: {exc}")
+        saved = extra.get("view")
+        if isinstance(saved, dict):
+            known = {f.name: type(getattr(self._view, f.name)) for f in fields(self._view)}
+            chosen = {k: v for k, v in saved.items() if k in known and isinstance(v, known[k])}
+            self._view = type(self._view)(**{**asdict(self._view), **chosen})

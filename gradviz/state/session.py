@@ -9,7 +9,6 @@ the state stays as it was and the Change carries a note that says what happened.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -20,9 +19,9 @@ from gradviz import core
 from gradviz.core.datasets import Dataset, TrainingData
 from gradviz.core.settings import Settings
 
-from . import files
-from .changes import ASPECTS, Emitter
+from .changes import Emitter
 from .editing import DataEditing
+from .files import SessionFiles
 from .frame import Frame
 from .run import Run
 from .undo import UndoStack
@@ -43,7 +42,7 @@ class ViewOptions:
     loss_log: bool = False
 
 
-class Session(DataEditing):
+class Session(DataEditing, SessionFiles):
     def __init__(self, dataset: Dataset | None = None, settings: Settings | None = None):
         self._emitter = Emitter()
         self.work: Counter = Counter()  # how often each frame quantity was computed
@@ -318,33 +317,3 @@ class Session(DataEditing):
         """Move the slice's centre to the current step (same directions or axes)."""
         sl = self._slice
         return self.set_slice(sl.mode, sl.axis_labels if sl.mode == "axes" else None, sl.seed)
-
-    # ------------------------------------------------------------------ files
-    def session_data(self, extra: dict | None = None) -> core.SessionData:
-        return files.session_data(self, extra)
-
-    def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
-        return files.save(self, path, extra)
-
-    def load(self, path: str | os.PathLike) -> core.SessionData | None:
-        return files.load(self, path)
-
-    def apply_session(self, data: core.SessionData) -> None:
-        """Replace everything with a loaded session (its steps re-run, its view state restored)."""
-        with self.batch():
-            self._undo.clear()
-            self._source = data.dataset
-            self._selected = None
-            self._build(data.settings.fitted(data.dataset)[0])
-            if data.step:
-                self.trainer.run(data.step)
-            files.apply_view_state(self, data.extra)
-            self._changed(*ASPECTS)
-
-    def _set_restored(self, selected: int | None, sl: core.Slice | None, view: ViewOptions | None) -> None:
-        """What a session file restores besides data and settings (files.apply_view_state)."""
-        self._selected = selected
-        if sl is not None:
-            self._slice = sl
-        if view is not None:
-            self._view = view

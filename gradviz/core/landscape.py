@@ -14,7 +14,7 @@ with MSE needs no pass per point at all (the loss is a quadratic form in α and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -268,9 +268,28 @@ class Slice:
         """(…, 2) (Δα, Δβ) of flat displacements Δθ (…, P), by least squares."""
         return np.asarray(vectors) @ self._basis[2].T
 
+    def through(self, spec: ParamSpec, point: np.ndarray) -> Slice:
+        """The parallel plane through a flat point θ: same directions, same (α, β) for every θ.
+
+        Only the part of the centre off the plane moves, c' = c + (I − DD⁺)(θ − c), so the path,
+        the arrows and the axes keep their coordinates while the surface becomes the loss around
+        θ itself: the colour under the current point is then the loss there.
+        """
+        c, D, pinv = self._basis
+        off = np.asarray(point, dtype=float) - c
+        off -= D @ (pinv @ off)
+        moved = replace(self, center=spec.unflatten(c + off))
+        moved.__dict__["_basis"] = (c + off, D, pinv)  # the same directions: no new pseudo-inverse
+        return moved
+
     def holds_everything(self, spec: ParamSpec) -> bool:
         """True when the slice is the whole parameter space (two parameters in all)."""
         return self.mode == "axes" and spec.size == 2
+
+
+def _spans_a_plane(spec: ParamSpec, d1: Params, d2: Params) -> bool:
+    D = np.column_stack([spec.flatten(d1), spec.flatten(d2)])
+    return bool(np.linalg.matrix_rank(D) == 2)
 
 
 def default_slice_labels(spec: ParamSpec) -> tuple[str, str]:
@@ -306,8 +325,10 @@ def make_slice(
         return Slice("axes", (a, b), spec.unflatten(c), spec.axis(a), spec.axis(b))
     if mode == "random":
         d1, d2 = random_directions(params, seed=seed)
-        if not np.any(spec.flatten(d1)) or not np.any(spec.flatten(d2)):
+        if not _spans_a_plane(spec, d1, d2):  # e.g. one weight: the weights alone span a line, add the biases
             d1, d2 = random_directions(params, seed=seed, ignore_bias=False)
+        if not _spans_a_plane(spec, d1, d2):
+            raise ValueError("random directions need a model with at least two parameters to vary")
         return Slice("random", ("α (random direction 1)", "β (random direction 2)"), dict(params), d1, d2, seed)
     if path is None:
         raise ValueError("PCA directions need the path so far")

@@ -324,7 +324,17 @@ class Trainer:
         return done
 
     def next_update(self) -> Params:
-        """Δθ the next step would apply (differs from −lr·g for momentum, Adam, …)."""
+        """Δθ the next step will apply (differs from −lr·g for momentum, Adam, …).
+
+        Exactly what `step` does: scrubbed back to before a change of settings, the next step
+        branches with the latest settings (their optimizer, state and batch), not the old ones.
+        """
+        t = self._step
+        here, latest = self._regimes.at(t), self._regimes.latest
+        if self.last_step > t and not here.same_settings(latest):
+            branch = Regime(t, latest.optimizer, latest.batch_size, latest.X, latest.Y)
+            _, _, grads, _ = self._evaluate(t, self._params, branch, full_loss=False)
+            return latest.optimizer.update(self._params, grads, latest.optimizer.adopt(self._raw_state, self._params))
         return self.optimizer.update(self._params, self._grads, self._state)
 
     # ------------------------------------------------------------------ timeline

@@ -18,6 +18,7 @@ from . import layout
 from .actions import build_menus, help_html
 from .controls import ControlsPanel
 from .message_bar import MessageBar
+from .numbers import num
 from .playback import Playback
 from .qt_session import QtSession
 from .readout import Readout
@@ -142,9 +143,9 @@ class MainWindow(QMainWindow):
                 self.message_bar.show_message(note.text, note.kind, note.fix)
         if change.touches(_STATUS):
             self.status_labels["step"].setText(f"step {s.current_step}")
-            self.status_labels["loss"].setText(f"L = {s.frame.loss:.5g}")
-            self.status_labels["grad"].setText(f"‖∇L‖ = {s.frame.grad_norm:.3g}")
-            self.status_labels["lr"].setText(f"η = {s.optimizer.lr:.3g}")
+            self.status_labels["loss"].setText(f"L = {num(s.frame.loss, 5)}")
+            self.status_labels["grad"].setText(f"‖∇L‖ = {num(s.frame.grad_norm, 3)}")
+            self.status_labels["lr"].setText(f"η = {num(s.optimizer.lr, 3)}")
         if "undo" in change:
             for name, text in (("undoAction", s.undo_text), ("redoAction", s.redo_text)):
                 action = self.actions_by_name[name]

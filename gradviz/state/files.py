@@ -24,7 +24,12 @@ class SessionFiles:
         sl = self.slice
         view = {
             "selected": self.selected,
-            "slice": {"mode": sl.mode, "labels": list(sl.axis_labels) if sl.mode == "axes" else None, "seed": sl.seed},
+            "slice": {
+                "mode": sl.mode,
+                "labels": list(sl.axis_labels) if sl.mode == "axes" else None,
+                "seed": sl.seed,
+                "pinned": self.slice_pinned,
+            },
             "view": asdict(self.view),
         }
         return core.SessionData(self.source_dataset, self.settings, self.current_step, {**view, **(extra or {})})
@@ -78,6 +83,7 @@ class SessionFiles:
                     seed=core.LIMITS["seed"].check(spec.get("seed", 0)),
                     path=path,
                 )
+                self._slice_pinned = spec.get("pinned") is True
             except (ValueError, TypeError) as exc:
                 self._say("info", f"The saved slice was skipped: {exc}")
         saved = extra.get("view")

@@ -245,7 +245,7 @@ class Frame:
         run = self._s.run
         run.path_rows.update(run.trainer.history_store)
         current = self.spec.flatten(self._s.params)
-        return run.path.coords(run.path_rows, self._s.slice, self.spec, self._s.current_step, current)
+        return run.path.coords(run.path_rows, self._s.slice_coordinates, self.spec, self._s.current_step, current)
 
     @derived("settings")
     def curves(self):

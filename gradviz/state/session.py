@@ -52,6 +52,9 @@ class Session(DataEditing, SessionFiles):
         self._selected: int | None = None
         self._new_point_class = 0
         self._view = ViewOptions()
+        self._slice_pinned = False
+        self._plane_key = None
+        self._plane = None
         self._frame = Frame(self, self.work)
         self._dirty: set[str] = set()
         self._build(settings)
@@ -154,8 +157,39 @@ class Session(DataEditing, SessionFiles):
 
     @property
     def slice(self) -> core.Slice:
-        """The plane of parameter space that the loss surface and the gradient view show."""
+        """The plane of parameter space that the loss surface and the gradient view show.
+
+        Its directions give the (α, β) coordinates every view uses. Unless it is pinned the
+        plane follows the run: it passes through the current parameters (`Slice.through`), so
+        the surface under the current point is the loss there; the coordinates stay the same.
+        """
+        if self._slice_pinned:
+            return self._slice
+        params = self.params  # the trainer makes a new dict for every step it takes, seeks or resets
+        key = self._plane_key
+        if key is None or key[0] is not params or key[1] is not self._slice:
+            self._plane_key = (params, self._slice)
+            self._plane = self._slice.through(self.model.spec, self.model.spec.flatten(params))
+        return self._plane
+
+    @property
+    def slice_coordinates(self) -> core.Slice:
+        """The slice that defines the (α, β) of every point: the same for every plane parallel to it."""
         return self._slice
+
+    @property
+    def slice_pinned(self) -> bool:
+        """Whether the plane stays where it was pinned instead of following the run."""
+        return self._slice_pinned
+
+    def pin_slice(self, pinned: bool) -> None:
+        """Pin the plane where the run is now, or let it follow the run again."""
+        if bool(pinned) == self._slice_pinned:
+            return
+        if pinned:
+            self._slice = self.slice  # the plane through the current point stays
+        self._slice_pinned = bool(pinned)
+        self._changed("slice")
 
     @property
     def view(self) -> ViewOptions:
@@ -314,6 +348,9 @@ class Session(DataEditing, SessionFiles):
         return True
 
     def recenter_slice(self) -> bool:
-        """Move the slice's centre to the current step (same directions or axes)."""
-        sl = self._slice
-        return self.set_slice(sl.mode, sl.axis_labels if sl.mode == "axes" else None, sl.seed)
+        """Move a pinned plane to the current step (same directions or axes)."""
+        if not self._slice_pinned:
+            return True
+        self._slice = self._slice.through(self.model.spec, self.model.spec.flatten(self.params))
+        self._changed("slice")
+        return True

@@ -132,3 +132,11 @@ def test_projection_is_exact_for_a_two_parameter_model():
     np.testing.assert_allclose(proj.coords, t.history().params)
     with pytest.raises(ValueError, match="parallel"):
         core.project_trajectory(t.history().params, model.spec, zero, model.spec.axis("b[0]"), model.spec.axis("b[0]"))
+
+
+def test_random_directions_span_a_plane_even_with_a_single_weight():
+    model = core.make_model("linear", 1)
+    params = model.init(0)
+    sl = core.make_slice("random", model.spec, params, seed=0)
+    assert np.linalg.matrix_rank(np.column_stack([model.spec.flatten(sl.d1), model.spec.flatten(sl.d2)])) == 2
+    assert sl.project(model.spec, model.spec.flatten(params)[None]).coords.shape == (1, 2)

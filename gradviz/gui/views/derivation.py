@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from gradviz.core import rules
 from gradviz.state import Change
 
+from ..numbers import finite, mat, num, vec
 from ..qt_session import QtSession
 from ..theme import Theme
 from .base import View
@@ -21,13 +22,9 @@ from .base import View
 __all__ = ["DerivationView"]
 
 
-def _fmt(a, digits: int = 3) -> str:
-    a = np.asarray(a, dtype=float) + 0.0  # + 0.0 turns −0 (from −0/ŷ) into 0
-    if a.ndim == 0:
-        return f"{float(a):.{digits}g}"
-    if a.ndim == 1:
-        return "[" + ", ".join(f"{v:.{digits}g}" for v in a) + "]"
-    return "[" + "; ".join(_fmt(row, digits) for row in a) + "]"
+def _fmt(a, digits: int = 4) -> str:
+    a = np.asarray(a, dtype=float)
+    return num(a, digits) if a.ndim == 0 else vec(a, digits) if a.ndim == 1 else mat(a, digits)
 
 
 class DerivationView(View):
@@ -61,7 +58,12 @@ class DerivationView(View):
         dz = t["dz2"] if mlp else t["dz"]
         who = f"sample {i} (selected)" if chosen else f"sample {i}, the worst fit (click a point to choose another)"
         act, loss_f = rules.OUTPUT_FORMULAS[out], rules.LOSS_FORMULAS[loss.name]
-        lines = [f"<h3>The chain rule for {who}</h3>", "<b>Forward</b><br>"]
+        lines = [f"<h3>The chain rule for {who}</h3>"]
+        if s.diverged:
+            lines.append(
+                f"<p><b>Training diverged</b>: these are the numbers of the last finite step, {s.current_step}.</p>"
+            )
+        lines.append("<b>Forward</b><br>")
         if mlp:
             lines.append(f"z¹ = xW¹ + b¹ = {_fmt(t['z1'])}<br>")
             lines.append(f"a = {model.hidden_activation}(z¹) = {_fmt(t['a1'])}<br>")
@@ -71,7 +73,13 @@ class DerivationView(View):
         lines.append(f"{act.value} = {_fmt(p)}, &nbsp; y = {_fmt(y)}<br>")
         lines.append(f"{loss_f.value} = {_fmt(t['loss'], 4)}<br>")
         lines.append("<b>Backward</b><br>")
-        lines.append(f"{loss_f.derivative} = {_fmt(t['dyhat'])}<br>")
+        if finite(t["dyhat"]):
+            lines.append(f"{loss_f.derivative} = {_fmt(t['dyhat'])}<br>")
+        else:
+            lines.append(
+                f"{loss_f.derivative} is undefined here: ŷ is 0 or 1 to machine precision, where the loss's log "
+                "has no finite slope; ∂ℓ/∂z below is its finite limit<br>"
+            )
         lines.append(f"{act.derivative}" + ("" if out == "identity" else f" = {_fmt(t['jacobian'])}") + "<br>")
         canonical = rules.is_canonical(loss.name, out)
         self.checks = {"canonical_delta": bool(np.allclose(dz, p - y, atol=1e-12)) == canonical}
@@ -107,6 +115,6 @@ class DerivationView(View):
             dist = float(np.linalg.norm(f.optimum - f.spec.flatten(s.params)))
             lines.append(
                 f"<b>Normal equation</b>: W* = {_fmt(theta['W'])}, b* = {_fmt(theta['b'])}; "
-                f"the current step is {dist:.3g} away<br>"
+                f"the current step is {num(dist, 3)} away<br>"
             )
         self.browser.setHtml("".join(lines))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from gradviz.state import Change
 
 from .. import palette
+from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import SymmetricRange, Theme, legend_html, legend_label, zero_line
@@ -139,7 +140,7 @@ class GradientView(View):
         cosine = _cosine(f.next_update, f.grads)
         batch_note = "whole data set" if len(batch) == n else f"batch of {len(batch)} (others grey)"
         self.readout.setText(
-            f"‖∇L‖ = {np.linalg.norm(f.grads):.3g}   η = {lr:.3g}   {batch_note}   Δθ·(−∇L)/(‖Δθ‖‖∇L‖) = {cosine:+.2f}"
+            f"‖∇L‖ = {num(f.grad_norm, 3)}   η = {num(lr, 3)}   {batch_note}   Δθ·(−∇L)/(‖Δθ‖‖∇L‖) = {num(cosine, 2)}"
         )
 
     def _draw_samples(self, members: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:

@@ -16,6 +16,7 @@ from gradviz.core import rules
 from gradviz.state import Change
 
 from .. import palette
+from ..numbers import finite, num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import Theme, legend_html, zero_line
@@ -25,14 +26,6 @@ __all__ = ["JacobianView", "MAX_NUMBERED"]
 
 MAX_NUMBERED = 6
 _LEVEL = 0.25  # |∂ŷᵢ/∂zⱼ| ≤ 1/4 for any softmax or sigmoid
-
-
-def _vec(v: np.ndarray) -> str:
-    return "[" + ", ".join(f"{x:.3g}" for x in np.atleast_1d(v)) + "]"
-
-
-def _cell(v: float) -> str:
-    return "0" if abs(v) < 5e-4 else f"{v:+.3f}"
 
 
 class JacobianView(View):
@@ -106,12 +99,14 @@ class JacobianView(View):
         z = trace["z2"] if s.model.kind == "mlp" else trace["z"]
         dz = trace["dz2"] if s.model.kind == "mlp" else trace["dz"]
         which = f"sample {i}" if chosen else f"sample {i}, the worst fit (click a point to choose)"
+        if s.diverged:
+            which += f" — training diverged; this is the last finite step, {s.current_step}"
         if output == "identity":
             self._show_matrix(None)
             self.bars_widget.setVisible(False)
             self.text.setText(
                 f"<b>{which}</b>: the output is the identity, ŷ = z, so ∂ŷ/∂z = I and dℓ/dz = dℓ/dŷ = ŷ − y = "
-                f"{_vec(p - y)}. There is no Jacobian to show: choose a sigmoid or softmax output."
+                f"{vec(p - y)}. There is no Jacobian to show: choose a sigmoid or softmax output."
             )
             return
         self._show_matrix(trace["jacobian"])
@@ -122,16 +117,21 @@ class JacobianView(View):
     def _explain(self, which, z, p, y, g, product, output) -> str:
         loss = self.session.loss.name
         act, jac = rules.OUTPUT_FORMULAS[output].value, rules.OUTPUT_FORMULAS[output].rhs
-        canonical = rules.is_canonical(loss, output)
-        verdict = (
-            f"= ŷ − y = {_vec(p - y)} ✓ (canonical pair)"
-            if canonical
-            else f"≠ ŷ − y = {_vec(p - y)}: with MSE the Jacobian stays in (non-canonical)"
-        )
-        return (
-            f"<b>{which}</b>: z = {_vec(z)}, {act} = {_vec(p)}, y = {_vec(y)}<br>"
-            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} = {_vec(g)}<br>"
-            f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {_vec(product)}</b> {verdict}"
+        head = f"<b>{which}</b>: z = {vec(z)}, {act} = {vec(p)}, y = {vec(y)}<br>"
+        if not finite(g):
+            # ŷ is exactly 0 or 1 to machine precision where y needs the other side: log has no finite slope
+            return head + (
+                f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} is undefined here: ŷ is 0 or 1 "
+                "to machine precision, where the loss's log has no finite slope.<br>"
+                f"<b>dℓ/dz</b> is still defined, as the limit of (∂ℓ/∂ŷ)ᵀJ: <b>{vec(product)}</b> = ŷ − y"
+            )
+        if rules.is_canonical(loss, output):
+            verdict = f"= ŷ − y = {vec(p - y)} ✓ (canonical pair)"
+        else:
+            verdict = f"≠ ŷ − y = {vec(p - y)}: with MSE the Jacobian stays in (non-canonical)"
+        return head + (
+            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} = {vec(g)}<br>"
+            f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {vec(product)}</b> {verdict}"
         )
 
     def _show_matrix(self, J: np.ndarray | None) -> None:
@@ -163,7 +163,7 @@ class JacobianView(View):
         for n, t in enumerate(self.cell_text):
             if n < cells:
                 r, c = divmod(n, k)
-                t.setText(_cell(J[r, c]))
+                t.setText(num(J[r, c], 3))
                 t.setPos(c + 1, r + 1)
                 t.setVisible(True)
             else:

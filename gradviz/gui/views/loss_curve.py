@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from gradviz.state import Change
 
 from .. import palette
+from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import Theme, legend_html, legend_label, nice_ceil
@@ -163,7 +164,9 @@ class LossCurveView(View):
         self.marker.setValue(step)
         y = f.loss
         self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
-        text = f"step {step}    L = {y:.4g}"
+        text = f"step {step}    L = {num(y)}"
+        if s.diverged:
+            text += "    (diverged: the last finite step)"
         if classify:
             self.accuracy.setData(steps, curves.metric)
             text += f"    accuracy {f.metric:.0%}"

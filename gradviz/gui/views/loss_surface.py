@@ -1,16 +1,18 @@
-"""The loss surface: L over a 2-D slice of parameter space, the descent path on it, and −∇L.
+"""The loss surface: L over a plane of parameter space, the descent path on it, −∇L and Δθ.
 
-The surface is computed off the GUI thread (a QThreadPool job, coarse first, then full
-resolution, cancelled when a newer request arrives) and only when the slice, the data or
-the model change, or the path leaves the computed area — not on every step. The path, the
-current point and the arrows are cheap and follow every step and every scrub.
+Unless it is pinned, the plane follows the run: it passes through the current parameters, so
+the colour under the current point is the loss there. The surface is computed off the GUI
+thread (a QThreadPool job, coarse first, then full resolution, cancelled when a newer request
+arrives): at once when the plane, the data or the model change, and at most a few times a second
+while the run moves the plane. The path, the current point and the arrows follow every step and
+every scrub; when they would leave the plot, the plot moves.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
@@ -18,14 +20,15 @@ from PySide6.QtWidgets import (
 
 from gradviz import core
 from gradviz.state import Change
-from gradviz.state.series import thin_polyline
 
 from .. import palette
+from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..surface_worker import SurfaceJob
 from ..theme import Theme, legend_html, legend_label
 from .base import View
+from .descent_marks import STATIONARY, DescentMarks
 from .slice_controls import SliceControls
 from .surface_image import SurfaceImage
 
@@ -34,7 +37,8 @@ __all__ = ["LossSurfaceView", "COARSE", "FULL"]
 COARSE = 32  # first pass, shown at once
 FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,000)
 FIELD = 13  # gradient-field arrows per side
-MARKED_STEPS = 200  # paths with more drawn points are drawn without a dot per step
+FOLLOW_MS = 150  # while the run moves the plane, a new surface at most this often
+RECENT = 20  # the path's last steps, always in view
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
 
 
@@ -59,40 +63,23 @@ class LossSurfaceView(View):
         self.image = self.surface_image.image
         self.field = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 150, width=1.2), connect="pairs", antialias=False)
         self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(255, 255, 255, 170), pen=None)
-        self.path = pg.PlotDataItem(
-            pen=pg.mkPen(palette.PATH, width=theme.line_width),
-            symbol="o",
-            symbolSize=4 * theme.scale,
-            symbolBrush=pg.mkBrush(palette.PATH),
-            symbolPen=None,
-        )
-        self.start_marker = pg.ScatterPlotItem(
-            size=9 * theme.scale, symbol="s", brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("k", width=1)
-        )
-        self.current = pg.ScatterPlotItem(
-            size=15 * theme.scale, brush=pg.mkBrush(palette.CURRENT), pen=pg.mkPen("k", width=2)
-        )
-        self.grad_line = pg.PlotDataItem(pen=pg.mkPen(palette.GRADIENT, width=theme.line_width * 1.3))
-        self.grad_head = pg.ArrowItem(headLen=14 * theme.scale, tipAngle=35, brush=palette.GRADIENT, pen=None)
-        self.update_line = pg.PlotDataItem(
-            pen=pg.mkPen(palette.UPDATE, width=theme.line_width * 1.2, style=Qt.PenStyle.DashLine)
-        )
         self.optimum = pg.ScatterPlotItem(
             size=20 * theme.scale, symbol="star", brush=pg.mkBrush(palette.OPTIMUM), pen=pg.mkPen("k", width=1)
         )
-        for z, item in enumerate(
-            (self.field, self.field_tips, self.path, self.start_marker, self.optimum, self.update_line, self.grad_line)
-        ):
-            item.setZValue(z)
+        for z, item in enumerate((self.field, self.field_tips, self.optimum)):
+            item.setZValue(z - 5 if item is not self.optimum else 8)
             self.plot.addItem(item)
-        self.plot.addItem(self.grad_head)
-        self.grad_head.setZValue(10)
-        self.current.setZValue(11)
-        self.plot.addItem(self.current)
+        self.marks = DescentMarks(self.plot, theme)
+        self.path, self.current = self.marks.path, self.marks.current
+        self.drawn = None  # what the marks showed last (tests read it)
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._follow)
         self.legend = legend_label("surfaceLegend", theme)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
 
-        self.note = Readout(theme.font(0.9), lines=2)
+        self.note = Readout(theme.font(0.9), lines=3, rich=True)
         self.note.setObjectName("surfaceNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -111,14 +98,21 @@ class LossSurfaceView(View):
             self.once("axes", s.slice.axis_labels, self._label_axes)
         if "view" in change:
             self._show_surface()
-        if change.touches({"model", "slice", "runs"}) or self.slice is not s.slice:
+            self._draw_field()
+        if change.touches({"model", "slice", "runs"}) or self.slice is None:
             self.request(reframe=True)
         elif "data" in change:
             self.request(reframe=False)
         else:
             self._draw_step()
-        if change.touches({"data", "model", "slice", "view", "runs"}):
-            self._draw_field()
+            if self._lost_sight():
+                self.request(reframe=True, at_once=False)
+            elif s.slice is not self.slice and not self._follow_timer.isActive():
+                self._follow_timer.start()  # the run moved the plane: a new surface soon
+
+    def _follow(self) -> None:
+        if self.session.slice is not self.slice:
+            self.request(reframe=False, at_once=False)
 
     def _label_axes(self, labels) -> None:
         self.plot.setLabel("bottom", labels[0])
@@ -126,12 +120,19 @@ class LossSurfaceView(View):
 
     # ------------------------------------------------------------------ requests
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
-        """Grid covering the whole recorded path (and the current point) with a margin."""
-        coords = self.session.frame.path
+        """A grid around the run with a margin: its recent steps, the current point and Δθ always;
+        the whole path as well unless it spans so much more that the recent steps would be a dot."""
+        f = self.session.frame
+        path = f.path
+        recent = np.vstack([path[-RECENT:], path[-1] + f.slice_update])
         optimum = self._optimum_coords()
         if optimum is not None:  # linear regression: keep the normal equation's optimum in view
-            coords = np.vstack([coords, optimum])
-        lo, hi = coords.min(axis=0), coords.max(axis=0)
+            recent = np.vstack([recent, optimum])
+        recent = recent[np.all(np.isfinite(recent), axis=1)]
+        lo, hi = recent.min(axis=0), recent.max(axis=0)
+        whole_lo, whole_hi = path.min(axis=0), path.max(axis=0)
+        if np.all(whole_hi - whole_lo <= 8 * np.maximum(hi - lo, 1e-12)):
+            lo, hi = np.minimum(lo, whole_lo), np.maximum(hi, whole_hi)
         mid = (lo + hi) / 2
         half = np.maximum(0.65 * (hi - lo), 1.0)
         if self.session.slice.mode == "axes":
@@ -141,30 +142,55 @@ class LossSurfaceView(View):
             np.linspace(mid[1] - half[1], mid[1] + half[1], FULL),
         )
 
-    def request(self, reframe: bool = True) -> None:
-        """Recompute the surface: a coarse pass at once, the full grid in the background."""
+    def _lost_sight(self) -> bool:
+        """Whether the current point, the recent path or the next step's end left the plot."""
+        if len(self.alphas) == 0:
+            return True
+        f = self.session.frame
+        pts = np.vstack([f.path[-RECENT:], f.path[-1] + f.slice_update])
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        lo = np.array([self.alphas[0], self.betas[0]])
+        hi = np.array([self.alphas[-1], self.betas[-1]])
+        return bool(np.any(pts < lo) or np.any(pts > hi))
+
+    def request(self, reframe: bool = True, at_once: bool = True) -> None:
+        """A new surface on the session's plane: a coarse pass (on the GUI thread when it is cheap
+        and `at_once`), then the full grid in the background."""
         s = self.session
-        if reframe or self.slice is not s.slice or len(self.alphas) == 0:
+        self._follow_timer.stop()
+        if reframe or len(self.alphas) == 0:
             self.alphas, self.betas = self._frame()
+            self.plot.getViewBox().setRange(
+                xRange=(self.alphas[0], self.alphas[-1]), yRange=(self.betas[0], self.betas[-1]), padding=0.0
+            )
         self.slice = s.slice
         self._gen += 1
         X, Y = s.dataset.X, s.dataset.Y
         coarse_a = np.linspace(self.alphas[0], self.alphas[-1], COARSE)
         coarse_b = np.linspace(self.betas[0], self.betas[-1], COARSE)
-        if X.shape[0] * COARSE * COARSE <= _SYNC_BUDGET:  # ~10 ms: instant feedback on the GUI thread
-            S = core.loss_surface(
-                s.model, s.loss, X, Y, s.slice.center, s.slice.d1, s.slice.d2, coarse_a, coarse_b, dtype=np.float32
-            )
+        if at_once and X.shape[0] * COARSE * COARSE <= _SYNC_BUDGET:  # ~10 ms: instant feedback
+            sl = self.slice
+            S = core.loss_surface(s.model, s.loss, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=np.float32)
             self._set_surface(S, coarse_a, coarse_b)
         else:
             self._start_job(coarse_a, coarse_b, final=False)
         self._start_job(self.alphas, self.betas, final=True)
+        self._draw_field()
         self._draw_step()
 
     def _start_job(self, alphas: np.ndarray, betas: np.ndarray, final: bool) -> None:
         s = self.session
         job = SurfaceJob(
-            self._gen, lambda: self._gen, s.model, s.loss, s.dataset.X, s.dataset.Y, s.slice, alphas, betas, np.float32
+            self._gen,
+            lambda: self._gen,
+            s.model,
+            s.loss,
+            s.dataset.X,
+            s.dataset.Y,
+            self.slice,
+            alphas,
+            betas,
+            np.float32,
         )
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done if final else self._on_coarse_done)
@@ -197,7 +223,9 @@ class LossSurfaceView(View):
         self._set_surface(S, self.alphas, self.betas)
 
     def finish_rendering(self) -> None:
-        """Wait for the full-resolution surface (a screenshot wants the final picture)."""
+        """Wait for the full-resolution surface on the current plane (a screenshot wants the final picture)."""
+        if self.session.slice is not self.slice:
+            self.request(reframe=False)
         if self._pending:
             self._pool.waitForDone(30_000)
             QCoreApplication.processEvents()  # deliver the finished job's signal
@@ -205,6 +233,7 @@ class LossSurfaceView(View):
     def shutdown(self) -> None:
         """Cancel background work and wait for it (the window is closing)."""
         self._gen += 1
+        self._follow_timer.stop()
         self._pool.waitForDone(2000)
 
     # ------------------------------------------------------------------ drawing
@@ -215,7 +244,9 @@ class LossSurfaceView(View):
 
     def _show_surface(self) -> None:
         if self.surface is not None:
-            self.surface_image.show(self.surface, *self._shown_axes, self.session.view.surface_log)
+            self.surface_image.show(
+                self.surface, *self._shown_axes, self.session.view.surface_log, include=[self.session.frame.loss]
+            )
             self._draw_optimum()
 
     def _optimum_coords(self) -> np.ndarray | None:
@@ -243,13 +274,13 @@ class LossSurfaceView(View):
 
     def _draw_field(self) -> None:
         s = self.session
-        if not s.view.gradient_field or len(self.alphas) == 0:
+        if not s.view.gradient_field or len(self.alphas) == 0 or self.slice is None:
             self.field.setData([], [])
             self.field_tips.setData([], [])
             return
         a = np.linspace(self.alphas[0], self.alphas[-1], FIELD + 2)[1:-1]
         b = np.linspace(self.betas[0], self.betas[-1], FIELD + 2)[1:-1]
-        sl = s.slice
+        sl = self.slice
         F = core.gradient_field(s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, a, b)
         cell = np.array([a[1] - a[0], b[1] - b[0]])
         g = -F.reshape(-1, 2) / cell  # downhill, in grid cells: both axes' scales count
@@ -269,55 +300,44 @@ class LossSurfaceView(View):
     def _draw_step(self) -> None:
         """The path up to the current step, the current point, −∇L and the next Δθ."""
         s = self.session
-        if self.slice is not s.slice:
-            return
         f = s.frame
-        coords = f.path
-        span = np.array([np.ptp(self.alphas), np.ptp(self.betas)]) if len(self.alphas) else np.ones(2)
-        drawn = coords[thin_polyline(coords / np.maximum(span, 1e-300), 1 / 400)]  # ~1 pixel apart
-        # a dot per step while they can be told apart; a long run's path is a line
-        self.once("steps marked", len(drawn) <= MARKED_STEPS, lambda on: self.path.setSymbol("o" if on else None))
-        self.path.setData(drawn[:, 0], drawn[:, 1])
-        self.start_marker.setData([coords[0, 0]], [coords[0, 1]])
-        a, b = coords[-1]
-        self.current.setData([a], [b])
-        g = f.slice_grad
-        norm = np.linalg.norm(-g / span)
-        if norm > 0:
-            tip = np.array([a, b]) + (-g / span) / norm * 0.18 * span
-            self.grad_line.setData([a, tip[0]], [b, tip[1]])
-            angle = np.degrees(np.arctan2(-(tip[1] - b) / span[1], (tip[0] - a) / span[0]))
-            self.grad_head.setPos(tip[0], tip[1])
-            self.grad_head.setStyle(angle=180 + angle)
-            self.grad_head.setVisible(True)
-        else:
-            self.grad_line.setData([], [])
-            self.grad_head.setVisible(False)
-        delta = f.slice_update
-        self.update_line.setData([a, a + delta[0]], [b, b + delta[1]])
+        scale = max(1.0, float(np.linalg.norm(f.spec.flatten(s.params))))
+        self.drawn = self.marks.draw(f.path, f.slice_grad, f.slice_update, f.grad_norm < STATIONARY * scale)
         self._update_note()
-        if len(self.alphas) and not (self.alphas[0] <= a <= self.alphas[-1] and self.betas[0] <= b <= self.betas[-1]):
-            self.request(reframe=True)  # the path left the computed area
 
     def _update_note(self) -> None:
         s = self.session
-        spec = s.model.spec
+        f = s.frame
+        spec = f.spec
         sl = s.slice
+        others = spec.size - 2
         if sl.holds_everything(spec):
-            text = "The model has exactly these two parameters: the surface is the whole loss, the path lies on it."
-        elif sl.mode == "axes":
-            text = (
-                f"The other {spec.size - 2} parameter{'s are' if spec.size > 3 else ' is'} held where the slice "
-                "was centred; the path is "
-                "projected onto this plane, so its points need not sit on the surface. “Centre here” re-pins them."
+            plane = "The model has exactly these two parameters: the surface is the whole loss, the path lies on it."
+        elif not s.slice_pinned:
+            held = (
+                f"the other {others} parameter{'s' if others != 1 else ''} at" if sl.mode == "axes" else "its origin at"
+            )
+            plane = (
+                f"The plane follows the run ({held} the current step): the colour under ● is the loss. "
+                "Earlier steps are projected onto it."
             )
         else:
-            text = (
-                "The path is projected onto the plane of two directions; its points need not sit on the "
-                "surface. Distance of the current point from the plane: "
-                f"{sl.project(spec, spec.flatten(s.params)[None, :]).off_plane[0]:.3g}."
+            off = sl.project(spec, spec.flatten(s.params)[None, :]).off_plane[0]
+            plane = (
+                f"Pinned plane: the run has moved {num(off, 3)} off it, so the colour under ● is not the loss "
+                "(unpin to follow). The path is projected onto it."
             )
-        self.note.setText(text + "  Click the surface to start a new run there.")
+        drawn = self.drawn
+        grad = (
+            "at a stationary point: ∇L = 0 to rounding"
+            if drawn and drawn.stationary
+            else f"‖∇L‖ = {num(f.grad_norm, 3)} (arrow: its direction)"
+        )
+        step = f"‖Δθ‖ = {num(float(np.linalg.norm(f.next_update)), 3)}"
+        if drawn and drawn.update_cut:
+            step += " (to scale; it leaves the plot)"
+        numbers = " · ".join((f"L at ● = {num(f.loss)}", grad, step, "click the surface to start a run there"))
+        self.note.setText(f"{plane}<br>{numbers}")
 
     def _on_plot_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

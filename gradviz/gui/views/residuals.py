@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from gradviz.state import Change
 
 from .. import palette
+from ..numbers import num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import SymmetricRange, Theme, legend_html, legend_label, zero_line
@@ -136,10 +137,9 @@ class ResidualsView(View):
                 xRange=(-1, n), yRange=(-self._y_range.half, self._y_range.half), padding=0.02
             )
         self._draw_selection()
-        every = f.residuals
-        self.readout.setText(
-            f"mean (ŷ − y)² = {float(np.mean(every**2)):.4g}    max |ŷ − y| = {np.abs(every).max():.3g}"
-        )
+        every = f.residuals.T  # class-major: contiguous
+        mean_sq = float(np.vdot(every, every)) / every.size
+        self.readout.setText(f"mean (ŷ − y)² = {num(mean_sq)}    max |ŷ − y| = {num(f.misfit.max(), 3)}")
 
     def _label(self, n: int, total: int, k: int, classify: bool) -> None:
         s = self.session
@@ -205,9 +205,9 @@ class ResidualsView(View):
         lines = [f"sample {i}"]
         for c in range(len(P)):
             name = f"[{c}]" if len(P) > 1 else ""
-            lines.append(f"ŷ{name} = {P[c]:.4g}   y{name} = {Y[c]:.4g}   ŷ − y = {P[c] - Y[c]:+.4g}")
+            lines.append(f"ŷ{name} = {num(P[c])}   y{name} = {num(Y[c])}   ŷ − y = {num(P[c] - Y[c])}")
         if not s.settings.is_canonical:
-            lines.append("N·dL/dz = " + ", ".join(f"{v:+.4g}" for v in s.frame.logit_grads[i]))
+            lines.append("N·dL/dz = " + vec(s.frame.logit_grads[i]))
         self.hover.setText("\n".join(lines))
         pos = self.plot.getViewBox().mapSceneToView(scene_pos)
         self.hover.setPos(pos.x(), pos.y())

@@ -14,7 +14,7 @@ MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of
 
 
 class SliceControls(QWidget):
-    """Slice mode and axes, "Centre here", the gradient-field and log-colour toggles, and progress."""
+    """Slice mode and axes, following the run or pinned, the gradient-field and log-colour toggles, progress."""
 
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -33,9 +33,16 @@ class SliceControls(QWidget):
         self.y_combo = QComboBox()
         self.y_combo.setObjectName("sliceYCombo")
         self.y_combo.setToolTip("The parameter on the vertical axis")
+        self.pin_button = QPushButton("Pin plane")
+        self.pin_button.setObjectName("pinSliceButton")
+        self.pin_button.setCheckable(True)
+        self.pin_button.setToolTip(
+            "Off: the plane follows the run, through the current parameters, so the colour under the current "
+            "point is the loss. On: the plane stays where it is now, and the run moves off it."
+        )
         self.recenter_button = QPushButton("Centre here")
         self.recenter_button.setObjectName("recenterButton")
-        self.recenter_button.setToolTip("Pin the slice's other parameters at the current step's values")
+        self.recenter_button.setToolTip("Move the pinned plane to the current step's parameters")
         self.field_check = QCheckBox("gradient field")
         self.field_check.setObjectName("gradientFieldCheck")
         self.field_check.setToolTip("Arrows of −∇L over the slice: descent goes along them, across the contours")
@@ -50,7 +57,15 @@ class SliceControls(QWidget):
         self.progress.setVisible(False)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        for w in (self.mode_combo, self.x_combo, self.y_combo, self.recenter_button, self.field_check, self.log_check):
+        for w in (
+            self.mode_combo,
+            self.x_combo,
+            self.y_combo,
+            self.pin_button,
+            self.recenter_button,
+            self.field_check,
+            self.log_check,
+        ):
             w.setFont(theme.font(0.9))
             row.addWidget(w)
         row.addStretch(1)
@@ -58,6 +73,7 @@ class SliceControls(QWidget):
         self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
         self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
         self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)
+        self.pin_button.toggled.connect(session.pin_slice)
         self.recenter_button.clicked.connect(lambda: session.recenter_slice())
         self.field_check.toggled.connect(lambda on: session.set_view(gradient_field=on))
         self.log_check.toggled.connect(lambda on: session.set_view(surface_log=on))
@@ -67,7 +83,7 @@ class SliceControls(QWidget):
         s = self.session
         sl = s.slice
         labels = s.model.spec.labels()
-        widgets = (self.mode_combo, self.x_combo, self.y_combo, self.field_check, self.log_check)
+        widgets = (self.mode_combo, self.x_combo, self.y_combo, self.pin_button, self.field_check, self.log_check)
         for w in widgets:
             w.blockSignals(True)
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(sl.mode))
@@ -78,6 +94,8 @@ class SliceControls(QWidget):
             if sl.mode == "axes":
                 combo.setCurrentText(current)
             combo.setEnabled(sl.mode == "axes")
+        self.pin_button.setChecked(s.slice_pinned)
+        self.recenter_button.setEnabled(s.slice_pinned)
         self.field_check.setChecked(s.view.gradient_field)
         self.log_check.setChecked(s.view.surface_log)
         for w in widgets:

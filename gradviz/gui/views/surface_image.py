@@ -35,10 +35,16 @@ class SurfaceImage:
             # contours change only with the surface: paint them once into a pixmap, then blit
             iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
-    def show(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray, log: bool) -> None:
-        """S[i, j] at (alphas[i], betas[j]), coloured by L or log₁₀ L, with explicit levels."""
+    def show(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray, log: bool, include=()) -> None:
+        """S[i, j] at (alphas[i], betas[j]), coloured by L or log₁₀ L, with explicit levels.
+
+        The colour bar's range also spans the values in `include` (the loss at the current point,
+        which lies between grid points and can be below every one of them).
+        """
         D = np.log10(np.maximum(S, 1e-12)) if log else S
-        finite = D[np.isfinite(D)]
+        extra = np.asarray(include, dtype=float)
+        extra = np.log10(np.maximum(extra, 1e-12)) if log else extra
+        finite = np.concatenate([D[np.isfinite(D)], extra[np.isfinite(extra)]])
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi <= lo:
             hi = lo + 1e-9

@@ -1,0 +1,46 @@
+"""The one number formatter the views write with."""
+
+import math
+
+import pytest
+
+from gradviz.gui.numbers import mat, num, vec
+
+
+@pytest.mark.parametrize(
+    "x,text",
+    [
+        (0.5, "0.5"),
+        (-0.0, "0"),
+        (1.0, "1"),
+        (0.99954, "0.9995"),
+        (0.999954, "1 − 4.6e−5"),
+        (1.00031, "1 + 3.1e−4"),
+        (-0.999987, "−1 + 1.3e−5"),
+        (0.000463, "0.000463"),
+        (3.2e-9, "3.2e−9"),
+        (1e-300, "1e−300"),
+        (float("nan"), "undefined"),
+        (float("inf"), "∞"),
+        (-math.inf, "−∞"),
+        (-2.5, "−2.5"),
+    ],
+)
+def test_num_never_hides_the_point(x, text):
+    assert num(x) == text
+
+
+def test_a_printed_number_reads_back_close_to_the_number():
+    for x in (0.999954, 1 - 1e-9, 2e-7, 0.123456, -3.3e5, -0.999987):
+        shown = num(x).replace("−", "-")
+        if " " in shown:  # "1 - 4.6e-4"
+            a, op, b = shown.split()
+            value = float(a) - float(b) if op == "-" else float(a) + float(b)
+        else:
+            value = float(shown)
+        assert value == pytest.approx(x, rel=0.05, abs=1e-12)
+
+
+def test_vectors_and_matrices():
+    assert vec([0.25, -0.0]) == "[0.25, 0]"
+    assert mat([[1.0, 0.5], [0.0, 2.0]]) == "[1, 0.5; 0, 2]"

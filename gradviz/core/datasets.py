@@ -6,8 +6,9 @@ both sides of every edit and nothing is ever half-changed.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES
 
 __all__ = [
     "Dataset",
+    "Recipe",
     "TrainingData",
     "TASKS",
     "MAX_CLASSES",
@@ -33,6 +35,35 @@ __all__ = [
 TASKS = ("regression", "binary", "multiclass")
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How a generated data set was made: what the data controls show and Generate makes again."""
+
+    name: str
+    n_samples: int
+    noise: float
+    classes: int | None = None  # only for generators that take a number of classes
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.name not in GENERATORS:
+            raise ValueError(f"unknown data set {self.name!r}; choose one of {', '.join(GENERATORS)}")
+        object.__setattr__(self, "n_samples", int(LIMITS["n_samples"].check(self.n_samples)))
+        object.__setattr__(self, "noise", float(LIMITS["noise"].check(self.noise)))
+        if self.classes is not None:
+            object.__setattr__(self, "classes", int(LIMITS["classes"].check(self.classes)))
+        object.__setattr__(self, "seed", int(LIMITS["seed"].check(self.seed)))
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "n_samples": self.n_samples,
+            "noise": self.noise,
+            "classes": self.classes,
+            "seed": self.seed,
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Features X (N, d) and targets (N,): real values for regression, class numbers otherwise."""
@@ -43,6 +74,7 @@ class Dataset:
     n_classes: int = 0
     name: str = ""
     class_names: tuple[str, ...] = field(default=())
+    recipe: Recipe | None = None  # set by `generate`; kept through point edits
 
     def __post_init__(self):
         X = np.array(self.X, dtype=float, copy=True)
@@ -132,6 +164,7 @@ class Dataset:
             self.n_classes if n_classes is None else n_classes,
             self.name,
             self.class_names,
+            self.recipe,
         )
 
     def _check_point(self, x, target) -> tuple[np.ndarray, float]:
@@ -329,4 +362,8 @@ def generate(name: str, n_samples: int | None = None, noise: float | None = None
         kwargs["n_samples"] = LIMITS["n_samples"].check(n_samples)
     if noise is not None:
         kwargs["noise"] = LIMITS["noise"].check(noise)
-    return fn(seed=seed, **kwargs)
+    defaults = {k: p.default for k, p in inspect.signature(fn).parameters.items()}
+    used = {**defaults, **kwargs}
+    data = fn(seed=seed, **kwargs)
+    recipe = Recipe(name, used["n_samples"], used["noise"], used.get("classes"), seed)
+    return replace(data, recipe=recipe)

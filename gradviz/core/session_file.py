@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._files import _TooLarge, read_text_limited, write_text_atomic
-from .datasets import Dataset
+from .datasets import Dataset, Recipe
 from .settings import Settings
 
 __all__ = ["SessionFileError", "SessionData", "save_session", "load_session", "SCHEMA_VERSION", "MAX_STEPS"]
@@ -55,11 +55,21 @@ def session_to_dict(data: SessionData) -> dict[str, Any]:
             "class_names": list(ds.class_names),
             "X": ds.X.tolist(),
             "targets": ds.targets.tolist(),
+            "recipe": ds.recipe.to_dict() if ds.recipe is not None else None,
         },
         "settings": data.settings.to_dict(),
         "step": int(data.step),
         "extra": data.extra,
     }
+
+
+def _recipe(doc) -> Recipe | None:
+    """How the data were generated (files written before it was kept have none)."""
+    if doc is None:
+        return None
+    if not isinstance(doc, dict) or set(doc) - {"name", "n_samples", "noise", "classes", "seed"}:
+        raise ValueError("its recipe must be an object with name, n_samples, noise, classes and seed")
+    return Recipe(**doc)
 
 
 def save_session(path: str | os.PathLike, data: SessionData) -> None:
@@ -114,6 +124,7 @@ def session_from_dict(doc: Any, path: str | os.PathLike = "<session>") -> Sessio
             int(ds.get("n_classes", 0)),
             str(ds.get("name", "")),
             tuple(str(n) for n in ds.get("class_names", ())),
+            _recipe(ds.get("recipe")),
         )
     except KeyError as exc:
         fail(f"the data set has no {exc.args[0]!r}")

@@ -31,8 +31,9 @@ def ensure_app():
     return app
 
 
-def session_data_from_args(args: argparse.Namespace) -> core.SessionData:
-    """Data set, settings and step from --load / --preset / --data / --dataset and overrides."""
+def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, tuple[str, ...]]:
+    """Data set, settings and step from --load / --preset / --data / --dataset and overrides,
+    and what was asked but could not be honoured (also said on stderr), in words."""
     if args.load:
         data = core.load_session(args.load)
     else:
@@ -61,7 +62,7 @@ def session_data_from_args(args: argparse.Namespace) -> core.SessionData:
     for note in notes:  # what was asked cannot be honoured: say what is used instead
         print(f"gradviz: {note}", file=sys.stderr)
     settings.make_model(dataset)  # a clear ValueError if the data and the settings do not fit
-    return core.SessionData(dataset, settings, data.step + args.steps, data.extra)
+    return core.SessionData(dataset, settings, data.step + args.steps, data.extra), notes
 
 
 def create_window(argv: Sequence[str] | None = None):
@@ -75,10 +76,15 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     from gradviz.gui.main_window import MainWindow
     from gradviz.state import Session
 
-    data = session_data_from_args(args)
+    data, notes = session_data_from_args(args)
     session = Session(data.dataset, data.settings)
     session.apply_session(data)  # steps, selection and slice
-    return MainWindow(session, present=args.present, restore_layout=not args.screenshot, defer_analysis=defer_analysis)
+    window = MainWindow(
+        session, present=args.present, restore_layout=not args.screenshot, defer_analysis=defer_analysis
+    )
+    if notes:
+        window.message_bar.show_message("; ".join(notes), "warning")
+    return window
 
 
 def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | None = None):

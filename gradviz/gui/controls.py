@@ -188,6 +188,8 @@ class ControlsPanel(QScrollArea):
         for i, name in enumerate(core.GENERATORS):
             self.dataset_combo.addItem(name, name)
             self.dataset_combo.setItemData(i, DATASET_TIPS.get(name, ""), Qt.ItemDataRole.ToolTipRole)
+        self.dataset_combo.addItem("", None)  # data that were not generated (a file): named when shown
+        self.dataset_combo.model().item(self.dataset_combo.count() - 1).setEnabled(False)
         self.dataset_combo.setToolTip("A toy data set to generate (replaces the current data; Ctrl+Z brings it back)")
         self.size_spin = _spin(
             "datasetSizeSpin", LIMITS["n_samples"], "Number of points N: every gradient is a mean over N samples"
@@ -235,18 +237,31 @@ class ControlsPanel(QScrollArea):
         self.session.generate(name, self.size_spin.value(), self.noise_spin.value(), **kwargs)
 
     def _on_dataset_combo(self, *args) -> None:
-        self.classes_spin.setEnabled(self.dataset_combo.currentData() in ("blobs", "spiral"))
+        name = self.dataset_combo.currentData()
+        self.classes_spin.setEnabled(name in ("blobs", "spiral"))
+        for w in (self.noise_spin, self.generate_button):
+            w.setEnabled(name is not None)
 
     def _show_data(self) -> None:
+        """The data's own recipe (what Generate makes again); for data from a file, its name."""
         ds = self.session.source_dataset
-        for w in (self.dataset_combo, self.size_spin, self.classes_spin):
+        widgets = (self.dataset_combo, self.size_spin, self.noise_spin, self.classes_spin)
+        for w in widgets:
             w.blockSignals(True)
-        if ds.name in core.GENERATORS:
-            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(ds.name))
+        recipe = ds.recipe
+        if recipe is not None:
+            self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(recipe.name))
+            self.noise_spin.setValue(recipe.noise)
+        else:
+            last = self.dataset_combo.count() - 1
+            self.dataset_combo.setItemText(last, f"{ds.name or 'data'} (file)")
+            self.dataset_combo.setCurrentIndex(last)
         self.size_spin.setValue(ds.n_samples)
-        if ds.is_classification:
+        if recipe is not None and recipe.classes is not None:
+            self.classes_spin.setValue(recipe.classes)
+        elif ds.is_classification:
             self.classes_spin.setValue(ds.n_classes)
-        for w in (self.dataset_combo, self.size_spin, self.classes_spin):
+        for w in widgets:
             w.blockSignals(False)
         self._on_dataset_combo()
 
@@ -288,8 +303,11 @@ def _mark_losses(combo: QComboBox, session) -> None:
         loss = combo.itemData(i)
         output = rules.output_of(s.model, loss, s.output)
         title = rules.LOSS_TITLES[loss]
+        fit = rules.fit(s.model, loss, s.output, session.source_dataset)
         if not rules.admits(loss, output):
             _set_item(combo, i, False, rules.why_not(loss, output), title)
+        elif fit.loss != loss:  # the data would not keep it (BCE on regression data): not offered
+            _set_item(combo, i, False, fit.notes[0] if fit.notes else "", title)
         elif rules.is_canonical(loss, output):
             _set_item(combo, i, True, f"Canonical with a {output} output: dL/dz = (ŷ − y)/N", f"{title}  ✓")
         else:

@@ -39,13 +39,26 @@ class DataEditing:
         """Show an edit in progress (a drag) without an undo entry; finish with edit_dataset."""
         self._apply_dataset(new, None)
 
-    def add_point(self, x, target) -> None:
+    def add_point(self, x, target, reshape: bool = False) -> bool:
+        """Add a point (one undo step). A point of a new class would change the model and restart
+        the run: that happens only with `reshape`, else a warning asks (its fix adds it anyway)."""
         try:
             new = self._source.with_point_added(x, target)
         except ValueError as exc:
             self._say("error", str(exc))
-            return
+            return False
+        if not reshape and not new.same_shape_as(self._source):
+            _, notes = self.settings.fitted(new)
+            consequence = notes[0] if notes else f"the model gets a {new.n_classes}th output"
+            self._say(
+                "warning",
+                f"Class {int(target) + 1} is new here: adding it makes {new.n_classes} classes ({consequence}), "
+                "and training starts again from step 0. Nothing was added.",
+                (f"Add class {int(target) + 1} anyway", lambda: self.add_point(x, target, reshape=True)),
+            )
+            return False
         self.edit_dataset(new, "add point")
+        return True
 
     def remove_point(self, index: int) -> None:
         try:

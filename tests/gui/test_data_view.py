@@ -191,3 +191,16 @@ def test_region_scales_plainly_while_changing_and_smoothly_at_rest(window, qtbot
     s.restart_from(s.model.spec.unflatten(-flat))
     window.finish_rendering()  # what --screenshot does
     assert view.region.smooth and window.surface_view.idle
+
+
+def test_a_new_class_from_a_click_asks_first(window, qtbot):
+    s = window.session
+    n = s.source_dataset.n_samples
+    qtbot.keyClick(window, Qt.Key.Key_5)
+    x, y = _empty_spot(window)
+    click(window.data_view.plot_widget, x, y)
+    assert s.source_dataset.n_samples == n and s.model.kind == "logistic"
+    assert window.message_bar.isVisible() and "Class 5 is new" in window.message_bar.text
+    assert window.message_bar.fix_action.text() == "Add class 5 anyway"
+    window.message_bar.fix_action.trigger()
+    assert s.source_dataset.n_samples == n + 1 and s.model.kind == "softmax"

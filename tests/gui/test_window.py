@@ -364,3 +364,34 @@ def test_f1_help_lists_every_shortcut_of_the_window(window):
         for key in action.shortcuts():
             assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, action.objectName()
     assert "Click the loss surface" in text
+
+
+def test_what_the_command_line_cannot_honour_is_said_on_stderr_and_in_the_window(make_window, tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gradviz",
+            "--model",
+            "logistic",
+            "--dataset",
+            "spiral",
+            "--screenshot",
+            str(tmp_path / "s.png"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0
+    lines = [line for line in out.stderr.splitlines() if line.startswith("gradviz:")]
+    assert len(lines) == 1 and "softmax regression" in lines[0] and "3" in lines[0]
+    window = make_window("--model", "softmax", "--dataset", "line")
+    assert window.session.model.kind == "linear"
+    assert window.message_bar.isVisible() and "linear regression" in window.message_bar.text
+
+
+def test_mlp_on_class_data_starts_from_its_canonical_pair(make_window):
+    window = make_window("--model", "mlp", "--dataset", "blobs")
+    s = window.session.settings
+    assert (s.output_activation, s.loss) == ("sigmoid", "bce") and s.is_canonical

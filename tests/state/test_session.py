@@ -54,7 +54,7 @@ def test_undo_restores_the_selection_with_the_data(session):
 
 def test_undo_of_a_reshaping_edit_restores_the_model(session):
     assert session.model.kind == "logistic"
-    session.add_point([0.0, 0.0], 4)  # a fifth class: softmax
+    session.add_point([0.0, 0.0], 4, reshape=True)  # a fifth class: softmax
     assert session.model.kind == "softmax"
     session.undo()
     assert session.model.kind == "logistic" and session.source_dataset.n_classes == 2
@@ -153,3 +153,16 @@ def test_a_bad_session_file_changes_nothing(session, tmp_path, changes):
     bad.write_text("{not json")
     assert session.load(bad) is None
     assert session.current_step == 4 and "not valid JSON" in changes[-1].notes[0].text
+
+
+def test_a_point_of_a_new_class_asks_before_it_changes_the_model(session, changes):
+    n = session.source_dataset.n_samples
+    session.step(5)
+    assert not session.add_point([0.0, 0.0], 4)
+    assert session.source_dataset.n_samples == n and session.model.kind == "logistic" and session.current_step == 5
+    note = changes[-1].notes[0]
+    assert note.kind == "warning" and "softmax regression" in note.text and "Nothing was added" in note.text
+    label, add_anyway = note.fix
+    add_anyway()
+    assert session.source_dataset.n_samples == n + 1 and session.model.kind == "softmax" and session.current_step == 0
+    assert session.add_point([1.0, 1.0], 1)  # an existing class: no question

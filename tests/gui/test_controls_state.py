@@ -1,0 +1,95 @@
+"""Every control shows the state in use, however the state was set: the CLI, a preset, a loaded session."""
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from gradviz import core
+from gradviz.gui.bindings import value_of
+from gradviz.gui.controls import CONTROL_NAMES
+from gradviz.presets import list_presets
+from gradviz.state import Session
+
+
+def assert_controls_show_the_session(window):
+    s = window.session.settings
+    for name, object_name in CONTROL_NAMES.items():
+        widget = window.findChild(QWidget, object_name)
+        if not s.applies(name):
+            continue
+        shown, held = value_of(widget), s.get(name)
+        if isinstance(held, float):
+            assert shown == pytest.approx(held, rel=1e-9, abs=10 ** -widget.decimals()), name
+        else:
+            assert shown == held, name
+    ds = window.session.source_dataset
+    controls = window.controls
+    assert controls.size_spin.value() == ds.n_samples
+    if ds.recipe is not None:
+        assert controls.dataset_combo.currentData() == ds.recipe.name
+        assert controls.noise_spin.value() == pytest.approx(ds.recipe.noise)
+    else:
+        assert controls.dataset_combo.currentData() is None and ds.name in controls.dataset_combo.currentText()
+
+
+@pytest.mark.parametrize("preset", [p.name for p in list_presets()])
+def test_a_preset_shows_in_every_control(make_window, preset):
+    assert_controls_show_the_session(make_window("--preset", preset))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--dataset", "moons", "--model", "mlp", "--hidden", "100", "--optimizer", "adam", "--lr", "0.003"),
+        ("--batch-size", "16", "--seed", "7", "--optimizer", "nesterov"),
+        (
+            "--lr",
+            "1000000",
+        ),
+        ("--dataset", "spiral", "--model", "softmax", "--loss", "mse", "--optimizer", "rmsprop"),
+    ],
+)
+def test_the_command_line_shows_in_every_control(make_window, argv):
+    window = make_window(*argv)
+    assert_controls_show_the_session(window)
+    if "--hidden" in argv:
+        assert window.findChild(QWidget, "hiddenSpin").value() == 100
+
+
+def test_a_loaded_session_shows_in_every_control(window, tmp_path):
+    data = core.generate("blobs", n_samples=80, noise=1.1, seed=3)
+    settings = core.Settings(
+        model="mlp",
+        loss="mse",
+        output="sigmoid",
+        hidden=12,
+        hidden_activation="relu",
+        optimizer="rmsprop",
+        hyperparams={"lr": 0.004, "alpha": 0.9, "eps": 1e-5, "momentum": 0.5, "centered": True},
+        batch_size=9,
+        seed=5,
+    )
+    other = Session(data, settings)
+    other.step(4)
+    path = tmp_path / "s.json"
+    assert other.save(path)
+    assert window.session.load(path) is not None
+    assert window.session.settings == settings
+    assert_controls_show_the_session(window)
+    assert window.controls.noise_spin.value() == pytest.approx(1.1)
+
+
+def test_data_from_a_file_is_named_and_not_a_generator(window, tmp_path):
+    path = tmp_path / "measured.csv"
+    core.save_csv(core.generate("line", n_samples=12, seed=0), path)
+    assert window.session.import_csv(path)
+    assert_controls_show_the_session(window)
+    assert "measured" in window.controls.dataset_combo.currentText()
+    assert not window.controls.generate_button.isEnabled()
+
+
+def test_a_loss_the_data_would_not_keep_is_not_offered(make_window):
+    window = make_window("--dataset", "line", "--model", "mlp")
+    combo = window.findChild(QWidget, "lossCombo")
+    items = {combo.itemData(i): combo.model().item(i) for i in range(combo.count())}
+    assert not items["bce"].isEnabled() and not items["ce"].isEnabled() and items["mse"].isEnabled()
+    assert_controls_show_the_session(window)

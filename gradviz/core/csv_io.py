@@ -20,6 +20,7 @@ import numpy as np
 
 from ._files import _TooLarge, read_text_limited, write_text_atomic
 from .datasets import MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, Dataset
+from .limits import MAX_VALUE
 
 __all__ = ["DataFileError", "load_csv", "save_csv", "parse_csv", "MAX_FILE_BYTES"]
 
@@ -105,6 +106,11 @@ def parse_csv(text: str, path: str | os.PathLike | None = None, task: str | None
                 fail(line, f"{header[c]} = {field!r} is not a number")
             if not math.isfinite(v):
                 fail(line, f"{header[c]} = {field} is not a finite number (NaN and infinity are not allowed)")
+            if abs(v) > MAX_VALUE:
+                fail(
+                    line,
+                    f"{header[c]} = {field} is too large: values must lie within ±{MAX_VALUE:g}, so that squares stay finite",
+                )
             values[r, c] = v
     X, t = values[:, :d], values[:, d]
     data_lines = [line for line, _ in rows[1:]]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES
+from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, MAX_VALUE
 
 __all__ = [
     "Dataset",
@@ -95,6 +95,8 @@ class Dataset:
             raise ValueError(f"a data set needs between 1 and {MAX_FEATURES} features, got {X.shape[1]}")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(t))):
             raise ValueError("data must be finite numbers (no NaN or infinity)")
+        if max(np.abs(X).max(), np.abs(t).max()) > MAX_VALUE:
+            raise ValueError(f"data values must lie within ±{MAX_VALUE:g}, so that their squares stay finite")
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
         n_classes = int(self.n_classes)

@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from .losses import Loss
-from .params import Params, ParamSpec
+from .params import Params, ParamSpec, norm, row_norms
 
 __all__ = [
     "loss_surface",
@@ -156,10 +156,10 @@ def random_directions(
                 if ignore_bias:
                     d[key] = np.zeros_like(theta)
                 else:
-                    d[key] = r / max(np.linalg.norm(r), 1e-300) * max(np.linalg.norm(theta), 1.0)
+                    d[key] = r / max(norm(r), 1e-300) * max(norm(theta), 1.0)
                 continue
-            r_norm = np.linalg.norm(r, axis=0, keepdims=True)
-            t_norm = np.linalg.norm(theta, axis=0, keepdims=True)
+            r_norm = row_norms(r, axis=0)[None, :]
+            t_norm = row_norms(theta, axis=0)[None, :]
             scale = np.where(t_norm > 1e-10, t_norm, 1.0) / np.maximum(r_norm, 1e-300)
             d[key] = r * scale
         return d
@@ -167,10 +167,10 @@ def random_directions(
     a, b = one(), one()
     if orthogonalize:
         u, v = spec.flatten(a), spec.flatten(b)
-        length = np.linalg.norm(v)
+        length = norm(v)
         v = v - (v @ u) / max(u @ u, 1e-300) * u
-        if np.linalg.norm(v) > 1e-12:
-            v *= length / np.linalg.norm(v)
+        if norm(v) > 1e-12:
+            v *= length / norm(v)
         b = spec.unflatten(v)
     return a, b
 
@@ -216,7 +216,7 @@ def project_trajectory(trajectory: np.ndarray, spec: ParamSpec, center, d1, d2) 
     R = T - c
     coords, *_ = np.linalg.lstsq(D, R.T, rcond=None)
     coords = coords.T
-    off = np.linalg.norm(R - coords @ D.T, axis=1)
+    off = row_norms(R - coords @ D.T)
     return Projection(coords, off)
 
 
@@ -258,7 +258,7 @@ class Slice:
         c, D, pinv = self._basis
         R = np.atleast_2d(np.asarray(trajectory, dtype=float)) - c
         coords = R @ pinv.T
-        return Projection(coords, np.linalg.norm(R - coords @ D.T, axis=1))
+        return Projection(coords, row_norms(R - coords @ D.T))
 
     def components(self, spec: ParamSpec, vectors: np.ndarray) -> np.ndarray:
         """(…, 2) slice components (v·d₁, v·d₂) of flat gradient-like vectors (…, P)."""

@@ -21,6 +21,7 @@ __all__ = [
     "MAX_SAMPLES",
     "MAX_SEED",
     "MAX_STEPS",
+    "MAX_VALUE",
     "check_count",
     "check_batch_size",
     "check_seed",
@@ -33,6 +34,7 @@ MAX_HIDDEN = 256  # a small MLP: 256 units at N = 200,000 is already 400 MB per 
 MAX_LR = 1e6
 MAX_SEED = 2**31 - 1  # what a Qt spin box can hold, and plenty of seeds
 MAX_STEPS = 1_000_000
+MAX_VALUE = 1e100  # a data value: its square, and a sum of 200,000 squares, stay far from overflow
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ LIMITS: dict[str, Limit] = {
     "n_features": Limit("the number of features", 1, MAX_FEATURES, integer=True),
     "classes": Limit("the number of classes", 2, MAX_CLASSES, integer=True),
     "noise": Limit("the noise", 0.0, 10.0),
+    "value": Limit("a data value", -MAX_VALUE, MAX_VALUE),
     # model
     "hidden": Limit("the hidden units", 1, MAX_HIDDEN, integer=True),
     # training

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ParamSpec", "Params", "copy_params", "params_allfinite"]
+__all__ = ["ParamSpec", "Params", "copy_params", "params_allfinite", "norm", "row_norms"]
 
 Params = dict[str, np.ndarray]
 
@@ -81,6 +81,27 @@ class ParamSpec:
         vec = np.zeros(self.size)
         vec[self.index_of(label)] = 1.0
         return self.unflatten(vec)
+
+
+def norm(vector: np.ndarray) -> float:
+    """‖v‖ without overflow: entries of 1e200 have a finite norm though their squares do not."""
+    v = np.asarray(vector, dtype=float).ravel()
+    top = float(np.max(np.abs(v), initial=0.0))
+    if top == 0.0 or not np.isfinite(top):
+        return top
+    scaled = v / top
+    return top * float(np.sqrt(scaled @ scaled))
+
+
+def row_norms(matrix: np.ndarray, axis: int = 1) -> np.ndarray:
+    """The norms along one axis, without overflow (as `norm`)."""
+    M = np.asarray(matrix, dtype=float)
+    top = np.max(np.abs(M), axis=axis, keepdims=True, initial=0.0)
+    safe = np.where((top > 0) & np.isfinite(top), top, 1.0)
+    scaled = M / safe
+    out = np.sqrt(np.sum(scaled * scaled, axis=axis, keepdims=True)) * safe
+    out = np.where(np.isfinite(top), out, top)
+    return np.squeeze(out, axis=axis)
 
 
 def copy_params(params: Mapping[str, np.ndarray]) -> Params:

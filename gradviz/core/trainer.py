@@ -23,7 +23,7 @@ from .limits import check_batch_size, check_seed
 from .losses import Loss
 from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
-from .params import Params, copy_params
+from .params import Params, copy_params, norm
 from .schedule import BatchOrder, Regime, Regimes
 
 __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
@@ -280,7 +280,7 @@ class Trainer:
 
     def _store(self, t: int, params: Params) -> None:
         g = self._spec.flatten(self._grads)
-        self._grad_norm = float(np.sqrt(g @ g))
+        self._grad_norm = norm(g)
         self._rows.put(t, self._spec.flatten(params), g, self._loss, self._batch_loss, self._grad_norm, self._metric)
 
     def step(self) -> bool:
@@ -349,8 +349,7 @@ class Trainer:
         self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == k else self._raw_state
         self._loss, self._batch_loss, self._grads, self._metric = self._evaluate(k, self._params, regime)
         self._forward = self._pending_forward
-        g = self._spec.flatten(self._grads)
-        self._grad_norm = float(np.sqrt(g @ g))
+        self._grad_norm = norm(self._spec.flatten(self._grads))
         self.diverged = False
 
     def params_at(self, k: int) -> Params:

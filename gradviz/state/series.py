@@ -133,7 +133,8 @@ def thin_polyline(points: np.ndarray, tolerance: float, max_points: int = 1000) 
     n = len(points)
     if n <= 2:
         return np.arange(n)
-    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    d = np.diff(points, axis=0)
+    steps = np.hypot(d[:, 0], d[:, 1])
     arc = np.concatenate([[0.0], np.cumsum(steps)])
     tol = max(tolerance, arc[-1] / max(1, max_points - 2))
     if not np.isfinite(tol) or tol <= 0:

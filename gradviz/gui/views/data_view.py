@@ -175,7 +175,7 @@ class DataView(View):
             self._draw_points()
         if change.touches({"data", "model", "selection"}):
             self._draw_selection()
-        if change.touches({"data", "model"}) and self._outside_view(self.point_coords()):
+        if change.touches({"data", "model"}) and self._view_misfits(self.point_coords()):
             self.fit_view()
         elif change.touches({"data", "model", "step", "runs"}):
             self._draw_prediction()
@@ -233,9 +233,14 @@ class DataView(View):
                 "1-feature regression and 2-feature classification data."
             )
 
-    def _outside_view(self, xy: np.ndarray) -> bool:
+    def _view_misfits(self, xy: np.ndarray) -> bool:
+        """Points outside the view, or a view so large that the points are lost in it (after undoing
+        an import of data a billion times larger, say)."""
         (x0, x1), (y0, y1) = self.view_box.viewRange()
-        return bool(np.any((xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)))
+        if np.any((xy[:, 0] < x0) | (xy[:, 0] > x1) | (xy[:, 1] < y0) | (xy[:, 1] > y1)):
+            return True
+        extent = np.ptp(xy, axis=0)
+        return bool(np.all(extent < 0.01 * np.array([x1 - x0, y1 - y0])) and np.any(extent > 0))
 
     def _draw_selection(self) -> None:
         index = self.session.selected

@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core import rules
+from gradviz.core.params import norm
 from gradviz.state import Change
 
 from ..numbers import finite, mat, num, vec
@@ -112,7 +113,7 @@ class DerivationView(View):
         )
         if f.optimum is not None:
             theta = f.spec.unflatten(f.optimum)
-            dist = float(np.linalg.norm(f.optimum - f.spec.flatten(s.params)))
+            dist = norm(f.optimum - f.spec.flatten(s.params))
             lines.append(
                 f"<b>Normal equation</b>: W* = {_fmt(theta['W'])}, b* = {_fmt(theta['b'])}; "
                 f"the current step is {num(dist, 3)} away<br>"

@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from gradviz.core.params import norm
 from gradviz.state.series import thin_polyline
 
 from .. import palette
@@ -89,7 +90,7 @@ class DescentMarks:
         else:
             px = np.maximum(np.array(vb.viewPixelSize()), 1e-300)
             direction = -grad / px  # −∇L in pixels: both axes' scales count
-            direction *= ARROW_PX * self.theme.scale / np.linalg.norm(direction)
+            direction *= ARROW_PX * self.theme.scale / norm(direction)
             grad_tip = _inside(here, here + direction * px, lo, hi)
             self._arrow(self.grad_line, self.grad_head, here, grad_tip)
         end = here + delta
@@ -106,7 +107,7 @@ class DescentMarks:
         line.setData([start[0], tip[0]], [start[1], tip[1]])
         d = tip - start
         px = np.maximum(np.array(self.plot.getViewBox().viewPixelSize()), 1e-300)
-        if np.linalg.norm(d / px) < 3:  # shorter than its own head: no head
+        if norm(d / px) < 3:  # shorter than its own head: no head
             head.setVisible(False)
             return
         head.setStyle(angle=180 + np.degrees(np.arctan2(-d[1] / px[1], d[0] / px[0])))

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from gradviz.core.params import norm
 from gradviz.state import Change
 
 from .. import palette
@@ -239,8 +240,10 @@ class GradientView(View):
 
 
 def _cosine(update: np.ndarray, grads: np.ndarray) -> float:
-    denom = np.linalg.norm(update) * np.linalg.norm(grads)
-    return float(-(update @ grads) / denom) if denom > 0 else 0.0
+    nu, ng = norm(update), norm(grads)
+    if not (nu > 0 and ng > 0 and np.isfinite(nu) and np.isfinite(ng)):
+        return 0.0
+    return float(-((update / nu) @ (grads / ng)))  # unit vectors first: no overflow
 
 
 def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

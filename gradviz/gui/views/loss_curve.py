@@ -166,7 +166,7 @@ class LossCurveView(View):
         self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
         text = f"step {step}    L = {num(y)}"
         if s.diverged:
-            text += "    (diverged: the last finite step)"
+            text += "    diverged"
         if classify:
             self.accuracy.setData(steps, curves.metric)
             text += f"    accuracy {f.metric:.0%}"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz import core
+from gradviz.core.params import norm
 from gradviz.state import Change
 
 from .. import palette
@@ -124,7 +125,7 @@ class LossSurfaceView(View):
         the whole path as well unless it spans so much more that the recent steps would be a dot."""
         f = self.session.frame
         path = f.path
-        recent = np.vstack([path[-RECENT:], path[-1] + f.slice_update])
+        recent = np.vstack([path[-RECENT:], self._next_point()])
         optimum = self._optimum_coords()
         if optimum is not None:  # linear regression: keep the normal equation's optimum in view
             recent = np.vstack([recent, optimum])
@@ -142,12 +143,17 @@ class LossSurfaceView(View):
             np.linspace(mid[1] - half[1], mid[1] + half[1], FULL),
         )
 
+    def _next_point(self) -> np.ndarray:
+        """Where the next step lands (kept in view), unless training diverged and refuses to take it."""
+        f = self.session.frame
+        return f.path[-1] if self.session.diverged else f.path[-1] + f.slice_update
+
     def _lost_sight(self) -> bool:
         """Whether the current point, the recent path or the next step's end left the plot."""
         if len(self.alphas) == 0:
             return True
         f = self.session.frame
-        pts = np.vstack([f.path[-RECENT:], f.path[-1] + f.slice_update])
+        pts = np.vstack([f.path[-RECENT:], self._next_point()])
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         lo = np.array([self.alphas[0], self.betas[0]])
         hi = np.array([self.alphas[-1], self.betas[-1]])
@@ -170,7 +176,9 @@ class LossSurfaceView(View):
         coarse_b = np.linspace(self.betas[0], self.betas[-1], COARSE)
         if at_once and X.shape[0] * COARSE * COARSE <= _SYNC_BUDGET:  # ~10 ms: instant feedback
             sl = self.slice
-            S = core.loss_surface(s.model, s.loss, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=np.float32)
+            S = core.loss_surface(
+                s.model, s.loss, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=self._dtype()
+            )
             self._set_surface(S, coarse_a, coarse_b)
         else:
             self._start_job(coarse_a, coarse_b, final=False)
@@ -190,13 +198,21 @@ class LossSurfaceView(View):
             self.slice,
             alphas,
             betas,
-            np.float32,
+            self._dtype(),
         )
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done if final else self._on_coarse_done)
         self._pending = self._gen
         self.controls.show_progress(0.0)
         self._pool.start(job)
+
+    def _dtype(self):
+        """float32 is twice as fast and plenty for colours, until values pass ~1e15 (losses then
+        overflow its 3e38); beyond that the surface is computed in float64."""
+        s = self.session
+        center = s.model.spec.flatten(self.slice.center)
+        scale = max(float(np.abs(s.dataset.X).max()), float(np.abs(s.dataset.Y).max()), norm(center))
+        return np.float32 if scale < 1e15 else np.float64
 
     def _on_coarse_done(self, gen: int, S) -> None:
         if gen == self._gen:
@@ -284,7 +300,7 @@ class LossSurfaceView(View):
         F = core.gradient_field(s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, a, b)
         cell = np.array([a[1] - a[0], b[1] - b[0]])
         g = -F.reshape(-1, 2) / cell  # downhill, in grid cells: both axes' scales count
-        mag = np.linalg.norm(g, axis=1)
+        mag = np.hypot(g[:, 0], g[:, 1])
         top = max(float(mag.max(initial=0.0)), 1e-300)
         # unit direction × √(|∇L| / max|∇L|): small gradients stay visible, large ones stay in their cell
         g *= (0.85 * np.sqrt(mag / top) / np.maximum(mag, 1e-300))[:, None]
@@ -301,7 +317,7 @@ class LossSurfaceView(View):
         """The path up to the current step, the current point, −∇L and the next Δθ."""
         s = self.session
         f = s.frame
-        scale = max(1.0, float(np.linalg.norm(f.spec.flatten(s.params))))
+        scale = max(1.0, norm(f.spec.flatten(s.params)))
         self.drawn = self.marks.draw(f.path, f.slice_grad, f.slice_update, f.grad_norm < STATIONARY * scale)
         self._update_note()
 
@@ -333,7 +349,7 @@ class LossSurfaceView(View):
             if drawn and drawn.stationary
             else f"‖∇L‖ = {num(f.grad_norm, 3)} (arrow: its direction)"
         )
-        step = f"‖Δθ‖ = {num(float(np.linalg.norm(f.next_update)), 3)}"
+        step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}"
         if drawn and drawn.update_cut:
             step += " (to scale; it leaves the plot)"
         numbers = " · ".join((f"L at ● = {num(f.loss)}", grad, step, "click the surface to start a run there"))

@@ -47,8 +47,9 @@ class SurfaceImage:
         finite = np.concatenate([D[np.isfinite(D)], extra[np.isfinite(extra)]])
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi <= lo:
-            hi = lo + 1e-9
-        image = np.ascontiguousarray(D.T)  # row-major: rows are β (y), columns α (x)
+            hi = lo + max(1e-9, 1e-9 * abs(lo))
+        # where L overflowed (huge parameters) it is beyond every colour: drawn as the top one
+        image = np.ascontiguousarray(np.where(np.isfinite(D), D, hi).T)  # row-major: rows are β (y), columns α (x)
         self.image.setImage(image, levels=(lo, hi))
         da = (alphas[-1] - alphas[0]) / max(1, len(alphas) - 1)
         db = (betas[-1] - betas[0]) / max(1, len(betas) - 1)

@@ -166,3 +166,32 @@ def test_a_point_of_a_new_class_asks_before_it_changes_the_model(session, change
     add_anyway()
     assert session.source_dataset.n_samples == n + 1 and session.model.kind == "softmax" and session.current_step == 0
     assert session.add_point([1.0, 1.0], 1)  # an existing class: no question
+
+
+@pytest.mark.parametrize("optimizer", core.OPTIMIZERS)
+@pytest.mark.parametrize("batch", [None, 16])
+@pytest.mark.parametrize(
+    "case", ["plain", "batch size changed", "η changed, then scrubbed", "scrubbed past an η change", "scrubbed past a batch change"]
+)
+def test_the_next_update_is_exactly_the_step_taken(optimizer, batch, case):
+    settings = core.Settings(model="softmax", loss="ce", optimizer=optimizer, batch_size=batch, hyperparams={"lr": 0.05})
+    s = Session(core.generate("blobs", n_samples=60, seed=0, classes=3), settings)
+    s.step(7)
+    if case == "batch size changed":
+        s.set_value("batch_size", 5 if batch is None else None)
+    elif case == "η changed, then scrubbed":
+        s.set_value("lr", 0.2)
+        s.step(5)
+        s.seek(9)
+    elif case == "scrubbed past an η change":
+        s.set_value("lr", 0.2)
+        s.step(5)
+        s.seek(4)
+    elif case == "scrubbed past a batch change":
+        s.set_value("batch_size", 7)
+        s.step(5)
+        s.seek(3)
+    spec = s.model.spec
+    before, update = spec.flatten(s.params), s.frame.next_update.copy()
+    s.step(1)
+    np.testing.assert_allclose(spec.flatten(s.params) - before, update, rtol=1e-12, atol=1e-15)

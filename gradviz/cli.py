@@ -39,6 +39,16 @@ def _count(low: int, what: str):
     return parse
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(part) for part in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a size is WIDTHxHEIGHT in pixels, e.g. 1280x720, got {text!r}") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"the size must be between 320x240 and 7680x4320, got {text}")
+    return w, h
+
+
 def _batch_size(text: str) -> int | None:
     if text.lower() in ("full", "all", "0"):
         return None
@@ -70,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--load", metavar="SESSION.json", help="open a saved session")
     p.add_argument("--present", action="store_true", help="presentation mode: large fonts, full screen")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the window off screen to a PNG and exit")
+    p.add_argument(
+        "--size", type=_size, metavar="WxH", help="window size for --screenshot, e.g. 1280x720 (a projector)"
+    )
     return p
 
 

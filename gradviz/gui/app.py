@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from gradviz import core
 from gradviz.cli import parse_args
 from gradviz.core.settings import Settings
+from gradviz.preflight import display_problem
 from gradviz.presets import list_presets, load_preset
 
 DEFAULT_PRESET = "logistic-blobs"
@@ -102,12 +103,12 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     return window
 
 
-def save_screenshot(window, path: str) -> bool:
-    """Render the whole window off screen at a fixed size and write a PNG."""
+def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> bool:
+    """Render the whole window off screen at a size (default 1600 × 900) and write a PNG."""
     from PySide6.QtWidgets import QApplication
 
     if not window.isFullScreen():
-        window.resize(*SCREENSHOT_SIZE)
+        window.resize(*(size or SCREENSHOT_SIZE))
     window.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -123,11 +124,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = display_problem()  # before Qt exists: without a display Qt aborts the process
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = ensure_app()
     try:
         if args.screenshot:
             window = _build_window(args)
-            if not save_screenshot(window, args.screenshot):
+            if not save_screenshot(window, args.screenshot, args.size):
                 print(f"gradviz: could not write {args.screenshot}", file=sys.stderr)
                 return 2
             window.close()

@@ -17,6 +17,8 @@ from gradviz.state import Change, Session
 from . import layout
 from .actions import build_menus, help_html
 from .controls import ControlsPanel
+from .keyboard import KeyboardGuard
+from .long_job import LongJob
 from .message_bar import MessageBar
 from .numbers import num
 from .playback import Playback
@@ -45,6 +47,15 @@ _ANALYSIS_VIEWS = {
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
 
 
+def _command_keys(actions) -> set[str]:
+    """The keys of the window's commands that a field which is not being typed in must not swallow.
+
+    Digits stay with the fields (a number is typed with them), however they pick classes elsewhere.
+    """
+    keys = {k.toString() for a in actions for k in a.shortcuts()}
+    return {k for k in keys if not k.isdigit()}
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, session: Session, *, present: bool = False, restore_layout: bool = True, defer_analysis: bool = False
@@ -63,8 +74,10 @@ class MainWindow(QMainWindow):
         self.setFont(f)
 
         self.message_bar = MessageBar(self.theme, self)
+        self.jobs = LongJob(self.statusBar(), self)
         self.playback_bar = PlaybackBar(self.qt_session, self.playback, self.theme, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.playback_bar)
+        self.playback_bar.run_button.clicked.connect(lambda: self.run_steps(self.playback_bar.run_spin.value()))
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.message_bar)
 
@@ -87,6 +100,8 @@ class MainWindow(QMainWindow):
             self.build_deferred_views()
 
         self.actions_by_name = build_menus(self)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
+        self.keyboard = KeyboardGuard(self, _command_keys(self.actions_by_name.values()))
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
             label = Readout(self.theme.font(1.0), width=int(150 * self.theme.scale))
@@ -198,7 +213,11 @@ class MainWindow(QMainWindow):
         n, ok = QInputDialog.getInt(self, "Run steps", "Steps to train:", spin.value(), 1, int(LIMITS["steps"].high))
         if ok:
             spin.setValue(n)
-            self.session.step(n)
+            self.run_steps(n)
+
+    def run_steps(self, n: int) -> None:
+        """Train n steps without freezing the window (a progress bar and Esc for long runs)."""
+        self.jobs.run_steps(self.session, n)
 
     def show_help(self) -> None:
         box = QMessageBox(self)

@@ -1,9 +1,14 @@
-"""The playback toolbar: reset, back, play, step, run N, the timeline and the step counter."""
+"""The playback toolbar: reset, back, play, step, run N, the timeline and the step counter.
+
+Everything sits in one row widget, so nothing ever falls into the toolbar's overflow menu: when
+the window is narrow (a 1024-pixel projector at presentation fonts) the timeline shrinks first,
+then the buttons drop their words and keep their icons (Qt's own, so they draw on every system).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QSizePolicy, QSlider, QSpinBox, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSlider, QSpinBox, QStyle, QToolBar, QToolButton, QWidget
 
 from gradviz.core import LIMITS
 from gradviz.state import Change
@@ -25,51 +30,98 @@ class PlaybackBar(QToolBar):
         self.setMovable(False)
         self.session = s = qt_session.session
         self.theme = theme
+        self.row = QWidget()
+        self.row.setObjectName("playbackRow")
+        layout = QHBoxLayout(self.row)
+        layout.setContentsMargins(2, 0, 2, 0)
+        P = QStyle.StandardPixmap
         self.reset_button = self._button(
-            "resetButton", "↺ Reset", "Back to step 0, same initial weights (Home)", s.reset
+            layout,
+            "resetButton",
+            "Reset",
+            P.SP_MediaSkipBackward,
+            "Back to step 0, same initial weights (Home)",
+            s.reset,
         )
-        self.step_back_button = self._button("stepBackButton", "◀ Back", "One step back (Left)", s.step_back)
-        self.play_button = self._button("playButton", "▶ Play", "Play / pause (Space)", playback.toggle)
-        self.step_button = self._button("stepButton", "Step ▶", "One step forward (Right)", lambda: s.step(1))
-        self.addSeparator()
+        self.step_back_button = self._button(
+            layout, "stepBackButton", "Back", P.SP_MediaSeekBackward, "One step back (Left)", s.step_back
+        )
+        self.play_button = self._button(
+            layout, "playButton", "Play", P.SP_MediaPlay, "Play / pause (Space)", playback.toggle
+        )
+        self.step_button = self._button(
+            layout, "stepButton", "Step", P.SP_MediaSeekForward, "One step forward (Right)", lambda: s.step(1)
+        )
         self.run_spin = QSpinBox()
         self.run_spin.setObjectName("runStepsSpin")
         self.run_spin.setRange(1, int(LIMITS["steps"].high))
         self.run_spin.setValue(100)
         self.run_spin.setKeyboardTracking(False)
-        self.run_spin.setToolTip("How many steps 'Run' takes at once")
+        self.run_spin.setToolTip("How many steps 'Run' takes")
         self.run_spin.setFont(theme.font(1.1))
-        self.addWidget(self.run_spin)
+        layout.addSpacing(int(8 * theme.scale))
+        layout.addWidget(self.run_spin)
         self.run_button = self._button(
-            "runButton", "Run", "Train this many steps now", lambda: s.step(self.run_spin.value())
+            layout, "runButton", "Run", P.SP_MediaSkipForward, "Train this many steps now (Ctrl+R)", None
         )
-        self.addSeparator()
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setObjectName("timelineSlider")
         self.timeline.setToolTip(
             "The timeline: drag back to any earlier step. Training from there discards the later steps."
         )
-        self.timeline.setMinimumWidth(300)
+        self.timeline.setMinimumWidth(int(80 * theme.scale))
         self.timeline.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.timeline.valueChanged.connect(s.seek)
-        self.addWidget(self.timeline)
-        self.step_label = Readout(theme.font(1.4, bold=True), width=int(220 * theme.scale))
+        layout.addSpacing(int(8 * theme.scale))
+        layout.addWidget(self.timeline, 1)
+        font = theme.font(1.4, bold=True)
+        self.step_label = Readout(font)
         self.step_label.setObjectName("stepLabel")
-        self.addWidget(self.step_label)
-        playback.sigPlayingChanged.connect(lambda playing: self.play_button.setText("⏸ Pause" if playing else "▶ Play"))
+        self.step_label.setFixedWidth(self.step_label.fontMetrics().horizontalAdvance("step 000000 / 000000") + 8)
+        layout.addWidget(self.step_label)
+        self.addWidget(self.row)
+        self._icons = {
+            True: self.style().standardIcon(P.SP_MediaPause),
+            False: self.style().standardIcon(P.SP_MediaPlay),
+        }
+        playback.sigPlayingChanged.connect(self._on_playing)
         qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(Change.everything())
 
-    def _button(self, name: str, text: str, tip: str, slot) -> QToolButton:
+    def _button(self, layout, name: str, text: str, icon, tip: str, slot) -> QToolButton:
         button = QToolButton()
         button.setObjectName(name)
         button.setText(text)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setIconSize(QSize(int(20 * self.theme.scale), int(20 * self.theme.scale)))
         button.setToolTip(tip)
-        button.setFont(self.theme.font(1.3))
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.clicked.connect(slot)
-        self.addWidget(button)
+        button.setFont(self.theme.font(1.2))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the plots, not to a button
+        if slot is not None:
+            button.clicked.connect(slot)
+        layout.addWidget(button)
         return button
+
+    @property
+    def buttons(self) -> tuple[QToolButton, ...]:
+        return (self.reset_button, self.step_back_button, self.play_button, self.step_button, self.run_button)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setIcon(self._icons[playing])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Words beside the icons while they fit, icons alone when the window is narrow."""
+        for b in self.buttons:
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        if self.row.minimumSizeHint().width() > self.width() - 8:
+            for b in self.buttons:
+                b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _on_change(self, change: Change) -> None:
         if not change.touches(_TIMELINE):

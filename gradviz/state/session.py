@@ -232,11 +232,11 @@ class Session(DataEditing, SessionFiles):
         """Take up to n steps (one Change for all of them). Returns how many were taken."""
         return self._after_steps(self.trainer.run(n))
 
-    def run_for(self, seconds: float) -> int:
-        """Step until `seconds` have passed (playback at full speed)."""
+    def run_for(self, seconds: float, max_steps: int | None = None) -> int:
+        """Step until `seconds` have passed or `max_steps` are taken (playback at full speed, long runs)."""
         deadline = time.perf_counter() + seconds
         taken = 0
-        while self.trainer.step():
+        while (max_steps is None or taken < max_steps) and self.trainer.step():
             taken += 1
             if time.perf_counter() >= deadline:
                 break

@@ -171,10 +171,19 @@ def test_a_point_of_a_new_class_asks_before_it_changes_the_model(session, change
 @pytest.mark.parametrize("optimizer", core.OPTIMIZERS)
 @pytest.mark.parametrize("batch", [None, 16])
 @pytest.mark.parametrize(
-    "case", ["plain", "batch size changed", "η changed, then scrubbed", "scrubbed past an η change", "scrubbed past a batch change"]
+    "case",
+    [
+        "plain",
+        "batch size changed",
+        "η changed, then scrubbed",
+        "scrubbed past an η change",
+        "scrubbed past a batch change",
+    ],
 )
 def test_the_next_update_is_exactly_the_step_taken(optimizer, batch, case):
-    settings = core.Settings(model="softmax", loss="ce", optimizer=optimizer, batch_size=batch, hyperparams={"lr": 0.05})
+    settings = core.Settings(
+        model="softmax", loss="ce", optimizer=optimizer, batch_size=batch, hyperparams={"lr": 0.05}
+    )
     s = Session(core.generate("blobs", n_samples=60, seed=0, classes=3), settings)
     s.step(7)
     if case == "batch size changed":

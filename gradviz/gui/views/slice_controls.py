@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from gradviz.state import Session
 
+from ..flow_layout import FlowLayout
 from ..theme import Theme
 
 __all__ = ["SliceControls", "MODES"]
@@ -55,8 +56,13 @@ class SliceControls(QWidget):
         self.progress.setMaximumWidth(int(110 * theme.scale))
         self.progress.setTextVisible(False)
         self.progress.setVisible(False)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.mode_combo, self.x_combo, self.y_combo, self.pin_button, self.recenter_button):
+            w.setFont(theme.font(0.9))
+        for w in (self.field_check, self.log_check):
+            w.setFont(theme.font(0.9))
+        for combo in (self.mode_combo, self.x_combo, self.y_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        layout = FlowLayout(self)
         for w in (
             self.mode_combo,
             self.x_combo,
@@ -65,11 +71,12 @@ class SliceControls(QWidget):
             self.recenter_button,
             self.field_check,
             self.log_check,
+            self.progress,
         ):
-            w.setFont(theme.font(0.9))
-            row.addWidget(w)
-        row.addStretch(1)
-        row.addWidget(self.progress)
+            layout.addWidget(w)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)  # the row wraps when the dock is narrow instead of widening it
         self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
         self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
         self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)

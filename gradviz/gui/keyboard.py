@@ -1,0 +1,66 @@
+"""The training keys never die: after a field is edited they act again, from wherever the focus is.
+
+A spin box keeps the focus after its value is typed or its arrows clicked, and a text field takes
+Space, ←, →, Home, + and − for itself: a lecturer who just set η would press → and see nothing.
+Here Enter and Esc end the editing (Esc puts the shown value back) and hand the focus to the
+window, and while a field is not being typed in (its text unchanged) those keys go to the
+window's commands instead of the field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
+
+__all__ = ["KeyboardGuard"]
+
+_ENDS_EDITING = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+
+
+def _editor(widget: QWidget | None) -> QLineEdit | None:
+    """The line edit a focused widget types into (a spin box's own), if any."""
+    if isinstance(widget, QLineEdit):
+        return widget
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.lineEdit()
+    return None
+
+
+class KeyboardGuard(QObject):
+    """An application event filter for one window, installed by the window."""
+
+    def __init__(self, window: QWidget, command_keys: set[str]):
+        super().__init__(window)
+        self.window = window
+        self.command_keys = command_keys  # key sequences of the window's commands ("Space", "Right", …)
+        QApplication.instance().installEventFilter(self)
+        window.destroyed.connect(lambda *_: QApplication.instance().removeEventFilter(self))
+
+    def _inside(self, widget: QWidget | None) -> bool:
+        return widget is not None and widget.window() is self.window
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        focus = QApplication.focusWidget()
+        if obj is not focus or not self._inside(focus) or not isinstance(event, QKeyEvent):
+            return False
+        spin = focus if isinstance(focus, QAbstractSpinBox) else focus.parentWidget()
+        spin = spin if isinstance(spin, QAbstractSpinBox) else None
+        editor = _editor(focus)
+        if kind == QEvent.Type.KeyPress and event.key() in _ENDS_EDITING and (editor or isinstance(focus, QComboBox)):
+            if event.key() == Qt.Key.Key_Escape and spin is not None:
+                spin.setValue(spin.value())  # put back what the state holds, discard the typing
+            QTimer.singleShot(0, self._hand_back)
+            return event.key() == Qt.Key.Key_Escape  # Enter still reaches the field: it applies the value
+        if kind == QEvent.Type.ShortcutOverride and editor is not None and not editor.isModified():
+            keys = QKeySequence(event.keyCombination()).toString()
+            if keys in self.command_keys:
+                return True  # not overridden: the window's command takes the key
+        return False
+
+    def _hand_back(self) -> None:
+        if self.window.isVisible():
+            self.window.setFocus(Qt.FocusReason.ShortcutFocusReason)

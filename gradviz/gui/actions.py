@@ -79,6 +79,13 @@ MENUS: dict[str, tuple] = {
         _c("resetAction", "&Reset", lambda w: w.session.reset(), "Home", "back to step 0, same initial weights"),
         _c("runStepsAction", "Run &N steps…", lambda w: w.ask_steps(), "Ctrl+R", "run N steps at once"),
         _c(
+            "cancelJobAction",
+            "S&top the long run",
+            lambda w: w.jobs.cancel(),
+            "Esc",
+            "stop a long run (steps taken stay)",
+        ),
+        _c(
             "fasterAction",
             "Faster",
             lambda w: w.playback.set_speed(w.playback.speed * 2 or 1),

@@ -92,8 +92,11 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     """Build, show, and then fill in the analysis views: on screen as early as possible."""
     from PySide6.QtWidgets import QApplication
 
+    from gradviz.gui import layout
+
     args = parse_args(list(argv or [])) if args is None else args
     window = _build_window(args, defer_analysis=True)
+    layout.fit_to_screen(window, window.screen().availableGeometry())  # a laptop: never larger than its screen
     if args.present:
         window.showFullScreen()
     else:

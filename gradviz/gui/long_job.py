@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtWidgets import QProgressBar, QPushButton
 
 from gradviz.state import Session
 
@@ -21,27 +21,30 @@ SLICE_S = 0.04  # work per slice: the window repaints between slices
 
 
 class LongJob(QObject):
-    """One job at a time, shown in the status bar with a progress bar and a Cancel button."""
+    """One job at a time. Its progress bar (saying what it does) and Cancel button are shown
+    while it runs by whoever holds them (the playback toolbar, in place of the timeline)."""
 
     sigFinished = Signal(bool)  # True: completed, False: cancelled
+    sigRunning = Signal(bool)  # the widgets are to be shown (True) or hidden (False)
 
-    def __init__(self, status_bar: QStatusBar, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
         self._work: Callable[[], float | None] | None = None
         self._on_cancel: Callable[[], None] | None = None
-        self.label = QLabel()
+        self.what = ""
         self.bar = QProgressBar()
         self.bar.setObjectName("jobProgress")
         self.bar.setRange(0, 1000)
-        self.bar.setMaximumWidth(220)
-        self.cancel_button = QPushButton("Cancel (Esc)")
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("jobCancelButton")
+        self.cancel_button.setToolTip("Stop here; what is done so far stays (Esc)")
         self.cancel_button.clicked.connect(self.cancel)
-        for w in (self.label, self.bar, self.cancel_button):
-            status_bar.addWidget(w)
+        self.widgets = (self.bar, self.cancel_button)
+        for w in self.widgets:
             w.hide()
 
     @property
@@ -52,11 +55,12 @@ class LongJob(QObject):
         """Call work() from the event loop until it returns None (done); else it returns the fraction done."""
         self.cancel()
         self._work, self._on_cancel = work, on_cancel
-        self.label.setText(what)
+        self.what = what
+        self.bar.setValue(0)
+        self.bar.setFormat(f"{what}: %p%")
         self._slice()
         if self._work is not None:  # more than one slice: show how far it got
-            for w in (self.label, self.bar, self.cancel_button):
-                w.show()
+            self.sigRunning.emit(True)
             self._timer.start()
 
     def cancel(self) -> None:
@@ -77,10 +81,11 @@ class LongJob(QObject):
             self.bar.setValue(int(1000 * done))
 
     def _stop(self) -> None:
+        was_shown = self._timer.isActive()
         self._timer.stop()
         self._work = self._on_cancel = None
-        for w in (self.label, self.bar, self.cancel_button):
-            w.hide()
+        if was_shown:
+            self.sigRunning.emit(False)
 
     def run_steps(self, session: Session, n: int) -> None:
         """Train n steps in slices; cancelled, the steps taken so far stay taken."""

@@ -41,7 +41,7 @@ _ANALYSIS_VIEWS = {
     "lossSurfaceDock": ("Loss surface and descent path", "surface_view", LossSurfaceView),
     "residualsDock": ("Residuals ŷ − y", "residuals_view", ResidualsView),
     "gradientDock": ("Gradient vectors", "gradient_view", GradientView),
-    "jacobianDock": ("Jacobian ∂ŷ/∂z of the selected sample", "jacobian_view", JacobianView),
+    "jacobianDock": ("Jacobian ∂ŷ/∂z", "jacobian_view", JacobianView),
     "derivationDock": ("Derivation", "derivation_view", DerivationView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
@@ -74,8 +74,9 @@ class MainWindow(QMainWindow):
         self.setFont(f)
 
         self.message_bar = MessageBar(self.theme, self)
-        self.jobs = LongJob(self.statusBar(), self)
+        self.jobs = LongJob(self)
         self.playback_bar = PlaybackBar(self.qt_session, self.playback, self.theme, self)
+        self.playback_bar.hold_job(self.jobs)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.playback_bar)
         self.playback_bar.run_button.clicked.connect(lambda: self.run_steps(self.playback_bar.run_spin.value()))
         self.addToolBarBreak()
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         for _, attribute, _ in _ANALYSIS_VIEWS.values():
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
+        self._dock_shown: dict[str, bool] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("dataDock", "Data and prediction", self.data_view, right)
@@ -102,12 +104,17 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_menus(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
         self.keyboard = KeyboardGuard(self, _command_keys(self.actions_by_name.values()))
+        cancel = self.actions_by_name["cancelJobAction"]
+        cancel.setEnabled(False)  # Esc is the fields' own while no long run goes on
+        self.jobs.sigRunning.connect(cancel.setEnabled)
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
             label = Readout(self.theme.font(1.0), width=int(150 * self.theme.scale))
             label.setObjectName(f"{key}Status")
             self.statusBar().addPermanentWidget(label)
             self.status_labels[key] = label
+        # presenting, every number here is also in a view (step, L, ‖∇L‖, η): the height goes to the views
+        self.statusBar().setVisible(not self.theme.present)
 
         self.qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(Change.everything())
@@ -115,7 +122,7 @@ class MainWindow(QMainWindow):
         layout.default_sizes(self)
         # the window may end up smaller than asked (a laptop screen): size the docks again when
         # it is first shown, unless a saved layout was restored
-        self._layout_on_show = not (restore_layout and layout.restore(self))
+        self._layout_on_show = not (restore_layout and layout.restore(self, self.screen().availableGeometry()))
         self.message_bar.hide()
 
     # ------------------------------------------------------------------ building
@@ -126,6 +133,7 @@ class MainWindow(QMainWindow):
                 view = cls(self.qt_session, self.theme)
                 setattr(self, attribute, view)
                 self.docks[name].setWidget(view)
+                view.set_shown(self._dock_shown.get(name, True))
 
     def _add_dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -137,8 +145,15 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(area, dock)
+        dock.visibilityChanged.connect(lambda shown, d=dock: self._dock_visibility(d, shown))
         self.docks[name] = dock
         return dock
+
+    def _dock_visibility(self, dock: QDockWidget, shown: bool) -> None:
+        # a dock tabbed behind another stays "visible" to Qt; this signal is what says it is not
+        self._dock_shown[dock.objectName()] = shown
+        if hasattr(dock.widget(), "set_shown"):
+            dock.widget().set_shown(shown)
 
     @property
     def views(self) -> list[QWidget]:
@@ -152,7 +167,7 @@ class MainWindow(QMainWindow):
             self.message_bar.hide()
             self.setWindowTitle(f"gradviz — {s.model.describe()} + {s.loss.title}")
         for note in change.notes:
-            if note.kind == "info":
+            if note.kind == "info" and not self.theme.present:
                 self.statusBar().showMessage(note.text, 6000)
             else:
                 self.message_bar.show_message(note.text, note.kind, note.fix)

@@ -32,13 +32,20 @@ class Readout(QWidget):
         if self._doc is not None:
             self._doc.setDefaultFont(font)
             self._doc.setDocumentMargin(1)
-        self.setFixedHeight(self._height())
-        if width is None:  # takes the width its layout gives it
-            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._laid_out_height = self._height()
+        if rich and lines > 1:  # its words wrap: as tall as they need at the width it is given
+            policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            policy.setHeightForWidth(True)
+            self.setSizePolicy(policy)
+        elif width is None:  # as wide as its widest text so far; its row wraps or squeezes it
+            self.setFixedHeight(self._height())
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         else:
+            self.setFixedHeight(self._height())
             self.setFixedWidth(width)
             self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._width = width
+        self._widest = 60
         self._painted_at = 0.0
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
@@ -48,7 +55,41 @@ class Readout(QWidget):
         return int(self.fontMetrics().lineSpacing() * self._lines + 6)
 
     def sizeHint(self) -> QSize:
-        return QSize(self._width or 200, self._height())
+        if self.hasHeightForWidth():
+            return QSize(200, self.heightForWidth(self.width() if self.width() > 40 else 400))
+        return QSize(self._width or self._widest, self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, self._height())
+
+    def _fit(self) -> None:
+        """Ask for more room only when the text needs it: wider for a one-line readout (its row may
+        wrap), more lines for a multi-line one. That re-lays out the window, so it happens only when
+        the text needs more than any text before it, or the number of its lines changes."""
+        if self._width is None and self._lines == 1:
+            advance = self.fontMetrics().horizontalAdvance(self.text()) + 8
+            if advance > self._widest:
+                self._widest = advance
+                self.updateGeometry()
+        elif self._doc is not None and self._lines > 1:
+            height = self.heightForWidth(self.width())
+            if height != self._laid_out_height:
+                self._laid_out_height = height
+                self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        return self._doc is not None and self._lines > 1
+
+    def heightForWidth(self, width: int) -> int:
+        """The height the text needs at `width`: at least `lines` lines, at most four times that."""
+        if not self.hasHeightForWidth():
+            return self._height()
+        self._doc.setTextWidth(max(width - 4, 40))
+        return max(self._height(), min(int(self._doc.size().height()) + 4, 4 * self._height()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
     def text(self) -> str:
         """The plain text shown (rich text with its tags removed)."""
@@ -62,6 +103,7 @@ class Readout(QWidget):
         self._text = text
         if self._doc is not None:
             self._doc.setHtml(text)
+        self._fit()
         wait_ms = int((self._painted_at + MIN_INTERVAL_S - time.perf_counter()) * 1000)
         if wait_ms <= 0:
             self.update()

@@ -79,23 +79,23 @@ def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.Infi
 _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}
 
 
-def legend_label(name: str, theme: Theme, factor: float = 0.9, wrap: bool = False) -> QLabel:
-    """The rich-text label a view shows its legend in, beside the plot (see legend_html)."""
+def legend_label(name: str, theme: Theme, factor: float = 0.9) -> QLabel:
+    """The rich-text label a view shows its legend in, beside the plot (see legend_html); on a
+    narrow dock it wraps between entries, never inside one."""
     label = QLabel()
     label.setObjectName(name)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setFont(theme.font(factor))
-    label.setWordWrap(wrap)
-    vertical = QSizePolicy.Policy.Preferred if wrap else QSizePolicy.Policy.Fixed
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, vertical)
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:
-    """A one-line legend as rich text (colour, glyph kind, label): it sits beside a plot,
-    never on top of what the plot shows."""
+    """A legend as rich text (colour, glyph kind, label): it sits beside a plot, never on top
+    of what the plot shows. Each entry holds together (non-breaking spaces) when the line wraps."""
     parts = [
-        f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;{label}"
+        f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;{label.replace(' ', '&nbsp;')}"
         for color, kind, label in entries
     ]
     return "&nbsp;&nbsp; ".join(parts)

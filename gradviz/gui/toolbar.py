@@ -30,6 +30,7 @@ class PlaybackBar(QToolBar):
         self.setMovable(False)
         self.session = s = qt_session.session
         self.theme = theme
+        self.job_widgets: tuple[QWidget, ...] = ()
         self.row = QWidget()
         self.row.setObjectName("playbackRow")
         layout = QHBoxLayout(self.row)
@@ -74,11 +75,13 @@ class PlaybackBar(QToolBar):
         self.timeline.valueChanged.connect(s.seek)
         layout.addSpacing(int(8 * theme.scale))
         layout.addWidget(self.timeline, 1)
-        font = theme.font(1.4, bold=True)
-        self.step_label = Readout(font)
+        self.step_label = Readout(theme.font(1.25, bold=True))
         self.step_label.setObjectName("stepLabel")
-        self.step_label.setFixedWidth(self.step_label.fontMetrics().horizontalAdvance("step 000000 / 000000") + 8)
         layout.addWidget(self.step_label)
+        self.row.setMinimumWidth(0)
+        self.row.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )  # the window decides its width
         self.addWidget(self.row)
         self._icons = {
             True: self.style().standardIcon(P.SP_MediaPause),
@@ -107,6 +110,22 @@ class PlaybackBar(QToolBar):
     def buttons(self) -> tuple[QToolButton, ...]:
         return (self.reset_button, self.step_back_button, self.play_button, self.step_button, self.run_button)
 
+    def hold_job(self, job) -> None:
+        """Show a long job's progress bar and Cancel button in place of the timeline while it runs
+        (the step counter keeps counting beside them)."""
+        self.job_widgets = job.widgets
+        layout = self.row.layout()
+        at = layout.indexOf(self.timeline)
+        for offset, widget in enumerate(job.widgets):
+            widget.setFont(self.theme.font(1.0))
+            layout.insertWidget(at + 1 + offset, widget, 1 if offset == 0 else 0)
+        job.sigRunning.connect(self._on_job)
+
+    def _on_job(self, running: bool) -> None:
+        self.timeline.setVisible(not running)
+        for widget in self.job_widgets:
+            widget.setVisible(running)
+
     def _on_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
         self.play_button.setIcon(self._icons[playing])
@@ -117,11 +136,15 @@ class PlaybackBar(QToolBar):
 
     def _fit(self) -> None:
         """Words beside the icons while they fit, icons alone when the window is narrow."""
+        layout = self.row.layout()
         for b in self.buttons:
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        if self.row.minimumSizeHint().width() > self.width() - 8:
+        layout.invalidate()
+        if layout.minimumSize().width() > self.width() - 12:
             for b in self.buttons:
                 b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            layout.invalidate()
+        layout.activate()
 
     def _on_change(self, change: Change) -> None:
         if not change.touches(_TIMELINE):
@@ -131,5 +154,12 @@ class PlaybackBar(QToolBar):
         with QSignalBlocker(self.timeline):
             self.timeline.setMaximum(last)
             self.timeline.setValue(step)
-        self.step_label.setText(f"step {step}" + (f" / {last}" if last != step else ""))
+        text = f"step {step}" + (f" / {last}" if last != step else "")
+        self.step_label.setText(text)
+        digits = len(str(last))
+        if digits != getattr(self, "_digits", None):  # a wider counter: make room for it once
+            self._digits = digits
+            sample = f"step {'0' * digits} / {'0' * digits}"
+            self.step_label.setFixedWidth(self.step_label.fontMetrics().horizontalAdvance(sample) + 10)
+            self._fit()
         self.step_back_button.setEnabled(step > 0)

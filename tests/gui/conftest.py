@@ -10,7 +10,7 @@ def make_window(qtbot):
     def make(*argv: str):
         window = create_window(list(argv))
         qtbot.addWidget(window)
-        window.resize(1400, 850)
+        window.resize(1600, 1000)  # the roomy desk layout: every view but the derivation in sight
         window.show()
         qtbot.waitExposed(window)
         qtbot.wait(10)  # let the plots lay out their axes before tests map coordinates

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from gradviz import core
 
@@ -64,7 +65,7 @@ def test_a_pinned_plane_stays_and_says_the_run_left_it(make_window, qtbot):
     assert "Pinned plane" in window.surface_view.note.text() and "is not the loss" in window.surface_view.note.text()
     window.surface_view.controls.pin_button.click()
     _settled(window, qtbot)
-    assert not s.slice_pinned and "follows the run" in window.surface_view.note.text()
+    assert not s.slice_pinned and "Plane through ●" in window.surface_view.note.text()
 
 
 def _inside(view, points):
@@ -132,11 +133,19 @@ def test_the_drawn_step_is_the_step_taken(make_window, qtbot, optimizer, batch):
 
 
 def _all_texts(window):
-    texts = [
-        window.derivation_view.browser.toPlainText(),
-        window.jacobian_view.text.text(),
+    """Every number a view writes, each view brought into sight first (a view behind a tab waits)."""
+    texts = []
+    for dock, read in (
+        ("derivationDock", lambda: window.derivation_view.browser.toPlainText()),
+        ("jacobianDock", lambda: window.jacobian_view.text.text()),
+    ):
+        window.docks[dock].raise_()
+        QApplication.processEvents()
+        window.flush()
+        texts.append(read())
+    texts += [
         window.residuals_view.readout.text(),
-        window.gradient_view.readout.text(),
+        *(r.text() for r in window.gradient_view.readouts.values()),
         window.loss_curve.readout.text(),
         window.surface_view.note.text(),
     ]

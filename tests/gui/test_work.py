@@ -71,3 +71,20 @@ def test_a_hidden_view_does_no_work_and_catches_up_when_shown(every_view, qtbot)
     qtbot.wait(30)
     assert view.redraws == before + 1
     assert view.residuals.shape[0] == s.source_dataset.n_samples
+
+
+def test_a_view_tabbed_behind_another_waits_until_its_tab_is_raised(make_window, qtbot):
+    """Qt keeps a dock behind a tab "visible" (moved off the window); the view must still wait."""
+    window = make_window("--preset", "softmax-blobs", "--steps", "3")
+    s = window.session
+    window.docks["jacobianDock"].raise_()  # the derivation shares its tab group
+    qtbot.wait(30)
+    view = window.derivation_view
+    assert view.isVisible() and not view.seen
+    before, text = view.redraws, view.browser.toPlainText()
+    s.step(4)
+    qtbot.wait(30)
+    assert view.redraws == before
+    window.docks["derivationDock"].raise_()
+    qtbot.waitUntil(lambda: view.redraws == before + 1, timeout=2000)
+    assert view.browser.toPlainText() != text  # the numbers of the new step

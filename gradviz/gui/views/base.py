@@ -21,9 +21,10 @@ class View(QWidget):
     """A view of the session (pyqtgraph's ParameterItem to the Session's Parameter).
 
     Subclasses set `depends` (the aspects whose change means a redraw) and implement
-    `redraw(change)`, reading what they draw from `self.session.frame`. While the view is
-    hidden (its dock closed or tabbed away) the Changes it misses are merged and drawn once
-    when it is shown. `redraws` counts redraws (tests prove a step costs each view one).
+    `redraw(change)`, reading what they draw from `self.session.frame`. While the view cannot
+    be seen (its dock closed, or tabbed behind another: Qt keeps such a widget "visible" but
+    moves it off the window, so the dock tells the view through `set_shown`) the Changes it
+    misses are merged and drawn once when it is seen again. `redraws` counts redraws (tests prove a step costs each view one).
     """
 
     depends: frozenset[str] = frozenset(ASPECTS)
@@ -35,6 +36,7 @@ class View(QWidget):
         self.redraws = 0
         self._missed = Change()
         self._applied: dict[str, object] = {}
+        self._in_sight = True
         qt_session.sigChanged.connect(self._on_change)
 
     def start(self) -> None:
@@ -44,14 +46,26 @@ class View(QWidget):
     def _on_change(self, change: Change) -> None:
         if not change.touches(self.depends):
             return
-        if self.isVisible():
+        if self.seen:
             self._redraw(change)
         else:
             self._missed = self._missed | change
 
+    @property
+    def seen(self) -> bool:
+        return self._in_sight and self.isVisible()
+
+    def set_shown(self, shown: bool) -> None:
+        """The dock holding the view became visible (True) or was closed or tabbed away."""
+        self._in_sight = shown
+        self._catch_up()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._missed:
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._missed and self.seen:
             missed, self._missed = self._missed, Change()
             self._redraw(missed)
 

@@ -18,6 +18,8 @@ from gradviz.core.params import norm
 from gradviz.state import Change
 
 from .. import palette
+from ..axis_labels import set_axis_label
+from ..flow_layout import flow_row
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -43,11 +45,14 @@ class GradientView(View):
         self.tip_check.setToolTip("Chain the ∇ℓᵢ/|B| one after another: they add up to ∇L")
         self.tip_check.setFont(theme.font(0.9))
         self.tip_check.toggled.connect(lambda on: self.session.set_view(tip_to_tail=on))
-        self.readout = Readout(theme.font(0.9))
-        self.readout.setObjectName("gradientReadout")
-        row = QHBoxLayout()
-        row.addWidget(self.tip_check)
-        row.addWidget(self.readout, 1)
+        # one readout per fact: on a narrow dock the row wraps between facts, never inside one
+        self.readouts = {key: Readout(theme.font(0.9)) for key in ("norm", "lr", "batch", "cosine")}
+        for key, readout in self.readouts.items():
+            readout.setObjectName(f"gradient{key.title()}Readout")
+        self.readouts["cosine"].setToolTip(
+            "cos∠(Δθ, −∇L) = Δθ·(−∇L)/(‖Δθ‖‖∇L‖): 1 when the optimizer steps straight down the gradient"
+        )
+        row = flow_row([self.tip_check, *self.readouts.values()])
 
         self.plane_widget, self.plane = theme.plot_widget("gradientPlanePlot")
         for angle in (0, 90):
@@ -75,7 +80,7 @@ class GradientView(View):
             head.setZValue(10)
             self.plane.addItem(head)
             self.heads[name] = head
-        self.legend = legend_label("gradientLegend", theme, 0.85, wrap=True)
+        self.legend = legend_label("gradientLegend", theme, 0.85)
         self._plane_x, self._plane_y, self._bars_y = SymmetricRange(), SymmetricRange(), SymmetricRange()
 
         self.bars_widget, self.bars = theme.plot_widget("gradientBarsPlot")
@@ -91,7 +96,7 @@ class GradientView(View):
         plots.addWidget(self.bars_widget, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(row)
+        layout.addWidget(row)
         layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
         self.start()
@@ -140,9 +145,10 @@ class GradientView(View):
         )
         cosine = _cosine(f.next_update, f.grads)
         batch_note = "whole data set" if len(batch) == n else f"batch of {len(batch)} (others grey)"
-        self.readout.setText(
-            f"‖∇L‖ = {num(f.grad_norm, 3)}   η = {num(lr, 3)}   {batch_note}   Δθ·(−∇L)/(‖Δθ‖‖∇L‖) = {num(cosine, 2)}"
-        )
+        self.readouts["norm"].setText(f"‖∇L‖ = {num(f.grad_norm, 3)}")
+        self.readouts["lr"].setText(f"η = {num(lr, 3)}")
+        self.readouts["batch"].setText(batch_note)
+        self.readouts["cosine"].setText(f"cos∠(Δθ, −∇L) = {num(cosine, 2)}")
 
     def _draw_samples(self, members: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         ds = self.session.source_dataset
@@ -225,7 +231,7 @@ class GradientView(View):
     def _label(self, tip_to_tail: bool, drawn: int, batch: int) -> None:
         sl = self.session.slice
         axes = (f"∂/∂ {sl.axis_labels[0]}", f"∂/∂ {sl.axis_labels[1]}")
-        self.once("axes", axes, lambda a: (self.plane.setLabel("bottom", a[0]), self.plane.setLabel("left", a[1])))
+        self.once("axes", axes, self._label_axes)
         samples = "∇ℓᵢ/|B| tip to tail" if tip_to_tail else "∇ℓᵢ per sample"
         if drawn < batch:
             samples += f" ({drawn:,} of {batch:,} drawn)"
@@ -233,10 +239,14 @@ class GradientView(View):
             (palette.DATA, "line", samples),
             (palette.GRADIENT, "line", "∇L (their sum)" if tip_to_tail else "∇L (their mean)"),
             (palette.GRADIENT, "dash", "−η∇L"),
-            (palette.UPDATE, "line", "Δθ the optimizer's step"),
-            (palette.SELECTION, "box", "selected sample (thick)"),
+            (palette.UPDATE, "line", "Δθ (the optimizer's step)"),
+            (palette.SELECTION, "box", "selected sample"),
         ]
         self.once("legend", legend_html(entries), self.legend.setText)
+
+    def _label_axes(self, axes: tuple[str, str]) -> None:
+        set_axis_label(self.plane, "bottom", axes[0])
+        set_axis_label(self.plane, "left", axes[1])
 
 
 def _cosine(update: np.ndarray, grads: np.ndarray) -> float:

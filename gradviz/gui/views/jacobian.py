@@ -16,6 +16,7 @@ from gradviz.core import rules
 from gradviz.state import Change
 
 from .. import palette
+from ..axis_labels import set_axis_label
 from ..numbers import finite, num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -149,8 +150,8 @@ class JacobianView(View):
             ticks = [(j + 1, f"{j + 1}") for j in range(k)]
             self.matrix.getAxis("bottom").setTicks([ticks])
             self.matrix.getAxis("left").setTicks([ticks])
-            self.matrix.setLabel("bottom", "j  (logit zⱼ)")
-            self.matrix.setLabel("left", "i  (output ŷᵢ)")
+            set_axis_label(self.matrix, "bottom", "j (logit zⱼ)")
+            set_axis_label(self.matrix, "left", "i (output ŷᵢ)")
             self.bars.getAxis("bottom").setTicks([ticks])
             self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)
         numbered = k <= MAX_NUMBERED

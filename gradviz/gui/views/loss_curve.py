@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gradviz.state import Change
 
 from .. import palette
+from ..flow_layout import flow_row
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -70,12 +71,10 @@ class LossCurveView(View):
         self.log_check.toggled.connect(lambda on: self.session.set_view(loss_log=on))
         self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
-        top = QHBoxLayout()
-        top.addWidget(self.readout, 1)
-        top.addWidget(self.log_check)
+        top = flow_row([self.readout, self.log_check])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
 

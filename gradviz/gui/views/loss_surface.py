@@ -23,6 +23,7 @@ from gradviz.core.params import norm
 from gradviz.state import Change
 
 from .. import palette
+from ..axis_labels import set_axis_label
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -79,8 +80,12 @@ class LossSurfaceView(View):
         self._follow_timer.timeout.connect(self._follow)
         self.legend = legend_label("surfaceLegend", theme)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
+        self.plot_widget.setToolTip(
+            "Click the surface to start a new run there. −∇L is drawn as a direction (its length is fixed); "
+            "the next step Δθ is drawn to scale."
+        )
 
-        self.note = Readout(theme.font(0.9), lines=3, rich=True)
+        self.note = Readout(theme.font(0.85), lines=2, rich=True)
         self.note.setObjectName("surfaceNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -116,8 +121,8 @@ class LossSurfaceView(View):
             self.request(reframe=False, at_once=False)
 
     def _label_axes(self, labels) -> None:
-        self.plot.setLabel("bottom", labels[0])
-        self.plot.setLabel("left", labels[1])
+        set_axis_label(self.plot, "bottom", labels[0])
+        set_axis_label(self.plot, "left", labels[1])
 
     # ------------------------------------------------------------------ requests
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
@@ -326,34 +331,17 @@ class LossSurfaceView(View):
         f = s.frame
         spec = f.spec
         sl = s.slice
-        others = spec.size - 2
         if sl.holds_everything(spec):
-            plane = "The model has exactly these two parameters: the surface is the whole loss, the path lies on it."
+            plane = "The model has just these two parameters: the surface is the whole loss."
         elif not s.slice_pinned:
-            held = (
-                f"the other {others} parameter{'s' if others != 1 else ''} at" if sl.mode == "axes" else "its origin at"
-            )
-            plane = (
-                f"The plane follows the run ({held} the current step): the colour under ● is the loss. "
-                "Earlier steps are projected onto it."
-            )
+            plane = "Plane through ●, coloured by the loss; the path is projected onto it."
         else:
             off = sl.project(spec, spec.flatten(s.params)[None, :]).off_plane[0]
-            plane = (
-                f"Pinned plane: the run has moved {num(off, 3)} off it, so the colour under ● is not the loss "
-                "(unpin to follow). The path is projected onto it."
-            )
+            plane = f"Pinned plane: the run is {num(off, 3)} off it, so the colour under ● is not the loss."
         drawn = self.drawn
-        grad = (
-            "at a stationary point: ∇L = 0 to rounding"
-            if drawn and drawn.stationary
-            else f"‖∇L‖ = {num(f.grad_norm, 3)} (arrow: its direction)"
-        )
-        step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}"
-        if drawn and drawn.update_cut:
-            step += " (to scale; it leaves the plot)"
-        numbers = " · ".join((f"L at ● = {num(f.loss)}", grad, step, "click the surface to start a run there"))
-        self.note.setText(f"{plane}<br>{numbers}")
+        grad = "∇L = 0 (a stationary point)" if drawn and drawn.stationary else f"‖∇L‖ = {num(f.grad_norm, 3)}"
+        step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}" + (" (leaves the plot)" if drawn and drawn.update_cut else "")
+        self.note.setText(f"{plane}<br>L at ● = {num(f.loss)} · {grad} · {step}")
 
     def _on_plot_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

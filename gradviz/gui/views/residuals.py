@@ -12,11 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from gradviz.state import Change
 
 from .. import palette
+from ..axis_labels import set_axis_label
+from ..flow_layout import flow_row
 from ..numbers import num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -49,10 +51,7 @@ class ResidualsView(View):
         self.readout.setObjectName("residualReadout")
         self.legend = legend_label("residualsLegend", theme, 0.85)
         self._y_range = SymmetricRange()
-        row = QHBoxLayout()
-        row.addWidget(self.order_combo)
-        row.addWidget(self.readout, 1)
-        row.addWidget(self.legend, 1)
+        row = flow_row([self.order_combo, self.readout, self.legend])
 
         self.plot_widget, self.plot = theme.plot_widget("residualsPlot")
         self.plot.setLabel("left", "ŷ − y")
@@ -80,7 +79,7 @@ class ResidualsView(View):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(row)
+        layout.addWidget(row)
         layout.addWidget(self.plot_widget, 1)
 
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
@@ -146,7 +145,7 @@ class ResidualsView(View):
         order = "sample index i" if s.view.residual_order == "index" else "samples, largest |ŷ − y| first"
         if n < total:
             order += f" ({n:,} of {total:,} shown: the worst fits, the batch, the selection, a random rest)"
-        self.once("axis", order, lambda text: self.plot.setLabel("bottom", text))
+        self.once("axis", order, lambda text: set_axis_label(self.plot, "bottom", text))
         if classify and k > 1:
             entries = [(palette.class_color(c).name(), "line", s.source_dataset.class_names[c]) for c in range(k)]
         else:

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QProgressBar, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
 
 from gradviz.state import Session
 
@@ -62,7 +73,8 @@ class SliceControls(QWidget):
             w.setFont(theme.font(0.9))
         for combo in (self.mode_combo, self.x_combo, self.y_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        layout = FlowLayout(self)
+        self.panel = QWidget()  # the controls themselves: in the row, or behind a button at a projector
+        flow = FlowLayout(self.panel)
         for w in (
             self.mode_combo,
             self.x_combo,
@@ -71,12 +83,33 @@ class SliceControls(QWidget):
             self.recenter_button,
             self.field_check,
             self.log_check,
-            self.progress,
         ):
-            layout.addWidget(w)
+            flow.addWidget(w)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)  # the row wraps when the dock is narrow instead of widening it
+        self.panel.setSizePolicy(policy)  # the row wraps when the dock is narrow instead of widening it
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        if theme.present:
+            # large fonts on a small screen: the plot needs the room more than the controls do
+            self.plane_button = QToolButton()
+            self.plane_button.setObjectName("planeMenuButton")
+            self.plane_button.setText("Plane ▾")
+            self.plane_button.setFont(theme.font(0.9))
+            self.plane_button.setToolTip("Which plane of parameter space the surface shows, and how")
+            self.plane_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu = QMenu(self.plane_button)
+            holder = QWidgetAction(menu)
+            self.panel.setMinimumWidth(int(360 * theme.scale))
+            holder.setDefaultWidget(self.panel)
+            menu.addAction(holder)
+            self.plane_button.setMenu(menu)
+            row.addWidget(self.plane_button)
+            row.addStretch(1)
+        else:
+            row.addWidget(self.panel, 1)
+        row.addWidget(self.progress)
+        self.setSizePolicy(policy)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
         self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
         self.y_combo.currentIndexChanged.connect(self._on_axes_chosen)

@@ -1,0 +1,117 @@
+"""The window is usable at every screen size a lecture meets, from a 1024 × 768 projector to 4K."""
+
+import os
+import subprocess
+import sys
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+from gradviz.gui import create_window, layout
+
+MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
+
+SIZES = [
+    ("desk", 1024, 768),
+    ("desk", 1280, 720),
+    ("desk", 1366, 768),
+    ("desk", 1600, 900),
+    ("present", 1024, 768),
+    ("present", 1280, 720),
+    ("present", 1280, 800),
+    ("present", 1366, 768),
+    ("present", 1920, 1080),
+]
+
+
+def lay_out(qtbot, mode, width, height, preset="mlp-moons"):
+    window = create_window(["--preset", preset, "--steps", "5", *(["--present"] if mode == "present" else [])])
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    layout.default_sizes(window)
+    window.flush()
+    for _ in range(3):
+        QApplication.processEvents()
+    return window
+
+
+def problems(window):
+    """Everything that makes a layout unusable, in words (empty when it is fine)."""
+    found = []
+    if window.width() > window.size().width() or window.minimumSizeHint().width() > window.width():
+        found.append(f"the window needs {window.minimumSizeHint().width()} px of width")
+    if window.minimumSizeHint().height() > window.height():
+        found.append(f"the window needs {window.minimumSizeHint().height()} px of height")
+    for plot in window.findChildren(pg.PlotWidget):
+        if seen(plot) and (plot.width() < MIN_PLOT[0] or plot.height() < MIN_PLOT[1]):
+            found.append(f"{plot.objectName()} is {plot.width()} × {plot.height()}")
+    bar = window.playback_bar
+    row = bar.row
+    for w in (*bar.buttons, bar.run_spin, bar.timeline, bar.step_label):
+        geo = w.geometry()
+        if not w.isVisible() or geo.right() > row.width() or geo.left() < 0:
+            found.append(f"{w.objectName()} falls out of the toolbar")
+    label = bar.step_label
+    if label.fontMetrics().horizontalAdvance(label.text()) > label.width():
+        found.append("the step counter is cut")
+    for note in (window.surface_view.note,):
+        if note.isVisible() and note.height() + 2 < note.heightForWidth(note.width()):
+            found.append(f"{note.objectName()} is clipped")
+    return found
+
+
+@pytest.mark.parametrize("mode,width,height", SIZES)
+def test_every_view_keeps_a_usable_size(qtbot, mode, width, height):
+    window = lay_out(qtbot, mode, width, height)
+    assert problems(window) == []
+    if mode == "present":
+        assert window.playback_bar.step_label.font().pointSizeF() >= 18  # the last row reads it
+
+
+def test_the_window_never_opens_larger_than_the_screen(qtbot):
+    window = create_window([])
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    layout.fit_to_screen(window, QRect(0, 0, 1024, 700))
+    assert window.width() <= 1024 and window.height() <= 700
+
+
+def test_a_layout_saved_on_a_larger_screen_is_not_restored(qtbot):
+    window = create_window([])
+    qtbot.addWidget(window)
+    window.resize(1900, 1000)
+    layout.save(window)
+    assert not layout.restore(window, QRect(0, 0, 1280, 720))
+    assert layout.restore(window, QRect(0, 0, 2560, 1440))
+
+
+def test_4k_at_device_pixel_ratio_2(tmp_path):
+    """3840 × 2160 at 2× is 1920 × 1080 logical pixels drawn twice as sharp."""
+    code = (
+        f"import sys; sys.path.insert(0, {os.getcwd()!r})\n"
+        "from gradviz.gui.app import ensure_app\n"
+        "from tests.gui.test_screen_sizes import problems\n"
+        "from gradviz.gui import create_window, layout\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "ensure_app()\n"
+        "w = create_window(['--present', '--preset', 'softmax-blobs'])\n"
+        "w.resize(1920, 1080); w.show(); layout.default_sizes(w); w.flush()\n"
+        "[QApplication.processEvents() for _ in range(3)]\n"
+        "print(w.devicePixelRatio(), problems(w))\n"
+    )
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "2.0 []"
+
+
+def seen(widget: QWidget) -> bool:
+    """Visible and on the window: Qt keeps a dock tabbed behind another "visible" but off-window."""
+    dock = widget.parentWidget()
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    return widget.isVisible() and (dock is None or not dock.visibleRegion().isEmpty())

@@ -46,3 +46,4 @@ def _fit(plot: pg.PlotItem, side: str) -> None:
     if chosen != shown:
         titles[side] = (text, style, chosen)
         plot.setLabel(side, chosen, **style)
+        axis.resizeEvent(None)  # pyqtgraph centres the title only on a resize: centre the new one now

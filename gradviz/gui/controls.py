@@ -101,6 +101,13 @@ def make_control(field: core.Field) -> QWidget:
     return w
 
 
+def _form(box: QGroupBox) -> QFormLayout:
+    """A form whose fields move under their labels when the dock is too narrow for both side by side."""
+    form = QFormLayout(box)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 class ControlsPanel(QScrollArea):
     def __init__(self, qt_session: QtSession, playback: Playback, theme: Theme, parent=None):
         super().__init__(parent)
@@ -118,7 +125,7 @@ class ControlsPanel(QScrollArea):
         self.controls: dict[str, QWidget] = {}
         for title, names in GROUPS.items():
             box = QGroupBox(title)
-            form = QFormLayout(box)
+            form = _form(box)
             for name in names:
                 w = self.controls[name] = make_control(FIELDS[name])
                 form.addRow(FIELDS[name].label, w)
@@ -132,7 +139,7 @@ class ControlsPanel(QScrollArea):
             layout.addWidget(box)
 
         play_box = QGroupBox("Playback")
-        form = QFormLayout(play_box)
+        form = _form(play_box)
         self.speed_spin = QSpinBox()
         self.speed_spin.setObjectName("speedSpin")
         self.speed_spin.setRange(0, playback.max_speed)
@@ -148,6 +155,9 @@ class ControlsPanel(QScrollArea):
 
         for w in inner.findChildren(QWidget):
             w.setFont(theme.font())
+        # never narrower than the form can be: a field is never cut at the right edge
+        scroll = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(inner.minimumSizeHint().width() + scroll + 2 * self.frameWidth())
         qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(None)
 
@@ -182,7 +192,7 @@ class ControlsPanel(QScrollArea):
     # ------------------------------------------------------------------ data
     def _data_box(self, qt_session: QtSession) -> QGroupBox:
         box = QGroupBox("Data")
-        form = QFormLayout(box)
+        form = _form(box)
         self.dataset_combo = QComboBox()
         self.dataset_combo.setObjectName("datasetCombo")
         for i, name in enumerate(core.GENERATORS):

@@ -47,8 +47,20 @@ def problems(window):
     if window.minimumSizeHint().height() > window.height():
         found.append(f"the window needs {window.minimumSizeHint().height()} px of height")
     for plot in window.findChildren(pg.PlotWidget):
-        if seen(plot) and (plot.width() < MIN_PLOT[0] or plot.height() < MIN_PLOT[1]):
+        if not seen(plot):
+            continue
+        if plot.width() < MIN_PLOT[0] or plot.height() < MIN_PLOT[1]:
             found.append(f"{plot.objectName()} is {plot.width()} × {plot.height()}")
+        for side in ("left", "bottom"):
+            axis = plot.getPlotItem().getAxis(side)
+            if axis.isVisible() and axis.label.isVisible() and axis.label.toPlainText():
+                title = axis.label.mapRectToParent(axis.label.boundingRect())
+                inside = axis.boundingRect().adjusted(-2, -2, 2, 2)
+                along = (title.top(), title.bottom(), inside.top(), inside.bottom())
+                if side == "bottom":
+                    along = (title.left(), title.right(), inside.left(), inside.right())
+                if along[0] < along[2] or along[1] > along[3]:
+                    found.append(f"the {side} axis title of {plot.objectName()} is cut")
     bar = window.playback_bar
     row = bar.row
     for w in (*bar.buttons, bar.run_spin, bar.timeline, bar.step_label):
@@ -58,6 +70,9 @@ def problems(window):
     label = bar.step_label
     if label.fontMetrics().horizontalAdvance(label.text()) > label.width():
         found.append("the step counter is cut")
+    controls = window.controls
+    if controls.isVisible() and controls.widget().minimumSizeHint().width() > controls.viewport().width():
+        found.append("the controls are cut at the right")
     for note in (window.surface_view.note,):
         if note.isVisible() and note.height() + 2 < note.heightForWidth(note.width()):
             found.append(f"{note.objectName()} is clipped")

@@ -69,6 +69,14 @@ MENUS: dict[str, tuple] = {
     "&View": (
         "docks",
         None,
+        _c(
+            "presentAction",
+            "&Presentation mode",
+            lambda w: w.toggle_presentation(),
+            "F5",
+            "presentation mode on / off: large fonts, full screen, two rows of views",
+        ),
+        None,
         _c("fitDataAction", "Fit data in view", lambda w: w.data_view.fit_view(), "F", "fit the data in view"),
         _c("defaultLayoutAction", "Default layout", lambda w: w.default_layout(), "Ctrl+0", "the default layout"),
     ),

@@ -56,6 +56,15 @@ def _command_keys(actions) -> set[str]:
     return {k for k in keys if not k.isdigit()}
 
 
+_WINDOWS: set[QMainWindow] = set()
+
+
+def _keep_alive(window: QMainWindow) -> None:
+    """Hold a window made by a window (a mode switch) until Qt deletes it: nobody else refers to it."""
+    _WINDOWS.add(window)
+    window.destroyed.connect(lambda *_: _WINDOWS.discard(window))
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, session: Session, *, present: bool = False, restore_layout: bool = True, defer_analysis: bool = False
@@ -165,7 +174,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if "model" in change:
             self.message_bar.hide()
-            self.setWindowTitle(f"gradviz — {s.model.describe()} + {s.loss.title}")
+            # the platform adds " — gradviz" (the application's display name) where it shows titles
+            self.setWindowTitle(f"{s.model.describe()} + {s.loss.title}")
         for note in change.notes:
             if note.kind == "info" and not self.theme.present:
                 self.statusBar().showMessage(note.text, 6000)
@@ -246,6 +256,30 @@ class MainWindow(QMainWindow):
         from gradviz import __version__
 
         QMessageBox.about(self, "About gradviz", f"gradviz {__version__}: see how gradient descent works.")
+
+    # ------------------------------------------------------------------ modes
+    def toggle_presentation(self) -> MainWindow:
+        """The same session in the other mode (F5). Fonts, docks and layout are built for a mode,
+        so a new window takes over: same state, same speed, playing if this one played; this one
+        closes (its layout is remembered for its mode). A long run in progress stops where it is."""
+        playing = self.playback.playing
+        self.jobs.cancel()
+        other = type(self)(self.session, present=not self.theme.present)
+        other.playback.set_speed(self.playback.speed)
+        other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
+        _keep_alive(other)
+        if other.theme.present:
+            other.showFullScreen()
+        else:
+            layout.fit_to_screen(other, other.screen().availableGeometry())
+            other.show()
+        other.activateWindow()
+        other.setFocus()
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.close()
+        if playing:
+            other.playback.play()
+        return other
 
     # ------------------------------------------------------------------ layout
     def default_layout(self) -> None:

@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--present", action="store_true", help="presentation mode: large fonts, full screen")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the window off screen to a PNG and exit")
     p.add_argument(
-        "--size", type=_size, metavar="WxH", help="window size for --screenshot, e.g. 1280x720 (a projector)"
+        "--size",
+        type=_size,
+        metavar="WxH",
+        help="window size, e.g. 1280x720: with --present, rehearse what a projector of that size shows (fonts included); with --screenshot, the image's size",
     )
     return p
 

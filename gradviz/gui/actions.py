@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from gradviz.presets import list_presets
+
 __all__ = ["Command", "MENUS", "MOUSE_HELP", "build_menus", "help_html"]
 
 
@@ -38,7 +40,8 @@ def _class_command(c: int) -> Command:
     )
 
 
-# menu → commands; None is a separator; "docks" stands for one toggle per dock
+# menu → commands; None is a separator; "docks" stands for one toggle per dock, "lessons" for one
+# entry per prepared scenario (its title; its description as the tooltip)
 MENUS: dict[str, tuple] = {
     "&File": (
         _c("openAction", "&Open session…", lambda w: w.open_session(), "Ctrl+O", "open a saved session"),
@@ -102,6 +105,11 @@ MENUS: dict[str, tuple] = {
         ),
         _c("slowerAction", "Slower", lambda w: w.playback.set_speed(max(1, w.playback.speed // 2)), "-", "play slower"),
     ),
+    "&Lessons": (
+        _c("chooseLessonAction", "&Choose a lesson…", lambda w: w.choose_lesson(), "Ctrl+L", "choose a lesson"),
+        None,
+        "lessons",
+    ),
     "&Help": (
         _c("shortcutsAction", "&Keyboard and mouse", lambda w: w.show_help(), "F1", "this list"),
         _c("aboutAction", "&About gradviz", lambda w: w.show_about()),
@@ -131,6 +139,15 @@ def build_menus(window) -> dict[str, QAction]:
             elif entry == "docks":
                 for dock in window.docks.values():
                     menu.addAction(dock.toggleViewAction())
+            elif entry == "lessons":
+                menu.setToolTipsVisible(True)
+                for lesson in list_presets():
+                    action = QAction(lesson.title, window)
+                    action.setObjectName(f"lessonAction_{lesson.name}")
+                    action.setToolTip(lesson.description)
+                    action.setStatusTip(lesson.description)
+                    action.triggered.connect(lambda _=False, name=lesson.name: window.open_lesson(name))
+                    menu.addAction(action)
             else:
                 action = QAction(entry.text, window)
                 action.setObjectName(entry.name)

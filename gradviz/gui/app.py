@@ -79,10 +79,21 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
 
     data, notes = session_data_from_args(args)
     session = Session(data.dataset, data.settings)
-    session.apply_session(data)  # steps, selection and slice
+    if not defer_analysis:  # a screenshot or a test: the state at once
+        session.apply_session(data)  # steps, selection and slice
     window = MainWindow(
-        session, present=args.present, restore_layout=not args.screenshot, defer_analysis=defer_analysis
+        session,
+        present=args.present,
+        restore_layout=not (args.screenshot or args.size),
+        defer_analysis=defer_analysis,
+        screen_height=args.size[1] if args.size else None,  # a projector's size: its fonts too
+        size=args.size,
     )
+    if defer_analysis:  # on screen: a long saved run re-runs in slices, with its progress shown
+        name = os.path.basename(args.load) if args.load else f"the lesson {args.preset or DEFAULT_PRESET}"
+        window.open_replay(session.replay(data), f"Opening {name}")
+    else:
+        window.bring_to_front(data.extra.get("front"))
     if notes:
         window.message_bar.show_message("; ".join(notes), "warning")
     return window
@@ -97,7 +108,7 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     args = parse_args(list(argv or [])) if args is None else args
     window = _build_window(args, defer_analysis=True)
     layout.fit_to_screen(window, window.screen().availableGeometry())  # a laptop: never larger than its screen
-    if args.present:
+    if args.present and not args.size:
         window.showFullScreen()
     else:
         window.show()

@@ -17,7 +17,13 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self.setSpacing(spacing)
+        self._line_gap = spacing
         self.setContentsMargins(QMargins(0, 0, 0, 0))
+
+    def setVerticalSpacing(self, gap: int) -> None:
+        """The gap between wrapped lines (the spacing between items in a line stays)."""
+        self._line_gap = gap
+        self.invalidate()
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -55,22 +61,32 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay the items out in lines (each item at its size hint, centred in its line's height);
+        returns the height used."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line = area.x(), area.y(), 0
-        gap = self.spacing()
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
         for item in self._items:
             widget = item.widget()
             if widget is not None and not widget.isVisibleTo(widget.parentWidget()):
                 continue
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line > 0:
-                x, y, line = area.x(), y + line + gap, 0
+            if x + hint.width() > area.right() + 1 and lines[-1]:
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, hint))
+            x += hint.width() + self.spacing()
+        y = area.y()
+        for line in lines:
+            height = max((hint.height() for _, hint in line), default=0)
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            line = max(line, hint.height())
-        return y + line - rect.y() + m.bottom()
+                x = area.x()
+                for item, hint in line:
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+                    x += hint.width() + self.spacing()
+            y += height + self._line_gap
+        return max(y - self._line_gap, area.y()) - rect.y() + m.bottom()
 
 
 def flow_row(widgets: list[QWidget], parent: QWidget | None = None) -> QWidget:

@@ -12,81 +12,107 @@ import zlib
 
 from PySide6.QtCore import QSettings, Qt
 
-__all__ = ["arrange", "compact", "default_sizes", "fit_to_screen", "restore", "save"]
+__all__ = ["arrange", "compact", "default_sizes", "fit_to_screen", "restore", "save", "shape"]
 
 _SETTINGS_VERSION = 1
 H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 
 
 COMPACT_BELOW = 900  # window heights (logical pixels) under this put the smaller views in tabs
+WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than tall, and this wide
+# (in pixels per unit of font scale: 1760 at presentation fonts): three columns
 _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock")
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", *_TABS)
 
 
 def compact(window) -> bool:
-    """Presentation fonts, or a laptop's height: two rows of views, the smaller ones as tabs."""
+    """Presentation fonts, or a laptop's height: the smaller views go into tabs."""
     return window.theme.present or window.height() < COMPACT_BELOW
+
+
+def shape(window) -> str:
+    """ "desk" (roomy), "compact" (two rows, two columns) or "wide" (presenting on a wide screen:
+    three columns, so that every plot is about as tall as it is wide, not a strip)."""
+    if not compact(window):
+        return "desk"
+    w, h, scale = window.width(), window.height(), window.theme.scale
+    return "wide" if window.theme.present and w >= WIDE_RATIO * h and w >= WIDE_MIN * scale else "compact"
 
 
 def arrange(window) -> None:
     """Split and tabify the docks for the window's mode and size (again whenever that changes).
 
-    Roomy desk: controls | data, residuals, loss curve | surface, gradients, Jacobian (derivation
-    as a tab). Compact (presentation, or under 900 pixels of height): data over the loss curve,
-    the surface over the other views as tabs; the presentation hides the controls.
+    Desk: controls | data, residuals, loss curve | surface, gradients, Jacobian (derivation as a
+    tab). Compact: data over the loss curve | the surface over the other views as tabs. Wide:
+    data over the loss curve | the surface | the other views as tabs. Presenting hides the controls.
     """
     d = window.docks
-    for name in _RIGHT:  # start from one column: splitting and tabifying from there is repeatable
+    kind = shape(window)
+    size = window.size()  # the docks pass through one tall column, which can make the window grow
+    for name in _RIGHT:  # take them all out first: re-adding a tabbed dock can leave its old tab bar on screen
+        window.removeDockWidget(d[name])
+    for name in _RIGHT:  # then one column: splitting and tabifying from there is repeatable
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d[name])
+        d[name].show()
     window.splitDockWidget(d["dataDock"], d["lossSurfaceDock"], H)
-    if compact(window):
-        window.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)
-        window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
-        for a, b in zip(_TABS, _TABS[1:], strict=False):
-            window.tabifyDockWidget(d[a], d[b])
-    else:
+    if kind == "desk":
         window.splitDockWidget(d["dataDock"], d["residualsDock"], V)
         window.splitDockWidget(d["residualsDock"], d["lossCurveDock"], V)
         window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], V)
         window.splitDockWidget(d["gradientDock"], d["jacobianDock"], V)
         window.tabifyDockWidget(d["jacobianDock"], d["derivationDock"])
+    else:
+        window.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)
+        window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], H if kind == "wide" else V)
+        for name in _TABS[1:]:
+            window.tabifyDockWidget(d[_TABS[0]], d[name])
     for name, short in _TAB_TITLES.items():
         full = d[name].property("fullTitle") or d[name].windowTitle()
         d[name].setProperty("fullTitle", full)
-        d[name].setWindowTitle(short if compact(window) else full)
-    window.arranged_compact = compact(window)
-    d[_front(window)].raise_()
+        d[name].setWindowTitle(full if kind == "desk" else short)
+    window.arranged_shape = kind
+    window.resize(size)
+    _raise_front(window)
 
 
-def _front(window) -> str:
-    return "gradientDock" if compact(window) else "jacobianDock"
+def _raise_front(window) -> None:
+    d = window.docks
+    d["jacobianDock" if window.arranged_shape == "desk" else "gradientDock"].raise_()
+    if getattr(window, "front_dock", None) in d:  # the view the lesson wants in front
+        d[window.front_dock].raise_()
 
 
 def default_sizes(window) -> None:
     """Every dock shown at its default size for the window's current size (re-arranged if need be)."""
-    if getattr(window, "arranged_compact", None) != compact(window):
+    if getattr(window, "arranged_shape", None) != shape(window):
         arrange(window)
     d = window.docks
     for dock in d.values():
         dock.show()
-    d[_front(window)].raise_()
+    _raise_front(window)
+    kind = window.arranged_shape
     width, height = window.width(), window.height()
-    rows = [int((height - 140) * 0.54), int((height - 140) * 0.46)]
     if window.theme.present:
         d["controlsDock"].hide()
-        window.resizeDocks([d["dataDock"], d["lossSurfaceDock"]], [width // 2, width // 2], H)
+        columns = ["dataDock", "lossSurfaceDock"] + (["gradientDock"] if kind == "wide" else [])
+        window.resizeDocks([d[n] for n in columns], [width // len(columns)] * len(columns), H)
     else:
         controls = int(min(330 * window.theme.scale, 0.24 * width))
         column = (width - controls) // 2
         window.resizeDocks([d["controlsDock"], d["dataDock"], d["lossSurfaceDock"]], [controls, column, column], H)
-    if compact(window):
-        for names in (("dataDock", "lossCurveDock"), ("lossSurfaceDock", "gradientDock")):
+    if kind == "desk":
+        rows = [int((height - 120) * f) for f in (0.46, 0.27, 0.27)]
+        for names in (
+            ("dataDock", "residualsDock", "lossCurveDock"),
+            ("lossSurfaceDock", "gradientDock", "jacobianDock"),
+        ):
             window.resizeDocks([d[n] for n in names], rows, V)
         return
-    rows = [int((height - 120) * f) for f in (0.46, 0.27, 0.27)]
-    for names in (("dataDock", "residualsDock", "lossCurveDock"), ("lossSurfaceDock", "gradientDock", "jacobianDock")):
-        window.resizeDocks([d[n] for n in names], rows, V)
+    rows = [int((height - 140) * f) for f in ((0.56, 0.44) if kind == "wide" else (0.54, 0.46))]
+    window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
+    if kind == "compact":
+        window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
 
 
 def fit_to_screen(window, screen_rect) -> None:

@@ -8,17 +8,21 @@ bar, and turns the session's notes into messages.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from gradviz.core import LIMITS
+from gradviz.presets import list_presets, load_preset
 from gradviz.state import Change, Session
 
 from . import layout
 from .actions import build_menus, help_html
 from .controls import ControlsPanel
 from .keyboard import KeyboardGuard
-from .long_job import LongJob
+from .lesson_picker import LessonPicker
+from .long_job import SLICE_S, LongJob
 from .message_bar import MessageBar
 from .numbers import num
 from .playback import Playback
@@ -45,6 +49,17 @@ _ANALYSIS_VIEWS = {
     "derivationDock": ("Derivation", "derivation_view", DerivationView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
+# the names a lesson uses to say which view it wants in front ("extra": {"front": …})
+_VIEW_DOCKS = {
+    "data": "dataDock",
+    "loss curve": "lossCurveDock",
+    "surface": "lossSurfaceDock",
+    "residuals": "residualsDock",
+    "gradients": "gradientDock",
+    "jacobian": "jacobianDock",
+    "derivation": "derivationDock",
+}
+SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
 
 
 def _command_keys(actions) -> set[str]:
@@ -67,15 +82,24 @@ def _keep_alive(window: QMainWindow) -> None:
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, session: Session, *, present: bool = False, restore_layout: bool = True, defer_analysis: bool = False
+        self,
+        session: Session,
+        *,
+        present: bool = False,
+        restore_layout: bool = True,
+        defer_analysis: bool = False,
+        screen_height: int | None = None,
+        size: tuple[int, int] | None = None,
     ):
         """`defer_analysis`: show the window first and build the analysis views right after
-        (`build_deferred_views`), so it is on screen sooner; tests and screenshots build all at once."""
+        (`build_deferred_views`), so it is on screen sooner; tests and screenshots build all at once.
+        `screen_height`: the height presenting fonts are sized for (default: this window's screen's);
+        `size`: the window's size (default: 1600 × 900, or the screen's free area if smaller)."""
         super().__init__()
         self.setObjectName("gradvizMainWindow")
         self.session = session
         self.qt_session = QtSession(session, self)
-        self.theme = Theme(present)
+        self.theme = Theme(present, screen_height or self.screen().availableGeometry().height())
         self.playback = Playback(session, self)
         self.setDockNestingEnabled(True)
         f = self.font()
@@ -97,6 +121,7 @@ class MainWindow(QMainWindow):
         for _, attribute, _ in _ANALYSIS_VIEWS.values():
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
+        self.front_dock: str | None = None  # a view a lesson asked to have in front of its tab group
         self._dock_shown: dict[str, bool] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -106,7 +131,6 @@ class MainWindow(QMainWindow):
             placeholder = QLabel("…")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self._add_dock(name, title, placeholder, right)
-        layout.arrange(self)
         if not defer_analysis:
             self.build_deferred_views()
 
@@ -127,7 +151,10 @@ class MainWindow(QMainWindow):
 
         self.qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(Change.everything())
-        self.resize(1600, 900)
+        # the docks are arranged once, at the size the window will have (arranged again later, Qt can
+        # leave a stale tab bar on screen): the size asked for, else 1600 × 900 or the screen if smaller
+        free = self.screen().availableGeometry()
+        self.resize(*(size or (min(1600, free.width()), min(900, free.height()))))
         layout.default_sizes(self)
         # the window may end up smaller than asked (a laptop screen): size the docks again when
         # it is first shown, unless a saved layout was restored
@@ -212,10 +239,73 @@ class MainWindow(QMainWindow):
             handler(path)
 
     def open_session(self) -> None:
-        self._ask_path(False, "Open session", "", "gradviz sessions (*.json)", self.session.load)
+        if self.may_discard():
+            self._ask_path(False, "Open session", "", SESSION_FILTER, self._open_file)
+
+    def _open_file(self, path: str) -> None:
+        replay = self.session.replay_file(path)  # None: the session said why
+        if replay is not None:
+            self.open_replay(replay, f"Opening {os.path.basename(path)}")
+
+    def open_lesson(self, name: str) -> None:
+        """Open a prepared scenario in this window (after asking about unsaved work)."""
+        if not self.may_discard():
+            return
+        try:
+            replay = self.session.replay(load_preset(name))
+        except ValueError as exc:
+            self.message_bar.show_message(f"Could not open the lesson: {exc}", "error")
+            return
+        self.open_replay(replay, f"Opening the lesson {name}")
+
+    def choose_lesson(self) -> None:
+        picker = LessonPicker(list_presets(), self.theme, self)
+        if picker.exec() and picker.chosen:
+            self.open_lesson(picker.chosen)
+
+    def open_replay(self, replay, what: str) -> None:
+        """Re-run a saved session's steps in slices (the window stays live; Esc drops it, changing nothing)."""
+
+        def work() -> float | None:
+            done = replay.advance(SLICE_S)
+            if done is None:
+                replay.commit()
+                self.bring_to_front(replay.data.extra.get("front"))
+            return done
+
+        self.jobs.start(
+            what, work, on_cancel=lambda: self.message_bar.show_message(f"{what}: cancelled, nothing changed.", "info")
+        )
+
+    def may_discard(self) -> bool:
+        """True when nothing unsaved would be lost, or the user saved it or chose to let it go."""
+        lost = self.session.unsaved
+        if not lost:
+            return True
+        what = ", ".join(lost[:-1]) + (" and " if len(lost) > 1 else "") + lost[-1]
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            "Unsaved work",
+            f"{what[0].upper()}{what[1:]} changed since this session was opened or saved. Save it first?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            self.save_session()
+            return not self.session.unsaved
+        return answer == buttons.Discard
+
+    def bring_to_front(self, view: str | None) -> None:
+        """Raise the dock of `view` ("residuals", "gradients", …) over the docks it shares a tab with."""
+        dock = self.docks.get(_VIEW_DOCKS.get(view, ""))
+        self.front_dock = None if dock is None else dock.objectName()  # the default layout keeps it
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     def save_session(self) -> None:
-        self._ask_path(True, "Save session", "session.json", "gradviz sessions (*.json)", self.session.save)
+        self._ask_path(True, "Save session", "session.gradviz.json", SESSION_FILTER, self.session.save)
 
     def import_csv(self) -> None:
         self._ask_path(False, "Import data", "", "CSV files (*.csv);;All files (*)", self.session.import_csv)

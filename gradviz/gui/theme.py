@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy
 
-__all__ = ["Theme", "zero_line", "legend_label", "legend_html", "nice_ceil", "SymmetricRange"]
+__all__ = ["Theme", "present_scale", "zero_line", "legend_html", "nice_ceil", "SymmetricRange"]
+
+
+def present_scale(screen_height: int | None) -> float:
+    """The presentation's font scale: a line of text is a fortieth of the screen's height.
+
+    So the presentation is the same picture on a 720p projector, a 1080p one and a laptop: what a
+    lecturer rehearsed is what the hall sees, and what fits on one screen fits on all of them.
+    """
+    if screen_height is None:
+        return 1.6
+    return min(max(screen_height / PRESENT_HEIGHT, 1.3), 3.0)
+
+
+PRESENT_HEIGHT = 540  # logical pixels of screen height per unit of presentation scale
 
 
 class Theme:
     """Font sizes for the normal and the presentation mode (a hall's last row)."""
 
-    def __init__(self, present: bool = False):
+    def __init__(self, present: bool = False, screen_height: int | None = None):
         self.present = present
-        self.scale = 1.6 if present else 1.0
+        self.scale = present_scale(screen_height) if present else 1.0
 
     @property
     def base_point_size(self) -> float:
@@ -77,18 +89,6 @@ def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.Infi
 
 
 _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}
-
-
-def legend_label(name: str, theme: Theme, factor: float = 0.9) -> QLabel:
-    """The rich-text label a view shows its legend in, beside the plot (see legend_html); on a
-    narrow dock it wraps between entries, never inside one."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setFont(theme.font(factor))
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    return label
 
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:

@@ -13,12 +13,13 @@ from dataclasses import asdict, fields
 from gradviz import core
 
 from .changes import ASPECTS
+from .replay import Replay
 
 __all__ = ["SessionFiles"]
 
 
 class SessionFiles:
-    """Mixed into Session; uses its `_source`, `_selected`, `_slice`, `_view`, `_build`, `_say`."""
+    """Mixed into Session; uses its `_source`, `_selected`, `_slice`, `_view`, `_adopt`, `_say`, `mark_saved`."""
 
     def session_data(self, extra: dict | None = None) -> core.SessionData:
         sl = self.slice
@@ -41,28 +42,45 @@ class SessionFiles:
             self._say("error", f"Could not save the session: {exc}")
             return False
         self._say("info", f"Saved session to {os.path.basename(path)}")
+        self.mark_saved()
         return True
 
     def load(self, path: str | os.PathLike) -> core.SessionData | None:
+        """Open a session file at once (see `replay` for one re-run in slices)."""
+        replay = self.replay_file(path)
+        if replay is None:
+            return None
+        replay.advance()
+        replay.commit()
+        return replay.data
+
+    def replay_file(self, path: str | os.PathLike) -> Replay | None:
+        """A session file made ready to replay off to the side; None (and a message) if it cannot be read."""
         try:
-            data = core.load_session(path)
+            return self.replay(core.load_session(path))
         except ValueError as exc:
             self._say("error", f"Could not open the session: {exc}. Nothing was changed.")
             return None
-        self.apply_session(data)
-        return data
+
+    def replay(self, data: core.SessionData) -> Replay:
+        """`data` rebuilt beside this session: advance it, then commit it (or drop it to cancel)."""
+        return Replay(self, data)
 
     def apply_session(self, data: core.SessionData) -> None:
-        """Replace everything with a loaded session (its steps re-run, its view state restored)."""
+        """Replace everything with a saved session at once (its steps re-run, its view state restored)."""
+        replay = self.replay(data)
+        replay.advance()
+        replay.commit()
+
+    def _adopt_replay(self, replay: Replay) -> None:
         with self.batch():
             self._undo.clear()
-            self._source = data.dataset
+            self._source = replay.data.dataset
             self._selected = None
-            self._build(data.settings.fitted(data.dataset)[0])
-            if data.step:
-                self.trainer.run(data.step)
-            self._apply_view_state(data.extra)
+            self._adopt(replay.run)
+            self._apply_view_state(replay.data.extra)
             self._changed(*ASPECTS)
+        self.mark_saved()
 
     def _apply_view_state(self, extra: dict) -> None:
         """The saved selection, slice and view options; a part that does not fit is skipped."""

@@ -29,6 +29,8 @@ from .undo import UndoStack
 __all__ = ["Session", "ViewOptions"]
 
 _NEW_RUN = ("data", "model", "settings", "step", "slice", "selection", "runs")
+# what a session file holds that the user changes, in the words the unsaved-work question uses
+_UNSAVED = {"data": "the data", "settings": "the settings", "step": "the training step", "runs": "the runs"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class Session(DataEditing, SessionFiles):
         self._plane = None
         self._frame = Frame(self, self.work)
         self._dirty: set[str] = set()
+        self._unsaved: set[str] = set()
         self._build(settings)
+        self.mark_saved()
 
     # ------------------------------------------------------------------ changes
     def subscribe(self, callback) -> callable:
@@ -70,6 +74,7 @@ class Session(DataEditing, SessionFiles):
 
     def _changed(self, *aspects: str) -> None:
         self._dirty.update(aspects)
+        self._unsaved.update(a for a in aspects if a in _UNSAVED)
         self._emitter.mark(*aspects)
 
     def _say(self, kind: str, text: str, fix=None) -> None:
@@ -86,11 +91,15 @@ class Session(DataEditing, SessionFiles):
     # ------------------------------------------------------------------ building
     def _build(self, settings: Settings, init_params=None) -> None:
         options = {} if init_params is None else {"init_params": init_params}
-        self._runs = [Run.start("run 1", settings, self._source, **options)]
+        self._adopt(Run.start("run 1", settings, self._source, **options))
+
+    def _adopt(self, run: Run) -> None:
+        """Make `run` (on the current source data) the only run."""
+        self._runs = [run]
         self._focus = 0
         self._data = TrainingData(self._source, self.trainer.Y)
         self._slice = core.make_slice(
-            "random" if self.model.kind == "mlp" else "axes", self.model.spec, self.params, seed=settings.seed
+            "random" if self.model.kind == "mlp" else "axes", self.model.spec, self.params, seed=run.settings.seed
         )
         if self._selected is not None and self._selected >= self._source.n_samples:
             self._selected = None
@@ -138,6 +147,16 @@ class Session(DataEditing, SessionFiles):
     @property
     def params(self) -> dict[str, np.ndarray]:
         return self.trainer.params
+
+    @property
+    def unsaved(self) -> tuple[str, ...]:
+        """What changed since the session was made, opened or saved ("the data", "the settings",
+        "the training step", "the runs"): what opening another one would lose."""
+        return tuple(words for aspect, words in _UNSAVED.items() if aspect in self._unsaved)
+
+    def mark_saved(self) -> None:
+        """The state as it is now is in a file (or is a fresh start): nothing unsaved."""
+        self._unsaved.clear()
 
     @property
     def current_step(self) -> int:

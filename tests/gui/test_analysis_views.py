@@ -171,7 +171,9 @@ def test_jacobian_for_sigmoid_and_identity_outputs(make_window):
     window = make_window("--preset", "mse-sigmoid")
     view = window.jacobian_view
     s = window.session
-    p = s.model.predict(s.params, s.dataset.X[:1])[0, 0]
+    i = view.sample  # the lesson selects a confidently wrong point
+    assert i == s.selected == 47
+    p = s.model.predict(s.params, s.dataset.X[i : i + 1])[0, 0]
     assert view.jacobian.shape == (1, 1) and view.jacobian[0, 0] == pytest.approx(p * (1 - p))
     assert "≠ ŷ − y" in view.text.text()
     window2 = make_window("--preset", "linear-line")

@@ -7,9 +7,10 @@ import sys
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar, QWidget
 
 from gradviz.gui import create_window, layout
+from gradviz.presets import list_presets
 
 MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
 
@@ -23,13 +24,14 @@ SIZES = [
     ("present", 1280, 800),
     ("present", 1366, 768),
     ("present", 1920, 1080),
+    ("present", 2560, 1080),  # an ultra-wide screen: three columns
 ]
 
 
 def lay_out(qtbot, mode, width, height, preset="mlp-moons"):
-    window = create_window(["--preset", preset, "--steps", "5", *(["--present"] if mode == "present" else [])])
+    present = ["--present"] if mode == "present" else []
+    window = create_window(["--preset", preset, "--steps", "5", "--size", f"{width}x{height}", *present])
     qtbot.addWidget(window)
-    window.resize(width, height)
     window.show()
     qtbot.waitExposed(window)
     layout.default_sizes(window)
@@ -51,6 +53,9 @@ def problems(window):
             continue
         if plot.width() < MIN_PLOT[0] or plot.height() < MIN_PLOT[1]:
             found.append(f"{plot.objectName()} is {plot.width()} × {plot.height()}")
+        item = plot.getPlotItem().geometry()
+        if item.width() > plot.width() + 1 or item.height() > plot.height() + 1:
+            found.append(f"{plot.objectName()} draws past its edge ({item.width():.0f} px in {plot.width()})")
         for side in ("left", "bottom"):
             axis = plot.getPlotItem().getAxis(side)
             if axis.isVisible() and axis.label.isVisible() and axis.label.toPlainText():
@@ -70,6 +75,12 @@ def problems(window):
     label = bar.step_label
     if label.fontMetrics().horizontalAdvance(label.text()) > label.width():
         found.append("the step counter is cut")
+    for bar in window.findChildren(QTabBar):  # a tab bar left over from an earlier arrangement
+        geo = bar.geometry()
+        if bar.isVisible() and bar.count() and geo.intersects(window.rect()):
+            under = [d for d in window.docks.values() if d.isVisible() and abs(d.geometry().bottom() - geo.top()) <= 3]
+            if not any(abs(d.x() - geo.x()) <= 3 for d in under):
+                found.append(f"a stray tab bar ({bar.tabText(0)}, …) at {geo.x()}, {geo.y()}")
     controls = window.controls
     if controls.isVisible() and controls.widget().minimumSizeHint().width() > controls.viewport().width():
         found.append("the controls are cut at the right")
@@ -83,8 +94,21 @@ def problems(window):
 def test_every_view_keeps_a_usable_size(qtbot, mode, width, height):
     window = lay_out(qtbot, mode, width, height)
     assert problems(window) == []
-    if mode == "present":
-        assert window.playback_bar.step_label.font().pointSizeF() >= 18  # the last row reads it
+    if mode == "present":  # the last row reads it: a line of text is a fortieth of the screen or more
+        line = window.fontMetrics().height()
+        assert line >= height / 42, (line, height)
+        assert window.playback_bar.step_label.fontMetrics().height() >= 1.15 * line  # the step stands out
+
+
+@pytest.mark.parametrize("preset", [p.name for p in list_presets()])
+def test_every_lesson_fits_a_720p_projector_whichever_tab_is_in_front(qtbot, preset):
+    window = lay_out(qtbot, "present", 1280, 720, preset)
+    for front in ("gradientDock", "residualsDock", "jacobianDock", "derivationDock"):
+        window.docks[front].raise_()
+        for _ in range(3):
+            QApplication.processEvents()
+        window.flush()
+        assert problems(window) == [], front
 
 
 def test_the_window_never_opens_larger_than_the_screen(qtbot):
@@ -113,8 +137,8 @@ def test_4k_at_device_pixel_ratio_2(tmp_path):
         "from gradviz.gui import create_window, layout\n"
         "from PySide6.QtWidgets import QApplication\n"
         "ensure_app()\n"
-        "w = create_window(['--present', '--preset', 'softmax-blobs'])\n"
-        "w.resize(1920, 1080); w.show(); layout.default_sizes(w); w.flush()\n"
+        "w = create_window(['--present', '--preset', 'softmax-blobs', '--size', '1920x1080'])\n"
+        "w.show(); layout.default_sizes(w); w.flush()\n"
         "[QApplication.processEvents() for _ in range(3)]\n"
         "print(w.devicePixelRatio(), problems(w))\n"
     )
@@ -130,3 +154,15 @@ def seen(widget: QWidget) -> bool:
     while dock is not None and not isinstance(dock, QDockWidget):
         dock = dock.parentWidget()
     return widget.isVisible() and (dock is None or not dock.visibleRegion().isEmpty())
+
+
+def test_resizing_across_sizes_and_ctrl_0_rearranges_cleanly(qtbot):
+    """A laptop window made smaller (or a projector's full screen left) and the layout reset."""
+    window = lay_out(qtbot, "desk", 1600, 1000, "softmax-blobs")
+    for width, height in ((1280, 720), (1600, 1000), (1024, 768)):
+        window.resize(width, height)
+        window.actions_by_name["defaultLayoutAction"].trigger()  # Ctrl+0
+        for _ in range(3):
+            QApplication.processEvents()
+        assert layout.shape(window) == window.arranged_shape, window.size()
+        assert problems(window) == [], (width, height)

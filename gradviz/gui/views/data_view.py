@@ -19,8 +19,9 @@ from gradviz.state import Change
 from gradviz.state.frame import MAX_POINTS_DRAWN, choose_shown
 
 from .. import palette
+from ..legend import Legend
 from ..qt_session import QtSession
-from ..theme import Theme, legend_html, legend_label
+from ..theme import Theme
 from .base import View
 from .plot_items import EditableViewBox, PassiveScatter, RegionImage
 
@@ -59,7 +60,7 @@ class DataView(View):
         self._hint.setFont(theme.font(0.9))
         self._hint.setStyleSheet("color: #444;")
         # a legend beside the plot: one drawn on it would repaint with every frame (~1.4 ms)
-        self.legend = legend_label("dataLegend", theme, 0.95)
+        self.legend = Legend("dataLegend", theme, 0.95)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.legend)
@@ -222,7 +223,7 @@ class DataView(View):
                 (palette.PREDICTION, "line", "prediction ŷ"),
                 (palette.RESIDUAL, "line", "residual ŷ − y"),
             ]
-        self.legend.setText(legend_html(entries))
+        self.legend.set_entries(entries)
         if self.editable():
             keys = "1–9 pick the class of new points" if ds.is_classification else "points are (x, y)"
             subset = f" Showing {MAX_POINTS_DRAWN:,} of {ds.n_samples:,} points." if self._shown is not None else ""

@@ -19,11 +19,11 @@ from gradviz.state import Change
 
 from .. import palette
 from ..axis_labels import set_axis_label
-from ..flow_layout import flow_row
+from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import SymmetricRange, Theme, legend_html, legend_label, zero_line
+from ..theme import SymmetricRange, Theme, zero_line
 from .base import View
 
 __all__ = ["GradientView"]
@@ -52,7 +52,6 @@ class GradientView(View):
         self.readouts["cosine"].setToolTip(
             "cos∠(Δθ, −∇L) = Δθ·(−∇L)/(‖Δθ‖‖∇L‖): 1 when the optimizer steps straight down the gradient"
         )
-        row = flow_row([self.tip_check, *self.readouts.values()])
 
         self.plane_widget, self.plane = theme.plot_widget("gradientPlanePlot")
         for angle in (0, 90):
@@ -80,7 +79,7 @@ class GradientView(View):
             head.setZValue(10)
             self.plane.addItem(head)
             self.heads[name] = head
-        self.legend = legend_label("gradientLegend", theme, 0.85)
+        self.legend = Legend("gradientLegend", theme, 0.85, leading=[self.tip_check, *self.readouts.values()])
         self._plane_x, self._plane_y, self._bars_y = SymmetricRange(), SymmetricRange(), SymmetricRange()
 
         self.bars_widget, self.bars = theme.plot_widget("gradientBarsPlot")
@@ -96,7 +95,6 @@ class GradientView(View):
         plots.addWidget(self.bars_widget, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(row)
         layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
         self.start()
@@ -144,10 +142,11 @@ class GradientView(View):
             )
         )
         cosine = _cosine(f.next_update, f.grads)
-        batch_note = "whole data set" if len(batch) == n else f"batch of {len(batch)} (others grey)"
+        batch_note = "" if len(batch) == n else f"batch of {len(batch)} (others grey)"  # else: all N samples
         self.readouts["norm"].setText(f"‖∇L‖ = {num(f.grad_norm, 3)}")
         self.readouts["lr"].setText(f"η = {num(lr, 3)}")
         self.readouts["batch"].setText(batch_note)
+        self.once("batch shown", bool(batch_note), self.readouts["batch"].setVisible)
         self.readouts["cosine"].setText(f"cos∠(Δθ, −∇L) = {num(cosine, 2)}")
 
     def _draw_samples(self, members: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
@@ -239,10 +238,10 @@ class GradientView(View):
             (palette.DATA, "line", samples),
             (palette.GRADIENT, "line", "∇L (their sum)" if tip_to_tail else "∇L (their mean)"),
             (palette.GRADIENT, "dash", "−η∇L"),
-            (palette.UPDATE, "line", "Δθ (the optimizer's step)"),
-            (palette.SELECTION, "box", "selected sample"),
+            (palette.UPDATE, "line", "Δθ (step taken)"),
+            (palette.SELECTION, "box", "selected"),
         ]
-        self.once("legend", legend_html(entries), self.legend.setText)
+        self.legend.set_entries(entries)
 
     def _label_axes(self, axes: tuple[str, str]) -> None:
         set_axis_label(self.plane, "bottom", axes[0])
@@ -253,7 +252,9 @@ def _cosine(update: np.ndarray, grads: np.ndarray) -> float:
     nu, ng = norm(update), norm(grads)
     if not (nu > 0 and ng > 0 and np.isfinite(nu) and np.isfinite(ng)):
         return 0.0
-    return float(-((update / nu) @ (grads / ng)))  # unit vectors first: no overflow
+    cosine = float(-((update / nu) @ (grads / ng)))  # unit vectors first: no overflow
+    # plain gradient descent steps exactly along −∇L: 1 − 2e−16 is rounding, not an angle
+    return float(np.sign(cosine)) if abs(abs(cosine) - 1) < 1e-12 else cosine
 
 
 def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,10 +17,11 @@ from gradviz.state import Change
 
 from .. import palette
 from ..axis_labels import set_axis_label
+from ..legend import Legend
 from ..numbers import finite, num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import Theme, legend_html, zero_line
+from ..theme import Theme, zero_line
 from .base import View
 
 __all__ = ["JacobianView", "MAX_NUMBERED"]
@@ -66,23 +67,25 @@ class JacobianView(View):
         self.g_bars = pg.BarGraphItem(x=[], height=[], width=0.25, brush=palette.LOGIT_GRAD, pen=None)
         for item in (self.p_bars, self.y_bars, self.g_bars):
             self.bars.addItem(item)
-        self.bars.setTitle(
-            legend_html(
-                [
-                    (palette.PREDICTION, "box", "ŷ"),
-                    (palette.PREDICTION, "square", "y"),
-                    (palette.LOGIT_GRAD, "box", "(∂ℓ/∂ŷ)ᵀJ = ∂ℓ/∂z"),
-                ]
-            ),
-            size=f"{theme.base_point_size * 0.85:.0f}pt",
+        # the bars' legend beside the plots: a title inside the plot would widen it past its dock
+        self.legend = Legend("jacobianLegend", theme, 0.85)
+        self.legend.set_entries(
+            [
+                (palette.PREDICTION, "box", "ŷ"),
+                (palette.PREDICTION, "square", "y"),
+                (palette.LOGIT_GRAD, "box", "(∂ℓ/∂ŷ)ᵀJ = ∂ℓ/∂z"),
+            ]
         )
 
-        self.text = Readout(theme.font(0.95), lines=4, rich=True)
+        self.text = Readout(theme.font(0.9), lines=3, rich=True)
         self.text.setObjectName("jacobianText")
 
+        bars = QVBoxLayout()  # the legend over the bars it explains, not over the matrix too
+        bars.addWidget(self.legend)
+        bars.addWidget(self.bars_widget, 1)
         plots = QHBoxLayout()
         plots.addWidget(self.matrix_widget, 3)
-        plots.addWidget(self.bars_widget, 2)
+        plots.addLayout(bars, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.text)
@@ -116,23 +119,25 @@ class JacobianView(View):
         self.text.setText(self._explain(which, z, p, y, trace["dyhat"], dz, output))
 
     def _explain(self, which, z, p, y, g, product, output) -> str:
+        """Three lines: the sample's ŷ and y; ∂ℓ/∂ŷ and J; their product dℓ/dz and whether it is ŷ − y.
+        (z is in the derivation view; ŷ − y can be read off the first line.)"""
         loss = self.session.loss.name
         act, jac = rules.OUTPUT_FORMULAS[output].value, rules.OUTPUT_FORMULAS[output].rhs
-        head = f"<b>{which}</b>: z = {vec(z)}, {act} = {vec(p)}, y = {vec(y)}<br>"
+        head = f"<b>{which}</b>: {act} = {vec(p, 3)}, y = {vec(y, 3)}<br>"
         if not finite(g):
             # ŷ is exactly 0 or 1 to machine precision where y needs the other side: log has no finite slope
             return head + (
-                f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} is undefined here: ŷ is 0 or 1 "
-                "to machine precision, where the loss's log has no finite slope.<br>"
-                f"<b>dℓ/dz</b> is still defined, as the limit of (∂ℓ/∂ŷ)ᵀJ: <b>{vec(product)}</b> = ŷ − y"
+                f"∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} is undefined: ŷ is 0 or 1 to machine precision, "
+                f"where the log has no finite slope; J = ∂ŷ/∂z = {jac}<br>"
+                f"<b>dℓ/dz</b> is still defined, as the limit of (∂ℓ/∂ŷ)ᵀJ: <b>{vec(product, 3)}</b> = ŷ − y"
             )
         if rules.is_canonical(loss, output):
-            verdict = f"= ŷ − y = {vec(p - y)} ✓ (canonical pair)"
+            verdict = "= ŷ − y ✓ (canonical pair)"
         else:
-            verdict = f"≠ ŷ − y = {vec(p - y)}: with MSE the Jacobian stays in (non-canonical)"
+            verdict = f"≠ ŷ − y = {vec(p - y, 3)} (non-canonical: J stays in)"
         return head + (
-            f"J = ∂ŷ/∂z = {jac}; &nbsp; ∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} = {vec(g)}<br>"
-            f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {vec(product)}</b> {verdict}"
+            f"∂ℓ/∂ŷ = {rules.LOSS_FORMULAS[loss].rhs} = {vec(g, 3)}; &nbsp; J = ∂ŷ/∂z = {jac}<br>"
+            f"<b>dℓ/dz = (∂ℓ/∂ŷ)ᵀJ = {vec(product, 3)}</b> {verdict}"
         )
 
     def _show_matrix(self, J: np.ndarray | None) -> None:
@@ -161,10 +166,11 @@ class JacobianView(View):
             t.setFont(self.theme.font(0.9 if self.theme.scale == 1 else 0.8))
             self.matrix.addItem(t)
             self.cell_text.append(t)
+        digits = 3 if self.matrix_widget.width() / max(k, 1) > 110 * self.theme.scale else 2  # fit a cell
         for n, t in enumerate(self.cell_text):
             if n < cells:
                 r, c = divmod(n, k)
-                t.setText(num(J[r, c], 3))
+                t.setText(num(J[r, c], digits))
                 t.setPos(c + 1, r + 1)
                 t.setVisible(True)
             else:

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 from gradviz.state import Change
 
 from .. import palette
-from ..flow_layout import flow_row
+from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import Theme, legend_html, legend_label, nice_ceil
+from ..theme import Theme, nice_ceil
 from .base import View
 
 __all__ = ["LossCurveView"]
@@ -34,7 +34,6 @@ class LossCurveView(View):
         self.plot_widget, self.plot = theme.plot_widget("lossCurvePlot")
         self.plot.setLabel("bottom", "step t")
         self.plot.setLabel("left", "loss L", color=palette.LOSS)
-        self.legend = legend_label("lossLegend", theme)
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(palette.BATCH_LOSS, width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen(palette.LOSS, width=theme.line_width))
         for item in (self.batch_curve, self.curve):
@@ -71,10 +70,9 @@ class LossCurveView(View):
         self.log_check.toggled.connect(lambda on: self.session.set_view(loss_log=on))
         self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
-        top = flow_row([self.readout, self.log_check])
+        self.legend = Legend("lossLegend", theme, leading=[self.readout, self.log_check])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(top)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
 
@@ -157,7 +155,7 @@ class LossCurveView(View):
         if classify:
             entries.append((palette.ACCURACY, "line", "accuracy (right axis)"))
         entries.append((palette.CURRENT, "dot", "current step"))
-        self.once("legend", legend_html(entries), self.legend.setText)
+        self.legend.set_entries(entries)
         self._follow_run(steps, [loss, curves.batch_loss] if mini else [loss], log)
         step = s.current_step
         self.marker.setValue(step)

@@ -24,11 +24,12 @@ from gradviz.state import Change
 
 from .. import palette
 from ..axis_labels import set_axis_label
+from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..surface_worker import SurfaceJob
-from ..theme import Theme, legend_html, legend_label
+from ..theme import Theme
 from .base import View
 from .descent_marks import STATIONARY, DescentMarks
 from .slice_controls import SliceControls
@@ -78,7 +79,6 @@ class LossSurfaceView(View):
         self._follow_timer.setSingleShot(True)
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._follow)
-        self.legend = legend_label("surfaceLegend", theme)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
         self.plot_widget.setToolTip(
             "Click the surface to start a new run there. −∇L is drawn as a direction (its length is fixed); "
@@ -89,7 +89,10 @@ class LossSurfaceView(View):
         self.note.setObjectName("surfaceNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.controls)
+        # presenting, the slice controls are one "Plane" button: it leads the legend's row
+        self.legend = Legend("surfaceLegend", theme, leading=[self.controls] if theme.present else [])
+        if not theme.present:
+            layout.addWidget(self.controls)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.note)
@@ -291,7 +294,7 @@ class LossSurfaceView(View):
         ]
         if optimum is not None:
             entries.append((palette.OPTIMUM, "star", "optimum (normal equation)"))
-        self.once("legend", legend_html(entries), self.legend.setText)
+        self.legend.set_entries(entries)
 
     def _draw_field(self) -> None:
         s = self.session
@@ -332,7 +335,7 @@ class LossSurfaceView(View):
         spec = f.spec
         sl = s.slice
         if sl.holds_everything(spec):
-            plane = "The model has just these two parameters: the surface is the whole loss."
+            plane = "Two parameters: the surface is the whole loss."
         elif not s.slice_pinned:
             plane = "Plane through ●, coloured by the loss; the path is projected onto it."
         else:

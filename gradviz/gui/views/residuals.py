@@ -18,11 +18,11 @@ from gradviz.state import Change
 
 from .. import palette
 from ..axis_labels import set_axis_label
-from ..flow_layout import flow_row
+from ..legend import Legend
 from ..numbers import num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import SymmetricRange, Theme, legend_html, legend_label, zero_line
+from ..theme import SymmetricRange, Theme, zero_line
 from .base import View
 
 __all__ = ["ResidualsView"]
@@ -49,9 +49,8 @@ class ResidualsView(View):
         )
         self.readout = Readout(theme.font(0.9))
         self.readout.setObjectName("residualReadout")
-        self.legend = legend_label("residualsLegend", theme, 0.85)
         self._y_range = SymmetricRange()
-        row = flow_row([self.order_combo, self.readout, self.legend])
+        self.legend = Legend("residualsLegend", theme, 0.85, leading=[self.order_combo, self.readout])
 
         self.plot_widget, self.plot = theme.plot_widget("residualsPlot")
         self.plot.setLabel("left", "ŷ − y")
@@ -79,7 +78,7 @@ class ResidualsView(View):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(row)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot_widget, 1)
 
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
@@ -153,7 +152,7 @@ class ResidualsView(View):
         if self.deltas is not None:
             entries.append((palette.LOGIT_GRAD, "line", "N·dL/dz (what backprop uses)"))
         entries.append((palette.SELECTION, "box", "selected"))
-        self.once("legend", legend_html(entries), self.legend.setText)
+        self.legend.set_entries(entries)
 
     def _offset(self, c: int, k: int, delta: bool = False) -> float:
         """x offset of output c's stem within a sample's slot (and of its N·dL/dz stem)."""

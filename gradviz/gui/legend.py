@@ -1,0 +1,59 @@
+"""A view's legend beside its plot, as a row of entries that wraps between entries.
+
+Each entry is its own small label (a coloured glyph and its words) in a FlowLayout, so a narrow
+dock wraps the row between entries and never inside one. A view's own controls and readouts
+can lead the same row: at a projector's font sizes that is a line of height the plot keeps.
+Entries change rarely (a new model, a new slice); setting the same ones again costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from .flow_layout import FlowLayout
+from .theme import Theme, legend_html
+
+__all__ = ["Legend"]
+
+Entry = tuple[str, str, str]  # colour, glyph kind, words
+
+
+class Legend(QWidget):
+    def __init__(self, name: str, theme: Theme, factor: float = 0.9, leading: Sequence[QWidget] = ()):
+        super().__init__()
+        self.setObjectName(name)
+        self._font = theme.font(factor)
+        self._flow = FlowLayout(self, spacing=int(10 * theme.scale))
+        self._flow.setVerticalSpacing(2)
+        for widget in leading:
+            self._flow.addWidget(widget)
+        self._labels: list[QLabel] = []
+        self._entries: tuple[Entry, ...] = ()
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_entries(self, entries: Sequence[Entry]) -> None:
+        entries = tuple(entries)
+        if entries == self._entries:
+            return
+        self._entries = entries
+        while len(self._labels) < len(entries):
+            label = QLabel()
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setFont(self._font)
+            self._flow.addWidget(label)
+            self._labels.append(label)
+        for i, label in enumerate(self._labels):
+            label.setVisible(i < len(entries))
+            if i < len(entries):
+                label.setText(legend_html([entries[i]]))
+        self._flow.invalidate()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        """The legend's words, entry after entry (what a screen reader or a test reads)."""
+        return "   ".join(words for _, _, words in self._entries)

@@ -1,0 +1,119 @@
+"""Lessons open inside the running app; nothing unsaved is lost without asking; long sessions open in slices."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gradviz.gui.lesson_picker import LessonPicker
+from gradviz.presets import list_presets, load_preset
+
+LESSONS = list_presets()
+
+
+def test_the_menus_and_the_lessons_menu_lists_every_lesson(window):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Train", "&Lessons", "&Help"]
+    menu = window.menuBar().actions()[4].menu()
+    entries = [a for a in menu.actions() if a.objectName().startswith("lessonAction_")]
+    assert [(a.text(), a.toolTip()) for a in entries] == [(p.title, p.description) for p in LESSONS]
+    assert window.actions_by_name["chooseLessonAction"].shortcut().toString() == "Ctrl+L"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
+def test_every_lesson_opens_in_the_running_window(window, lesson):
+    window.open_lesson(lesson.name)
+    data = load_preset(lesson.name)
+    s = window.session
+    assert s.settings == data.settings.fitted(data.dataset)[0]
+    assert s.current_step == data.step and s.unsaved == ()
+    assert s.source_dataset.n_samples == data.dataset.n_samples
+
+
+def _answer(monkeypatch, button):
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def test_unsaved_work_is_asked_about_and_cancel_keeps_it(window, monkeypatch):
+    s = window.session
+    s.step(4)
+    s.set_value("lr", 0.07)
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.open_lesson("mlp-moons")
+    assert asked and "The settings and the training step changed" in asked[0]
+    assert s.current_step == 4 and s.optimizer.lr == pytest.approx(0.07) and s.model.kind != "mlp"
+
+
+def test_discard_opens_the_lesson(window, monkeypatch):
+    window.session.step(4)
+    _answer(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.open_lesson("mlp-moons")
+    assert window.session.model.kind == "mlp" and window.session.current_step == 0
+
+
+def test_save_saves_first_then_opens(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.session.step(4)
+    _answer(monkeypatch, QMessageBox.StandardButton.Save)
+    target = tmp_path / "before-the-lesson.gradviz.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.open_lesson("mlp-moons")
+    assert target.is_file() and window.session.model.kind == "mlp"
+
+
+def test_a_save_dialog_closed_without_saving_opens_nothing(window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.session.step(4)
+    _answer(monkeypatch, QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    window.open_lesson("mlp-moons")
+    assert window.session.current_step == 4 and window.session.model.kind != "mlp"
+
+
+def test_the_picker_is_driven_by_the_keys(qtbot):
+    from gradviz.gui.theme import Theme
+
+    picker = LessonPicker(LESSONS, Theme(present=True))
+    qtbot.addWidget(picker)
+    picker.show()
+    assert picker.chosen == LESSONS[0].name
+    assert picker.description.text() == LESSONS[0].description
+    qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    assert picker.chosen == LESSONS[2].name and picker.description.text() == LESSONS[2].description
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert picker.result() == LessonPicker.DialogCode.Accepted
+
+
+def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, tmp_path, qtbot):
+    source = make_window("--preset", "mlp-moons", "--steps", "6000")
+    path = tmp_path / "long.gradviz.json"
+    assert source.session.save(path)
+    params = {k: v.copy() for k, v in source.session.params.items()}
+    source.close()
+
+    window = make_window("--preset", "linear-line", "--steps", "3")
+    window.setFocus()
+    qtbot.waitUntil(window.hasFocus, timeout=2000)
+    window._open_file(str(path))
+    assert window.jobs.running and "long.gradviz.json" in window.jobs.bar.format()
+    qtbot.wait(30)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.jobs.running
+    assert window.session.model.kind == "linear" and window.session.current_step == 3
+    assert "nothing changed" in window.message_bar.text
+
+    window._open_file(str(path))
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=30000)
+    s = window.session
+    assert s.model.kind == "mlp" and s.current_step == 6000 and s.unsaved == ()
+    for k, v in params.items():
+        assert (s.params[k] == v).all()

@@ -68,6 +68,20 @@ class Theme:
         if title:
             plot.setTitle(title, size=f"{self.base_point_size * 1.15:.0f}pt")
 
+    def colour_bar(
+        self, image: pg.ImageItem, plot: pg.PlotItem, colormap, values: tuple[float, float], label: str
+    ) -> pg.ColorBarItem:
+        """The colour bar beside a heatmap: its ticks and title as legible as the plot's, and as wide
+        as they need (pyqtgraph's default is a fixed 45 pixels, where a title sits on the ticks)."""
+        bar = pg.ColorBarItem(values=values, colorMap=colormap, interactive=False, width=int(17 * self.scale))
+        bar.setImageItem(image, insert_in=plot)
+        bar.axis.setTickFont(self.font(0.85))
+        bar.axis.label.setFont(self.font(0.9))
+        bar.axis.enableAutoSIPrefix(False)
+        bar.axis.setWidth(None)  # fit the ticks and the title
+        bar.axis.setLabel(label)
+        return bar
+
     def plot_widget(self, name: str, *, fixed: bool = False) -> tuple[pg.PlotWidget, pg.PlotItem]:
         """A styled PlotWidget named for tests and saveState; `fixed`: no pan, zoom or buttons."""
         widget = pg.PlotWidget()

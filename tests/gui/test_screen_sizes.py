@@ -81,6 +81,13 @@ def problems(window):
             under = [d for d in window.docks.values() if d.isVisible() and abs(d.geometry().bottom() - geo.top()) <= 3]
             if not any(abs(d.x() - geo.x()) <= 3 for d in under):
                 found.append(f"a stray tab bar ({bar.tabText(0)}, …) at {geo.x()}, {geo.y()}")
+    for name, bar in (
+        ("surface", window.surface_view.surface_image.colorbar),
+        ("Jacobian", window.jacobian_view.colorbar),
+    ):
+        axis = bar.axis
+        if axis.isVisible() and axis.width() < axis.textWidth + 0.8 * axis.label.boundingRect().height():
+            found.append(f"the {name} colour bar's title sits on its ticks")
     controls = window.controls
     if controls.isVisible() and controls.widget().minimumSizeHint().width() > controls.viewport().width():
         found.append("the controls are cut at the right")

@@ -45,13 +45,7 @@ class JacobianView(View):
         self.image = pg.ImageItem()
         self.matrix.addItem(self.image)
         self.colormap = pg.colormap.get("CET-D1")  # diverging blue – white – red
-        self.colorbar = pg.ColorBarItem(
-            values=(-_LEVEL, _LEVEL), colorMap=self.colormap, interactive=False, width=int(16 * theme.scale)
-        )
-        self.colorbar.setImageItem(self.image, insert_in=self.matrix)
-        self.colorbar.axis.setTickFont(theme.font(0.85))
-        self.colorbar.axis.setLabel("∂ŷᵢ/∂zⱼ")
-        self.colorbar.axis.enableAutoSIPrefix(False)
+        self.colorbar = theme.colour_bar(self.image, self.matrix, self.colormap, (-_LEVEL, _LEVEL), "∂ŷᵢ/∂zⱼ")
         self.colorbar.axis.setTicks(
             [[(v, f"{v:+.2f}".replace("+0.00", "0")) for v in (-0.25, -0.125, 0.0, 0.125, 0.25)]]
         )

@@ -23,12 +23,7 @@ class SurfaceImage:
         plot.addItem(self.image)
         self.colormap = pg.colormap.get("viridis")
         self.image.setColorMap(self.colormap)
-        self.colorbar = pg.ColorBarItem(
-            values=(0, 1), colorMap=self.colormap, interactive=False, width=int(18 * theme.scale)
-        )
-        self.colorbar.setImageItem(self.image, insert_in=plot)
-        self.colorbar.axis.setTickFont(theme.font(0.85))
-        self.colorbar.axis.enableAutoSIPrefix(False)
+        self.colorbar = theme.colour_bar(self.image, plot, self.colormap, (0, 1), "loss L")
         self.isocurves = [pg.IsocurveItem(pen=pg.mkPen(255, 255, 255, 110, width=1)) for _ in range(CONTOURS)]
         for iso in self.isocurves:
             iso.setParentItem(self.image)
@@ -57,7 +52,9 @@ class SurfaceImage:
             alphas[0] - da / 2, betas[0] - db / 2, alphas[-1] - alphas[0] + da, betas[-1] - betas[0] + db
         )
         self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLabel("log₁₀ L" if log else "loss L")
+        label = "log₁₀ L" if log else "loss L"
+        if self.colorbar.axis.labelText != label:  # a new title re-lays out the plot: only when it changes
+            self.colorbar.axis.setLabel(label)
         # contour levels evenly spaced in the displayed value, skipping the extremes
         for iso, level in zip(self.isocurves, np.linspace(lo, hi, len(self.isocurves) + 2)[1:-1], strict=True):
             iso.setData(image, level)

@@ -63,7 +63,7 @@ from .optimizers import (
     make_optimizer,
 )
 from .params import ParamSpec, copy_params
-from .session_file import SessionData, SessionFileError, load_session, save_session
+from .session_file import SESSION_SUFFIX, SessionData, SessionFileError, load_session, save_session, session_path
 from .settings import Settings, default_loss_for, output_of
 from .trace import backprop_trace, output_jacobian
 from .trainer import Trainer
@@ -141,6 +141,8 @@ __all__ = [
     "SessionFileError",
     "load_session",
     "save_session",
+    "session_path",
+    "SESSION_SUFFIX",
     "Settings",
     "default_loss_for",
     "output_of",

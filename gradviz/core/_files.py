@@ -8,10 +8,17 @@ from pathlib import Path
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    The file gets the permissions a plain `open` would give it (the user's umask), or keeps those
+    of the file it replaces: the temporary file's private 0600 must not leak into the result.
+    """
     path = Path(path)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
@@ -23,6 +30,15 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o22)  # reading the umask means setting it: put it straight back
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def read_text_limited(path: str | os.PathLike, max_bytes: int) -> str:

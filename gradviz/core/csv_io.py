@@ -125,7 +125,7 @@ def parse_csv(text: str, path: str | os.PathLike | None = None, task: str | None
             fail(line, f"{header[-1]} = {v:g}: too many classes, at most {MAX_CLASSES} (0–{MAX_CLASSES - 1})")
     distinct = np.unique(t)
     if distinct.size < 2:
-        fail(None, f"every point is in class {int(distinct[0])}: a classifier needs at least two classes")
+        fail(None, f"every point has the label {int(distinct[0])}: a classifier needs at least two classes")
     return Dataset(X, t, "binary", int(t.max()) + 1, name=Path(str(path)).stem if path else "")
 
 

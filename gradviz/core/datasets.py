@@ -110,9 +110,9 @@ class Dataset:
                 raise ValueError(f"at most {MAX_CLASSES} classes are supported, got {n_classes}")
             task = "binary" if n_classes == 2 else "multiclass"
             object.__setattr__(self, "task", task)
-        names = tuple(self.class_names) or tuple(f"class {c}" for c in range(n_classes))
+        names = tuple(self.class_names) or tuple(f"class {c + 1}" for c in range(n_classes))  # as the keys 1–9 count
         if len(names) < n_classes:
-            names = names + tuple(f"class {c}" for c in range(len(names), n_classes))
+            names = names + tuple(f"class {c + 1}" for c in range(len(names), n_classes))
         X.setflags(write=False)
         t.setflags(write=False)
         object.__setattr__(self, "X", X)

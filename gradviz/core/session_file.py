@@ -72,9 +72,21 @@ def _recipe(doc) -> Recipe | None:
     return Recipe(**doc)
 
 
-def save_session(path: str | os.PathLike, data: SessionData) -> None:
+SESSION_SUFFIX = ".gradviz.json"
+
+
+def session_path(path: str | os.PathLike) -> Path:
+    """Where a session named `path` is saved: a name without an extension gets .gradviz.json."""
+    path = Path(path)
+    return path if path.suffix else path.with_name(path.name + SESSION_SUFFIX)
+
+
+def save_session(path: str | os.PathLike, data: SessionData) -> Path:
+    """Write the session; returns the path written (see session_path)."""
+    path = session_path(path)
     text = json.dumps(session_to_dict(data), indent=1, allow_nan=False)
     write_text_atomic(path, text + "\n")
+    return path
 
 
 def load_session(path: str | os.PathLike) -> SessionData:

@@ -50,7 +50,11 @@ MENUS: dict[str, tuple] = {
         _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
         _c("exportCsvAction", "&Export data (CSV)…", lambda w: w.export_csv(), "Ctrl+E", "export the data as CSV"),
         _c(
-            "screenshotAction", "Save &screenshot…", lambda w: w.save_screenshot(), "Ctrl+P", "save a PNG of the window"
+            "screenshotAction",
+            "Save &screenshot…",
+            lambda w: w.save_screenshot(),
+            "Ctrl+P",
+            "save a picture of the window (PNG, SVG, …)",
         ),
         None,
         _c("quitAction", "&Quit", lambda w: w.close(), "Ctrl+Q", "quit"),

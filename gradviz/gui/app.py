@@ -117,9 +117,12 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     return window
 
 
-def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> bool:
-    """Render the whole window off screen at a size (default 1600 × 900) and write a PNG."""
+def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> str | None:
+    """Render the whole window off screen at a size (default 1600 × 900) and write it (PNG, SVG, …);
+    None, or what went wrong in words."""
     from PySide6.QtWidgets import QApplication
+
+    from gradviz.gui.snapshot import write_image
 
     if not window.isFullScreen():
         window.resize(*(size or SCREENSHOT_SIZE))
@@ -128,7 +131,19 @@ def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> b
         QApplication.processEvents()
     window.finish_rendering()
     QApplication.processEvents()
-    return window.grab().save(path)
+    return write_image(window, path)
+
+
+def _only_qt_errors() -> None:
+    """A screenshot run prints nothing but errors: not the offscreen platform's notes about what it
+    cannot do with windows (it has no window manager), which are true of every run and mean nothing."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, context, message):
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(f"gradviz (Qt): {message}", file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -142,12 +157,15 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    if args.screenshot:
+        _only_qt_errors()
     app = ensure_app()
     try:
         if args.screenshot:
             window = _build_window(args)
-            if not save_screenshot(window, args.screenshot, args.size):
-                print(f"gradviz: could not write {args.screenshot}", file=sys.stderr)
+            problem = save_screenshot(window, args.screenshot, args.size)
+            if problem:
+                print(f"gradviz: {problem}", file=sys.stderr)
                 return 2
             window.close()
             return 0

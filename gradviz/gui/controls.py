@@ -221,7 +221,7 @@ class ControlsPanel(QScrollArea):
         self.new_class_combo = QComboBox()
         self.new_class_combo.setObjectName("newClassCombo")
         for c in range(core.MAX_CLASSES):
-            self.new_class_combo.addItem(f"class {c} (key {c + 1})", c)
+            self.new_class_combo.addItem(f"class {c + 1} (key {c + 1})", c)
         self.new_class_combo.setToolTip("The class of points you add with a click (keys 1–9)")
         self.bindings.add(
             Binding(

@@ -28,6 +28,7 @@ from .numbers import num
 from .playback import Playback
 from .qt_session import QtSession
 from .readout import Readout
+from .snapshot import image_formats, write_image
 from .theme import Theme
 from .toolbar import PlaybackBar
 from .views.data_view import DataView
@@ -204,10 +205,7 @@ class MainWindow(QMainWindow):
             # the platform adds " — gradviz" (the application's display name) where it shows titles
             self.setWindowTitle(f"{s.model.describe()} + {s.loss.title}")
         for note in change.notes:
-            if note.kind == "info" and not self.theme.present:
-                self.statusBar().showMessage(note.text, 6000)
-            else:
-                self.message_bar.show_message(note.text, note.kind, note.fix)
+            self.say(note.text, note.kind, note.fix)
         if change.touches(_STATUS):
             self.status_labels["step"].setText(f"step {s.current_step}")
             self.status_labels["loss"].setText(f"L = {num(s.frame.loss, 5)}")
@@ -218,6 +216,14 @@ class MainWindow(QMainWindow):
                 action = self.actions_by_name[name]
                 action.setEnabled(text is not None)
                 action.setText(f"&{name[:4].capitalize()} {text or ''}".strip())
+
+    def say(self, text: str, kind: str = "info", fix=None) -> None:
+        """Tell the user: news in the status bar for a few seconds (presenting: the message strip,
+        the status bar is hidden), warnings and errors in the message strip until dismissed."""
+        if kind == "info" and not self.theme.present:
+            self.statusBar().showMessage(text, 6000)
+        else:
+            self.message_bar.show_message(text, kind, fix)
 
     def flush(self) -> None:
         """Redraw every view for the Changes of this event-loop turn now."""
@@ -254,7 +260,7 @@ class MainWindow(QMainWindow):
         try:
             replay = self.session.replay(load_preset(name))
         except ValueError as exc:
-            self.message_bar.show_message(f"Could not open the lesson: {exc}", "error")
+            self.say(f"Could not open the lesson: {exc}", "error")
             return
         self.open_replay(replay, f"Opening the lesson {name}")
 
@@ -273,9 +279,7 @@ class MainWindow(QMainWindow):
                 self.bring_to_front(replay.data.extra.get("front"))
             return done
 
-        self.jobs.start(
-            what, work, on_cancel=lambda: self.message_bar.show_message(f"{what}: cancelled, nothing changed.", "info")
-        )
+        self.jobs.start(what, work, on_cancel=lambda: self.say(f"{what}: cancelled, nothing changed.", "warning"))
 
     def may_discard(self) -> bool:
         """True when nothing unsaved would be lost, or the user saved it or chose to let it go."""
@@ -314,10 +318,18 @@ class MainWindow(QMainWindow):
         self._ask_path(True, "Export data", "data.csv", "CSV files (*.csv);;All files (*)", self.session.export_csv)
 
     def save_screenshot(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", "PNG images (*.png)")
+        kinds = (
+            "PNG images (*.png);;SVG drawings (*.svg);;All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"
+        )
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", kinds)
+        if not path:
+            return
         self.finish_rendering()
-        if path and not self.grab().save(path):
-            self.message_bar.show_message(f"Could not write {path}", "error")
+        problem = write_image(self, path)
+        if problem:
+            self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
+        else:
+            self.say(f"Saved {os.path.basename(path)}")
 
     def delete_selected(self) -> None:
         if self.session.selected is not None:

@@ -37,11 +37,11 @@ class SessionFiles:
 
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
         try:
-            core.save_session(path, self.session_data(extra))
+            written = core.save_session(path, self.session_data(extra))
         except (OSError, ValueError) as exc:
             self._say("error", f"Could not save the session: {exc}")
             return False
-        self._say("info", f"Saved session to {os.path.basename(path)}")
+        self._say("info", f"Saved session to {written.name}")
         self.mark_saved()
         return True
 

@@ -34,6 +34,21 @@ SCENARIOS = [
 ]
 
 
+def long_run_window(doc: str, preset: str):
+    """The command line of a long-run benchmark (--preset, --steps) and the preset's window, drawn."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preset", default=preset)
+    parser.add_argument("--steps", type=int, default=100_000)
+    args = parser.parse_args()
+    from gradviz.gui.app import ensure_app
+
+    ensure_app()
+    window = window_for(args.preset, None)
+    settle()
+    window.surface_view.finish_rendering()
+    return args, window
+
+
 def settle() -> None:
     """Run the event loop until the turn's redraws and the repaints they ask for are done."""
     from PySide6.QtWidgets import QApplication

@@ -9,7 +9,6 @@ late frame costs at most 1.2× the early one, and the process grows by less than
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -18,7 +17,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
-from bench_gui import frame_times, settle, window_for
+from bench_gui import frame_times, long_run_window, settle
 
 
 def rss_mb() -> float:
@@ -33,14 +32,7 @@ def frames(window, count: int = 40) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--preset", default="logistic-blobs")
-    parser.add_argument("--steps", type=int, default=100_000)
-    args = parser.parse_args()
-    from gradviz.gui.app import ensure_app
-
-    ensure_app()
-    window = window_for(args.preset, None)
+    args, window = long_run_window(__doc__, "logistic-blobs")
     s = window.session
     s.step(100 - s.current_step)
     settle()

@@ -22,6 +22,7 @@ from .activations import (
     tanh,
 )
 from .closed_form import normal_equation
+from .contours import contour_segments
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
@@ -141,6 +142,7 @@ __all__ = [
     "SessionFileError",
     "load_session",
     "save_session",
+    "contour_segments",
     "session_path",
     "SESSION_SUFFIX",
     "Settings",

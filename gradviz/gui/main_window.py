@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         cancel = self.actions_by_name["cancelJobAction"]
         cancel.setEnabled(False)  # Esc is the fields' own while no long run goes on
         self.jobs.sigRunning.connect(cancel.setEnabled)
+        self.jobs.sigRunning.connect(lambda running: self.qt_session.set_min_interval(100 if running else 0))
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
             label = Readout(self.theme.font(1.0), width=int(150 * self.theme.scale))

@@ -140,3 +140,35 @@ def test_random_directions_span_a_plane_even_with_a_single_weight():
     sl = core.make_slice("random", model.spec, params, seed=0)
     assert np.linalg.matrix_rank(np.column_stack([model.spec.flatten(sl.d1), model.spec.flatten(sl.d2)])) == 2
     assert sl.project(model.spec, model.spec.flatten(params)[None]).coords.shape == (1, 2)
+
+
+def test_contour_segments_lie_on_their_level_and_trace_the_curve():
+    from gradviz.core import contour_segments
+
+    xs, ys = np.linspace(-2, 2, 101), np.linspace(-1.5, 1.5, 81)
+    S = xs[:, None] ** 2 + 2 * ys[None, :] ** 2  # ellipses x² + 2y² = c
+    for level in (0.5, 1.0, 2.0):
+        seg = contour_segments(S, [level], xs, ys)
+        assert len(seg) % 2 == 0 and len(seg) > 20
+        np.testing.assert_allclose(seg[:, 0] ** 2 + 2 * seg[:, 1] ** 2, level, rtol=2e-3)
+        pairs = seg.reshape(-1, 2, 2)
+        length = np.linalg.norm(pairs[:, 1] - pairs[:, 0], axis=1).sum()
+        a, b = np.sqrt(level), np.sqrt(level / 2)
+        h = ((a - b) / (a + b)) ** 2
+        ramanujan = np.pi * (a + b) * (1 + 3 * h / (10 + np.sqrt(4 - 3 * h)))
+        assert length == pytest.approx(ramanujan, rel=2e-3)
+
+
+def test_contour_segments_split_saddles_and_skip_what_is_not_finite():
+    from gradviz.core import contour_segments
+
+    xs = ys = np.array([0.0, 1.0])
+    saddle = np.array([[1.0, -1.0], [-1.0, 1.0]])  # a = c = 1, b = d = −1
+    seg = contour_segments(saddle, [0.0], xs, ys)
+    assert seg.shape == (4, 2)  # two segments in the one cell
+    mid = {tuple(p) for p in np.round(seg, 12)}
+    assert mid == {(0.5, 0.0), (1.0, 0.5), (0.5, 1.0), (0.0, 0.5)}
+    broken = np.array([[1.0, -1.0], [np.nan, 1.0]])
+    assert contour_segments(broken, [0.0], xs, ys).shape == (0, 2)
+    with pytest.raises(ValueError, match="shape"):
+        contour_segments(np.zeros((3, 3)), [0.0], xs, ys)

@@ -1,0 +1,126 @@
+"""The longest time the window stops answering while long work runs. Prints numbers; asserts nothing.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_stalls.py [--preset mlp-moons] [--steps 100000]
+
+A probe posts itself an event, and posts the next one as soon as it arrives: the gaps between
+arrivals are the event loop's turns, the time a click or a key press waits at most (a timer
+would measure Qt's timer order instead: a busy zero-interval timer starves the others). Measured for
+
+1. "Run N steps" from the toolbar (Run), with every view of the desk layout on screen;
+2. opening a session saved at step N, which re-runs its N steps;
+3. playing at "max" speed for five seconds.
+
+Goal: no stall over 100 ms. Reported: the longest gap, the 99th percentile and the median
+gap, beside the total time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(__file__))
+
+from bench_gui import long_run_window, settle
+
+
+def _probe_class():
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    kind = QEvent.Type(QEvent.registerEventType())
+
+    class Probe(QObject):
+        """Records the gaps between the event loop's deliveries of an event it keeps posting."""
+
+        def __init__(self):
+            super().__init__()
+            self.gaps: list[float] = []
+            self._last = time.perf_counter()
+            self._running = False
+
+        def event(self, event) -> bool:
+            if event.type() != kind:
+                return super().event(event)
+            now = time.perf_counter()
+            self.gaps.append(now - self._last)
+            self._last = now
+            if self._running:
+                QCoreApplication.postEvent(self, QEvent(kind))
+            return True
+
+        def start(self) -> None:
+            self.gaps.clear()
+            self._last = time.perf_counter()
+            self._running = True
+            QCoreApplication.postEvent(self, QEvent(kind))
+
+        def stop(self) -> None:
+            self._running = False
+            self.gaps.append(time.perf_counter() - self._last)
+
+        def report(self, what: str, total: float) -> None:
+            _report(self.gaps, what, total)
+
+    return Probe
+
+
+def _report(gaps: list[float], what: str, total: float) -> None:
+    gaps = sorted(gaps)
+    p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))]
+    print(
+        f"{what:42s} total {total:7.2f} s   longest stall {1000 * gaps[-1]:6.1f} ms   "
+        f"99th percentile {1000 * p99:5.1f} ms   median {1000 * statistics.median(gaps):4.1f} ms"
+    )
+
+
+def wait_for(condition, timeout: float) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.perf_counter() + timeout
+    while not condition() and time.perf_counter() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.0005)
+
+
+def main() -> None:
+    args, window = long_run_window(__doc__, "mlp-moons")
+    probe = _probe_class()()
+    print(f"{args.preset}, {args.steps:,} steps, the desk window at 1600 × 900 with every view on screen")
+
+    probe.start()
+    t0 = time.perf_counter()
+    window.run_steps(args.steps)
+    wait_for(lambda: not window.jobs.running, 3600)
+    probe.stop()
+    probe.report(f"Run {args.steps:,} steps", time.perf_counter() - t0)
+    assert window.session.current_step == args.steps
+
+    path = os.path.join(tempfile.mkdtemp(), "long.gradviz.json")
+    window.session.save(path)
+    window.session.reset()
+    settle()
+    probe.start()
+    t0 = time.perf_counter()
+    window._open_file(path)
+    wait_for(lambda: not window.jobs.running, 3600)
+    settle()
+    probe.stop()
+    probe.report(f"open a session saved at step {args.steps:,}", time.perf_counter() - t0)
+    assert window.session.current_step == args.steps
+
+    window.playback.set_speed(0)
+    probe.start()
+    t0 = time.perf_counter()
+    window.playback.play()
+    wait_for(lambda: False, 5.0)
+    window.playback.pause()
+    probe.stop()
+    probe.report("play at max speed for 5 s", time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    main()

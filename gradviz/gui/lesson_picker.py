@@ -18,7 +18,7 @@ __all__ = ["LessonPicker"]
 
 
 class LessonPicker(QDialog):
-    def __init__(self, lessons: list[Preset], theme: Theme, parent: QWidget | None = None):
+    def __init__(self, lessons: list[Preset], theme: Theme, parent: QWidget | None = None, current: str | None = None):
         super().__init__(parent)
         self.setObjectName("lessonPicker")
         self.setWindowTitle("Choose a lesson")
@@ -45,7 +45,8 @@ class LessonPicker(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.description)
         layout.addWidget(buttons)
-        self.list.setCurrentRow(0)
+        names = [lesson.name for lesson in lessons]
+        self.list.setCurrentRow(names.index(current) if current in names else 0)  # where the lecture is
         self.list.setFocus()
         width = max(self.list.sizeHintForColumn(0) + 60, int(480 * theme.scale))
         self.resize(width, int(self.list.sizeHintForRow(0) * (len(lessons) + 1) + 220 * theme.scale))

@@ -11,7 +11,16 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from gradviz.core import LIMITS
 from gradviz.presets import list_presets, load_preset
@@ -106,6 +115,7 @@ class MainWindow(QMainWindow):
         f = self.font()
         f.setPointSizeF(self.theme.base_point_size)
         self.setFont(f)
+        QApplication.setFont(f)  # dialogs are windows of their own: they read the fonts from the app
 
         self.message_bar = MessageBar(self.theme, self)
         self.jobs = LongJob(self)
@@ -123,6 +133,7 @@ class MainWindow(QMainWindow):
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
         self.front_dock: str | None = None  # a view a lesson asked to have in front of its tab group
+        self.lesson: str | None = None  # the lesson last opened (the picker starts there)
         self._dock_shown: dict[str, bool] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -264,9 +275,10 @@ class MainWindow(QMainWindow):
             self.say(f"Could not open the lesson: {exc}", "error")
             return
         self.open_replay(replay, f"Opening the lesson {name}")
+        self.lesson = name
 
     def choose_lesson(self) -> None:
-        picker = LessonPicker(list_presets(), self.theme, self)
+        picker = LessonPicker(list_presets(), self.theme, self, current=self.lesson)
         if picker.exec() and picker.chosen:
             self.open_lesson(picker.chosen)
 
@@ -368,7 +380,11 @@ class MainWindow(QMainWindow):
         playing = self.playback.playing
         self.jobs.cancel()
         other = type(self)(self.session, present=not self.theme.present)
+        if self.front_dock:  # the view the lesson put in front stays in front
+            other.front_dock = self.front_dock
+            other.docks[self.front_dock].raise_()
         other.playback.set_speed(self.playback.speed)
+        other.lesson = self.lesson
         other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
         _keep_alive(other)
         if other.theme.present:

@@ -117,3 +117,13 @@ def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, 
     assert s.model.kind == "mlp" and s.current_step == 6000 and s.unsaved == ()
     for k, v in params.items():
         assert (s.params[k] == v).all()
+
+
+def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
+    window = make_window("--preset", "momentum-ravine")
+    seen = []
+    monkeypatch.setattr(LessonPicker, "exec", lambda self: seen.append(self.chosen) or 0)
+    window.choose_lesson()
+    window.open_lesson("softmax-blobs")
+    window.choose_lesson()
+    assert seen == ["momentum-ravine", "softmax-blobs"]

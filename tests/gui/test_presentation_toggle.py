@@ -47,7 +47,8 @@ def test_f5_switches_mode_with_the_same_session_and_back(qtbot, windows):
     assert present.playback_bar.step_label.text() == "step 7 / 12"
     assert present.playback.speed == 80 and present.playback_bar.run_spin.value() == 250
     assert not present.docks["controlsDock"].isVisible()
-    assert present.playback_bar.step_label.font().pointSizeF() >= 18
+    assert present.playback_bar.step_label.font().pointSizeF() > 1.2 * window.font().pointSizeF()
+    assert QApplication.font().pointSizeF() == present.font().pointSizeF()  # dialogs read it
     present.flush()
     assert present.residuals_view is not None and present.surface_view.session is s
     # the keys drive the new window, and the old one no longer listens

@@ -64,6 +64,7 @@ from .optimizers import (
     make_optimizer,
 )
 from .params import ParamSpec, copy_params
+from .run_record import RegimeRecord, RunRecord, RunReplay, record_run
 from .session_file import SESSION_SUFFIX, SessionData, SessionFileError, load_session, save_session, session_path
 from .settings import Settings, default_loss_for, output_of
 from .trace import backprop_trace, output_jacobian
@@ -142,6 +143,10 @@ __all__ = [
     "SessionFileError",
     "load_session",
     "save_session",
+    "RegimeRecord",
+    "RunRecord",
+    "RunReplay",
+    "record_run",
     "contour_segments",
     "session_path",
     "SESSION_SUFFIX",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -42,15 +43,39 @@ def _mode_for(path: Path) -> int:
 
 
 def read_text_limited(path: str | os.PathLike, max_bytes: int) -> str:
-    """The file's text (UTF-8, BOM allowed); ValueError-family errors say what is wrong."""
+    """The file's text (UTF-8, BOM allowed), or UnreadableFile saying why in the user's words.
+
+    Only a regular file is read, and only if it is no larger than `max_bytes`: a device
+    (/dev/zero) would never end and a named pipe would wait for a writer for good.
+    """
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise _TooLarge(size)
-    data = path.read_bytes()
-    return data.decode("utf-8-sig")
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile("cannot be opened: it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("cannot be opened: it is not a regular file (a device, a pipe or a socket)")
+        if info.st_size > max_bytes:
+            raise _too_large(info.st_size, max_bytes)
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # it grew while we looked
+        raise _too_large(len(data), max_bytes)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
-class _TooLarge(Exception):
-    def __init__(self, size: int):
-        self.size = size
+class UnreadableFile(ValueError):
+    """A file that cannot be read as text: `reason` says why, for a message that names the file."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _too_large(size: int, max_bytes: int) -> UnreadableFile:
+    return UnreadableFile(f"too large ({size / 1e6:.1f} MB; at most {max_bytes // 2**20} MB)")

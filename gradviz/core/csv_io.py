@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import _TooLarge, read_text_limited, write_text_atomic
+from ._files import UnreadableFile, read_text_limited, write_text_atomic
 from .datasets import MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, Dataset
 from .limits import MAX_VALUE
 
@@ -43,14 +43,8 @@ def load_csv(path: str | os.PathLike, task: str | None = None) -> Dataset:
     """Read a data set from a CSV file. `task` ("regression" or "classification") overrides the guess."""
     try:
         text = read_text_limited(path, MAX_FILE_BYTES)
-    except _TooLarge as exc:
-        raise DataFileError(
-            path, None, f"the file is too large ({exc.size / 1e6:.1f} MB; at most {MAX_FILE_BYTES // 2**20} MiB)"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise DataFileError(path, None, f"cannot be read: {exc.strerror or exc}") from None
+    except UnreadableFile as exc:
+        raise DataFileError(path, None, exc.reason) from None
     dataset = parse_csv(text, path=path, task=task)
     return dataset
 

@@ -47,6 +47,10 @@ class Regimes:
         return self._list[0]
 
     @property
+    def all(self) -> tuple[Regime, ...]:
+        return tuple(self._list)
+
+    @property
     def latest(self) -> Regime:
         return self._list[-1]
 

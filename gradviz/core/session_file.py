@@ -1,9 +1,14 @@
-"""Session files: the data set, every setting and the seed, as versioned JSON.
+"""Session files: the data set, every setting, the run's record and the step, as versioned JSON.
 
-Training is deterministic, so a session stores the step reached rather than the weights;
-loading re-runs those steps. Files are written atomically (a temporary file renamed over
-the target), and a corrupt or newer file raises `SessionFileError` (a ValueError) saying
-what is wrong, so the caller keeps whatever it had.
+Training is deterministic, so a session stores how its run was made (its start parameters and
+what was in force from which step on: core.run_record) rather than every step's weights; opening
+re-runs it and every step of the timeline is what it was, bit for bit. Version 1 files (no run
+record) still open: they replay their steps with the saved settings, as they always did.
+
+Reading is bounded before parsing (a regular file, a size, a nesting depth), and every field is
+checked before it becomes a number or an array (core.doc_reader): a bad file raises
+`SessionFileError` (a ValueError) with one sentence naming the file and the field, and the
+caller keeps what it had. Files are written atomically (beside the target, then renamed).
 """
 
 from __future__ import annotations
@@ -14,17 +19,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ._files import _TooLarge, read_text_limited, write_text_atomic
-from .datasets import Dataset, Recipe
+from ._files import UnreadableFile, read_text_limited, write_text_atomic
+from .datasets import GENERATORS, TASKS, Dataset, Recipe
+from .doc_reader import Doc, DocError, parse_json
+from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, MAX_STEPS
+from .run_record import RunRecord, read_hyperparams
 from .settings import Settings
 
-__all__ = ["SessionFileError", "SessionData", "save_session", "load_session", "SCHEMA_VERSION", "MAX_STEPS"]
+__all__ = [
+    "SessionFileError",
+    "SessionData",
+    "save_session",
+    "load_session",
+    "session_path",
+    "SCHEMA_VERSION",
+    "SESSION_SUFFIX",
+    "MAX_STEPS",
+]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the run's record ("run"); 1: data, settings and step only
 FORMAT = "gradviz-session"
-MAX_STEPS = 1_000_000
 MAX_FILE_BYTES = 64 * 2**20
 
 
@@ -41,11 +55,12 @@ class SessionData:
     settings: Settings
     step: int = 0
     extra: dict[str, Any] = field(default_factory=dict)  # free-form view state (slice, selection, …)
+    run: RunRecord | None = None  # how the run was made; None: replay `step` steps with `settings`
 
 
 def session_to_dict(data: SessionData) -> dict[str, Any]:
     ds = data.dataset
-    return {
+    doc = {
         "format": FORMAT,
         "version": SCHEMA_VERSION,
         "dataset": {
@@ -61,15 +76,10 @@ def session_to_dict(data: SessionData) -> dict[str, Any]:
         "step": int(data.step),
         "extra": data.extra,
     }
-
-
-def _recipe(doc) -> Recipe | None:
-    """How the data were generated (files written before it was kept have none)."""
-    if doc is None:
-        return None
-    if not isinstance(doc, dict) or set(doc) - {"name", "n_samples", "noise", "classes", "seed"}:
-        raise ValueError("its recipe must be an object with name, n_samples, noise, classes and seed")
-    return Recipe(**doc)
+    if data.run is not None:
+        Y = ds.encode_targets(data.settings.make_model(ds).n_outputs)
+        doc["run"] = data.run.to_doc((ds.X, Y))
+    return doc
 
 
 SESSION_SUFFIX = ".gradviz.json"
@@ -92,68 +102,133 @@ def save_session(path: str | os.PathLike, data: SessionData) -> Path:
 def load_session(path: str | os.PathLike) -> SessionData:
     try:
         text = read_text_limited(path, MAX_FILE_BYTES)
-    except _TooLarge as exc:
-        raise SessionFileError(path, f"too large for a session file ({exc.size / 1e6:.1f} MB)") from None
-    except UnicodeDecodeError:
-        raise SessionFileError(path, "not a text file (it is not UTF-8)") from None
-    except OSError as exc:
-        raise SessionFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except UnreadableFile as exc:
+        raise SessionFileError(path, exc.reason) from None
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SessionFileError(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except ValueError as exc:
+        doc = parse_json(text)
+    except DocError as exc:
         raise SessionFileError(path, str(exc)) from None
     return session_from_dict(doc, path)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in a session file (numbers must be finite)")
-
-
 def session_from_dict(doc: Any, path: str | os.PathLike = "<session>") -> SessionData:
-    def fail(reason: str):
-        raise SessionFileError(path, reason)
+    """Check and read a parsed session file; SessionFileError names the field that is wrong."""
+    try:
+        return _read(Doc(doc))
+    except DocError as exc:
+        raise SessionFileError(path, str(exc)) from None
 
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        fail('not a gradviz session file (no "format": "gradviz-session")')
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        fail(f"the schema version must be a whole number ≥ 1, got {version!r}")
+
+_TOP = (
+    "format",
+    "version",
+    "title",
+    "description",
+    "dataset",
+    "settings",
+    "step",
+    "extra",
+    "run",
+)  # a lesson has a title
+
+
+def _read(doc: Doc) -> SessionData:
+    if not isinstance(doc.value, dict) or doc.value.get("format") != FORMAT:
+        raise DocError("", 'not a gradviz session file (no "format": "gradviz-session")')
+    doc.obj(_TOP)
+    version = doc["version"].integer(LIMITS["steps"])
     if version > SCHEMA_VERSION:
-        fail(f"written by a newer gradviz (schema version {version}); this one reads up to version {SCHEMA_VERSION}")
-    for key in ("dataset", "settings"):
-        if not isinstance(doc.get(key), dict):
-            fail(f"the {key!r} section is missing or not an object")
-    ds = doc["dataset"]
-    try:
-        X = np.asarray(ds["X"], dtype=float)
-        targets = np.asarray(ds["targets"], dtype=float)
-        dataset = Dataset(
-            X,
-            targets,
-            str(ds.get("task", "regression")),
-            int(ds.get("n_classes", 0)),
-            str(ds.get("name", "")),
-            tuple(str(n) for n in ds.get("class_names", ())),
-            _recipe(ds.get("recipe")),
+        raise DocError(
+            "", f"written by a newer gradviz (version {version}); this one reads up to version {SCHEMA_VERSION}"
         )
-    except KeyError as exc:
-        fail(f"the data set has no {exc.args[0]!r}")
-    except (TypeError, ValueError) as exc:
-        fail(f"the data set is invalid: {exc}")
+    if version < 1:
+        raise doc["version"].fail(f"must be from 1 to {SCHEMA_VERSION}, not {version}")
+    doc.get("title", "").text(max_len=200)
+    doc.get("description", "").text(max_len=2000)
+    dataset = _dataset(doc["dataset"])
+    settings = _settings(doc["settings"])
     try:
-        settings = Settings.from_dict(doc["settings"])
-    except (TypeError, ValueError) as exc:
-        fail(f"the settings are invalid: {exc}")
-    try:
-        settings.make_model(dataset)
+        model = settings.make_model(dataset)
     except ValueError as exc:
-        fail(f"the settings do not fit the data: {exc}")
-    step = doc.get("step", 0)
-    if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= MAX_STEPS:
-        fail(f"step must be a whole number from 0 to {MAX_STEPS:,}, got {step!r}")
+        raise DocError("settings", f"do not fit the data: {exc}") from None
+    step = doc.get("step", 0).integer(LIMITS["steps"])
     extra = doc.get("extra", {})
-    if not isinstance(extra, dict):
-        fail("'extra' must be an object")
-    return SessionData(dataset, settings, step, extra)
+    extra.obj()
+    run = None
+    if "run" in doc and version >= 2:
+        current = (dataset.X, dataset.encode_targets(model.n_outputs))
+        run = RunRecord.from_doc(doc["run"], model.spec, current, MAX_STEPS)
+        if step > run.last_step:
+            raise doc["step"].fail(f"must be at most the run's last step, {run.last_step:,}, not {step:,}")
+    return SessionData(dataset, settings, step, extra.value, run)
+
+
+_DATASET = ("name", "task", "n_classes", "class_names", "X", "targets", "recipe")
+
+
+def _dataset(ds: Doc) -> Dataset:
+    ds.obj(_DATASET)
+    X = ds["X"].matrix(max_rows=MAX_SAMPLES)
+    if X.shape[0] == 0:
+        raise ds["X"].fail("holds no points; a data set needs at least one")
+    if not 1 <= X.shape[1] <= MAX_FEATURES:
+        raise ds["X"].fail(f"has {X.shape[1]} features per point; from 1 to {MAX_FEATURES} are allowed")
+    targets = ds["targets"].vector(length=X.shape[0])
+    task = ds.get("task", "regression").text(TASKS)
+    n_classes = ds.get("n_classes", 0).integer(LIMITS["classes"], extra=(0,))
+    names = ds.get("class_names", [])
+    class_names = tuple(entry.text(max_len=80) for entry in names.elements(max_len=MAX_CLASSES))
+    name = ds.get("name", "").text(max_len=200)
+    recipe = None if ds.get("recipe").is_null() else _recipe(ds["recipe"])
+    try:
+        return Dataset(X, targets, task, n_classes, name, class_names, recipe)
+    except ValueError as exc:
+        raise ds.fail(str(exc)) from None
+
+
+def _recipe(doc: Doc) -> Recipe:
+    """How the data were generated (files written before it was kept have none)."""
+    doc.obj(("name", "n_samples", "noise", "classes", "seed"))
+    classes = doc.get("classes")
+    return Recipe(
+        doc["name"].text(GENERATORS),
+        doc["n_samples"].integer(LIMITS["n_samples"]),
+        doc["noise"].number(LIMITS["noise"]),
+        None if classes.is_null() else classes.integer(LIMITS["classes"]),
+        doc.get("seed", 0).integer(LIMITS["seed"]),
+    )
+
+
+def _settings(doc: Doc) -> Settings:
+    """Every field checked for its kind and range before the settings check how they go together."""
+    from .fields import FIELDS
+    from .optimizers import OPTIMIZERS
+    from .rules import HIDDEN_ACTIVATIONS, LOSS_NAMES, MODEL_KINDS, OUTPUTS
+
+    doc.obj(Settings.__dataclass_fields__)
+    values: dict[str, Any] = {}
+    for key, choices in (
+        ("model", MODEL_KINDS),
+        ("loss", LOSS_NAMES),
+        ("hidden_activation", HIDDEN_ACTIVATIONS),
+        ("optimizer", OPTIMIZERS),
+    ):
+        if key in doc:
+            values[key] = doc[key].text(choices)
+    if "output" in doc:
+        values["output"] = None if doc["output"].is_null() else doc["output"].text(OUTPUTS)
+    if "hidden" in doc:
+        values["hidden"] = doc["hidden"].integer(FIELDS["hidden"].limit)
+    if "seed" in doc:
+        values["seed"] = doc["seed"].integer(LIMITS["seed"])
+    if "batch_size" in doc:
+        batch = doc["batch_size"]
+        if isinstance(batch.value, str):
+            raise batch.fail(f"must be a whole number, or null for the full batch, not the text {batch.value!r}")
+        values["batch_size"] = None if batch.is_null() else batch.integer(LIMITS["batch_size"])
+    if "hyperparams" in doc:
+        values["hyperparams"] = read_hyperparams(doc["hyperparams"])
+    try:
+        return Settings(**values)
+    except ValueError as exc:
+        raise doc.fail(str(exc)) from None

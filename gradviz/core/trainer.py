@@ -171,6 +171,11 @@ class Trainer:
         return self._rows
 
     # ------------------------------------------------------------------ regimes
+    @property
+    def regimes(self) -> tuple[Regime, ...]:
+        """What was in force from which step on (the first starts at 0); see core.run_record."""
+        return self._regimes.all
+
     def _regime_at(self, step: int) -> Regime:
         return self._regimes.at(step)
 

@@ -33,7 +33,13 @@ class SessionFiles:
             },
             "view": asdict(self.view),
         }
-        return core.SessionData(self.source_dataset, self.settings, self.current_step, {**view, **(extra or {})})
+        return core.SessionData(
+            self.source_dataset,
+            self.settings,
+            self.current_step,
+            {**view, **(extra or {})},
+            core.record_run(self.trainer),
+        )
 
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
         try:

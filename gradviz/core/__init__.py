@@ -7,6 +7,7 @@ value, grads = model.loss_and_grad(params, X, Y, core.make_loss("ce"))
 """
 
 from . import rules
+from ._files import os_reason
 from .activations import (
     ACTIVATIONS,
     get_activation,
@@ -143,6 +144,7 @@ __all__ = [
     "SessionFileError",
     "load_session",
     "save_session",
+    "os_reason",
     "RegimeRecord",
     "RunRecord",
     "RunReplay",

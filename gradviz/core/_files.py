@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -60,13 +61,31 @@ def read_text_limited(path: str | os.PathLike, max_bytes: int) -> str:
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise UnreadableFile(f"cannot be read: {exc.strerror or exc}") from None
+        raise UnreadableFile(f"cannot be read: {os_reason(exc)}") from None
     if len(data) > max_bytes:  # it grew while we looked
         raise _too_large(len(data), max_bytes)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied (is the folder read-only?)",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only",
+    errno.EISDIR: "it is a folder",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in words (not "[Errno 28]")."""
+    return _REASONS.get(exc.errno) or (exc.strerror or str(exc)).lower()
 
 
 class UnreadableFile(ValueError):

@@ -103,7 +103,10 @@ class DataEditing:
         try:
             core.save_csv(self._source, path)
         except OSError as exc:
-            self._say("error", f"Could not export to {path}: {exc.strerror or exc}")
+            self._say(
+                "error",
+                f"Could not export to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
+            )
             return False
         self._say("info", f"Saved {self._source.n_samples} points to {os.path.basename(path)}")
         return True

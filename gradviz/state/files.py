@@ -44,7 +44,13 @@ class SessionFiles:
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
         try:
             written = core.save_session(path, self.session_data(extra))
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            self._say(
+                "error",
+                f"Could not save the session to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
+            )
+            return False
+        except ValueError as exc:
             self._say("error", f"Could not save the session: {exc}")
             return False
         self._say("info", f"Saved session to {written.name}")

@@ -100,6 +100,23 @@ class HistoryStore:
             arr[: idx.size] = arr[idx]
         self._n = idx.size
 
+    def load(self, stride: int, columns: dict[str, np.ndarray]) -> None:
+        """Take over saved rows (a snapshot's), thinning them further if they exceed max_rows."""
+        self.version += 1
+        steps = np.asarray(columns["steps"])
+        keep = np.ones(len(steps), dtype=bool)
+        while keep.sum() > self.max_rows:
+            stride *= 2
+            keep = steps % stride == 0
+            keep[-1] = True
+        self.stride = stride
+        idx = np.flatnonzero(keep)
+        while self.steps.shape[0] < idx.size:
+            self._grow()
+        for name in self._FIELDS:
+            getattr(self, name)[: idx.size] = np.asarray(columns[name])[idx]
+        self._n = idx.size
+
     def truncate_after(self, step: int) -> None:
         n = int(np.searchsorted(self.steps[: self._n], step, side="right"))
         if n != self._n:
@@ -140,6 +157,13 @@ class Checkpoints:
 
     def __len__(self) -> int:
         return len(self._at)
+
+    def items(self) -> list[tuple[int, object, object]]:
+        """(step, params, state) of every checkpoint, by step."""
+        return [(s, *self._at[s]) for s in sorted(self._at)]
+
+    def load(self, items) -> None:
+        self._at = {s: (params, state) for s, params, state in items}
 
     def nearest(self, step: int) -> tuple:
         """(s, params, state) of the latest checkpoint at or before `step`."""

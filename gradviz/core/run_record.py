@@ -23,6 +23,8 @@ from .doc_reader import Doc
 from .limits import LIMITS
 from .optimizers import OPTIMIZERS, Optimizer
 from .params import Params, copy_params
+from .schedule import Regime
+from .snapshot import Snapshot
 from .trainer import Trainer
 
 __all__ = ["RegimeRecord", "RunRecord", "RunReplay", "read_hyperparams", "record_run"]
@@ -45,6 +47,7 @@ class RunRecord:
     last_step: int
     regimes: tuple[RegimeRecord, ...]
     data: tuple[tuple[np.ndarray, np.ndarray], ...]  # (X, Y) of every data version, oldest first
+    snapshot: Snapshot | None = None  # the saved timeline of a long run: opening it needs no replay
 
     # ------------------------------------------------------------------ to and from a document
     def to_doc(self, current: tuple[np.ndarray, np.ndarray]) -> dict:
@@ -67,12 +70,13 @@ class RunRecord:
                 for r in self.regimes
             ],
             "data": [None if i == shared else {"X": X.tolist(), "Y": Y.tolist()} for i, (X, Y) in enumerate(versions)],
+            **({"snapshot": self.snapshot.to_doc()} if self.snapshot is not None else {}),
         }
 
     @classmethod
     def from_doc(cls, doc: Doc, spec, current: tuple[np.ndarray, np.ndarray], max_step: int) -> RunRecord:
         """Read a record, checking everything against the model (`spec`) and the current data."""
-        doc.obj(("init_params", "seed", "last_step", "regimes", "data"))
+        doc.obj(("init_params", "seed", "last_step", "regimes", "data", "snapshot"))
         init = doc["init_params"]
         init.obj(spec.keys)
         params = {}
@@ -124,7 +128,14 @@ class RunRecord:
             regimes.append(RegimeRecord(start, optimizer, batch_size, index))
         if not regimes:
             raise doc["regimes"].fail("must hold at least the regime that starts at step 0")
-        return cls(params, seed, last_step, tuple(regimes), tuple(versions))
+        snapshot = None
+        if "snapshot" in doc:
+
+            def buffers(step: int) -> tuple[str, ...]:
+                return next(r for r in reversed(regimes) if r.start <= step).optimizer.buffers()
+
+            snapshot = Snapshot.from_doc(doc["snapshot"], spec.size, buffers, last_step)
+        return cls(params, seed, last_step, tuple(regimes), tuple(versions), snapshot)
 
 
 def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> bool:
@@ -148,8 +159,12 @@ def read_hyperparams(doc: Doc) -> dict:
     return out
 
 
-def record_run(trainer: Trainer) -> RunRecord:
-    """The record of a trainer's timeline, up to its last recorded step."""
+SNAPSHOT_FROM = 2_000  # runs this long are saved with their timeline: replaying takes a second or more
+
+
+def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM) -> RunRecord:
+    """The record of a trainer's timeline, up to its last recorded step (with a snapshot of the
+    timeline from `snapshot_from` steps on)."""
     versions: list[tuple[np.ndarray, np.ndarray]] = []
     regimes = []
     for regime in trainer.regimes:
@@ -158,7 +173,8 @@ def record_run(trainer: Trainer) -> RunRecord:
             versions.append((regime.X, regime.Y))
             index = len(versions) - 1
         regimes.append(RegimeRecord(regime.start, regime.optimizer, regime.batch_size, index))
-    return RunRecord(trainer.init_params, trainer.seed, trainer.last_step, tuple(regimes), tuple(versions))
+    snapshot = trainer.snapshot() if trainer.last_step >= snapshot_from else None
+    return RunRecord(trainer.init_params, trainer.seed, trainer.last_step, tuple(regimes), tuple(versions), snapshot)
 
 
 class RunReplay:
@@ -180,6 +196,8 @@ class RunReplay:
             metric=metric,
         )
         self._next = 1  # the next regime to apply
+        if record.snapshot is not None:
+            self._restore(record.snapshot)
 
     @property
     def done(self) -> bool:
@@ -205,6 +223,21 @@ class RunReplay:
             return None
         return t.step_index / max(1, self.record.last_step)
 
+    def _restore(self, snapshot: Snapshot) -> None:
+        """The saved timeline instead of a replay, checked against the record: the last step replayed
+        from the checkpoint before it must give the saved last step, bit for bit."""
+        t = self.trainer
+        frozen = {self.record.regimes[0].data: (t.X, t.Y)}
+        regimes = []
+        for r in self.record.regimes:
+            if r.data not in frozen:
+                frozen[r.data] = tuple(_read_only(a) for a in self.record.data[r.data])
+            regimes.append(Regime(r.start, r.optimizer, r.batch_size, *frozen[r.data]))
+        t.restore(snapshot, regimes)
+        if not np.array_equal(t.spec.flatten(t.replayed_params(self.record.last_step)), snapshot.end_params):
+            raise ValueError("its saved timeline does not match the run's record (the file was changed)")
+        self._next = len(self.record.regimes)
+
     def _apply(self, before: RegimeRecord, regime: RegimeRecord) -> None:
         """What a user did at this step, in calls to the trainer: data first (it re-evaluates the
         step), then the batch size, then the optimizer (its state adopted as the change did)."""
@@ -215,3 +248,9 @@ class RunReplay:
             t.set_batch_size(regime.batch_size)
         if regime.optimizer != before.optimizer:
             t.set_optimizer(regime.optimizer)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=float, copy=True)
+    a.setflags(write=False)
+    return a

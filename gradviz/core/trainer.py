@@ -25,10 +25,12 @@ from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
 from .params import Params, copy_params, norm
 from .schedule import BatchOrder, Regime, Regimes
+from .snapshot import MAX_SNAPSHOT_ROWS, ROW_FIELDS, Snapshot
 
 __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
 
 DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
+SNAPSHOT_BYTES = 24 * 2**20  # a saved timeline's arrays: what a session file may spend on them
 _HISTORY_BUDGET_BYTES = 24 * 2**20  # what a long run's history may hold, however long it goes
 
 
@@ -342,6 +344,60 @@ class Trainer:
             return latest.optimizer.update(self._params, grads, latest.optimizer.adopt(self._raw_state, self._params))
         return self.optimizer.update(self._params, self._grads, self._state)
 
+    # ------------------------------------------------------------------ saving the timeline
+    def snapshot(self, max_bytes: int = SNAPSHOT_BYTES) -> Snapshot:
+        """The timeline as arrays to save (core.snapshot), in about `max_bytes`: rows thinned to half of
+        it (at most MAX_SNAPSHOT_ROWS), checkpoints thinned to the other half, the state at the last step."""
+        P = self._spec.size
+        max_rows = int(min(MAX_SNAPSHOT_ROWS, max(2, max_bytes // 2 // (8 * (2 * P + 5)))))
+        rows, n = self._rows, len(self._rows)
+        steps = rows.steps[:n]
+        stride, keep = rows.stride, np.ones(n, dtype=bool)
+        while keep.sum() > max_rows:
+            stride *= 2
+            keep = steps % stride == 0
+            keep[-1] = True
+        idx = np.flatnonzero(keep)
+        flat = self._spec.flatten
+        if self._step == self.last_step:
+            end_params, end_raw = self._params, self._raw_state
+        else:
+            end_params, end_raw = self._replay_to(self.last_step)
+        return Snapshot(
+            stride,
+            steps[idx].copy(),
+            rows.params[idx].copy(),
+            rows.grads[idx].copy(),
+            {name: getattr(rows, name)[idx].copy() for name in ROW_FIELDS},
+            tuple(
+                (s, flat(p), _flat_state(st, flat)) for s, p, st in _thinned(self._checkpoints.items(), max_bytes // 2)
+            ),
+            flat(end_params),
+            _flat_state(end_raw, flat),
+        )
+
+    def restore(self, snapshot: Snapshot, regimes: list[Regime]) -> None:
+        """Take over a saved timeline with its regimes, at its last step (no replay)."""
+        unflat = self._spec.unflatten
+        self._regimes = Regimes(regimes[0])
+        for regime in regimes[1:]:
+            self._regimes.begin(
+                regime.start, optimizer=regime.optimizer, batch_size=regime.batch_size, X=regime.X, Y=regime.Y
+            )
+        self._rows.load(
+            snapshot.stride,
+            {"steps": snapshot.steps, "params": snapshot.params, "grads": snapshot.grads, **snapshot.values},
+        )
+        self._checkpoints.load((s, unflat(p), _shaped_state(st, unflat)) for s, p, st in snapshot.checkpoints)
+        last = int(snapshot.steps[-1])
+        self._step = last
+        self._params = unflat(snapshot.end_params)
+        self._raw_state = _shaped_state(snapshot.end_state, unflat)
+        regime = self._regime_at(last)
+        self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == last else self._raw_state
+        self.diverged = False
+        self._record()
+
     # ------------------------------------------------------------------ timeline
     def seek(self, k: int) -> None:
         """Make step k current (0 ≤ k ≤ last_step); later history stays until the next step."""
@@ -356,6 +412,14 @@ class Trainer:
         self._forward = self._pending_forward
         self._grad_norm = norm(self._spec.flatten(self._grads))
         self.diverged = False
+
+    @property
+    def spec(self):
+        return self._spec
+
+    def replayed_params(self, k: int) -> Params:
+        """θₖ replayed from the checkpoint before it (never read from the rows): a check of the checkpoints."""
+        return self._replay_to(int(k))[0]
 
     def params_at(self, k: int) -> Params:
         """θₖ for any recorded step, replayed if its row was thinned out."""
@@ -374,6 +438,27 @@ class Trainer:
             _, _, grads, _ = self._evaluate(s, params, regime, full_loss=False)
             params, raw = regime.optimizer.step(params, grads, state)
         return params, raw
+
+
+def _thinned(checkpoints: list, max_bytes: int) -> list:
+    """Every 2nd, 4th, … checkpoint (step 0 always) until they fit in `max_bytes`."""
+    spacing = Checkpoints.EVERY
+    while len(checkpoints) > 1:
+        step, params, state = checkpoints[-1]
+        size = 8 * sum(v.size for v in params.values()) * (len(state) or 1)
+        if len(checkpoints) * size <= max_bytes:
+            break
+        spacing *= 2
+        checkpoints = [c for c in checkpoints if c[0] % spacing == 0]
+    return checkpoints
+
+
+def _flat_state(state: OptimizerState, flatten) -> dict:
+    return {k: (int(v) if k == "step" else flatten(v)) for k, v in state.items()}
+
+
+def _shaped_state(state: dict, unflatten) -> OptimizerState:
+    return {k: (int(v) if k == "step" else unflatten(v)) for k, v in state.items()}
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

@@ -1,5 +1,7 @@
 """Lessons open inside the running app; nothing unsaved is lost without asking; long sessions open in slices."""
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -97,6 +99,10 @@ def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, 
     source = make_window("--preset", "mlp-moons", "--steps", "6000")
     path = tmp_path / "long.gradviz.json"
     assert source.session.save(path)
+    doc = json.loads(path.read_text())
+    assert "snapshot" in doc["run"]  # it would open at once: without its timeline it replays
+    del doc["run"]["snapshot"]
+    path.write_text(json.dumps(doc))
     params = {k: v.copy() for k, v in source.session.params.items()}
     source.close()
 
@@ -127,3 +133,16 @@ def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
     window.open_lesson("softmax-blobs")
     window.choose_lesson()
     assert seen == ["momentum-ravine", "softmax-blobs"]
+
+
+def test_a_long_session_saved_with_its_timeline_opens_at_once(make_window, tmp_path):
+    source = make_window("--preset", "mlp-moons", "--steps", "6000")
+    path = tmp_path / "long.gradviz.json"
+    assert source.session.save(path)
+    params = {k: v.copy() for k, v in source.session.params.items()}
+    window = make_window("--preset", "linear-line")
+    window._open_file(str(path))
+    assert not window.jobs.running  # no replay: no slices, no progress bar
+    assert window.session.current_step == 6000
+    for k, v in params.items():
+        assert (window.session.params[k] == v).all()

@@ -95,6 +95,11 @@ OUTPUT_FORMULAS = {
 
 
 # ---------------------------------------------------------------------- loss and output
+def is_full_batch(batch_size: int | None, n_samples: int) -> bool:
+    """A batch as large as the data (or larger) is the whole data set: every step uses every point."""
+    return batch_size is None or batch_size >= n_samples
+
+
 def admits(loss: str, output: str) -> bool:
     return output in ADMITTED_OUTPUTS[loss]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .optimizers import Optimizer
+from .rules import is_full_batch
 
 __all__ = ["Regime", "Regimes", "BatchOrder"]
 
@@ -82,7 +83,7 @@ class BatchOrder:
         self._perms: dict[tuple[int, int], np.ndarray] = {}
 
     def at(self, step: int, n: int, batch_size: int | None) -> np.ndarray | None:
-        if batch_size is None or batch_size >= n:
+        if is_full_batch(batch_size, n):
             return None
         per_epoch = -(-n // batch_size)
         epoch, pos = divmod(step, per_epoch)

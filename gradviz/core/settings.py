@@ -128,11 +128,16 @@ class Settings:
         return self.replace(**{name: value})
 
     def fitted(self, data: Dataset) -> tuple[Settings, tuple[str, ...]]:
-        """Settings that fit the data (a model kind and a loss it admits), and what changed, in words."""
+        """Settings that fit the data (a model kind and a loss it admits, a batch no larger than the
+        data), and what changed, in words."""
         fit = rules.fit(self.model, self.loss, self.output, data)
-        if (fit.model, fit.loss, fit.output) == (self.model, self.loss, self.output):
-            return self, ()
-        return self.replace(model=fit.model, loss=fit.loss, output=fit.output), fit.notes
+        settings, notes = self, tuple(fit.notes)
+        if (fit.model, fit.loss, fit.output) != (self.model, self.loss, self.output):
+            settings = self.replace(model=fit.model, loss=fit.loss, output=fit.output)
+        if self.batch_size is not None and rules.is_full_batch(self.batch_size, data.n_samples):
+            settings = settings.replace(batch_size=None)
+            notes += (f"a batch of {self.batch_size} is all {data.n_samples:,} points: the full batch",)
+        return settings, notes
 
     # ------------------------------------------------------------------ building
     def make_model(self, dataset: Dataset):

@@ -228,8 +228,12 @@ class Trainer:
         self._record()
 
     def reset(self, seed: int | None = None, init_params: Mapping[str, np.ndarray] | None = None) -> None:
-        """Back to step 0 and the same initialisation (or a new seed's, or given start parameters)."""
-        current = self.regime
+        """Back to step 0 and the same initialisation (or a new seed's, or given start parameters).
+
+        The new run trains with the latest settings and data (what the controls show), even when
+        the timeline was scrubbed back to before they changed.
+        """
+        current = self._regimes.latest
         if seed is not None:
             self.seed = check_seed(seed)
             self._init_params = self.model.init(self.seed)
@@ -330,19 +334,38 @@ class Trainer:
             done += 1
         return done
 
+    def _branch(self) -> Regime:
+        """The regime the next step uses: the current one, or, scrubbed back to before a change of
+        settings or data, the latest (the run branches with what the controls show)."""
+        t = self._step
+        here, latest = self._regimes.at(t), self._regimes.latest
+        if self.last_step > t and not here.same_settings(latest):
+            return Regime(t, latest.optimizer, latest.batch_size, latest.X, latest.Y)
+        return here
+
+    @property
+    def next_batch_indices(self) -> np.ndarray | None:
+        """The samples of the batch the next step uses (None: all of them), in the latest data."""
+        return self._batch_at(self._step, self._branch())
+
+    def next_grads(self) -> Params:
+        """The gradient the next step uses: gₜ, or on a branch, the gradient at θₜ with the latest settings."""
+        branch = self._branch()
+        if branch is self._regimes.at(self._step):
+            return self._grads
+        return self._evaluate(self._step, self._params, branch, full_loss=False)[2]
+
     def next_update(self) -> Params:
         """Δθ the next step will apply (differs from −lr·g for momentum, Adam, …).
 
         Exactly what `step` does: scrubbed back to before a change of settings, the next step
         branches with the latest settings (their optimizer, state and batch), not the old ones.
         """
-        t = self._step
-        here, latest = self._regimes.at(t), self._regimes.latest
-        if self.last_step > t and not here.same_settings(latest):
-            branch = Regime(t, latest.optimizer, latest.batch_size, latest.X, latest.Y)
-            _, _, grads, _ = self._evaluate(t, self._params, branch, full_loss=False)
-            return latest.optimizer.update(self._params, grads, latest.optimizer.adopt(self._raw_state, self._params))
-        return self.optimizer.update(self._params, self._grads, self._state)
+        branch = self._branch()
+        if branch is self._regimes.at(self._step):
+            return self.optimizer.update(self._params, self._grads, self._state)
+        state = branch.optimizer.adopt(self._raw_state, self._params)
+        return branch.optimizer.update(self._params, self.next_grads(), state)
 
     # ------------------------------------------------------------------ saving the timeline
     def snapshot(self, max_bytes: int = SNAPSHOT_BYTES) -> Snapshot:

@@ -141,6 +141,7 @@ class ControlsPanel(QScrollArea):
         play_box = QGroupBox("Playback")
         form = _form(play_box)
         self.speed_spin = QSpinBox()
+        self.speed_spin.setKeyboardTracking(False)
         self.speed_spin.setObjectName("speedSpin")
         self.speed_spin.setRange(0, playback.max_speed)
         self.speed_spin.setSpecialValueText("max")
@@ -209,6 +210,7 @@ class ControlsPanel(QScrollArea):
         self.noise_spin.setObjectName("datasetNoiseSpin")
         self.noise_spin.setRange(LIMITS["noise"].low, LIMITS["noise"].high)
         self.noise_spin.setSingleStep(0.05)
+        self.noise_spin.setKeyboardTracking(False)  # typed values apply on Enter, not per keystroke
         self.noise_spin.setValue(0.3)
         self.noise_spin.setToolTip("How much the points scatter around the pattern")
         self.classes_spin = _spin("datasetClassesSpin", LIMITS["classes"], "Number of classes (blobs and spiral)")
@@ -218,6 +220,11 @@ class ControlsPanel(QScrollArea):
         self.generate_button.setToolTip("Replace the data with a fresh sample (undoable)")
         self.generate_button.clicked.connect(self._on_generate)
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_combo)
+        # the data controls show the data in use: a new value makes the data anew at once (undoable),
+        # as TensorFlow Playground's sliders do; Generate makes them again from the controls
+        self.dataset_combo.activated.connect(lambda *_: self._on_generate())
+        for spin in (self.size_spin, self.noise_spin, self.classes_spin):
+            spin.valueChanged.connect(lambda *_: self._on_generate())
         self.new_class_combo = QComboBox()
         self.new_class_combo.setObjectName("newClassCombo")
         for c in range(core.MAX_CLASSES):
@@ -243,13 +250,16 @@ class ControlsPanel(QScrollArea):
 
     def _on_generate(self) -> None:
         name = self.dataset_combo.currentData()
+        if name is None:  # data from a file: nothing to generate (the controls are disabled)
+            return
         kwargs = {"classes": self.classes_spin.value()} if name in ("blobs", "spiral") else {}
-        self.session.generate(name, self.size_spin.value(), self.noise_spin.value(), **kwargs)
+        if not self.session.generate(name, self.size_spin.value(), self.noise_spin.value(), **kwargs):
+            self._show_data()  # refused (with a message): show the data in use again
 
     def _on_dataset_combo(self, *args) -> None:
         name = self.dataset_combo.currentData()
         self.classes_spin.setEnabled(name in ("blobs", "spiral"))
-        for w in (self.noise_spin, self.generate_button):
+        for w in (self.size_spin, self.noise_spin, self.generate_button):
             w.setEnabled(name is not None)
 
     def _show_data(self) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from gradviz import core
 from gradviz.core.datasets import Dataset, TrainingData
 
+from .run import Run
 from .undo import Snapshot
 
 __all__ = ["DataEditing"]
@@ -122,7 +123,7 @@ class DataEditing:
             self._changed("selection")
         with self.batch():
             self._changed("data")
-            if not new.same_shape_as(old) or fitted != self.settings:
+            if not new.same_shape_as(old) or Run.restarts(self.settings, fitted):
                 self._build(fitted)
                 if notes:
                     self._say("warning", f"{notes[0]}; a new run from step 0")
@@ -131,6 +132,10 @@ class DataEditing:
                 return
             self.trainer.set_data(new.X, new.encode_targets(self.model.n_outputs))
             self._data = TrainingData(new, self.trainer.Y)
+            if fitted != self.settings:  # a batch now as large as the data: the full batch, said so
+                self.run.carry_on_with(fitted)
+                for note in notes:
+                    self._say("info", f"{note[0].upper()}{note[1:]}")
             self._changed("step", "settings")
             if text:
                 self._say("info", f"{text.capitalize()}: training goes on from step {self.current_step}")

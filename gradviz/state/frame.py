@@ -105,10 +105,10 @@ class Frame:
         """Accuracy at the current step (NaN for regression)."""
         return self._s.trainer.metric
 
-    @property
+    @derived("settings")
     def grad_norm(self) -> float:
-        """‖∇L‖ of the current step's batch gradient."""
-        return self._s.trainer.grad_norm
+        """‖∇L‖ of the gradient the next step uses (see `grads`)."""
+        return core.params.norm(self.grads)
 
     @property
     def mini_batches(self) -> bool:
@@ -176,13 +176,14 @@ class Frame:
     # ------------------------------------------------------------------ this step's batch and update
     @derived("settings")
     def batch(self) -> np.ndarray | None:
-        """The samples of the current step's batch (None: all of them)."""
-        return self._s.trainer.batch_indices
+        """The samples of the batch the next step uses (None: all of them). Scrubbed back to before
+        a change of the data or the batch size, that is the branch's batch, in the current data."""
+        return self._s.trainer.next_batch_indices
 
     @derived("settings")
     def grads(self) -> np.ndarray:
-        """∇L on the current batch, flat: what the optimizer steps with."""
-        return self.spec.flatten(self._s.trainer.grads)
+        """∇L on that batch, flat: what the optimizer steps with next."""
+        return self.spec.flatten(self._s.trainer.next_grads())
 
     @derived("settings")
     def next_update(self) -> np.ndarray:

@@ -4,31 +4,14 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from gradviz import core
-from gradviz.gui.bindings import value_of
-from gradviz.gui.controls import CONTROL_NAMES
 from gradviz.presets import list_presets
 from gradviz.state import Session
 
+from ..fuzz.gui_fuzzer import control_problems
+
 
 def assert_controls_show_the_session(window):
-    s = window.session.settings
-    for name, object_name in CONTROL_NAMES.items():
-        widget = window.findChild(QWidget, object_name)
-        if not s.applies(name):
-            continue
-        shown, held = value_of(widget), s.get(name)
-        if isinstance(held, float):
-            assert shown == pytest.approx(held, rel=1e-9, abs=10 ** -widget.decimals()), name
-        else:
-            assert shown == held, name
-    ds = window.session.source_dataset
-    controls = window.controls
-    assert controls.size_spin.value() == ds.n_samples
-    if ds.recipe is not None:
-        assert controls.dataset_combo.currentData() == ds.recipe.name
-        assert controls.noise_spin.value() == pytest.approx(ds.recipe.noise)
-    else:
-        assert controls.dataset_combo.currentData() is None and ds.name in controls.dataset_combo.currentText()
+    assert control_problems(window) == []
 
 
 @pytest.mark.parametrize("preset", [p.name for p in list_presets()])

@@ -395,3 +395,26 @@ def test_mlp_on_class_data_starts_from_its_canonical_pair(make_window):
     window = make_window("--model", "mlp", "--dataset", "blobs")
     s = window.session.settings
     assert (s.output_activation, s.loss) == ("sigmoid", "bce") and s.is_canonical
+
+
+def test_no_spin_box_applies_a_value_per_keystroke(window):
+    """Typing "0.5" must not apply 0, then 0.5 (found by the GUI fuzzer: the noise regenerated the data at 0)."""
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    spins = window.findChildren(QAbstractSpinBox)
+    assert len(spins) >= 10
+    assert [s.objectName() for s in spins if s.keyboardTracking()] == []
+
+
+def test_the_data_controls_make_the_data_they_show(window):
+    """N, noise and classes apply at once (undoably), so that they always show the data in use."""
+    s = window.session
+    spin = window.controls.size_spin
+    spin.setValue(45)
+    assert s.source_dataset.n_samples == 45 and s.source_dataset.recipe.n_samples == 45
+    window.controls.noise_spin.setValue(0.4)
+    assert s.source_dataset.recipe.noise == pytest.approx(0.4)
+    s.undo()
+    assert s.source_dataset.recipe.noise == pytest.approx(1.1) and window.controls.noise_spin.value() == pytest.approx(
+        1.1
+    )

@@ -204,3 +204,44 @@ def test_the_next_update_is_exactly_the_step_taken(optimizer, batch, case):
     before, update = spec.flatten(s.params), s.frame.next_update.copy()
     s.step(1)
     np.testing.assert_allclose(spec.flatten(s.params) - before, update, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("how", ["reset", "restart"])
+def test_a_new_run_after_scrubbing_back_past_a_data_edit_uses_the_current_data(session, how):
+    """Found by the GUI fuzzer: scrubbed back before an added point, a restart trained on the old data."""
+    session.step(2)
+    session.add_point((2.0, -3.0), 0)
+    session.seek(0)
+    if how == "reset":
+        session.reset()
+    else:
+        assert session.restart_from({k: v + 0.1 for k, v in session.params.items()})
+    n = session.source_dataset.n_samples
+    assert session.trainer.X.shape[0] == n and session.frame.residuals.shape[0] == n
+
+
+def test_data_shrinking_below_the_batch_size_make_it_the_full_batch(session):
+    """Found by the GUI fuzzer: the control showed 10 (its maximum, N) while the session held 21."""
+    session.set_value("batch_size", 21)
+    session.step(3)
+    session.generate("blobs", n_samples=10, noise=1.0, classes=2)
+    assert session.settings.batch_size is None and session.current_step == 3  # the run goes on
+    session.undo()
+    assert session.settings.batch_size == 21
+
+
+@pytest.mark.parametrize("batch", [None, 4])
+def test_scrubbed_back_past_a_smaller_data_set_the_frame_shows_the_next_step(session, batch):
+    """Found by the GUI fuzzer: back at a step recorded on 60 points with 10 points now, the gradient
+    view indexed the old batch into the new data."""
+    session.set_value("batch_size", batch)
+    session.step(3)
+    session.generate("blobs", n_samples=10, noise=1.0, classes=2)
+    session.seek(1)
+    f = session.frame
+    assert f.batch is None or f.batch.max() < 10
+    assert f.batch_check  # the mean of the per-sample gradients is the ∇L the next step uses
+    before = session.model.spec.flatten(session.params)
+    update = f.next_update.copy()
+    session.step(1)
+    np.testing.assert_allclose(session.model.spec.flatten(session.params) - before, update, rtol=1e-12, atol=1e-15)

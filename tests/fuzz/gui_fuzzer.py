@@ -1,0 +1,485 @@
+"""A seeded fuzzer that drives the real window and checks, after every action, that nothing broke.
+
+Actions: clicks and drags on the plots, wheel zooms, the training keys, spin boxes typed (valid
+and absurd values, ended by Enter, Esc or Tab) and stepped, combos, Generate, the timeline,
+play/pause, save and open, docks floated, closed and shown, window sizes. After each one:
+
+- no Python exception (in a slot or a virtual method) and no Qt warning;
+- every control shows the state (`control_problems`);
+- every view draws the state: the data points, the step, the selection, the loss-curve marker,
+  and the Δθ the views drew before a step is the step then taken.
+
+On a failure the action list is shrunk (delta debugging on fresh windows) and written to a JSON
+file that replays it:
+
+    QT_QPA_PLATFORM=offscreen python -m tests.fuzz.gui_fuzzer --seeds 5 --actions 2000
+    QT_QPA_PLATFORM=offscreen python -m tests.fuzz.gui_fuzzer --replay fuzz-failure.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+PRESETS = ("logistic-blobs", "softmax-blobs", "mlp-moons", "linear-line", "mse-sigmoid")
+KEYS = (
+    "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
+    "Ctrl+Z", "Ctrl+Shift+Z", "Delete", "F", "Ctrl+0", "Escape",
+)  # fmt: skip
+SPINS = (
+    "learningRateSpin", "batchSizeSpin", "seedSpin", "hiddenSpin", "datasetSizeSpin", "datasetNoiseSpin",
+    "datasetClassesSpin", "momentumSpin", "runStepsSpin", "speedSpin",
+)  # fmt: skip
+COMBOS = (
+    "modelCombo",
+    "lossCombo",
+    "optimizerCombo",
+    "datasetCombo",
+    "newClassCombo",
+    "hiddenActivationCombo",
+    "outputCombo",
+)
+TEXTS = ("0.3", "0.01", "7", "1", "0", "-5", "1e400", "99999999", "abc", "", "2.5", "1e-13", "full", "3")
+DOCKS = (
+    "dataDock",
+    "lossCurveDock",
+    "lossSurfaceDock",
+    "residualsDock",
+    "gradientDock",
+    "jacobianDock",
+    "derivationDock",
+)
+SIZES = ((1600, 1000), (1280, 720), (1024, 768))
+IGNORED_QT = ("propagateSizeHints", "does not support raise()")  # the offscreen platform's, true of every run
+
+Action = list  # [name, *parameters]: JSON, so that a failing list can be written and replayed
+
+
+def draw_action(rng: random.Random) -> Action:
+    """One random action (its parameters drawn now, so that the list replays exactly)."""
+    kind = rng.choices(
+        ["key", "click", "drag", "surface", "wheel", "type", "spin", "combo", "generate", "timeline", "play",
+         "save_open", "dock", "size"],
+        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1],
+    )[0]  # fmt: skip
+    r = lambda: round(rng.random(), 4)  # noqa: E731
+    if kind == "key":
+        return ["key", rng.choice(KEYS)]
+    if kind == "click":
+        return ["click", r(), r(), rng.choice(["left", "left", "right"])]
+    if kind == "drag":
+        return ["drag", r(), r(), r(), r()]
+    if kind == "surface":
+        return ["surface", r(), r()]
+    if kind == "wheel":
+        return ["wheel", rng.choice(["dataPlot", "lossSurfacePlot", "lossCurvePlot", "residualsPlot"]), r(), r(),
+                rng.choice([-360, -120, 120, 360])]  # fmt: skip
+    if kind == "type":
+        return ["type", rng.choice(SPINS), rng.choice(TEXTS), rng.choice(["Return", "Return", "Escape", "Tab"])]
+    if kind == "spin":
+        return ["spin", rng.choice(SPINS), rng.choice(["Up", "Down", "PageUp", "PageDown"]), rng.randint(1, 3)]
+    if kind == "combo":
+        return ["combo", rng.choice(COMBOS), r()]
+    if kind == "timeline":
+        return ["timeline", r()]
+    if kind == "play":
+        return ["play", rng.randint(20, 120)]
+    if kind == "dock":
+        return ["dock", rng.choice(DOCKS), rng.choice(["float", "dock", "close", "show", "raise"])]
+    if kind == "size":
+        return ["size", *rng.choice(SIZES)]
+    return [kind]
+
+
+class Runner:
+    """One window, driven action by action; `problems()` says what is wrong after each."""
+
+    def __init__(self, preset: str, qtbot=None):
+        from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+        from gradviz.gui import create_window
+
+        self.qtbot = qtbot
+        self.window = create_window(["--preset", preset, "--size", "1600x1000"])
+        self.window.show()
+        self.tmp = Path(tempfile.mkdtemp(prefix="gradviz-fuzz-"))
+        self.errors: list[str] = []
+        self._previous_handler = None
+
+        def on_qt_message(kind, context, message):
+            if (
+                kind != QtMsgType.QtDebugMsg
+                and kind != QtMsgType.QtInfoMsg
+                and not any(s in message for s in IGNORED_QT)
+            ):
+                self.errors.append(f"Qt: {message}")
+            if self._previous_handler is not None:
+                self._previous_handler(kind, context, message)
+
+        self._previous_handler = qInstallMessageHandler(on_qt_message)
+        self._previous_hook = sys.excepthook
+        sys.excepthook = lambda kind, value, tb: self.errors.append(f"{kind.__name__}: {value}")
+        self._settle()
+
+    def close(self) -> None:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        sys.excepthook = self._previous_hook
+        qInstallMessageHandler(self._previous_handler)
+        self.window.playback.pause()
+        self.window.jobs.cancel()
+        self.window.close()
+        self.window.deleteLater()
+
+    # ------------------------------------------------------------------ acting
+    def _settle(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(2):
+            QApplication.processEvents()
+        self.window.flush()
+
+    def do(self, action: Action) -> list[str]:
+        """Run one action; the problems it left (empty: all well)."""
+        w = self.window
+        expected = self._expected_step(action)
+        try:
+            getattr(self, f"_{action[0]}")(*action[1:])
+        except Exception as exc:  # an exception the user would have met
+            self.errors.append(f"{type(exc).__name__} in {action}: {exc}")
+        self._settle()
+        found = self.errors[:]
+        self.errors.clear()
+        if expected is not None and not w.session.diverged and w.session.current_step == expected[0] + 1:
+            found += _step_problems(w, *expected)
+        return found + window_problems(w)
+
+    def _expected_step(self, action: Action):
+        """Before a step by the → key: what the views drew as the next step, and where from."""
+        w = self.window
+        s = w.session
+        if action != ["key", "Right"] or w.playback.playing or w.gradient_view is None or not w.gradient_view.seen:
+            return None
+        spec = s.model.spec
+        return s.current_step, spec, s.slice, spec.flatten(s.params), w.gradient_view.update_step.copy()
+
+    def _focus_window(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        if focus is None or focus.window() is not self.window:
+            self.window.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _key(self, name: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        self._focus_window()
+        combo = QKeySequence(name)[0]
+        target = QApplication.focusWidget() or self.window
+        QTest.keyClick(target, Qt.Key(combo.key()), combo.keyboardModifiers())
+
+    def _plot_point(self, name: str, fx: float, fy: float):
+        """Widget pixel (x, y) at fraction (fx, fy) of the plot's view box."""
+        import pyqtgraph as pg
+        from PySide6.QtCore import QPoint
+
+        widget = self.window.findChild(pg.PlotWidget, name) or self.window.findChild(pg.GraphicsView, name)
+        if widget is None or not widget.isVisible():
+            return None, None
+        box = widget.getPlotItem().getViewBox() if hasattr(widget, "getPlotItem") else None
+        rect = widget.mapFromScene(box.sceneBoundingRect()).boundingRect() if box is not None else widget.rect()
+        return widget, QPoint(int(rect.left() + fx * rect.width()), int(rect.top() + fy * rect.height()))
+
+    def _click(self, fx: float, fy: float, button: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        widget, at = self._plot_point("dataPlot", fx, fy)
+        if widget is not None:
+            which = Qt.MouseButton.LeftButton if button == "left" else Qt.MouseButton.RightButton
+            QTest.mouseClick(widget.viewport(), which, Qt.KeyboardModifier.NoModifier, at)
+
+    def _drag(self, fx0: float, fy0: float, fx1: float, fy1: float) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        widget, start = self._plot_point("dataPlot", fx0, fy0)
+        _, end = self._plot_point("dataPlot", fx1, fy1)
+        if widget is None:
+            return
+        port = widget.viewport()
+        QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+        for t in (0.33, 0.66, 1.0):
+            QTest.mouseMove(port, start + (end - start) * t)
+        QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+    def _surface(self, fx: float, fy: float) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        widget, at = self._plot_point("lossSurfacePlot", fx, fy)
+        if widget is not None:
+            QTest.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+
+    def _wheel(self, name: str, fx: float, fy: float, delta: int) -> None:
+        from PySide6.QtCore import QPoint, QPointF, Qt
+        from PySide6.QtGui import QWheelEvent
+        from PySide6.QtWidgets import QApplication
+
+        widget, at = self._plot_point(name, fx, fy)
+        if widget is None:
+            return
+        port = widget.viewport()
+        event = QWheelEvent(
+            QPointF(at), QPointF(port.mapToGlobal(at)), QPoint(0, 0), QPoint(0, delta),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QApplication.sendEvent(port, event)
+
+    def _widget(self, name: str):
+        from PySide6.QtWidgets import QWidget
+
+        widget = self.window.findChild(QWidget, name)
+        return widget if widget is not None and widget.isVisible() and widget.isEnabled() else None
+
+    def _type(self, name: str, text: str, end: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        spin = self._widget(name)
+        if spin is None:
+            return
+        spin.setFocus()
+        QTest.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(spin, text)
+        QTest.keyClick(spin, getattr(Qt.Key, f"Key_{end}"))
+        if end == "Tab":
+            self._focus_window()
+
+    def _spin(self, name: str, key: str, times: int) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        spin = self._widget(name)
+        if spin is None:
+            return
+        spin.setFocus()
+        for _ in range(times):
+            QTest.keyClick(spin, getattr(Qt.Key, f"Key_{key}"))
+        QTest.keyClick(spin, Qt.Key.Key_Return)
+
+    def _combo(self, name: str, fraction: float) -> None:
+        combo = self._widget(name)
+        if combo is None or combo.count() == 0:
+            return
+        index = min(combo.count() - 1, int(fraction * combo.count()))
+        item = combo.model().item(index) if hasattr(combo.model(), "item") else None
+        if item is not None and not item.isEnabled():
+            return  # a user cannot pick a disabled item
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)  # as a user's pick in the popup does
+
+    def _generate(self) -> None:
+        button = self._widget("generateButton")
+        if button is not None:
+            button.click()
+
+    def _timeline(self, fraction: float) -> None:
+        slider = self.window.playback_bar.timeline
+        if slider.isVisible() and slider.isEnabled():
+            slider.setValue(int(fraction * slider.maximum()))
+
+    def _play(self, ms: int) -> None:
+        w = self.window
+        w.playback.play()
+        if self.qtbot is not None:
+            self.qtbot.wait(ms)
+        else:
+            from PySide6.QtTest import QTest
+
+            QTest.qWait(ms)
+        w.playback.pause()
+
+    def _save_open(self) -> None:
+        path = self.tmp / "fuzz.gradviz.json"
+        if self.window.session.save(path):
+            self.window._open_file(str(path))
+            while self.window.jobs.running:
+                self._settle()
+
+    def _dock(self, name: str, op: str) -> None:
+        dock = self.window.docks[name]
+        if op == "float":
+            dock.setFloating(True)
+        elif op == "dock":
+            dock.setFloating(False)
+        elif op == "close":
+            dock.close()
+        elif op == "show":
+            dock.show()
+        else:
+            dock.show()
+            dock.raise_()
+
+    def _size(self, width: int, height: int) -> None:
+        self.window.resize(width, height)
+
+
+# ---------------------------------------------------------------------- checks
+def control_problems(window) -> list[str]:
+    """Every control shows the state in use (settings, and the data the data controls describe)."""
+    from PySide6.QtWidgets import QWidget
+
+    from gradviz.gui.bindings import value_of
+    from gradviz.gui.controls import CONTROL_NAMES
+
+    found = []
+    s = window.session.settings
+    for name, object_name in CONTROL_NAMES.items():
+        widget = window.findChild(QWidget, object_name)
+        if not s.applies(name):
+            continue
+        shown, held = value_of(widget), s.get(name)
+        if isinstance(held, float) and isinstance(shown, float):
+            same = math.isclose(shown, held, rel_tol=1e-9, abs_tol=10 ** -widget.decimals())
+        else:
+            same = shown == held
+        if not same:
+            found.append(f"the {name} control shows {shown!r}, the session holds {held!r}")
+    ds = window.session.source_dataset
+    controls = window.controls
+    if controls.size_spin.value() != ds.n_samples:
+        found.append(f"N shows {controls.size_spin.value()}, the data have {ds.n_samples} points")
+    shown = controls.dataset_combo.currentData()
+    if ds.recipe is not None:
+        if shown != ds.recipe.name:
+            found.append(f"the data set control shows {shown!r}, not {ds.recipe.name!r}")
+        if not math.isclose(controls.noise_spin.value(), ds.recipe.noise, abs_tol=1e-9):
+            found.append(f"the noise control shows {controls.noise_spin.value()}, the data have {ds.recipe.noise}")
+    elif shown is not None or ds.name not in controls.dataset_combo.currentText():
+        found.append(f"data from a file show as {controls.dataset_combo.currentText()!r}")
+    return found
+
+
+def window_problems(window) -> list[str]:
+    """Controls and views against the session (after the turn's redraws)."""
+    from gradviz.state.frame import MAX_POINTS_DRAWN
+
+    found = control_problems(window)
+    s = window.session
+    bar = window.playback_bar
+    if bar.timeline.value() != s.current_step or bar.timeline.maximum() != s.last_step:
+        found.append(
+            f"the timeline shows {bar.timeline.value()} of {bar.timeline.maximum()}, not {s.current_step} of {s.last_step}"
+        )
+    if not bar.step_label.text().startswith(f"step {s.current_step}"):
+        found.append(f"the step counter says {bar.step_label.text()!r} at step {s.current_step}")
+    data_view = window.data_view
+    if data_view.seen and data_view.class_points:
+        drawn = sum(len(item.data) for item in data_view.class_points if item.isVisible())
+        ds = s.source_dataset
+        drawable = ds.n_features == 2 and ds.is_classification or ds.n_features == 1 and not ds.is_classification
+        if drawable and drawn != min(ds.n_samples, MAX_POINTS_DRAWN):
+            found.append(f"the data view draws {drawn} points of {ds.n_samples}")
+        marks = len(data_view.selection.data)
+        if drawable and marks != (s.selected is not None):
+            found.append(f"{marks} selection marks for the selection {s.selected}")
+    curve = window.loss_curve
+    if curve.seen and curve.marker.value() != s.current_step:
+        found.append(f"the loss curve marks step {curve.marker.value()} at step {s.current_step}")
+    return found
+
+
+def _step_problems(window, step, spec, plane, before, drawn) -> list[str]:
+    taken = plane.displacement(spec, spec.flatten(window.session.params) - before)
+    if not np.allclose(drawn, taken, rtol=1e-9, atol=1e-12):
+        return [f"the gradient view drew Δθ = {drawn} before step {step}; the step taken was {taken}"]
+    return []
+
+
+# ---------------------------------------------------------------------- running and shrinking
+def run(actions: list[Action], preset: str, qtbot=None, stop_at_first: bool = True) -> tuple[int, list[str]]:
+    """Run the actions on a fresh window: (index of the first failing action or -1, its problems)."""
+    runner = Runner(preset, qtbot)
+    try:
+        for i, action in enumerate(actions):
+            found = runner.do(action)
+            if found and stop_at_first:
+                return i, found
+        return -1, []
+    finally:
+        runner.close()
+
+
+def shrink(actions: list[Action], fails: Callable[[list[Action]], bool]) -> list[Action]:
+    """The shortest sub-list found that still fails (delta debugging, chunks then single actions)."""
+    chunk = max(1, len(actions) // 2)
+    while chunk >= 1:
+        i = 0
+        while i < len(actions):
+            trial = actions[:i] + actions[i + chunk :]
+            if trial and fails(trial):
+                actions = trial
+            else:
+                i += chunk
+        chunk //= 2
+    return actions
+
+
+def fuzz(seed: int, n_actions: int, qtbot=None, out_dir: str | os.PathLike = ".") -> dict:
+    """Run one seed; on a failure shrink it and write a replayable file. Returns a summary."""
+    rng = random.Random(seed)
+    preset = rng.choice(PRESETS)
+    actions = [draw_action(rng) for _ in range(n_actions)]
+    index, found = run(actions, preset, qtbot)
+    if index < 0:
+        return {"seed": seed, "preset": preset, "actions": n_actions, "problems": []}
+    failing = actions[: index + 1]
+    small = shrink(failing, lambda trial: run(trial, preset, qtbot)[0] >= 0)
+    _, found = run(small, preset, qtbot)
+    path = Path(out_dir) / f"fuzz-failure-seed{seed}.json"
+    path.write_text(json.dumps({"preset": preset, "seed": seed, "actions": small, "problems": found}, indent=1))
+    return {"seed": seed, "preset": preset, "actions": index + 1, "problems": found, "replay": str(path)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--actions", type=int, default=2000)
+    parser.add_argument("--replay", help="a fuzz-failure-*.json file to run again")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gradviz.gui.app import ensure_app
+
+    ensure_app()
+    if args.replay:
+        saved = json.loads(Path(args.replay).read_text())
+        index, found = run(saved["actions"], saved["preset"])
+        print(f"{'fails at action ' + str(index + 1) if index >= 0 else 'passes'}: {found}")
+        return 1 if index >= 0 else 0
+    total, failures = 0, 0
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        summary = fuzz(seed, args.actions)
+        total += summary["actions"]
+        failures += bool(summary["problems"])
+        print(json.dumps(summary), flush=True)
+    print(f"{total:,} actions, {failures} failing seeds")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

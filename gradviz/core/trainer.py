@@ -241,6 +241,13 @@ class Trainer:
             self._spec.check(init_params)
             if not all(np.all(np.isfinite(v)) for v in init_params.values()):
                 raise ValueError("start parameters must be finite")
+            with np.errstate(all="ignore"):
+                start = self.model.evaluate(init_params, current.X, current.Y, self.loss_fn, ws=self._replay_ws)
+            if not (math.isfinite(start.loss) and _all_finite(start.grads)):
+                size = norm(self._spec.flatten(init_params))
+                raise ValueError(
+                    f"the loss or its gradient overflows at that point (‖θ‖ = {size:.3g}); start nearer the run"
+                )
             self._init_params = copy_params(init_params)
         self._batches = BatchOrder(self.seed)
         self._start(current.optimizer, current.batch_size, current.X, current.Y)
@@ -255,6 +262,10 @@ class Trainer:
         With full_loss the forward pass over all data is kept in the trainer's own workspace:
         `forward` hands it to whoever draws the step, so nobody computes it twice.
         """
+        with np.errstate(all="ignore"):  # near divergence, or on data up to ±1e100: the callers check finiteness
+            return self._evaluate_on(step, params, regime, full_loss)
+
+    def _evaluate_on(self, step: int, params: Params, regime: Regime, full_loss: bool):
         idx = self._batch_at(step, regime)
         model, loss = self.model, self.loss_fn
         ws = self._ws if full_loss else self._replay_ws
@@ -303,8 +314,7 @@ class Trainer:
         next_regime = self._regime_at(t)
         problem = _divergence(new_params)
         if problem is None:
-            with np.errstate(all="ignore"):
-                loss, batch_loss, grads, metric = self._evaluate(t, new_params, next_regime)
+            loss, batch_loss, grads, metric = self._evaluate(t, new_params, next_regime)
             if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not _all_finite(grads):
                 problem = "the loss or its gradient overflowed"
         if problem is not None:

@@ -28,10 +28,17 @@ _DEPENDS: dict[str, frozenset[str]] = {}
 _RUN = ("data", "model", "step", "runs")  # what the current parameters depend on
 
 
-def derived(*aspects: str, params: bool = True) -> Callable:
+def derived(*aspects: str, params: bool = True, may_overflow: bool = False) -> Callable:
     """A frame quantity that depends on these aspects of the state (and, unless params=False,
-    on the run's current parameters)."""
+    on the run's current parameters).
+
+    `may_overflow`: per-sample and projected quantities can overflow where the run's own loss and
+    gradient do not (near divergence, |θ| up to 1e50, one sample's gradient is N times its share
+    of the mean). They are computed without NumPy's overflow warnings, and the views write a
+    non-finite value in words, never as a number (tests/gui/test_truth.py, test_extreme_data.py).
+    """
     deps = frozenset(aspects) | (frozenset(_RUN) if params else frozenset({"data", "model", "runs"}))
+    quiet = {"over": "ignore", "invalid": "ignore"} if may_overflow else {}
 
     def wrap(fn: Callable) -> property:
         name = fn.__name__
@@ -43,7 +50,8 @@ def derived(*aspects: str, params: bool = True) -> Callable:
                 return self._cache[name]
             except KeyError:
                 self.work[name] += 1
-                value = self._cache[name] = fn(self)
+                with np.errstate(**quiet):
+                    value = self._cache[name] = fn(self)
                 return value
 
         return property(get)
@@ -148,13 +156,13 @@ class Frame:
         s, fwd = self._s, self.forward
         return s.loss.sample_logit_grads_t(fwd.Zt, fwd.Pt, self.targets_t, s.model.output).T
 
-    @derived()
+    @derived(may_overflow=True)
     def sample_losses(self) -> np.ndarray:
         """Each sample's own loss ℓᵢ (N,)."""
         s, fwd = self._s, self.forward
         return s.loss.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, self.targets_t)
 
-    @derived()
+    @derived(may_overflow=True)
     def misfit(self) -> np.ndarray:
         """max over outputs of |ŷ − y| per sample (N,): how wrong the model is on each."""
         return np.abs(self.residuals.T).max(axis=0)
@@ -166,7 +174,7 @@ class Frame:
             return self._s.selected, True
         return int(np.argmax(self.sample_losses)), False
 
-    @derived("selection")
+    @derived("selection", may_overflow=True)
     def focus_trace(self) -> dict[str, np.ndarray]:
         """The focused sample's forward values and deltas (core.backprop_trace)."""
         s = self._s
@@ -204,7 +212,7 @@ class Frame:
         worst = np.argpartition(-self.misfit, k)[:k]
         return choose_shown(n, MAX_SHOWN, first=first, then=worst)
 
-    @derived("selection", "settings")
+    @derived("selection", "settings", may_overflow=True)
     def sample_grads(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, ∇ℓᵢ (n, P) flat): each shown or checked sample's own gradient, not divided by N."""
         s = self._s
@@ -218,7 +226,7 @@ class Frame:
         flat = np.concatenate([per[k].reshape(len(idx), -1) for k in self.spec.keys], axis=1)
         return idx, flat * len(idx)
 
-    @derived("selection", "settings")
+    @derived("selection", "settings", may_overflow=True)
     def batch_check(self) -> bool | None:
         """Whether the mean of the batch's ∇ℓᵢ is the trainer's ∇L (None: the batch is too large to re-sum)."""
         n = self._s.dataset.X.shape[0]
@@ -230,12 +238,12 @@ class Frame:
         return bool(np.allclose(flat[rows].mean(axis=0), self.grads, rtol=1e-9, atol=1e-12))
 
     # ------------------------------------------------------------------ on the slice
-    @derived("settings", "slice")
+    @derived("settings", "slice", may_overflow=True)
     def slice_grad(self) -> np.ndarray:
         """∇L's components along the slice's two directions."""
         return self._s.slice.components(self.spec, self.grads)
 
-    @derived("settings", "slice")
+    @derived("settings", "slice", may_overflow=True)
     def slice_update(self) -> np.ndarray:
         """Δθ in slice coordinates (by least squares when Δθ leaves the plane)."""
         return self._s.slice.displacement(self.spec, self.next_update)

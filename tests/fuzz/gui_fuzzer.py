@@ -25,6 +25,8 @@ import os
 import random
 import sys
 import tempfile
+import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,11 +154,14 @@ class Runner:
         """Run one action; the problems it left (empty: all well)."""
         w = self.window
         expected = self._expected_step(action)
-        try:
-            getattr(self, f"_{action[0]}")(*action[1:])
-        except Exception as exc:  # an exception the user would have met
-            self.errors.append(f"{type(exc).__name__} in {action}: {exc}")
-        self._settle()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # a warning is a problem here, as in the test suite
+            try:
+                getattr(self, f"_{action[0]}")(*action[1:])
+            except Exception as exc:  # an exception the user would have met
+                self.errors.append(f"{type(exc).__name__} in {action}: {exc}")
+            self._settle()
+        self.errors += [f"{w_.category.__name__}: {w_.message} ({Path(w_.filename).name}:{w_.lineno})" for w_ in caught]
         found = self.errors[:]
         self.errors.clear()
         if expected is not None and not w.session.diverged and w.session.current_step == expected[0] + 1:
@@ -424,12 +429,16 @@ def run(actions: list[Action], preset: str, qtbot=None, stop_at_first: bool = Tr
         runner.close()
 
 
-def shrink(actions: list[Action], fails: Callable[[list[Action]], bool]) -> list[Action]:
-    """The shortest sub-list found that still fails (delta debugging, chunks then single actions)."""
+def shrink(actions: list[Action], fails: Callable[[list[Action]], bool], budget_s: float = 300) -> list[Action]:
+    """The shortest sub-list found that still fails (delta debugging: chunks, then single actions),
+    within `budget_s` seconds (each trial is a fresh window): the best found so far after that."""
+    deadline = time.perf_counter() + budget_s
     chunk = max(1, len(actions) // 2)
     while chunk >= 1:
         i = 0
         while i < len(actions):
+            if time.perf_counter() > deadline:
+                return actions
             trial = actions[:i] + actions[i + chunk :]
             if trial and fails(trial):
                 actions = trial
@@ -439,7 +448,7 @@ def shrink(actions: list[Action], fails: Callable[[list[Action]], bool]) -> list
     return actions
 
 
-def fuzz(seed: int, n_actions: int, qtbot=None, out_dir: str | os.PathLike = ".") -> dict:
+def fuzz(seed: int, n_actions: int, qtbot=None, out_dir: str | os.PathLike = ".", shrink_s: float = 300) -> dict:
     """Run one seed; on a failure shrink it and write a replayable file. Returns a summary."""
     rng = random.Random(seed)
     preset = rng.choice(PRESETS)
@@ -448,7 +457,7 @@ def fuzz(seed: int, n_actions: int, qtbot=None, out_dir: str | os.PathLike = "."
     if index < 0:
         return {"seed": seed, "preset": preset, "actions": n_actions, "problems": []}
     failing = actions[: index + 1]
-    small = shrink(failing, lambda trial: run(trial, preset, qtbot)[0] >= 0)
+    small = shrink(failing, lambda trial: run(trial, preset, qtbot)[0] >= 0, shrink_s)
     _, found = run(small, preset, qtbot)
     path = Path(out_dir) / f"fuzz-failure-seed{seed}.json"
     path.write_text(json.dumps({"preset": preset, "seed": seed, "actions": small, "problems": found}, indent=1))
@@ -461,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--actions", type=int, default=2000)
     parser.add_argument("--replay", help="a fuzz-failure-*.json file to run again")
+    parser.add_argument("--shrink-seconds", type=float, default=300, help="time to spend shrinking a failure")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from gradviz.gui.app import ensure_app
@@ -473,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if index >= 0 else 0
     total, failures = 0, 0
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        summary = fuzz(seed, args.actions)
+        summary = fuzz(seed, args.actions, shrink_s=args.shrink_seconds)
         total += summary["actions"]
         failures += bool(summary["problems"])
         print(json.dumps(summary), flush=True)

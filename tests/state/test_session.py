@@ -245,3 +245,14 @@ def test_scrubbed_back_past_a_smaller_data_set_the_frame_shows_the_next_step(ses
     update = f.next_update.copy()
     session.step(1)
     np.testing.assert_allclose(session.model.spec.flatten(session.params) - before, update, rtol=1e-12, atol=1e-15)
+
+
+def test_a_start_point_where_the_loss_overflows_is_refused(session, changes):
+    """Found by the GUI fuzzer: a click far out on a zoomed-out surface started a run where the loss overflowed."""
+    session.step(3)
+    before = {k: v.copy() for k, v in session.params.items()}
+    assert not session.restart_from({k: np.full_like(v, 1e308) for k, v in session.params.items()})
+    assert "overflows at that point" in changes[-1].notes[0].text
+    assert session.current_step == 3
+    for k, v in before.items():
+        assert np.array_equal(session.params[k], v)

@@ -72,7 +72,8 @@ class DescentMarks:
         vb = self.plot.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         span = np.array([x1 - x0, y1 - y0])
-        drawn = coords[thin_polyline(coords / np.maximum(span, 1e-300), 1 / 400)]  # ~1 pixel apart
+        with np.errstate(over="ignore"):  # zoomed far in on a path far away: those points are off the plot anyway
+            drawn = coords[thin_polyline(coords / np.maximum(span, 1e-300), 1 / 400)]  # ~1 pixel apart
         marked = len(drawn) <= MARKED_STEPS  # a dot per step while the dots can be told apart
         if marked != self._marked:
             self._marked = marked
@@ -89,7 +90,8 @@ class DescentMarks:
             self.grad_head.setVisible(False)
         else:
             px = np.maximum(np.array(vb.viewPixelSize()), 1e-300)
-            direction = -grad / px  # −∇L in pixels: both axes' scales count
+            unit = grad / np.abs(grad).max()  # first to ±1: a gradient of 1e300 over pixels of 1e-300 overflows
+            direction = -unit / (px / px.max())  # −∇L in pixels: both axes' scales count
             direction *= ARROW_PX * self.theme.scale / norm(direction)
             grad_tip = _inside(here, here + direction * px, lo, hi)
             self._arrow(self.grad_line, self.grad_head, here, grad_tip)

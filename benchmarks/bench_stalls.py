@@ -7,7 +7,8 @@ arrivals are the event loop's turns, the time a click or a key press waits at mo
 would measure Qt's timer order instead: a busy zero-interval timer starves the others). Measured for
 
 1. "Run N steps" from the toolbar (Run), with every view of the desk layout on screen;
-2. opening a session saved at step N, which re-runs its N steps;
+2. opening a session saved at step N: as saved (with its timeline, no replay), and the same
+   file with only the run's record, which re-runs its N steps in slices;
 3. playing at "max" speed for five seconds.
 
 Goal: no stall over 100 ms. Reported: the longest gap, the 99th percentile and the median
@@ -21,11 +22,14 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_gui import long_run_window, settle
+
+from gradviz import core
 
 
 def _probe_class():
@@ -99,18 +103,24 @@ def main() -> None:
     probe.report(f"Run {args.steps:,} steps", time.perf_counter() - t0)
     assert window.session.current_step == args.steps
 
-    path = os.path.join(tempfile.mkdtemp(), "long.gradviz.json")
-    window.session.save(path)
-    window.session.reset()
-    settle()
-    probe.start()
-    t0 = time.perf_counter()
-    window._open_file(path)
-    wait_for(lambda: not window.jobs.running, 3600)
-    settle()
-    probe.stop()
-    probe.report(f"open a session saved at step {args.steps:,}", time.perf_counter() - t0)
-    assert window.session.current_step == args.steps
+    folder = tempfile.mkdtemp()
+    saved = os.path.join(folder, "long.gradviz.json")
+    window.session.save(saved)
+    data = core.load_session(saved)
+    record_only = os.path.join(folder, "record-only.gradviz.json")
+    core.save_session(record_only, replace(data, run=replace(data.run, snapshot=None)))
+    for path, what in ((saved, "as saved, with its timeline"), (record_only, "record only: re-runs its steps")):
+        window.session.reset()
+        settle()
+        probe.start()
+        t0 = time.perf_counter()
+        window._open_file(path)
+        wait_for(lambda: not window.jobs.running, 3600)
+        settle()
+        probe.stop()
+        size = os.path.getsize(path) / 1e6
+        probe.report(f"open a session at step {args.steps:,} ({what}, {size:.1f} MB)", time.perf_counter() - t0)
+        assert window.session.current_step == args.steps
 
     window.playback.set_speed(0)
     probe.start()

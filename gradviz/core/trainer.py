@@ -178,6 +178,11 @@ class Trainer:
         """What was in force from which step on (the first starts at 0); see core.run_record."""
         return self._regimes.all
 
+    @property
+    def latest(self) -> Regime:
+        """What the next new step trains with (the controls show it), even when scrubbed back past a change."""
+        return self._regimes.latest
+
     def _regime_at(self, step: int) -> Regime:
         return self._regimes.at(step)
 

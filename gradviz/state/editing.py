@@ -12,7 +12,7 @@ import os
 from dataclasses import replace
 
 from gradviz import core
-from gradviz.core.datasets import Dataset, TrainingData
+from gradviz.core.datasets import Dataset
 
 from .run import Run
 from .undo import Snapshot
@@ -21,7 +21,7 @@ __all__ = ["DataEditing"]
 
 
 class DataEditing:
-    """Mixed into Session; uses its `_source`, `_selected`, `_undo`, `_build`, `_changed`, `_say`."""
+    """Mixed into Session; uses its `_source`, `_selected`, `_undo`, `_build`, `_pair_data_with_run`, `_changed`, `_say`."""
 
     def edit_dataset(self, new: Dataset, text: str, before: Dataset | None = None) -> None:
         """Replace the data set as one undoable step (`before`: where a previewed drag began)."""
@@ -131,7 +131,7 @@ class DataEditing:
                     self._say("info", "The data's shape changed: a new run from step 0")
                 return
             self.trainer.set_data(new.X, new.encode_targets(self.model.n_outputs))
-            self._data = TrainingData(new, self.trainer.Y)
+            self._pair_data_with_run()
             if fitted != self.settings:  # a batch now as large as the data: the full batch, said so
                 self.run.carry_on_with(fitted)
                 for note in notes:

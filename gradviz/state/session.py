@@ -97,13 +97,21 @@ class Session(DataEditing, SessionFiles):
         """Make `run` (on the current source data) the only run."""
         self._runs = [run]
         self._focus = 0
-        self._data = TrainingData(self._source, self.trainer.Y)
+        self._pair_data_with_run()
         self._slice = core.make_slice(
             "random" if self.model.kind == "mlp" else "axes", self.model.spec, self.params, seed=run.settings.seed
         )
         if self._selected is not None and self._selected >= self._source.n_samples:
             self._selected = None
         self._changed(*_NEW_RUN)
+
+    def _pair_data_with_run(self) -> None:
+        """The data the views show: the source's latest points with the run's latest targets.
+
+        Not the current step's: scrubbed back past a data edit, the step trained on older data,
+        but the views show the data as they are now (and the frame computes on them).
+        """
+        self._data = TrainingData(self._source, self.trainer.latest.Y)
 
     # ------------------------------------------------------------------ reading
     @property

@@ -26,6 +26,7 @@ import random
 import sys
 import tempfile
 import time
+import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -102,6 +103,15 @@ def draw_action(rng: random.Random) -> Action:
     return [kind]
 
 
+def _where(tb) -> str:
+    """Where an exception was raised, as " (file.py:line in function)": enough to start reading."""
+    frames = traceback.extract_tb(tb)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" ({Path(last.filename).name}:{last.lineno} in {last.name})"
+
+
 class Runner:
     """One window, driven action by action; `problems()` says what is wrong after each."""
 
@@ -129,7 +139,7 @@ class Runner:
 
         self._previous_handler = qInstallMessageHandler(on_qt_message)
         self._previous_hook = sys.excepthook
-        sys.excepthook = lambda kind, value, tb: self.errors.append(f"{kind.__name__}: {value}")
+        sys.excepthook = lambda kind, value, tb: self.errors.append(f"{kind.__name__}: {value}{_where(tb)}")
         self._settle()
 
     def close(self) -> None:
@@ -159,7 +169,7 @@ class Runner:
             try:
                 getattr(self, f"_{action[0]}")(*action[1:])
             except Exception as exc:  # an exception the user would have met
-                self.errors.append(f"{type(exc).__name__} in {action}: {exc}")
+                self.errors.append(f"{type(exc).__name__} in {action}: {exc}{_where(exc.__traceback__)}")
             self._settle()
         self.errors += [f"{w_.category.__name__}: {w_.message} ({Path(w_.filename).name}:{w_.lineno})" for w_ in caught]
         found = self.errors[:]

@@ -1,13 +1,14 @@
 """Any sequence of edits and steps, saved and reopened, scrubs the same: every step of the timeline
-has the same parameters, loss and gradient, bit for bit, and the same step and selection are shown."""
+has the same parameters, loss, gradient and residuals, bit for bit, and the same step, selection
+and data are shown."""
 
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradviz.presets import load_preset
 from gradviz.state import Session
 
+from ..state.timelines import assert_same_timeline
 from .budget import examples
 
 ACTIONS = st.one_of(
@@ -50,21 +51,6 @@ def _do(s: Session, action, value) -> None:
         s.select(int(value * (n - 1)))
 
 
-def _same_timeline(a: Session, b: Session) -> None:
-    assert (a.current_step, a.last_step, a.selected) == (b.current_step, b.last_step, b.selected)
-    assert a.settings == b.settings
-    np.testing.assert_array_equal(a.source_dataset.X, b.source_dataset.X)
-    here = a.current_step
-    for k in range(a.last_step + 1):
-        a.seek(k)
-        b.seek(k)
-        for name, v in a.params.items():
-            assert np.array_equal(v, b.params[name]), (k, name)
-        assert a.trainer.loss == b.trainer.loss and a.trainer.grad_norm == b.trainer.grad_norm, k
-    a.seek(here)
-    b.seek(here)
-
-
 @settings(
     max_examples=examples(25, 600),
     deadline=None,
@@ -84,4 +70,4 @@ def test_edits_and_steps_saved_and_reopened_scrub_the_same(tmp_path, preset, act
     assert s.save(path)
     reopened = Session()
     assert reopened.load(path) is not None
-    _same_timeline(s, reopened)
+    assert_same_timeline(s, reopened)

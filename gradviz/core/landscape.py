@@ -133,7 +133,12 @@ def axis_direction(spec_or_model, label: str) -> Params:
 
 
 def random_directions(
-    params: Mapping[str, np.ndarray], seed: int = 0, *, ignore_bias: bool = True, orthogonalize: bool = True
+    params: Mapping[str, np.ndarray],
+    seed: int = 0,
+    *,
+    ignore_bias: bool = True,
+    orthogonalize: bool = True,
+    filter_normalize: bool = True,
 ) -> tuple[Params, Params]:
     """Two random Gaussian directions, filter-normalised to the parameters (Li et al. 2018).
 
@@ -143,11 +148,18 @@ def random_directions(
     ignore_bias=False; a filter whose weights are all zero keeps a unit-norm direction.
     With orthogonalize, d₂ loses its component along d₁ (in a model with a handful of
     parameters two random vectors are far from orthogonal), keeping its length.
+
+    Without filter_normalize each direction is one Gaussian vector scaled as a whole to ‖θ‖
+    (at least 1): where every filter is a single weight, normalising each keeps only its sign,
+    and two such directions can be parallel.
     """
     rng = np.random.default_rng(seed)
     spec = ParamSpec.from_params(params)
 
     def one() -> Params:
+        if not filter_normalize:
+            r = rng.standard_normal(spec.size)
+            return spec.unflatten(r / max(norm(r), 1e-300) * max(norm(spec.flatten(params)), 1.0))
         d: Params = {}
         for key, theta in params.items():
             theta = np.asarray(theta, dtype=float)
@@ -327,6 +339,8 @@ def make_slice(
         d1, d2 = random_directions(params, seed=seed)
         if not _spans_a_plane(spec, d1, d2):  # e.g. one weight: the weights alone span a line, add the biases
             d1, d2 = random_directions(params, seed=seed, ignore_bias=False)
+        if not _spans_a_plane(spec, d1, d2):  # one-weight filters (a 1-1-1 MLP): normalised, only signs are left
+            d1, d2 = random_directions(params, seed=seed, filter_normalize=False)
         if not _spans_a_plane(spec, d1, d2):
             raise ValueError("random directions need a model with at least two parameters to vary")
         return Slice("random", ("α (random direction 1)", "β (random direction 2)"), dict(params), d1, d2, seed)

@@ -142,6 +142,17 @@ def test_random_directions_span_a_plane_even_with_a_single_weight():
     assert sl.project(model.spec, model.spec.flatten(params)[None]).coords.shape == (1, 2)
 
 
+def test_random_directions_span_a_plane_for_a_one_unit_mlp_on_one_feature_at_every_seed():
+    """A 1-1-1 MLP: every filter is one weight, so filter-normalised directions are signs and can be
+    parallel (seed 7 was, found by the GUI fuzzer: choosing this model raised)."""
+    model = core.make_model("mlp", 1, 1, hidden=1, output="identity")
+    for seed in range(40):
+        params = model.init(seed)
+        sl = core.make_slice("random", model.spec, params, seed=seed)
+        D = np.column_stack([model.spec.flatten(sl.d1), model.spec.flatten(sl.d2)])
+        assert np.linalg.matrix_rank(D) == 2, seed
+
+
 def test_contour_segments_lie_on_their_level_and_trace_the_curve():
     from gradviz.core import contour_segments
 

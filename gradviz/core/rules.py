@@ -201,9 +201,10 @@ def fit(model: str, loss: str, output: str | None, data) -> Fit:
     if model == "mlp" and output is not None and output_problem(output, data):
         reasons.append(output_problem(output, data))
         output = natural_output(data)
-    if model == "mlp" and output is None and loss != "mse" and not data.is_classification:
-        reasons.append(f"{LOSS_TITLES[loss].lower()} needs classes; this is regression data")
-        loss = "mse"
+    if model == "mlp" and output is None and output_problem(output_of(model, loss), data):
+        # the output follows the loss: a loss whose output cannot fit gives way to the data's own pair
+        reasons.append(f"with {LOSS_TITLES[loss].lower()}, {output_problem(output_of(model, loss), data)}")
+        loss = CANONICAL_LOSS[natural_output(data)]
     out = output_of(model, loss, output)
     if not admits(loss, out):
         if not reasons:

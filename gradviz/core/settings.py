@@ -143,8 +143,8 @@ class Settings:
     def make_model(self, dataset: Dataset):
         problem = rules.model_problem(self.model, dataset)
         out = self.output_activation
-        if not problem and self.model == "mlp":
-            problem = rules.output_problem(out, dataset)
+        if not problem and self.model == "mlp" and rules.output_problem(out, dataset):
+            problem = f"with {rules.output_problem(out, dataset)}"
         if problem:
             raise ValueError(f"{rules.MODEL_TITLES[self.model].split('  ')[0]} {problem}")
         return make_model(

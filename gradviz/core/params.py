@@ -7,8 +7,10 @@ names every scalar the way a student reads it ("W[0,1]", "b[0]").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -25,21 +27,26 @@ class ParamSpec:
     def from_params(cls, params: Mapping[str, np.ndarray]) -> ParamSpec:
         return cls(tuple((k, tuple(np.shape(v))) for k, v in params.items()))
 
-    @property
+    # computed once per spec (it is immutable): a saved timeline unflattens thousands of rows
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(k for k, _ in self.shapes)
 
-    @property
+    @cached_property
     def size(self) -> int:
-        return int(sum(int(np.prod(s)) for _, s in self.shapes))
+        return int(sum(math.prod(s) for _, s in self.shapes))
 
-    def offsets(self) -> dict[str, slice]:
+    @cached_property
+    def _offsets(self) -> dict[str, slice]:
         out, start = {}, 0
         for key, shape in self.shapes:
-            n = int(np.prod(shape))
+            n = math.prod(shape)
             out[key] = slice(start, start + n)
             start += n
         return out
+
+    def offsets(self) -> dict[str, slice]:
+        return dict(self._offsets)
 
     def flatten(self, params: Mapping[str, np.ndarray]) -> np.ndarray:
         self.check(params)
@@ -49,7 +56,7 @@ class ParamSpec:
         vector = np.asarray(vector, dtype=float)
         if vector.shape != (self.size,):
             raise ValueError(f"expected a flat vector of {self.size} parameters, got shape {vector.shape}")
-        offsets = self.offsets()
+        offsets = self._offsets
         return {k: vector[offsets[k]].reshape(s).copy() for k, s in self.shapes}
 
     def check(self, params: Mapping[str, np.ndarray]) -> None:

@@ -66,10 +66,18 @@ from .optimizers import (
 )
 from .params import ParamSpec, copy_params
 from .run_record import RegimeRecord, RunRecord, RunReplay, record_run
-from .session_file import SESSION_SUFFIX, SessionData, SessionFileError, load_session, save_session, session_path
+from .session_file import (
+    SESSION_SUFFIX,
+    ComparedRun,
+    SessionData,
+    SessionFileError,
+    load_session,
+    save_session,
+    session_path,
+)
 from .settings import Settings, default_loss_for, output_of
 from .trace import backprop_trace, output_jacobian
-from .trainer import Trainer
+from .trainer import SNAPSHOT_BYTES, Trainer
 
 __all__ = [
     "ACTIVATIONS",
@@ -141,6 +149,8 @@ __all__ = [
     "ParamSpec",
     "copy_params",
     "SessionData",
+    "ComparedRun",
+    "SNAPSHOT_BYTES",
     "SessionFileError",
     "load_session",
     "save_session",

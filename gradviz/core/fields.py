@@ -13,7 +13,7 @@ from . import rules
 from .limits import LIMITS, Limit
 from .optimizers import HYPERPARAMETER_HELP, OPTIMIZER_RULES, OPTIMIZER_TITLES
 
-__all__ = ["Field", "FIELDS", "HYPERPARAMETER_FIELDS", "RESTARTING"]
+__all__ = ["Field", "FIELDS", "HYPERPARAMETER_FIELDS", "RESTARTING", "SHARED_BY_RUNS", "MAX_RUNS"]
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,6 @@ FIELDS: dict[str, Field] = {
 
 HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "centered")
 RESTARTING = tuple(name for name, f in FIELDS.items() if f.restarts)
+# runs raced against each other share these (and the data and the start θ₀): the race is fair
+SHARED_BY_RUNS = ("model", "hidden", "hidden_activation")
+MAX_RUNS = 7  # the first run and up to six beside it: one colour each, a legend that still reads

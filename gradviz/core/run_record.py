@@ -25,7 +25,7 @@ from .optimizers import OPTIMIZERS, Optimizer
 from .params import Params, copy_params
 from .schedule import Regime
 from .snapshot import Snapshot
-from .trainer import Trainer
+from .trainer import SNAPSHOT_BYTES, Trainer
 
 __all__ = ["RegimeRecord", "RunRecord", "RunReplay", "read_hyperparams", "record_run"]
 
@@ -162,9 +162,9 @@ def read_hyperparams(doc: Doc) -> dict:
 SNAPSHOT_FROM = 2_000  # runs this long are saved with their timeline: replaying takes a second or more
 
 
-def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM) -> RunRecord:
+def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM, max_bytes: int = SNAPSHOT_BYTES) -> RunRecord:
     """The record of a trainer's timeline, up to its last recorded step (with a snapshot of the
-    timeline from `snapshot_from` steps on)."""
+    timeline, within `max_bytes`, from `snapshot_from` steps on)."""
     versions: list[tuple[np.ndarray, np.ndarray]] = []
     regimes = []
     for regime in trainer.regimes:
@@ -173,7 +173,7 @@ def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM) -> RunRecor
             versions.append((regime.X, regime.Y))
             index = len(versions) - 1
         regimes.append(RegimeRecord(regime.start, regime.optimizer, regime.batch_size, index))
-    snapshot = trainer.snapshot() if trainer.last_step >= snapshot_from else None
+    snapshot = trainer.snapshot(max_bytes) if trainer.last_step >= snapshot_from else None
     return RunRecord(trainer.init_params, trainer.seed, trainer.last_step, tuple(regimes), tuple(versions), snapshot)
 
 

@@ -1,9 +1,11 @@
-"""Session files: the data set, every setting, the run's record and the step, as versioned JSON.
+"""Session files: the data set, every setting, the runs' records and the step, as versioned JSON.
 
 Training is deterministic, so a session stores how its run was made (its start parameters and
 what was in force from which step on: core.run_record) rather than every step's weights; opening
 re-runs it and every step of the timeline is what it was, bit for bit. Version 1 files (no run
 record) still open: they replay their steps with the saved settings, as they always did.
+Version 3 adds the runs raced beside the first ("compare": each one's settings and record);
+version 2 files hold one run.
 
 Reading is bounded before parsing (a regular file, a size, a nesting depth), and every field is
 checked before it becomes a number or an array (core.doc_reader): a bad file raises
@@ -22,6 +24,7 @@ from typing import Any
 from ._files import UnreadableFile, read_text_limited, write_text_atomic
 from .datasets import GENERATORS, TASKS, Dataset, Recipe
 from .doc_reader import Doc, DocError, parse_json
+from .fields import MAX_RUNS
 from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, MAX_STEPS
 from .run_record import RunRecord, read_hyperparams
 from .settings import Settings
@@ -29,6 +32,7 @@ from .settings import Settings
 __all__ = [
     "SessionFileError",
     "SessionData",
+    "ComparedRun",
     "save_session",
     "load_session",
     "session_path",
@@ -37,7 +41,7 @@ __all__ = [
     "MAX_STEPS",
 ]
 
-SCHEMA_VERSION = 2  # 2: the run's record ("run"); 1: data, settings and step only
+SCHEMA_VERSION = 3  # 3: runs raced beside the first ("compare"); 2: the run's record ("run"); 1: data, settings, step
 FORMAT = "gradviz-session"
 MAX_FILE_BYTES = 64 * 2**20
 
@@ -50,12 +54,21 @@ class SessionFileError(ValueError):
 
 
 @dataclass(frozen=True)
+class ComparedRun:
+    """A run raced beside the first: its own settings (on the first run's model) and its record."""
+
+    settings: Settings
+    run: RunRecord | None = None  # None: train from the first run's start parameters with `settings`
+
+
+@dataclass(frozen=True)
 class SessionData:
     dataset: Dataset
     settings: Settings
     step: int = 0
     extra: dict[str, Any] = field(default_factory=dict)  # free-form view state (slice, selection, …)
     run: RunRecord | None = None  # how the run was made; None: replay `step` steps with `settings`
+    compare: tuple[ComparedRun, ...] = ()  # the runs raced beside the first, in order
 
 
 def session_to_dict(data: SessionData) -> dict[str, Any]:
@@ -77,9 +90,17 @@ def session_to_dict(data: SessionData) -> dict[str, Any]:
         "extra": data.extra,
     }
     if data.run is not None:
-        Y = ds.encode_targets(data.settings.make_model(ds).n_outputs)
-        doc["run"] = data.run.to_doc((ds.X, Y))
+        doc["run"] = _run_doc(data.run, data.settings, ds)
+    if data.compare:
+        doc["compare"] = [
+            {"settings": c.settings.to_dict(), **({"run": _run_doc(c.run, c.settings, ds)} if c.run else {})}
+            for c in data.compare
+        ]
     return doc
+
+
+def _run_doc(run: RunRecord, settings: Settings, ds: Dataset) -> dict:
+    return run.to_doc((ds.X, ds.encode_targets(settings.make_model(ds).n_outputs)))
 
 
 SESSION_SUFFIX = ".gradviz.json"
@@ -129,6 +150,7 @@ _TOP = (
     "step",
     "extra",
     "run",
+    "compare",
 )  # a lesson has a title
 
 
@@ -154,13 +176,38 @@ def _read(doc: Doc) -> SessionData:
     step = doc.get("step", 0).integer(LIMITS["steps"])
     extra = doc.get("extra", {})
     extra.obj()
-    run = None
-    if "run" in doc and version >= 2:
-        current = (dataset.X, dataset.encode_targets(model.n_outputs))
-        run = RunRecord.from_doc(doc["run"], model.spec, current, MAX_STEPS)
-        if step > run.last_step:
-            raise doc["step"].fail(f"must be at most the run's last step, {run.last_step:,}, not {step:,}")
-    return SessionData(dataset, settings, step, extra.value, run)
+    run = _run(doc, dataset, model) if version >= 2 else None
+    compare = ()
+    if "compare" in doc and version >= 3:
+        entries = doc["compare"].elements(max_len=MAX_RUNS - 1)
+        compare = tuple(_compared(entry, dataset, settings, model) for entry in entries)
+    records = [r for r in (run, *(c.run for c in compare)) if r is not None]
+    if records and step > max(r.last_step for r in records):
+        last = max(r.last_step for r in records)
+        raise doc["step"].fail(f"must be at most the runs' last step, {last:,}, not {step:,}")
+    return SessionData(dataset, settings, step, extra.value, run, compare)
+
+
+def _run(doc: Doc, dataset: Dataset, model) -> RunRecord | None:
+    """A run's record, checked against its model and the data (None if the file has none)."""
+    if "run" not in doc:
+        return None
+    current = (dataset.X, dataset.encode_targets(model.n_outputs))
+    return RunRecord.from_doc(doc["run"], model.spec, current, MAX_STEPS)
+
+
+def _compared(entry: Doc, dataset: Dataset, first: Settings, first_model) -> ComparedRun:
+    entry.obj(("settings", "run"))
+    settings = _settings(entry["settings"])
+    try:
+        model = settings.make_model(dataset)
+    except ValueError as exc:
+        raise entry["settings"].fail(f"do not fit the data: {exc}") from None
+    if not settings.same_model_as(first) or model.spec.shapes != first_model.spec.shapes:
+        raise entry["settings"].fail(
+            f"must use the first run's model ({first_model.describe()}): runs race from one start"
+        )
+    return ComparedRun(settings, _run(entry, dataset, model))
 
 
 _DATASET = ("name", "task", "n_classes", "class_names", "X", "targets", "recipe")

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import rules
 from .datasets import Dataset
-from .fields import FIELDS, HYPERPARAMETER_FIELDS
+from .fields import FIELDS, HYPERPARAMETER_FIELDS, SHARED_BY_RUNS
 from .limits import check_batch_size, check_seed
 from .losses import make_loss
 from .models import accuracy_from_predictions, make_model
@@ -71,6 +71,14 @@ class Settings:
     @property
     def is_canonical(self) -> bool:
         return rules.is_canonical(self.loss, self.output_activation)
+
+    def same_model_as(self, other: Settings) -> bool:
+        """Whether a run with these settings can race one with `other`'s: the same parameters θ."""
+        return all(getattr(self, name) == getattr(other, name) for name in SHARED_BY_RUNS)
+
+    def with_model_of(self, other: Settings) -> Settings:
+        """These settings with `other`'s model (kind, hidden units, activation): a raced run follows the first."""
+        return self.replace(**{name: getattr(other, name) for name in SHARED_BY_RUNS})
 
     def applies(self, name: str) -> bool:
         """Whether a field means something for these settings (momentum only for momentum optimizers, …)."""

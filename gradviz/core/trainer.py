@@ -243,19 +243,24 @@ class Trainer:
             self.seed = check_seed(seed)
             self._init_params = self.model.init(self.seed)
         if init_params is not None:
-            self._spec.check(init_params)
-            if not all(np.all(np.isfinite(v)) for v in init_params.values()):
-                raise ValueError("start parameters must be finite")
-            with np.errstate(all="ignore"):
-                start = self.model.evaluate(init_params, current.X, current.Y, self.loss_fn, ws=self._replay_ws)
-            if not (math.isfinite(start.loss) and _all_finite(start.grads)):
-                size = norm(self._spec.flatten(init_params))
-                raise ValueError(
-                    f"the loss or its gradient overflows at that point (‖θ‖ = {size:.3g}); start nearer the run"
-                )
+            self.check_start(init_params)
             self._init_params = copy_params(init_params)
         self._batches = BatchOrder(self.seed)
         self._start(current.optimizer, current.batch_size, current.X, current.Y)
+
+    def check_start(self, init_params: Mapping[str, np.ndarray]) -> None:
+        """ValueError unless a run can start at `init_params` (shapes, finite, a finite loss and gradient)."""
+        self._spec.check(init_params)
+        if not all(np.all(np.isfinite(v)) for v in init_params.values()):
+            raise ValueError("start parameters must be finite")
+        current = self._regimes.latest
+        with np.errstate(all="ignore"):
+            start = self.model.evaluate(init_params, current.X, current.Y, self.loss_fn, ws=self._replay_ws)
+        if not (math.isfinite(start.loss) and _all_finite(start.grads)):
+            size = norm(self._spec.flatten(init_params))
+            raise ValueError(
+                f"the loss or its gradient overflows at that point (‖θ‖ = {size:.3g}); start nearer the run"
+            )
 
     # ------------------------------------------------------------------ stepping
     def _batch_at(self, step: int, regime: Regime) -> np.ndarray | None:

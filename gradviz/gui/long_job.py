@@ -96,7 +96,7 @@ class LongJob(QObject):
         def work() -> float | None:
             taken = session.run_for(SLICE_S, max_steps=remaining[0])
             remaining[0] -= taken
-            if remaining[0] <= 0 or taken == 0 or session.diverged:
+            if remaining[0] <= 0 or taken == 0 or session.all_stopped:
                 return None
             return 1.0 - remaining[0] / n
 

@@ -86,5 +86,5 @@ class Playback(QObject):
                 return
             self._owed -= n
             self._session.step(n)
-        if self._session.diverged:  # the session said why; playing on would only repeat it
+        if self._session.all_stopped:  # the session said why; playing on would only repeat it
             self.pause()

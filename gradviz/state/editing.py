@@ -117,32 +117,37 @@ class DataEditing:
         if new is old:
             return
         self._source = new
-        fitted, notes = self.settings.fitted(new)
+        fits = [run.settings.fitted(new) for run in self._runs]
         if self._selected is not None and self._selected >= new.n_samples:
             self._selected = None
             self._changed("selection")
         with self.batch():
             self._changed("data")
-            if not new.same_shape_as(old) or Run.restarts(self.settings, fitted):
+            fitted, notes = fits[self._focus]
+            if not new.same_shape_as(old) or any(
+                Run.restarts(r.settings, f) for r, (f, _) in zip(self._runs, fits, strict=True)
+            ):
                 self._build(fitted)
+                again = "a new run from step 0" if len(self._runs) == 1 else "every run starts again from step 0"
                 if notes:
-                    self._say("warning", f"{notes[0]}; a new run from step 0")
+                    self._say("warning", f"{notes[0]}; {again}")
                 else:
-                    self._say("info", "The data's shape changed: a new run from step 0")
+                    self._say("info", f"The data's shape changed: {again}")
                 return
-            self.trainer.set_data(new.X, new.encode_targets(self.model.n_outputs))
+            for run, (fitted, notes) in zip(self._runs, fits, strict=True):
+                run.trainer.set_data(new.X, new.encode_targets(run.trainer.model.n_outputs))
+                if fitted != run.settings:  # a batch now as large as the data: the full batch, said so
+                    run.carry_on_with(fitted)
+                    for note in notes if run is self.run else ():
+                        self._say("info", f"{note[0].upper()}{note[1:]}")
             self._pair_data_with_run()
-            if fitted != self.settings:  # a batch now as large as the data: the full batch, said so
-                self.run.carry_on_with(fitted)
-                for note in notes:
-                    self._say("info", f"{note[0].upper()}{note[1:]}")
             self._changed("step", "settings")
             if text:
                 self._say("info", f"{text.capitalize()}: training goes on from step {self.current_step}")
 
     # ------------------------------------------------------------------ undo
     def _snapshot(self) -> Snapshot:
-        return Snapshot(self._source, self.settings, self._selected)
+        return Snapshot(self._source, self._runs[0].settings, self._selected)
 
     @property
     def undo_text(self) -> str | None:
@@ -163,9 +168,9 @@ class DataEditing:
             return False
         text, snap = entry
         with self.batch():
-            if snap.settings != self.settings or not snap.dataset.same_shape_as(self._source):
+            if snap.settings != self._runs[0].settings or not snap.dataset.same_shape_as(self._source):
                 self._source = snap.dataset  # back to the model that went with those data
-                self._build(snap.settings)
+                self._build(snap.settings, index=0)
             else:
                 self._apply_dataset(snap.dataset, None)
             self._selected = snap.selected

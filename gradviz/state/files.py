@@ -19,7 +19,8 @@ __all__ = ["SessionFiles"]
 
 
 class SessionFiles:
-    """Mixed into Session; uses its `_source`, `_selected`, `_slice`, `_view`, `_adopt`, `_say`, `mark_saved`."""
+    """Mixed into Session; uses its `_source`, `_runs`, `_focus`, `_selected`, `_slice`, `_view`, `_adopt`,
+    `_say`, `mark_saved`."""
 
     def session_data(self, extra: dict | None = None) -> core.SessionData:
         sl = self.slice
@@ -33,12 +34,22 @@ class SessionFiles:
             },
             "view": asdict(self.view),
         }
+        runs = self._runs
+        if len(runs) > 1:
+            view["runs"] = {
+                "names": [r.given_name for r in runs],
+                "visible": [r.visible for r in runs],
+                "focus": self._focus,
+            }
+        budget = core.SNAPSHOT_BYTES // len(runs)  # the runs' saved timelines share one file's budget
+        records = [core.record_run(r.trainer, max_bytes=budget) for r in runs]
         return core.SessionData(
             self.source_dataset,
-            self.settings,
+            runs[0].settings,
             self.current_step,
             {**view, **(extra or {})},
-            core.record_run(self.trainer),
+            records[0],
+            tuple(core.ComparedRun(r.settings, rec) for r, rec in zip(runs[1:], records[1:], strict=True)),
         )
 
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
@@ -89,7 +100,7 @@ class SessionFiles:
             self._undo.clear()
             self._source = replay.data.dataset
             self._selected = None
-            self._adopt(replay.run)
+            self._adopt(replay.runs, replay.focus)
             self._apply_view_state(replay.data.extra)
             self._changed(*ASPECTS)
         self.mark_saved()

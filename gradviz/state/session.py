@@ -1,7 +1,11 @@
 """The Session: all state of one gradviz window, with no Qt in it (napari's ViewerModel, glue's state).
 
 It owns the data set, the runs (settings + trainer each; the focused one drives the views),
-the slice of parameter space, the selection, the view options and the undo stack. Change it
+the slice of parameter space, the selection, the view options and the undo stack.
+
+Runs race in lock step: they share the data, the model and the start θ₀, and every step,
+seek and reset moves them all. The session's step is the furthest any run got; a run that
+diverged stays at its last finite step (it is "stopped") while the others go on. Change it
 through its methods; each call is one `Change` to subscribers, and `with session.batch():`
 makes several calls one. Read what the views draw from `session.frame`. Problems never raise:
 the state stays as it was and the Change carries a note that says what happened.
@@ -17,13 +21,14 @@ import numpy as np
 
 from gradviz import core
 from gradviz.core.datasets import Dataset, TrainingData
+from gradviz.core.fields import MAX_RUNS
 from gradviz.core.settings import Settings
 
 from .changes import Emitter
 from .editing import DataEditing
 from .files import SessionFiles
 from .frame import Frame
-from .run import Run
+from .run import Run, run_names
 from .undo import UndoStack
 
 __all__ = ["Session", "ViewOptions"]
@@ -60,6 +65,8 @@ class Session(DataEditing, SessionFiles):
         self._frame = Frame(self, self.work)
         self._dirty: set[str] = set()
         self._unsaved: set[str] = set()
+        self._runs: list[Run] = []
+        self._focus = 0
         self._build(settings)
         self.mark_saved()
 
@@ -89,17 +96,58 @@ class Session(DataEditing, SessionFiles):
         return self._frame
 
     # ------------------------------------------------------------------ building
-    def _build(self, settings: Settings, init_params=None) -> None:
+    def _build(self, settings: Settings, index: int | None = None, init_params=None) -> None:
+        """Every run anew from step 0: run `index` (default: the focused one) with `settings`, the
+        others with its model (the race stays fair). θ₀ comes from the first run's seed, or is
+        `init_params`."""
+        i = self._focus if index is None else index
+        old = self._runs or [None]  # None: the session's first run
+        wanted = [settings if k == i else r.settings.with_model_of(settings) for k, r in enumerate(old)]
         options = {} if init_params is None else {"init_params": init_params}
-        self._adopt(Run.start("run 1", settings, self._source, **options))
+        first = self._start_like(old[0], wanted[0].fitted(self._source)[0], **options)
+        runs = [first]
+        for r, s in zip(old[1:], wanted[1:], strict=True):
+            s, notes = self._fit_to_first(s, first)
+            for note in notes:
+                self._say("info", f"{r.name}: {note}")
+            runs.append(self._start_like(r, s, init_params=first.trainer.init_params))
+        self._adopt(runs, self._focus)
 
-    def _adopt(self, run: Run) -> None:
-        """Make `run` (on the current source data) the only run."""
-        self._runs = [run]
-        self._focus = 0
+    def _start_like(self, old: Run | None, settings: Settings, **trainer_options) -> Run:
+        """A new run in `old`'s place (its name, colour and visibility) with `settings`."""
+        if old is None:
+            return Run.start(None, settings, self._source, **trainer_options)
+        return Run.start(old.given_name, settings, self._source, old.slot, old.visible, **trainer_options)
+
+    def _fit_to_first(self, settings: Settings, first: Run) -> tuple[Settings, tuple[str, ...]]:
+        """`settings` fitted to the data and to the first run's parameters θ (their shapes)."""
+        fitted, notes = settings.with_model_of(first.settings).fitted(self._source)
+        problem = self._shape_problem(fitted, first)
+        if problem:
+            fitted = fitted.replace(loss=first.settings.loss, output=first.settings.output)
+            notes += (f"{problem}: this run uses {first.settings.loss.upper()} too",)
+        return fitted, notes
+
+    def _shape_problem(self, settings: Settings, first: Run) -> str:
+        """Why a run with `settings` cannot race from the first run's θ₀ (empty if it can)."""
+        if settings.make_model(self._source).spec.shapes == first.trainer.spec.shapes:
+            return ""
+        return (
+            f"{settings.loss.upper()} with a {settings.output_activation} output gives the model other "
+            f"parameters than the first run's ({first.settings.output_activation} output), and the runs race from one θ₀"
+        )
+
+    def _adopt(self, runs: list[Run] | Run, focus: int = 0) -> None:
+        """Make `runs` (on the current source data) the runs, `focus` the focused one."""
+        self._runs = list(runs) if isinstance(runs, list) else [runs]
+        self._focus = focus
+        self._name_runs()
         self._pair_data_with_run()
         self._slice = core.make_slice(
-            "random" if self.model.kind == "mlp" else "axes", self.model.spec, self.params, seed=run.settings.seed
+            "random" if self.model.kind == "mlp" else "axes",
+            self.model.spec,
+            self.params,
+            seed=self._runs[0].settings.seed,
         )
         if self._selected is not None and self._selected >= self._source.n_samples:
             self._selected = None
@@ -113,10 +161,20 @@ class Session(DataEditing, SessionFiles):
         """
         self._data = TrainingData(self._source, self.trainer.latest.Y)
 
+    def _name_runs(self) -> None:
+        """Runs without a given name are named after what sets them apart."""
+        for run, name in zip(self._runs, run_names([r.settings for r in self._runs]), strict=True):
+            run.name = run.given_name or name
+
     # ------------------------------------------------------------------ reading
     @property
     def runs(self) -> tuple[Run, ...]:
+        """The runs in order: `runs[0]` is the first (its seed gives θ₀), `run` the focused one."""
         return tuple(self._runs)
+
+    @property
+    def focus_index(self) -> int:
+        return self._focus
 
     @property
     def run(self) -> Run:
@@ -168,15 +226,23 @@ class Session(DataEditing, SessionFiles):
 
     @property
     def current_step(self) -> int:
-        return self.trainer.step_index
+        """The race's step: the furthest any run is (a stopped run stays behind)."""
+        return max(r.trainer.step_index for r in self._runs)
 
     @property
     def last_step(self) -> int:
-        return self.trainer.last_step
+        return max(r.trainer.last_step for r in self._runs)
 
     @property
     def diverged(self) -> bool:
-        return self.trainer.diverged
+        """Whether the focused run diverged: its views show its last finite step."""
+        return self.run.stopped(self.current_step)
+
+    @property
+    def all_stopped(self) -> bool:
+        """Whether no run can take another step (playing on would only repeat why)."""
+        clock = self.current_step
+        return all(r.stopped(clock) for r in self._runs)
 
     @property
     def selected(self) -> int | None:
@@ -256,28 +322,60 @@ class Session(DataEditing, SessionFiles):
 
     # ------------------------------------------------------------------ training
     def step(self, n: int = 1) -> int:
-        """Take up to n steps (one Change for all of them). Returns how many were taken."""
-        return self._after_steps(self.trainer.run(n))
+        """Take up to n steps, every run in lock step (one Change for all of them). Returns how
+        many steps the race moved on."""
+        if len(self._runs) == 1:
+            return self._after_steps(self.trainer.run(n), [])
+        diverged: list[Run] = []
+        taken = 0
+        while taken < n and self._step_all(diverged):
+            taken += 1
+        return self._after_steps(taken, diverged)
 
     def run_for(self, seconds: float, max_steps: int | None = None) -> int:
         """Step until `seconds` have passed or `max_steps` are taken (playback at full speed, long runs)."""
         deadline = time.perf_counter() + seconds
+        diverged: list[Run] = []
         taken = 0
-        while (max_steps is None or taken < max_steps) and self.trainer.step():
+        while (max_steps is None or taken < max_steps) and self._step_all(diverged):
             taken += 1
             if time.perf_counter() >= deadline:
                 break
-        return self._after_steps(taken)
+        return self._after_steps(taken, diverged)
 
-    def _after_steps(self, taken: int) -> int:
+    def _step_all(self, diverged: list[Run]) -> bool:
+        """One step of every run that keeps up; those that diverge now go to `diverged`."""
+        clock = self.current_step
+        moved = False
+        for run in self._runs:
+            if run.stopped(clock):
+                continue
+            if run.trainer.step():
+                moved = True
+            else:
+                diverged.append(run)
+        return moved
+
+    def _after_steps(self, taken: int, diverged: list[Run]) -> int:
         with self.batch():
             if taken:
                 self._changed("step")
-            if self.trainer.diverged:
-                lr = self.optimizer.lr
-                fix = (f"Use η = {lr / 10:.3g}", lambda: self.set_learning_rate(lr / 10))
-                self._say("warning", self.trainer.divergence_message, fix)
+            if len(self._runs) == 1:
+                diverged = [self.run] if self.trainer.diverged else []
+            elif not taken and not diverged and self.all_stopped:
+                diverged = [self.run]  # nothing moves: say why again
+            for run in diverged:
+                self._say_diverged(run, others_go_on=not self.all_stopped)
         return taken
+
+    def _say_diverged(self, run: Run, others_go_on: bool) -> None:
+        index = self._runs.index(run)
+        lr = run.settings.get("lr")
+        fix = (f"Use η = {lr / 10:.3g}", lambda: self.set_value("lr", lr / 10, run=index))
+        text = run.trainer.divergence_message
+        if len(self._runs) > 1:
+            text = f"{run.name}: {text}" + (" The other runs go on." if others_go_on else "")
+        self._say("warning", text, fix)
 
     def step_back(self) -> bool:
         if self.current_step == 0:
@@ -286,72 +384,174 @@ class Session(DataEditing, SessionFiles):
         return True
 
     def seek(self, k: int) -> None:
+        """Every run to step k (a run that stopped earlier, to its last step)."""
         k = max(0, min(int(k), self.last_step))
-        if k != self.current_step:
-            self.trainer.seek(k)
+        moved = False
+        for run in self._runs:
+            target = min(k, run.trainer.last_step)
+            if target != run.trainer.step_index:
+                run.trainer.seek(target)
+                moved = True
+        if moved:
             self._changed("step")
 
     def reset(self) -> None:
-        self.trainer.reset()
+        for run in self._runs:
+            run.trainer.reset()
         with self.batch():
             self._changed("step", "settings")
             self._say("info", "Reset to step 0 (same initial weights)")
 
     def restart_from(self, params: dict[str, np.ndarray]) -> bool:
-        """A new run from step 0 that starts at `params` (a point clicked on the surface)."""
+        """Every run anew from step 0, starting at `params` (a point clicked on the surface)."""
         try:
-            self.trainer.reset(init_params=params)
+            for run in self._runs:  # checked first: a start that one run cannot take moves none
+                run.trainer.check_start(params)
         except ValueError as exc:
             self._say("error", str(exc))
             return False
+        for run in self._runs:
+            run.trainer.reset(init_params=params)
         with self.batch():
             self._changed("step", "settings")
-            self._say("info", "A new run from the clicked start point")
+            self._say(
+                "info",
+                "A new run from the clicked start point"
+                if len(self._runs) == 1
+                else "Every run starts again from the clicked point",
+            )
         return True
 
+    # ------------------------------------------------------------------ runs
+    def add_run(self, **changes) -> bool:
+        """Race one more run: the focused run's settings with `changes` (field names as
+        `set_value` takes them: optimizer, lr, momentum, …, loss, batch_size, seed). Every run
+        starts again from step 0, the new one from the same θ₀. False, with a note, if it cannot."""
+        if len(self._runs) >= MAX_RUNS:
+            self._say("error", f"At most {MAX_RUNS} runs race at once; remove one first")
+            return False
+        settings = self.settings
+        try:
+            for name, value in changes.items():
+                settings = settings.with_value(name, value, self._source)
+        except ValueError as exc:
+            self._say("error", f"Could not add the run: {exc}")
+            return False
+        first = self._runs[0]
+        fitted, notes = settings.fitted(self._source)
+        problem = self._shape_problem(fitted, first)
+        if problem:
+            self._say("error", f"Could not add the run: {problem}")
+            return False
+        for note in notes:
+            self._say("info", note)
+        slot = min(set(range(MAX_RUNS)) - {r.slot for r in self._runs})
+        run = Run.start(None, fitted, self._source, slot, init_params=first.trainer.init_params)
+        with self.batch():
+            for other in self._runs:
+                other.trainer.reset()
+            self._runs.append(run)
+            self._focus = len(self._runs) - 1
+            self._name_runs()
+            self._changed("runs", "step", "settings")
+            self._say("info", f"Added {run.name}: the race starts again from step 0")
+        return True
+
+    def remove_run(self, index: int) -> bool:
+        """Take a run out of the race (the last one stays)."""
+        if not 0 <= index < len(self._runs) or len(self._runs) == 1:
+            return False
+        with self.batch():
+            removed = self._runs.pop(index)  # (removing the first: the next is first, from the same θ₀)
+            if self._focus >= index and self._focus > 0:
+                self._focus -= 1
+            self._name_runs()
+            self._pair_data_with_run()
+            self._changed("runs", "step", "settings")
+            self._say("info", f"Removed {removed.name}")
+        return True
+
+    def focus_run(self, index: int) -> None:
+        """Make run `index` the one the per-sample views explain and the controls edit."""
+        index = int(index)
+        if 0 <= index < len(self._runs) and index != self._focus:
+            self._focus = index
+            self._pair_data_with_run()
+            self._changed("runs", "settings")
+
+    def set_run_visible(self, index: int, visible: bool) -> None:
+        run = self._runs[index]
+        if run.visible != bool(visible):
+            run.visible = bool(visible)
+            self._changed("runs")
+
     # ------------------------------------------------------------------ settings
-    def set_settings(self, **changes) -> bool:
-        """Change settings. Model-shaping ones restart the run (and say so); the others carry it on.
+    def set_settings(self, run: int | None = None, **changes) -> bool:
+        """Change the settings of run `run` (default: the focused one). Model-shaping ones restart
+        the run (and say so); the others carry it on.
 
         Returns False, with an error note, if the new settings are invalid; nothing changes then.
         """
+        index = self._focus if run is None else run
         try:
-            new = self.settings.replace(**changes)
+            new = self._runs[index].settings.replace(**changes)
         except ValueError as exc:
             self._say("error", str(exc))
             return False
-        return self._use_settings(new)
+        return self._use_settings(new, index)
 
-    def set_value(self, name: str, value) -> bool:
-        """Change one field as a control does (core.FIELDS): what depends on it follows."""
+    def set_value(self, name: str, value, run: int | None = None) -> bool:
+        """Change one field of run `run` (default: the focused one) as a control does (core.FIELDS):
+        what depends on it follows."""
+        index = self._focus if run is None else run
         try:
-            new = self.settings.with_value(name, value, self._source)
+            new = self._runs[index].settings.with_value(name, value, self._source)
         except ValueError as exc:
             self._say("error", str(exc))
             return False
-        return self._use_settings(new)
+        return self._use_settings(new, index)
 
     def set_learning_rate(self, lr: float) -> bool:
         return self.set_value("lr", float(lr))
 
-    def _use_settings(self, new: Settings) -> bool:
+    def _use_settings(self, new: Settings, index: int) -> bool:
         try:
             new, notes = new.fitted(self._source)
             new.make_model(self._source)
         except ValueError as exc:
             self._say("error", str(exc))
             return False
-        old = self.settings
+        run = self._runs[index]
+        old = run.settings
         if new == old:
             return True
+        first = self._runs[0]
+        raced = len(self._runs) > 1
+        own = new.same_model_as(old)  # False: a new model, for every run
+        if raced and index > 0 and own and Run.restarts(old, new) and self._shape_problem(new, first):
+            self._say("error", f"{run.name}: {self._shape_problem(new, first)}. Nothing was changed.")
+            return False
         with self.batch():
             for note in notes:
                 self._say("warning", note)
-            if Run.restarts(old, new):
-                self._build(new)
+            if not raced and Run.restarts(old, new):
+                self._build(new, index)
                 self._say("info", f"{self.model.describe()} + {self.loss.title}: a new run from step 0")
+            elif not own or (index == 0 and (new.seed != old.seed or self._shape_problem(new, first))):
+                self._build(new, index)  # a new model or a new θ₀: every run anew
+                self._say("info", f"{self.model.describe()}: every run starts again from step 0")
+            elif Run.restarts(old, new):  # this run's loss or batch seed: it races again from θ₀
+                self._runs[index] = self._start_like(run, new, init_params=first.trainer.init_params)
+                for other in self._runs:
+                    if other is not self._runs[index]:
+                        other.trainer.reset()
+                self._name_runs()
+                self._pair_data_with_run()
+                self._changed("runs", "step", "settings")
+                self._say("info", f"{self._runs[index].name}: the race starts again from step 0")
             else:
-                self.run.carry_on_with(new)
+                run.carry_on_with(new)
+                self._name_runs()
                 self._changed("settings")
         return True
 

@@ -1,12 +1,14 @@
 """GUI benchmarks. Prints medians; asserts nothing.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|generate|surface|launch]
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|generate|surface|launch]
 
 1. A frame: one training step, then the event loop redraws every view and paints the 1600 × 900
    window (session.step(1) and the event loop until idle), at N = 1,000 and N = 100,000, for each
    model kind. Every view is visible (the derivation beside the Jacobian instead of behind it).
    Budgets: ≤ 8 ms at N = 1,000; the N = 100,000 frame at most 2× the N = 1,000 frame (the two
    are measured in one run, interleaved, so that the machine's speed drifts out of the ratio).
+   A race: the same frame with four runs (momentum, Adam and η/10 beside the first) against one
+   run, N = 1,000, interleaved. Budget: at most 1.5× the one-run frame.
 2. One "Generate" of 1,000 points: the click to the repainted window.
 3. Frames while a 200 × 200 surface at N = 10,000 is computed in the background. Budget ≤ 50 ms.
 4. Launch: a new process to the window on screen. Budget ≤ 1.0 s.
@@ -73,7 +75,8 @@ def window_for(preset: str, n_points: int | None):
     window.resize(1600, 900)
     window.show()
     docks = window.docks
-    window.splitDockWidget(docks["jacobianDock"], docks["derivationDock"], Qt.Orientation.Horizontal)
+    for name in ("derivationDock", "runsDock"):
+        window.splitDockWidget(docks["jacobianDock"], docks[name], Qt.Orientation.Horizontal)
     for dock in docks.values():
         dock.show()
     for _ in range(3):
@@ -96,10 +99,14 @@ def frame_times(window, frames: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
-def frames_small_and_large(preset: str, frames: int, rounds: int = 3) -> dict[int, tuple[list[float], list[float]]]:
-    """Frames at N = 1,000 and 100,000, in alternating blocks (drift hits both alike)."""
-    windows = {n: window_for(preset, n) for n in (1_000, 100_000)}
-    times: dict[int, tuple[list[float], list[float]]] = {n: ([], []) for n in windows}
+def frames_small_and_large(preset: str, frames: int) -> dict[int, tuple[list[float], list[float]]]:
+    """Frames at N = 1,000 and 100,000."""
+    return interleaved_frames({n: window_for(preset, n) for n in (1_000, 100_000)}, frames)
+
+
+def interleaved_frames(windows: dict, frames: int, rounds: int = 3) -> dict:
+    """Each window's frames, in alternating blocks (the machine's drift hits them alike); closes them."""
+    times: dict = {key: ([], []) for key in windows}
     for _ in range(rounds):
         for n, window in windows.items():
             wall, cpu = frame_times(window, frames // rounds)
@@ -108,6 +115,24 @@ def frames_small_and_large(preset: str, frames: int, rounds: int = 3) -> dict[in
     for window in windows.values():
         window.close()
     return times
+
+
+def race_window(preset: str, runs: int):
+    """The preset's window at N = 1,000 with `runs` runs racing (momentum, Adam, η/10 beside the first)."""
+    window = window_for(preset, 1_000)
+    s = window.session
+    lr = s.settings.get("lr")
+    for changes in ({"optimizer": "momentum"}, {"optimizer": "adam", "lr": 0.05}, {"lr": lr / 10})[: runs - 1]:
+        s.add_run(**changes)
+    s.focus_run(0)
+    for _ in range(3):
+        settle()
+    return window
+
+
+def frames_one_and_four_runs(preset: str, frames: int) -> dict[int, tuple[list[float], list[float]]]:
+    """Frames with one run and with four racing, N = 1,000."""
+    return interleaved_frames({n: race_window(preset, n) for n in (1, 4)}, frames)
 
 
 def generate_time(preset: str, repeats: int = 10) -> float:
@@ -172,24 +197,32 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1e3:.1f} ms"
 
 
+def compare_table(names: tuple[str, str], measure) -> None:
+    """A markdown table of two measured cases per scenario: medians, their ratio, wall and CPU."""
+    a, b = names
+    print(f"| scenario | {a} | {b} | ratio | CPU {a} | CPU {b} | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for preset, label in SCENARIOS:
+        (w1, c1), (w2, c2) = measure(preset).values()
+        r = statistics.median(w2) / statistics.median(w1)
+        rc = statistics.median(c2) / statistics.median(c1)
+        print(f"| {label} | {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=60)
-    parser.add_argument("--only", choices=("frames", "generate", "surface", "launch"))
+    parser.add_argument("--only", choices=("frames", "race", "generate", "surface", "launch"))
     args = parser.parse_args()
     from gradviz.gui.app import ensure_app
 
     ensure_app()
     if args.only in (None, "frames"):
         print("\n## A frame with every view (1600 × 900, offscreen)\n")
-        print("| scenario | N = 1,000 | N = 100,000 | ratio | CPU N = 1,000 | CPU N = 100,000 | CPU ratio |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        for preset, label in SCENARIOS:
-            t = frames_small_and_large(preset, args.frames)
-            (w1, c1), (w2, c2) = t[1_000], t[100_000]
-            r = statistics.median(w2) / statistics.median(w1)
-            rc = statistics.median(c2) / statistics.median(c1)
-            print(f"| {label} | {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
+        compare_table(("N = 1,000", "N = 100,000"), lambda preset: frames_small_and_large(preset, args.frames))
+    if args.only in (None, "race"):
+        print("\n## A frame with four runs racing vs one run (N = 1,000, every view; budget ≤ 1.5×)\n")
+        compare_table(("1 run", "4 runs"), lambda preset: frames_one_and_four_runs(preset, args.frames))
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

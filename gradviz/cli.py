@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from gradviz import __version__
 from gradviz.core.datasets import GENERATORS
+from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, MAX_RUNS
 from gradviz.core.losses import LOSSES
 from gradviz.core.models import MODEL_KINDS
 from gradviz.core.optimizers import MAX_LR, OPTIMIZERS
@@ -55,6 +56,57 @@ def _batch_size(text: str) -> int | None:
     return _count(1, "the batch size")(text)
 
 
+# --compare's keys: the fields a raced run may change (its model is the first run's)
+_COMPARE_KEYS = {
+    "optimizer": "optimizer",
+    "lr": "lr",
+    "loss": "loss",
+    "batch-size": "batch_size",
+    "seed": "seed",
+    **{name: name for name in HYPERPARAMETER_FIELDS if name != "lr"},
+}
+
+
+def _field_value(name: str, text: str):
+    """A --compare value as the field takes it, or an argparse error that says what is allowed."""
+    if name == "optimizer" and text not in OPTIMIZERS:
+        raise argparse.ArgumentTypeError(f"optimizer={text}: choose one of {', '.join(OPTIMIZERS)}")
+    if name == "loss" and text not in LOSSES:
+        raise argparse.ArgumentTypeError(f"loss={text}: choose one of {', '.join(LOSSES)}")
+    if name in ("optimizer", "loss"):
+        return text
+    if name == "lr":
+        return _learning_rate(text)
+    if name == "batch_size":
+        return _batch_size(text)
+    if name == "seed":
+        return _count(0, "the seed")(text)
+    if name == "centered":
+        if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise argparse.ArgumentTypeError(f"centered={text}: use true or false")
+        return text.lower() in ("true", "1", "yes")
+    try:
+        return FIELDS[name].limit.check(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{name}={text}: {exc}") from None
+
+
+def _compare_spec(text: str) -> dict:
+    """ "optimizer=adam,lr=0.05" → {"optimizer": "adam", "lr": 0.05}: a raced run's changes."""
+    changes = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower().replace("_", "-")
+        if not sep or not value.strip():
+            raise argparse.ArgumentTypeError(f"each change is key=value, got {part.strip()!r} in {text!r}")
+        if key not in _COMPARE_KEYS:
+            raise argparse.ArgumentTypeError(
+                f"unknown key {key!r} in {text!r}; the keys are {', '.join(_COMPARE_KEYS)}"
+            )
+        changes[_COMPARE_KEYS[key]] = _field_value(_COMPARE_KEYS[key], value.strip())
+    return dict(sorted(changes.items(), key=lambda kv: kv[0] != "optimizer"))  # the optimizer first: its η after
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gradviz",
@@ -78,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_count(0, "the seed"), help="seed of the initial weights and batches")
     p.add_argument("--steps", type=_count(0, "the number of steps"), default=0, help="train N steps before showing")
     p.add_argument("--load", metavar="SESSION.json", help="open a saved session")
+    p.add_argument(
+        "--compare",
+        type=_compare_spec,
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help=f"race another run beside the first (up to {MAX_RUNS - 1}): comma-separated changes, e.g. "
+        "optimizer=adam,lr=0.05 (keys: " + ", ".join(_COMPARE_KEYS) + ")",
+    )
     p.add_argument("--present", action="store_true", help="presentation mode: large fonts, full screen")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the window off screen to a PNG and exit")
     p.add_argument(
@@ -90,7 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    return build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if len(args.compare) > MAX_RUNS - 1:
+        parser.error(
+            f"at most {MAX_RUNS - 1} runs race beside the first; --compare was given {len(args.compare)} times"
+        )
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from .activations import (
     tanh,
 )
 from .closed_form import normal_equation
-from .contours import contour_segments
+from .contours import class_boundaries, contour_segments
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
@@ -160,6 +160,7 @@ __all__ = [
     "RunReplay",
     "record_run",
     "contour_segments",
+    "class_boundaries",
     "session_path",
     "SESSION_SUFFIX",
     "Settings",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["contour_segments"]
+__all__ = ["contour_segments", "class_boundaries"]
 
 # the cell's edges: 0 bottom (a–b, along x at y_j), 1 right (b–c, along y at x_i+1),
 # 2 top (d–c, along x at y_j+1), 3 left (a–d, along y at x_i); a = S[i, j], b = S[i+1, j],
@@ -64,3 +64,23 @@ def contour_segments(S, levels, xs, ys) -> np.ndarray:
 def _segments(mask: np.ndarray, start, end) -> np.ndarray:
     """(n, 4) rows x₀, y₀, x₁, y₁ of the cells in `mask`."""
     return np.stack([start[0][mask], start[1][mask], end[0][mask], end[1][mask]], axis=1)
+
+
+def class_boundaries(P: np.ndarray, xs, ys) -> np.ndarray:
+    """Where a classifier's decision changes, as segments (like `contour_segments`).
+
+    P is (len(xs) · len(ys), k): ŷ at the grid's points, x varying slowest. One output (a sigmoid's
+    P(class 2), or a score) decides at 0.5; k outputs decide by the largest, so class c's edge is
+    where its margin ŷ_c − max_{j≠c} ŷ_j crosses 0 (each edge between two classes is found twice,
+    once from each side, and drawn on itself).
+    """
+    P = np.asarray(P, dtype=float).reshape(len(xs), len(ys), -1)
+    if P.shape[2] == 1:
+        return contour_segments(P[:, :, 0], [0.5], xs, ys)
+    pieces = []
+    order = np.sort(P, axis=2)
+    best, second = order[:, :, -1], order[:, :, -2]
+    for c in range(P.shape[2]):
+        other = np.where(P[:, :, c] >= best, second, best)  # the largest of the other classes
+        pieces.append(contour_segments(P[:, :, c] - other, [0.0], xs, ys))
+    return np.vstack(pieces) if pieces else np.zeros((0, 2))

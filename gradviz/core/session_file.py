@@ -180,7 +180,7 @@ def _read(doc: Doc) -> SessionData:
     compare = ()
     if "compare" in doc and version >= 3:
         entries = doc["compare"].elements(max_len=MAX_RUNS - 1)
-        compare = tuple(_compared(entry, dataset, settings, model) for entry in entries)
+        compare = tuple(_compared(entry, dataset, settings) for entry in entries)
     records = [r for r in (run, *(c.run for c in compare)) if r is not None]
     if records and step > max(r.last_step for r in records):
         last = max(r.last_step for r in records)
@@ -196,17 +196,16 @@ def _run(doc: Doc, dataset: Dataset, model) -> RunRecord | None:
     return RunRecord.from_doc(doc["run"], model.spec, current, MAX_STEPS)
 
 
-def _compared(entry: Doc, dataset: Dataset, first: Settings, first_model) -> ComparedRun:
+def _compared(entry: Doc, dataset: Dataset, first: Settings) -> ComparedRun:
     entry.obj(("settings", "run"))
     settings = _settings(entry["settings"])
     try:
         model = settings.make_model(dataset)
     except ValueError as exc:
         raise entry["settings"].fail(f"do not fit the data: {exc}") from None
-    if not settings.same_model_as(first) or model.spec.shapes != first_model.spec.shapes:
-        raise entry["settings"].fail(
-            f"must use the first run's model ({first_model.describe()}): runs race from one start"
-        )
+    problem = settings.race_problem(first, dataset)
+    if problem:
+        raise entry["settings"].fail(f"cannot race the first run: {problem}")
     return ComparedRun(settings, _run(entry, dataset, model))
 
 

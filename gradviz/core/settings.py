@@ -76,9 +76,26 @@ class Settings:
         """Whether a run with these settings can race one with `other`'s: the same parameters θ."""
         return all(getattr(self, name) == getattr(other, name) for name in SHARED_BY_RUNS)
 
+    def race_problem(self, first: Settings, data: Dataset) -> str:
+        """Why a run with these settings cannot race one with `first`'s on `data` from the same θ₀
+        (empty if it can): another model, or a loss whose output gives θ other shapes."""
+        if not self.same_model_as(first):
+            return f"a raced run uses the first run's model ({first.make_model(data).describe()})"
+        if self.make_model(data).spec.shapes == first.make_model(data).spec.shapes:
+            return ""
+        return (
+            f"{self.loss.upper()} with a {self.output_activation} output gives the model other parameters than "
+            f"the first run's ({first.output_activation} output), and the runs race from one θ₀"
+        )
+
     def with_model_of(self, other: Settings) -> Settings:
-        """These settings with `other`'s model (kind, hidden units, activation): a raced run follows the first."""
-        return self.replace(**{name: getattr(other, name) for name in SHARED_BY_RUNS})
+        """These settings with `other`'s model (kind, hidden units, activation): a raced run follows the
+        first. A loss that cannot train that model gives way to `other`'s."""
+        model = {name: getattr(other, name) for name in SHARED_BY_RUNS}
+        try:
+            return self.replace(**model)
+        except ValueError:
+            return self.replace(**model, loss=other.loss, output=other.output)
 
     def applies(self, name: str) -> bool:
         """Whether a field means something for these settings (momentum only for momentum optimizers, …)."""

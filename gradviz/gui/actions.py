@@ -109,6 +109,25 @@ MENUS: dict[str, tuple] = {
         ),
         _c("slowerAction", "Slower", lambda w: w.playback.set_speed(max(1, w.playback.speed // 2)), "-", "play slower"),
     ),
+    "&Runs": (
+        _c(
+            "addRunAction",
+            "&Add a run",
+            lambda w: w.session.add_run(),
+            "Ctrl+N",
+            "race one more run: a copy of the focused one (the controls then change it)",
+        ),
+        _c(
+            "removeRunAction",
+            "&Remove the focused run",
+            lambda w: w.session.remove_run(w.session.focus_index),
+            (),
+            "take the focused run out of the race",
+        ),
+        None,
+        _c("nextRunAction", "&Next run", lambda w: w.focus_next_run(1), "R", "focus the next run"),
+        _c("previousRunAction", "&Previous run", lambda w: w.focus_next_run(-1), "Shift+R", "focus the previous run"),
+    ),
     "&Lessons": (
         _c("chooseLessonAction", "&Choose a lesson…", lambda w: w.choose_lesson(), "Ctrl+L", "choose a lesson"),
         None,
@@ -125,7 +144,8 @@ MOUSE_HELP = (
     ("Drag a point", "move it"),
     ("Right-click a point", "remove it"),
     ("Click a point or a residual stem", "select that sample: the Jacobian, gradient and derivation views follow it"),
-    ("Click the loss surface", "start a new run from that point"),
+    ("Click the loss surface", "start a new run (every run, when they race) from that point"),
+    ("Click a run's path or its name in a legend", "focus that run: the per-sample views explain it"),
     ("Drag the timeline", "go back to any earlier step"),
     ("Double-click the loss curve", "follow the run again after zooming"),
 )

@@ -6,9 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gradviz import core
 from gradviz.cli import parse_args
+from gradviz.core.fields import HYPERPARAMETER_FIELDS, MAX_RUNS
 from gradviz.core.settings import Settings
 from gradviz.preflight import display_problem
 from gradviz.presets import list_presets, load_preset
@@ -63,7 +65,40 @@ def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, 
     for note in notes:  # what was asked cannot be honoured: say what is used instead
         print(f"gradviz: {note}", file=sys.stderr)
     settings.make_model(dataset)  # a clear ValueError if the data and the settings do not fit
-    return core.SessionData(dataset, settings, data.step + args.steps, data.extra), notes
+    if dataset is data.dataset and settings == data.settings:  # as saved: the runs' records stay
+        compare = data.compare + _raced(args.compare, settings, dataset)
+        return replace(data, step=data.step + args.steps, compare=compare[: MAX_RUNS - 1]), notes
+    compare = _raced([_changes_of(c.settings, data.settings) for c in data.compare] + args.compare, settings, dataset)
+    return core.SessionData(dataset, settings, data.step + args.steps, data.extra, compare=compare), notes
+
+
+def _raced(specs: list[dict], first: Settings, dataset: core.Dataset) -> tuple[core.ComparedRun, ...]:
+    """The runs --compare asks for (each the first run's settings with its changes), or a ValueError
+    that names the one that cannot race."""
+    raced = []
+    for changes in specs:
+        shown = ",".join(f"{k.replace('_', '-')}={v}" for k, v in changes.items())
+        settings = first
+        try:
+            for name, value in changes.items():
+                settings = settings.with_value(name, value, dataset)
+            settings, _ = settings.fitted(dataset)
+        except ValueError as exc:
+            raise ValueError(f"--compare {shown}: {exc}") from None
+        problem = settings.race_problem(first, dataset)
+        if problem:
+            raise ValueError(f"--compare {shown}: {problem}")
+        raced.append(core.ComparedRun(settings))
+    return tuple(raced)
+
+
+def _changes_of(settings: Settings, first: Settings) -> dict:
+    """A raced run of a lesson as changes from its first run, to apply to new first settings."""
+    fields = ("optimizer", "loss", "output", "batch_size", "seed")
+    changes = {name: getattr(settings, name) for name in fields if getattr(settings, name) != getattr(first, name)}
+    if settings.optimizer != first.optimizer or settings.hyperparams != first.hyperparams:
+        changes.update({name: settings.get(name) for name in HYPERPARAMETER_FIELDS if settings.applies(name)})
+    return changes
 
 
 def create_window(argv: Sequence[str] | None = None):

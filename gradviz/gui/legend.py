@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from .flow_layout import FlowLayout
@@ -21,7 +21,20 @@ __all__ = ["Legend"]
 Entry = tuple[str, str, str]  # colour, glyph kind, words
 
 
+class _Entry(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 class Legend(QWidget):
+    """`sigEntryClicked(i)`: entry i was clicked (a run's name: the view focuses that run)."""
+
+    sigEntryClicked = Signal(int)
+
     def __init__(self, name: str, theme: Theme, factor: float = 0.9, leading: Sequence[QWidget] = ()):
         super().__init__()
         self.setObjectName(name)
@@ -42,7 +55,9 @@ class Legend(QWidget):
             return
         self._entries = entries
         while len(self._labels) < len(entries):
-            label = QLabel()
+            label = _Entry()
+            index = len(self._labels)
+            label.clicked.connect(lambda i=index: self.sigEntryClicked.emit(i))
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setFont(self._font)
             self._flow.addWidget(label)

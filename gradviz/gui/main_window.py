@@ -47,6 +47,7 @@ from .views.jacobian import JacobianView
 from .views.loss_curve import LossCurveView
 from .views.loss_surface import LossSurfaceView
 from .views.residuals import ResidualsView
+from .views.runs_view import RunsView
 
 __all__ = ["MainWindow"]
 
@@ -68,6 +69,7 @@ _VIEW_DOCKS = {
     "gradients": "gradientDock",
     "jacobian": "jacobianDock",
     "derivation": "derivationDock",
+    "runs": "runsDock",
 }
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
 
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(self.qt_session, self.playback, self.theme)
         self.data_view = DataView(self.qt_session, self.theme)
         self.loss_curve = LossCurveView(self.qt_session, self.theme)
+        self.runs_view = RunsView(self.qt_session, self.theme)
         for _, attribute, _ in _ANALYSIS_VIEWS.values():
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("dataDock", "Data and prediction", self.data_view, right)
         self._add_dock("lossCurveDock", "Loss curve", self.loss_curve, right)
+        self._add_dock("runsDock", "Runs", self.runs_view, right)
         for name, (title, _, _) in _ANALYSIS_VIEWS.items():
             placeholder = QLabel("…")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -206,7 +210,7 @@ class MainWindow(QMainWindow):
 
     @property
     def views(self) -> list[QWidget]:
-        views = [self.data_view, self.loss_curve]
+        views = [self.data_view, self.loss_curve, self.runs_view]
         return views + [getattr(self, a) for _, a, _ in _ANALYSIS_VIEWS.values() if getattr(self, a) is not None]
 
     # ------------------------------------------------------------------ reactions
@@ -343,6 +347,12 @@ class MainWindow(QMainWindow):
             self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
         else:
             self.say(f"Saved {os.path.basename(path)}")
+
+    def focus_next_run(self, direction: int) -> None:
+        """Focus the next (1) or previous (−1) run: the per-sample views and the controls follow it."""
+        n = len(self.session.runs)
+        if n > 1:
+            self.session.focus_run((self.session.focus_index + direction) % n)
 
     def delete_selected(self) -> None:
         if self.session.selected is not None:

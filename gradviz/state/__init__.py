@@ -8,7 +8,20 @@ session.frame.residuals       # ŷ − y at step 10, computed once for every vie
 
 from .changes import ASPECTS, Change, Note
 from .frame import MAX_SHOWN, Frame, choose_shown
+from .race import RunResult, run_results
 from .run import Run
 from .session import Session, ViewOptions
 
-__all__ = ["ASPECTS", "Change", "Note", "Frame", "MAX_SHOWN", "choose_shown", "Run", "Session", "ViewOptions"]
+__all__ = [
+    "ASPECTS",
+    "Change",
+    "Note",
+    "Frame",
+    "MAX_SHOWN",
+    "choose_shown",
+    "Run",
+    "RunResult",
+    "run_results",
+    "Session",
+    "ViewOptions",
+]

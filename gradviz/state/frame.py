@@ -248,20 +248,36 @@ class Frame:
         """Δθ in slice coordinates (by least squares when Δθ leaves the plane)."""
         return self._s.slice.displacement(self.spec, self.next_update)
 
-    @derived("settings", "slice")
+    @property
     def path(self) -> np.ndarray:
-        """(T, 2) the descent path on the slice up to the current step (thinned for long runs)."""
-        run = self._s.run
-        run.path_rows.update(run.trainer.history_store)
-        current = self.spec.flatten(self._s.params)
-        return run.path.coords(run.path_rows, self._s.slice_coordinates, self.spec, self._s.current_step, current)
+        """(T, 2) the focused run's descent path on the slice up to its step (thinned for long runs)."""
+        return self.race_paths[self._s.focus_index]
+
+    @derived("settings", "slice")
+    def race_paths(self) -> tuple[np.ndarray, ...]:
+        """Every run's path on the same slice coordinates (a run off the plane: its projection)."""
+        s = self._s
+        out = []
+        for run in s.runs:
+            run.path_rows.update(run.trainer.history_store)
+            t = run.trainer
+            current = self.spec.flatten(t.params)
+            out.append(run.path.coords(run.path_rows, s.slice_coordinates, self.spec, t.step_index, current))
+        return tuple(out)
+
+    @property
+    def curves(self):
+        """The focused run's loss, batch loss and accuracy per recorded step (thinned for long runs)."""
+        return self.race_curves[self._s.focus_index]
 
     @derived("settings")
-    def curves(self):
-        """The loss, batch loss and accuracy per recorded step (thinned for long runs)."""
-        run = self._s.run
-        run.curve_rows.update(run.trainer.history_store)
-        return run.curve_rows.curves()
+    def race_curves(self) -> tuple:
+        """Every run's curves, each up to its own last step."""
+        out = []
+        for run in self._s.runs:
+            run.curve_rows.update(run.trainer.history_store)
+            out.append(run.curve_rows.curves())
+        return tuple(out)
 
     @derived(params=False)
     def optimum(self) -> np.ndarray | None:

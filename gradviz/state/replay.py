@@ -68,6 +68,10 @@ class Replay:
         for run in self.runs:
             run.trainer.seek(min(self.data.step, run.trainer.last_step))
         self._session._adopt_replay(self)
+        beyond = self.data.step - self._session.current_step
+        if beyond > 0 and not self._session.all_stopped:  # `gradviz --load FILE --steps N`: N more steps
+            self._session.step(beyond)
+            self._session.mark_saved()
 
 
 def _run_labels(extra: dict, n: int) -> list[tuple[str | None, bool]]:

@@ -47,6 +47,7 @@ class ViewOptions:
     tip_to_tail: bool = False
     residual_order: str = "index"  # or "size"
     loss_log: bool = False
+    loss_threshold: float = 0.1  # τ of the race's table: the first step at which L ≤ τ
 
 
 class Session(DataEditing, SessionFiles):
@@ -130,12 +131,7 @@ class Session(DataEditing, SessionFiles):
 
     def _shape_problem(self, settings: Settings, first: Run) -> str:
         """Why a run with `settings` cannot race from the first run's θ₀ (empty if it can)."""
-        if settings.make_model(self._source).spec.shapes == first.trainer.spec.shapes:
-            return ""
-        return (
-            f"{settings.loss.upper()} with a {settings.output_activation} output gives the model other "
-            f"parameters than the first run's ({first.settings.output_activation} output), and the runs race from one θ₀"
-        )
+        return settings.race_problem(first.settings, self._source)
 
     def _adopt(self, runs: list[Run] | Run, focus: int = 0) -> None:
         """Make `runs` (on the current source data) the runs, `focus` the focused one."""

@@ -183,3 +183,17 @@ def test_contour_segments_split_saddles_and_skip_what_is_not_finite():
     assert contour_segments(broken, [0.0], xs, ys).shape == (0, 2)
     with pytest.raises(ValueError, match="shape"):
         contour_segments(np.zeros((3, 3)), [0.0], xs, ys)
+
+
+def test_class_boundaries_lie_where_the_decision_changes():
+    xs, ys = np.linspace(-2, 2, 61), np.linspace(-2, 2, 51)
+    X = np.array([(x, y) for x in xs for y in ys])
+    # three classes split by the lines x = 0 (between 0 and 1) and y = 1 (class 2 above)
+    scores = np.column_stack([-X[:, 0], X[:, 0], 3 * (X[:, 1] - 1) + np.abs(X[:, 0])])
+    seg = core.class_boundaries(scores, xs, ys)
+    assert len(seg) > 0 and len(seg) % 2 == 0
+    # every segment point has two classes tied for the largest score (to the grid's resolution)
+    top2 = np.sort(np.column_stack([-seg[:, 0], seg[:, 0], 3 * (seg[:, 1] - 1) + np.abs(seg[:, 0])]), axis=1)
+    assert np.all(top2[:, -1] - top2[:, -2] < 0.2)
+    one = core.class_boundaries(1 / (1 + np.exp(-(X[:, :1] - 0.3))), xs, ys)  # a sigmoid: x = 0.3
+    np.testing.assert_allclose(one[:, 0], 0.3, atol=1e-9)

@@ -33,10 +33,18 @@ from pathlib import Path
 
 import numpy as np
 
-PRESETS = ("logistic-blobs", "softmax-blobs", "mlp-moons", "linear-line", "mse-sigmoid")
+PRESETS = (
+    "logistic-blobs",
+    "softmax-blobs",
+    "mlp-moons",
+    "linear-line",
+    "mse-sigmoid",
+    "race-optimizers",
+    "race-mse-bce",
+)
 KEYS = (
     "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
-    "Ctrl+Z", "Ctrl+Shift+Z", "Delete", "F", "Ctrl+0", "Escape",
+    "Ctrl+Z", "Ctrl+Shift+Z", "Delete", "F", "Ctrl+0", "Escape", "Ctrl+N", "R", "Shift+R",
 )  # fmt: skip
 SPINS = (
     "learningRateSpin", "batchSizeSpin", "seedSpin", "hiddenSpin", "datasetSizeSpin", "datasetNoiseSpin",
@@ -60,6 +68,7 @@ DOCKS = (
     "gradientDock",
     "jacobianDock",
     "derivationDock",
+    "runsDock",
 )
 SIZES = ((1600, 1000), (1280, 720), (1024, 768))
 IGNORED_QT = ("propagateSizeHints", "does not support raise()")  # the offscreen platform's, true of every run
@@ -71,8 +80,8 @@ def draw_action(rng: random.Random) -> Action:
     """One random action (its parameters drawn now, so that the list replays exactly)."""
     kind = rng.choices(
         ["key", "click", "drag", "surface", "wheel", "type", "spin", "combo", "generate", "timeline", "play",
-         "save_open", "dock", "size"],
-        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1],
+         "save_open", "dock", "size", "runs"],
+        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1, 3],
     )[0]  # fmt: skip
     r = lambda: round(rng.random(), 4)  # noqa: E731
     if kind == "key":
@@ -100,6 +109,8 @@ def draw_action(rng: random.Random) -> Action:
         return ["dock", rng.choice(DOCKS), rng.choice(["float", "dock", "close", "show", "raise"])]
     if kind == "size":
         return ["size", *rng.choice(SIZES)]
+    if kind == "runs":
+        return ["runs", rng.choice(["add", "remove", "row", "check", "sort"]), r()]
     return [kind]
 
 
@@ -334,6 +345,31 @@ class Runner:
             self.window._open_file(str(path))
             while self.window.jobs.running:
                 self._settle()
+
+    def _runs(self, op: str, fraction: float) -> None:
+        """The Runs table: its buttons, a row's click (focus), a row's box (shown), a column's sort."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        view = self.window.runs_view
+        if not view.isVisible():
+            return
+        table = view.table
+        row = min(int(fraction * table.rowCount()), table.rowCount() - 1)
+        if op in ("add", "remove"):
+            button = view.add_button if op == "add" else view.remove_button
+            if button.isEnabled():
+                QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        elif op == "row" and row >= 0:
+            QTest.mouseClick(
+                table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualItemRect(table.item(row, 1)).center()
+            )
+        elif op == "check" and row >= 0:
+            item = table.item(row, 0)
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        elif op == "sort":
+            table.sortByColumn(int(fraction * table.columnCount()) % table.columnCount(), Qt.SortOrder.DescendingOrder)
 
     def _dock(self, name: str, op: str) -> None:
         dock = self.window.docks[name]

@@ -14,8 +14,8 @@ LESSONS = list_presets()
 
 def test_the_menus_and_the_lessons_menu_lists_every_lesson(window):
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Train", "&Lessons", "&Help"]
-    menu = window.menuBar().actions()[4].menu()
+    assert titles == ["&File", "&Edit", "&View", "&Train", "&Runs", "&Lessons", "&Help"]
+    menu = window.menuBar().actions()[5].menu()
     entries = [a for a in menu.actions() if a.objectName().startswith("lessonAction_")]
     assert [(a.text(), a.toolTip()) for a in entries] == [(p.title, p.description) for p in LESSONS]
     assert window.actions_by_name["chooseLessonAction"].shortcut().toString() == "Ctrl+L"

@@ -10,11 +10,12 @@ def _visible_views(window):
 
 @pytest.fixture
 def every_view(make_window):
-    """The default window with the derivation beside the Jacobian, so every view is visible."""
+    """The default window with the derivation and the runs beside the Jacobian, so every view is visible."""
     window = make_window("--preset", "softmax-blobs", "--steps", "3")
-    window.splitDockWidget(window.docks["jacobianDock"], window.docks["derivationDock"], Qt.Orientation.Horizontal)
+    for name in ("derivationDock", "runsDock"):
+        window.splitDockWidget(window.docks["jacobianDock"], window.docks[name], Qt.Orientation.Horizontal)
     window.flush()
-    assert len(_visible_views(window)) == 7
+    assert len(_visible_views(window)) == 8
     return window
 
 
@@ -29,7 +30,7 @@ def test_one_step_computes_each_quantity_once_and_redraws_each_view_once(every_v
     after = {v.objectName(): v.redraws for v in window.views}
     assert {name: after[name] - before[name] for name in after} == dict.fromkeys(after, 1)
     assert s.work and max(s.work.values()) == 1, dict(s.work)
-    for shared in ("forward", "next_update", "sample_grads", "focus_trace", "path"):
+    for shared in ("forward", "next_update", "sample_grads", "focus_trace", "race_paths"):
         assert s.work[shared] == 1, shared
 
 
@@ -88,3 +89,19 @@ def test_a_view_tabbed_behind_another_waits_until_its_tab_is_raised(make_window,
     window.docks["derivationDock"].raise_()
     qtbot.waitUntil(lambda: view.redraws == before + 1, timeout=2000)
     assert view.browser.toPlainText() != text  # the numbers of the new step
+
+
+def test_a_step_of_four_racing_runs_is_one_redraw_per_view(every_view, qtbot):
+    window = every_view
+    s = window.session
+    for changes in ({"optimizer": "momentum"}, {"optimizer": "adam", "lr": 0.05}, {"lr": 0.01}):
+        assert s.add_run(**changes)
+    qtbot.wait(30)
+    s.work.clear()
+    before = {v.objectName(): v.redraws for v in window.views}
+    s.step(1)
+    qtbot.wait(30)
+    after = {v.objectName(): v.redraws for v in window.views}
+    assert {name: after[name] - before[name] for name in after} == dict.fromkeys(after, 1)
+    assert max(s.work.values()) == 1, dict(s.work)
+    assert all(r.trainer.step_index == 1 for r in s.runs)

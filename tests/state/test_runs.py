@@ -207,3 +207,17 @@ def test_version_2_files_open_as_one_run(tmp_path):
     path.write_text(json.dumps(doc))
     other = Session()
     assert other.load(path) is not None and len(other.runs) == 1 and other.current_step == 4
+
+
+@pytest.mark.parametrize("model", ["linear", "softmax", "mlp"])
+def test_a_new_model_gives_every_run_a_loss_it_can_train(model):
+    """A raced run's loss that the new model cannot take gives way to the edited run's (the GUI
+    fuzzer found BCE kept for a linear model, and the window raised)."""
+    s = _session("logistic-blobs")
+    s.add_run(loss="mse", lr=0.1)
+    s.focus_run(0)
+    assert s.set_value("model", model)
+    for run in s.runs:
+        assert run.settings.model == model
+        run.trainer.step()
+    assert len(s.runs) == 2 and s.runs[1].settings.get("lr") == 0.1

@@ -15,12 +15,14 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gradviz import core
 from gradviz.state import Change
 from gradviz.state.frame import MAX_POINTS_DRAWN, choose_shown
 
 from .. import palette
 from ..legend import Legend
 from ..qt_session import QtSession
+from ..race import race_entries
 from ..theme import Theme
 from .base import View
 from .plot_items import EditableViewBox, PassiveScatter, RegionImage
@@ -28,6 +30,7 @@ from .plot_items import EditableViewBox, PassiveScatter, RegionImage
 __all__ = ["DataView"]
 
 GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
+RACE_GRID = 60  # the other runs' decision boundaries: lines, a coarser grid draws them as well
 SMOOTH_AFTER_MS = 120  # the region is drawn smoothly once it has not changed for this long
 INVISIBLE_LEVELS = 2  # region colours changing by at most this (of 255) are not redrawn
 HIT_RADIUS_PX = 10
@@ -81,6 +84,7 @@ class DataView(View):
         self.residuals.setZValue(4)
         self.plot.addItem(self.residuals)
         self.plot.addItem(self.prediction)
+        self.race_lines: list[pg.PlotDataItem] = []  # a race: the other runs' boundaries or lines
         self.class_points: list[pg.ScatterPlotItem] = []
         self.selection = PassiveScatter(
             size=theme.point_size_px * 2.4,
@@ -178,8 +182,10 @@ class DataView(View):
             self._draw_selection()
         if change.touches({"data", "model"}) and self._view_misfits(self.point_coords()):
             self.fit_view()
-        elif change.touches({"data", "model", "step", "runs"}):
+        elif change.touches({"data", "model", "step", "runs", "settings"}):
             self._draw_prediction()
+        if change.touches({"runs", "settings"}):
+            self._show_legend_and_hint()
 
     def _draw_points(self) -> None:
         ds = self.session.source_dataset
@@ -220,9 +226,12 @@ class DataView(View):
         else:
             entries = [
                 (palette.DATA, "dot", "data (x, y)"),
-                (palette.PREDICTION, "line", "prediction ŷ"),
+                (palette.PREDICTION, "line", "prediction ŷ" + (" (▶ the focused run)" if self._raced() else "")),
                 (palette.RESIDUAL, "line", "residual ŷ − y"),
             ]
+        others = [e for e in race_entries(self.session) if not e.focused]
+        what = "boundary" if ds.is_classification else "ŷ"
+        entries += [(e.color, "line", f"{e.name} ({what})") for e in others]
         self.legend.set_entries(entries)
         if self.editable():
             keys = "1–9 pick the class of new points" if ds.is_classification else "points are (x, y)"
@@ -251,10 +260,14 @@ class DataView(View):
             xy = self.point_coords()[index]
             self.selection.setData([xy[0]], [xy[1]])
 
+    def _raced(self) -> bool:
+        return len(self.session.runs) > 1
+
     def _draw_prediction(self, *args) -> None:
         s = self.session
         ds = s.source_dataset
         (x0, x1), (y0, y1) = self.view_box.viewRange()
+        self._draw_race(x0, x1, y0, y1)
         if ds.is_classification and ds.n_features == 2:
             _clear(self.prediction, self.residuals)
             self._draw_region(x0, x1, y0, y1)
@@ -271,6 +284,34 @@ class DataView(View):
         y = np.empty(2 * len(t))
         y[0::2], y[1::2] = t, yhat
         self.residuals.setData(np.repeat(x, 2), y)
+
+    def _draw_race(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        """The other visible runs of a race: their decision boundaries (or regression lines) in their colours."""
+        s = self.session
+        ds = s.source_dataset
+        drawable = (ds.is_classification and ds.n_features == 2) or (not ds.is_classification and ds.n_features == 1)
+        others = [e for e in race_entries(s) if not e.focused] if drawable else []
+        for k, entry in enumerate(others):
+            while len(self.race_lines) <= k:
+                item = pg.PlotDataItem(antialias=True)
+                item.setZValue(6)
+                self.plot.addItem(item)
+                self.race_lines.append(item)
+            trainer = s.runs[entry.index].trainer
+            item = self.race_lines[k]
+            with np.errstate(all="ignore"):  # a run far off: its lines may leave finite numbers; not drawn then
+                if ds.is_classification:
+                    xs, ys = np.linspace(x0, x1, RACE_GRID), np.linspace(y0, y1, RACE_GRID)
+                    grid = np.column_stack([np.repeat(xs, len(ys)), np.tile(ys, len(xs))])  # x slowest
+                    seg = core.class_boundaries(trainer.model.predict(trainer.params, grid), xs, ys)
+                    item.setData(seg[:, 0], seg[:, 1], connect="pairs")
+                else:
+                    xs = np.linspace(x0, x1, 2 if trainer.model.kind == "linear" else 200)
+                    item.setData(xs, trainer.model.predict(trainer.params, xs[:, None])[:, 0], connect="finite")
+            item.setPen(pg.mkPen(entry.color, width=self.theme.line_width * 1.3, style=Qt.PenStyle.DashLine))
+            item.setVisible(True)
+        for item in self.race_lines[len(others) :]:
+            item.setVisible(False)
 
     def _draw_region(self, x0: float, x1: float, y0: float, y1: float) -> None:
         s = self.session

@@ -49,6 +49,7 @@ class DescentMarks:
             symbolPen=None,
         )
         self._marked = True
+        self._raced = False
         self.start = pg.ScatterPlotItem(
             size=9 * theme.scale, symbol="s", brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("k", width=1)
         )
@@ -66,6 +67,13 @@ class DescentMarks:
         ):
             item.setZValue(z)
             plot.addItem(item)
+
+    def set_raced(self, raced: bool) -> None:
+        """In a race every run's path is drawn in its colour by RaceMarks: this one keeps the start,
+        the current point, −∇L and Δθ of the focused run."""
+        if raced != self._raced:
+            self._raced = raced
+            self.path.setVisible(not raced)
 
     def draw(self, coords: np.ndarray, grad: np.ndarray, delta: np.ndarray, stationary: bool) -> Drawn:
         """coords: the path (T, 2) ending at the current point; grad: ∇L and delta: Δθ in slice coordinates."""

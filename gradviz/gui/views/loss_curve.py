@@ -17,6 +17,7 @@ from .. import palette
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
+from ..race import race_entries
 from ..readout import Readout
 from ..theme import Theme, nice_ceil
 from .base import View
@@ -71,6 +72,10 @@ class LossCurveView(View):
         self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
         self.legend = Legend("lossLegend", theme, leading=[self.readout, self.log_check])
+        self.legend.sigEntryClicked.connect(self._on_legend_clicked)
+        self._legend_runs: list[int] = []
+        self.race_curves: list[pg.PlotDataItem] = []  # a race: one curve per run, in its colour
+        self.race_accuracy: list[pg.PlotDataItem] = []  # runs with different losses: their accuracies
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.legend)
@@ -133,6 +138,54 @@ class LossCurveView(View):
             self.once("log", log, lambda on: (self.plot.setLogMode(y=on), setattr(self, "_range", None)))
         self._draw()
 
+    def _on_legend_clicked(self, i: int) -> None:
+        if i < len(self._legend_runs):
+            self.session.focus_run(self._legend_runs[i])
+
+    def _race_curve(self, k: int) -> pg.PlotDataItem:
+        while len(self.race_curves) <= k:
+            item = pg.PlotDataItem()
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            self.plot.addItem(item)
+            self.race_curves.append(item)
+        return self.race_curves[k]
+
+    def _draw_race_accuracy(self, race, shown: bool) -> None:
+        """Runs that minimise different losses cannot be compared by L: each one's accuracy, dashed."""
+        all_curves = self.session.frame.race_curves
+        entries = race if shown else []
+        for k, entry in enumerate(entries):
+            while len(self.race_accuracy) <= k:
+                item = pg.PlotDataItem()
+                item.setClipToView(True)
+                self.accuracy_box.addItem(item)
+                self.race_accuracy.append(item)
+            c = all_curves[entry.index]
+            width = self.theme.line_width * (1.4 if entry.focused else 0.9)
+            self.race_accuracy[k].setPen(pg.mkPen(entry.color, width=width, style=Qt.PenStyle.DashLine))
+            self.race_accuracy[k].setData(c.steps, c.metric)
+            self.race_accuracy[k].setVisible(True)
+        for item in self.race_accuracy[len(entries) :]:
+            item.setVisible(False)
+
+    def _draw_race(self, race, log: bool) -> list[np.ndarray]:
+        """Every visible run's loss in its colour (the focused one wider, on top); their losses."""
+        all_curves = self.session.frame.race_curves
+        drawn = []
+        for k, entry in enumerate(race):
+            c = all_curves[entry.index]
+            loss = np.maximum(c.loss, 1e-300) if log else c.loss
+            item = self._race_curve(k)
+            item.setPen(pg.mkPen(entry.color, width=self.theme.line_width * (1.6 if entry.focused else 1.0)))
+            item.setZValue(2 if entry.focused else 1)
+            item.setData(c.steps, loss)
+            item.setVisible(True)
+            drawn.append(loss)
+        for item in self.race_curves[len(race) :]:
+            item.setVisible(False)
+        return drawn
+
     def _draw(self) -> None:
         s = self.session
         f = s.frame
@@ -141,6 +194,9 @@ class LossCurveView(View):
         log = s.view.loss_log
         if log:
             loss = np.maximum(loss, 1e-300)
+        race = race_entries(s)
+        self.curve.setVisible(not race)
+        raced_losses = self._draw_race(race, log)
         self.curve.setData(steps, loss)
         mini = f.mini_batches
         if mini:
@@ -149,14 +205,25 @@ class LossCurveView(View):
         elif self.batch_curve.xData is not None and len(self.batch_curve.xData):
             self.batch_curve.setData([], [])  # once: an empty setData per frame still re-measures the view
         classify = s.source_dataset.is_classification
-        entries = [(palette.LOSS, "line", "loss (all data)")]
+        self._legend_runs = [e.index for e in race]
+        losses = sorted({s.runs[e.index].settings.loss.upper() for e in race})
+        mixed = len(losses) > 1 and classify  # L of MSE and of BCE are different quantities
+        self._draw_race_accuracy(race, mixed)
+        self.accuracy.setVisible(classify and not mixed)
+        if race:
+            entries = [(e.color, "line", f"{'▶ ' if e.focused else ''}{e.name}") for e in race]
+        else:
+            entries = [(palette.LOSS, "line", "loss (all data)")]
         if mini:
-            entries.append((palette.BATCH_LOSS, "line", "batch loss"))
-        if classify:
-            entries.append((palette.ACCURACY, "line", "accuracy (right axis)"))
+            entries.append((palette.BATCH_LOSS, "line", "batch loss" + (" (▶)" if race else "")))
+        if mixed:
+            entries.append(("#555555", "dash", f"accuracy (right axis): {' and '.join(losses)} are not on one scale"))
+        elif classify:
+            entries.append((palette.ACCURACY, "line", "accuracy (right axis)" + (" (▶)" if race else "")))
         entries.append((palette.CURRENT, "dot", "current step"))
         self.legend.set_entries(entries)
-        self._follow_run(steps, [loss, curves.batch_loss] if mini else [loss], log)
+        longest = max((c.steps for c in f.race_curves), key=len) if race else steps
+        self._follow_run(longest, [loss, curves.batch_loss] if mini else [loss, *raced_losses], log)
         step = s.current_step
         self.marker.setValue(step)
         y = f.loss

@@ -27,11 +27,13 @@ from ..axis_labels import set_axis_label
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
+from ..race import race_entries
 from ..readout import Readout
 from ..surface_worker import SurfaceJob
 from ..theme import Theme
 from .base import View
 from .descent_marks import STATIONARY, DescentMarks
+from .race_marks import RaceMarks
 from .slice_controls import SliceControls
 from .surface_image import SurfaceImage
 
@@ -73,7 +75,9 @@ class LossSurfaceView(View):
             item.setZValue(z - 5 if item is not self.optimum else 8)
             self.plot.addItem(item)
         self.marks = DescentMarks(self.plot, theme)
+        self.race = RaceMarks(self.plot, theme)
         self.path, self.current = self.marks.path, self.marks.current
+        self._legend_runs: list[int] = []  # the runs the legend's first entries name
         self.drawn = None  # what the marks showed last (tests read it)
         self._follow_timer = QTimer(self)
         self._follow_timer.setSingleShot(True)
@@ -91,6 +95,7 @@ class LossSurfaceView(View):
         layout.setContentsMargins(2, 2, 2, 2)
         # presenting, the slice controls are one "Plane" button: it leads the legend's row
         self.legend = Legend("surfaceLegend", theme, leading=[self.controls] if theme.present else [])
+        self.legend.sigEntryClicked.connect(self._on_legend_clicked)
         if not theme.present:
             layout.addWidget(self.controls)
         layout.addWidget(self.legend)
@@ -286,15 +291,27 @@ class LossSurfaceView(View):
             self.optimum.setData([optimum[0]], [optimum[1]])
         else:
             self.optimum.setData([], [])
-        entries = [
-            (palette.PATH_LEGEND, "line", "descent path (□ start)"),
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        race = race_entries(self.session)
+        self._legend_runs = [e.index for e in race]
+        if race:  # each run's path in its colour; ▶ the focused one, whose −∇L and Δθ are drawn
+            entries = [(e.color, "line", f"{'▶ ' if e.focused else ''}{e.name}") for e in race]
+        else:
+            entries = [(palette.PATH_LEGEND, "line", "descent path (□ start)")]
+        entries += [
             (palette.CURRENT, "dot", "current step"),
             (palette.GRADIENT, "line", "−∇L direction"),
             (palette.UPDATE, "dash", "next step Δθ"),
         ]
-        if optimum is not None:
+        if self._optimum_coords() is not None:
             entries.append((palette.OPTIMUM, "star", "optimum (normal equation)"))
         self.legend.set_entries(entries)
+
+    def _on_legend_clicked(self, i: int) -> None:
+        if i < len(self._legend_runs):
+            self.session.focus_run(self._legend_runs[i])
 
     def _draw_field(self) -> None:
         s = self.session
@@ -326,7 +343,11 @@ class LossSurfaceView(View):
         s = self.session
         f = s.frame
         scale = max(1.0, norm(f.spec.flatten(s.params)))
+        race = race_entries(s)
+        self.marks.set_raced(bool(race))
         self.drawn = self.marks.draw(f.path, f.slice_grad, f.slice_update, f.grad_norm < STATIONARY * scale)
+        self.race.draw(race, f.race_paths if race else ())
+        self._update_legend()
         self._update_note()
 
     def _update_note(self) -> None:
@@ -344,6 +365,11 @@ class LossSurfaceView(View):
         drawn = self.drawn
         grad = "∇L = 0 (a stationary point)" if drawn and drawn.stationary else f"‖∇L‖ = {num(f.grad_norm, 3)}"
         step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}" + (" (leaves the plot)" if drawn and drawn.update_cut else "")
+        losses = {r.settings.loss for r in s.runs}
+        if len(losses) > 1:  # the surface is one loss: whose, and what the other paths are drawn on
+            plane = (
+                f"The surface is {s.run.name}'s loss ({s.settings.loss.upper()}); every path is drawn on it. {plane}"
+            )
         self.note.setText(f"{plane}<br>L at ● = {num(f.loss)} · {grad} · {step}")
 
     def _on_plot_clicked(self, ev) -> None:
@@ -354,5 +380,9 @@ class LossSurfaceView(View):
             return
         pos = vb.mapSceneToView(ev.scenePos())
         s = self.session
-        s.restart_from(s.slice.point(s.model.spec, pos.x(), pos.y()))
+        run = self.race.run_at(pos.x(), pos.y())
+        if run is not None:  # a click on another run's path focuses it
+            s.focus_run(run)
+        else:
+            s.restart_from(s.slice.point(s.model.spec, pos.x(), pos.y()))
         ev.accept()

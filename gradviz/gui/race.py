@@ -1,0 +1,36 @@
+"""What every view draws of a race: which runs, in which colour, under which name.
+
+One run is not a race: the views then look as they always did (the path white on the surface,
+the loss curve in the loss colour). With two or more, each visible run is drawn in its own
+colour (palette.RUN_COLORS, distinct from the class colours) and named in the legends, where a
+click on its name focuses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import palette
+
+__all__ = ["RaceEntry", "race_entries"]
+
+
+@dataclass(frozen=True)
+class RaceEntry:
+    index: int  # in session.runs
+    color: str
+    name: str
+    focused: bool
+
+
+def race_entries(session) -> list[RaceEntry]:
+    """The visible runs of a race, in order (the focused one always: its views explain it); [] for one run."""
+    runs = session.runs
+    if len(runs) < 2:
+        return []
+    focus = session.focus_index
+    return [
+        RaceEntry(i, palette.RUN_COLORS[run.slot], run.name, i == focus)
+        for i, run in enumerate(runs)
+        if run.visible or i == focus
+    ]

@@ -1,0 +1,181 @@
+"""The race: every run's name and colour, whether it is drawn, and a sortable table of results.
+
+Add copies the focused run (then the controls change it: they edit the focused run); a row's
+click focuses its run, its check box shows or hides it, Remove takes the focused run out. The
+table says where each run is now: L, accuracy, the first step at which L ≤ τ (τ set here), ‖∇L‖.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.core.fields import MAX_RUNS
+from gradviz.state import Change, run_results
+
+from .. import palette
+from ..numbers import num
+from ..qt_session import QtSession
+from ..spinboxes import LogSpinBox
+from ..theme import Theme
+from .base import View
+
+__all__ = ["RunsView", "COLUMNS"]
+
+COLUMNS = ("run (☑ drawn)", "L", "accuracy", "L ≤ τ at step", "‖∇L‖")
+
+
+class _Cell(QTableWidgetItem):
+    """A cell that sorts by its number (None and NaN last), not by its text."""
+
+    def __init__(self, text: str, key: float | None):
+        super().__init__(text)
+        self.key = math.inf if key is None or not math.isfinite(key) else float(key)
+        self.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+
+    def __lt__(self, other) -> bool:
+        if isinstance(other, _Cell):
+            return self.key < other.key
+        return super().__lt__(other)
+
+
+class RunsView(View):
+    depends = frozenset({"data", "model", "step", "settings", "runs", "view"})
+
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
+        self.setObjectName("runsView")
+        self.add_button = QPushButton("Add run")
+        self.add_button.setObjectName("addRunButton")
+        self.add_button.setToolTip(
+            "Race one more run: a copy of the focused run, from the same start θ₀; change its optimizer, "
+            "η, batch size, seed or loss in the controls. The race starts again from step 0."
+        )
+        self.add_button.clicked.connect(lambda: self.session.add_run())
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeRunButton")
+        self.remove_button.setToolTip("Take the focused run out of the race")
+        self.remove_button.clicked.connect(lambda: self.session.remove_run(self.session.focus_index))
+        self.threshold = LogSpinBox(1e-12, 1e12)
+        self.threshold.setObjectName("thresholdSpin")
+        self.threshold.setToolTip("τ: the table says the first step at which each run's loss L was at most τ")
+        self.threshold.valueChanged.connect(lambda v: self.session.set_view(loss_threshold=float(v)))
+        top = QHBoxLayout()
+        top.addWidget(self.add_button)
+        top.addWidget(self.remove_button)
+        top.addStretch(1)
+        top.addWidget(QLabel("τ ="))
+        top.addWidget(self.threshold)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("runsTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the training keys stay with the window
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the runs' own order until the user sorts
+        self.table.cellClicked.connect(self._on_cell_clicked)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("runsHint")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint)
+        self._filling = False
+        self.start()
+
+    def _index_of_row(self, row: int) -> int | None:
+        item = self.table.item(row, 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _on_cell_clicked(self, row: int, column: int) -> None:
+        index = self._index_of_row(row)
+        if index is not None:
+            self.session.focus_run(index)
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 0:
+            return
+        index = self._index_of_row(item.row())
+        if index is not None:
+            self.session.set_run_visible(index, item.checkState() == Qt.CheckState.Checked)
+
+    def redraw(self, change: Change) -> None:
+        s = self.session
+        tau = s.view.loss_threshold
+        if abs(self.threshold.value() - tau) > 1e-15 * max(1.0, tau):
+            self.threshold.blockSignals(True)
+            self.threshold.setValue(tau)
+            self.threshold.blockSignals(False)
+        rows = run_results(s, tau)
+        self._filling = True
+        self.table.setSortingEnabled(False)  # filled unsorted, then sorted as the user asked
+        self.table.setRowCount(len(rows))
+        for r, res in enumerate(rows):
+            stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
+            name = _Cell(res.name + stopped, res.index)
+            name.setData(Qt.ItemDataRole.UserRole, res.index)
+            name.setIcon(_swatch(palette.RUN_COLORS[res.slot], self.theme))
+            name.setFlags(name.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            name.setCheckState(Qt.CheckState.Checked if res.visible else Qt.CheckState.Unchecked)
+            name.setToolTip("The box: draw this run; the name: focus it")
+            font = QFont(self.font())
+            font.setBold(res.focused)
+            name.setFont(font)
+            first = "–" if res.first_below is None else f"{'' if res.exact else '≈ '}{res.first_below:,}"
+            cells = (
+                name,
+                _Cell(num(res.loss), res.loss),
+                _Cell("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric),
+                _Cell(first, res.first_below),
+                _Cell(num(res.grad_norm, 3), res.grad_norm),
+            )
+            for c, cell in enumerate(cells):
+                self.table.setItem(r, c, cell)
+        self.table.setSortingEnabled(True)
+        self._filling = False
+        raced = len(rows) > 1
+        self.remove_button.setEnabled(raced)
+        self.add_button.setEnabled(len(rows) < MAX_RUNS)
+        losses = sorted({r.settings.loss.upper() for r in s.runs})
+        mixed = (
+            f"<b>The runs minimise different losses ({', '.join(losses)}): their L are not on one scale; "
+            "compare accuracy.</b> "
+            if len(losses) > 1
+            else ""
+        )
+        self.hint.setText(
+            mixed + "The controls edit the focused run (bold). Click a row, a path on the surface or a name in a "
+            "legend to focus a run; R focuses the next."
+            if raced
+            else f"Add a run to race up to {MAX_RUNS} optimizers, learning rates or losses from the same start."
+        )
+
+
+def _swatch(color: str, theme: Theme) -> QIcon:
+    size = max(10, int(12 * theme.scale))
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)

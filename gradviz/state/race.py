@@ -1,0 +1,55 @@
+"""The race's results table: where each run is now, and how soon it got below a loss."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["RunResult", "run_results"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    index: int  # the run's place in session.runs
+    name: str
+    slot: int  # its colour
+    visible: bool
+    focused: bool
+    step: int  # the run's own step (behind the race's when it stopped)
+    loss: float  # L on all data at that step
+    metric: float  # accuracy (NaN for regression)
+    grad_norm: float  # ‖∇L‖ of the gradient the run steps with from there
+    first_below: int | None  # the first step with L ≤ the threshold, up to `step` (None: not yet)
+    exact: bool  # False: the run's history was thinned, `first_below` is the first kept step below
+    stopped: bool  # it diverged: `step` is its last finite step
+
+
+def run_results(session, threshold: float) -> list[RunResult]:
+    """One row per run (in the runs' order), read from each run's own history."""
+    clock = session.current_step
+    rows = []
+    for i, run in enumerate(session.runs):
+        t = run.trainer
+        store = t.history_store
+        n = len(store)
+        steps, loss = store.steps[:n], store.loss[:n]
+        below = np.flatnonzero((loss <= threshold) & (steps <= t.step_index)) if math.isfinite(threshold) else []
+        rows.append(
+            RunResult(
+                index=i,
+                name=run.name,
+                slot=run.slot,
+                visible=run.visible,
+                focused=i == session.focus_index,
+                step=t.step_index,
+                loss=t.loss,
+                metric=t.metric,
+                grad_norm=t.grad_norm,
+                first_below=int(steps[below[0]]) if len(below) else None,
+                exact=store.stride == 1,
+                stopped=run.stopped(clock),
+            )
+        )
+    return rows

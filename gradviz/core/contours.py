@@ -77,10 +77,15 @@ def class_boundaries(P: np.ndarray, xs, ys) -> np.ndarray:
     P = np.asarray(P, dtype=float).reshape(len(xs), len(ys), -1)
     if P.shape[2] == 1:
         return contour_segments(P[:, :, 0], [0.5], xs, ys)
-    pieces = []
+    k = P.shape[2]
     order = np.sort(P, axis=2)
-    best, second = order[:, :, -1], order[:, :, -2]
-    for c in range(P.shape[2]):
-        other = np.where(P[:, :, c] >= best, second, best)  # the largest of the other classes
-        pieces.append(contour_segments(P[:, :, c] - other, [0.0], xs, ys))
-    return np.vstack(pieces) if pieces else np.zeros((0, 2))
+    best, second = order[:, :, -1:], order[:, :, -2:-1]
+    margins = P - np.where(P >= best, second, best)  # ŷ_c − the largest of the other classes
+    # the k margins side by side, a row of NaN between them (no contour crosses it): one pass for all
+    stacked = np.full((k * (len(xs) + 1) - 1, len(ys)), np.nan)
+    xs_stacked = np.full(stacked.shape[0], np.nan)
+    for c in range(k):
+        rows = slice(c * (len(xs) + 1), c * (len(xs) + 1) + len(xs))
+        stacked[rows] = margins[:, :, c]
+        xs_stacked[rows] = xs
+    return contour_segments(stacked, [0.0], xs_stacked, ys)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import palette
 
-__all__ = ["RaceEntry", "race_entries"]
+__all__ = ["RaceEntry", "race_entries", "race_label"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class RaceEntry:
     color: str
     name: str
     focused: bool
+    stopped: bool  # it diverged: drawn at its last finite step, marked ✕
 
 
 def race_entries(session) -> list[RaceEntry]:
@@ -29,8 +30,14 @@ def race_entries(session) -> list[RaceEntry]:
     if len(runs) < 2:
         return []
     focus = session.focus_index
+    clock = session.current_step
     return [
-        RaceEntry(i, palette.RUN_COLORS[run.slot], run.name, i == focus)
+        RaceEntry(i, palette.RUN_COLORS[run.slot], run.name, i == focus, run.stopped(clock))
         for i, run in enumerate(runs)
         if run.visible or i == focus
     ]
+
+
+def race_label(entry: RaceEntry) -> str:
+    """A run's name in a legend: ▶ the focused one, ✕ one that diverged."""
+    return f"{'▶ ' if entry.focused else ''}{entry.name}{' ✕ diverged' if entry.stopped else ''}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RunResult", "run_results"]
+__all__ = ["RunResult", "run_results", "leader"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,27 @@ class RunResult:
     first_below: int | None  # the first step with L ≤ the threshold, up to `step` (None: not yet)
     exact: bool  # False: the run's history was thinned, `first_below` is the first kept step below
     stopped: bool  # it diverged: `step` is its last finite step
+
+
+def leader(rows: list[RunResult], same_loss: bool) -> int | None:
+    """The index of the run ahead: the first to reach L ≤ τ; before any has, the lowest L, or, where
+    the runs minimise different losses (L are not comparable), the highest accuracy. None: a tie
+    (one run, or all alike)."""
+    if len(rows) < 2:
+        return None
+    rows = [r for r in rows if not r.stopped]  # a run that diverged is out of the race
+    if not rows:
+        return None
+    reached = [r for r in rows if r.first_below is not None]
+    if reached:
+        key = [(r.first_below, r.loss if same_loss else -r.metric) for r in reached]
+        best = min(key)
+        return None if key.count(best) > 1 else reached[key.index(best)].index
+    values = [r.loss if same_loss else -r.metric for r in rows]
+    if any(math.isnan(v) for v in values):
+        return None
+    best = min(values)
+    return None if values.count(best) > 1 else rows[values.index(best)].index
 
 
 def run_results(session, threshold: float) -> list[RunResult]:

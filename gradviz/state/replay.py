@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 from gradviz import core
 
@@ -37,6 +38,8 @@ class Replay:
                 trainer = settings.make_trainer(ds, **({} if start is None else {"init_params": start}))
                 made = core.record_run(trainer)
                 record = core.RunRecord(made.init_params, made.seed, data.step, made.regimes, made.data)
+            if record.snapshot is None and record.last_step < data.step:  # a lesson's start θ₀, then its steps
+                record = replace(record, last_step=data.step)
             replay = core.RunReplay(record, settings.make_model(ds), settings.make_loss(), metric)
             start = start if start is not None else record.init_params
             self._replays.append(replay)
@@ -66,12 +69,12 @@ class Replay:
         if not self.done:
             raise ValueError("the session is not replayed yet")
         for run in self.runs:
-            run.trainer.seek(min(self.data.step, run.trainer.last_step))
+            t = run.trainer
+            if t.last_step < self.data.step and not t.diverged:  # `--load FILE --steps N`: the steps beyond
+                t.seek(t.last_step)
+                t.run(self.data.step - t.last_step)
+            t.seek(min(self.data.step, t.last_step))
         self._session._adopt_replay(self)
-        beyond = self.data.step - self._session.current_step
-        if beyond > 0 and not self._session.all_stopped:  # `gradviz --load FILE --steps N`: N more steps
-            self._session.step(beyond)
-            self._session.mark_saved()
 
 
 def _run_labels(extra: dict, n: int) -> list[tuple[str | None, bool]]:

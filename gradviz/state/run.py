@@ -64,15 +64,14 @@ def run_names(settings: Sequence[Settings]) -> list[str]:
     shown = [n for n in _NAMED_FIELDS if len({_value_text(s, n) for s in settings if s.applies(n)}) > 1]
     names = []
     for s in settings:
-        parts = [
-            f"{OPTIMIZER_TITLES[s.optimizer].split(' (')[0].replace('Gradient descent', 'GD')}, η = {s.get('lr'):g}"
-        ]
+        parts = [f"{_SHORT.get(s.optimizer, OPTIMIZER_TITLES[s.optimizer])}, η = {s.get('lr'):g}"]
         parts += [_part(s, n) for n in shown if s.applies(n)]
         names.append(", ".join(parts))
     alike = {name for name in names if names.count(name) > 1}
     return [f"{name} ({i + 1})" if name in alike else name for i, name in enumerate(names)]
 
 
+_SHORT = {"sgd": "GD", "nesterov": "Nesterov"}  # a legend read from the back row: short names
 _NAMED_FIELDS = ("loss", "output", *(n for n in HYPERPARAMETER_FIELDS if n != "lr"), "batch_size", "seed")
 
 

@@ -141,3 +141,36 @@ def thin_polyline(points: np.ndarray, tolerance: float, max_points: int = 1000) 
         return np.array([0, n - 1])
     _, first = np.unique(np.floor(arc / tol), return_index=True)
     return np.union1d(first, [0, n - 1])
+
+
+def clip_polyline(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The polyline cut to the box [lo, hi]: where it leaves the box it ends at the box's edge, and
+    the part outside becomes a gap (a row of NaN: draw with connect="finite").
+
+    A diverged run's path reaches |θ| ~ 1e50: drawn as it is, the plot's painter fills bands across
+    the view. Cut, the part inside is drawn exactly as it runs.
+    """
+    points = np.asarray(points, dtype=float)
+    inside = np.all((points >= lo) & (points <= hi), axis=1)
+    if inside.all():
+        return points
+    out = []
+    for i, p in enumerate(points):
+        if inside[i]:
+            out.append(p)
+            continue
+        if i > 0 and inside[i - 1]:  # leaving: end at the edge
+            out.append(_edge(points[i - 1], p, lo, hi))
+        out.append(np.full(2, np.nan))
+        if i + 1 < len(points) and inside[i + 1]:  # coming back: start at the edge
+            out.append(_edge(points[i + 1], p, lo, hi))
+    return np.array(out)
+
+
+def _edge(inner: np.ndarray, outer: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Where the segment from `inner` (inside the box) towards `outer` crosses the box's edge."""
+    d = outer - inner
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        t = np.where(d > 0, (hi - inner) / d, np.where(d < 0, (lo - inner) / d, np.inf))
+    t = float(np.nanmin(t)) if np.isfinite(t).any() else 1.0
+    return inner + max(0.0, min(1.0, t)) * d

@@ -221,3 +221,37 @@ def test_a_new_model_gives_every_run_a_loss_it_can_train(model):
         assert run.settings.model == model
         run.trainer.step()
     assert len(s.runs) == 2 and s.runs[1].settings.get("lr") == 0.1
+
+
+def test_a_lesson_with_a_start_point_opened_at_a_step_puts_every_run_there(tmp_path):
+    """race-mse-bce names its start θ₀ (a record at step 0): opened at step 12 the first run was left at
+    0 and called diverged, while the other was at 12 (seen in a screenshot)."""
+    from dataclasses import replace
+
+    s = Session()
+    s.apply_session(replace(load_preset("race-mse-bce"), step=12))
+    assert [r.trainer.step_index for r in s.runs] == [12, 12] and not s.diverged
+    # a saved race opened with more steps (`gradviz --load FILE --steps 5`): every run goes on
+    s.save(tmp_path / "r.gradviz.json")
+    other = Session()
+    other.apply_session(replace(core.load_session(tmp_path / "r.gradviz.json"), step=17))
+    assert [r.trainer.step_index for r in other.runs] == [17, 17] and not other.diverged
+
+
+def test_the_table_and_who_is_ahead():
+    from gradviz.state import run_results
+    from gradviz.state.race import leader
+
+    s = _session("race-optimizers")
+    s.step(130)
+    rows = run_results(s, 0.0195)
+    assert [r.first_below for r in rows] == [121, 69, 66, 102]  # GD, momentum, Nesterov, Adam (docs/lecturing.md)
+    assert leader(rows, same_loss=True) == 2
+    s.seek(40)  # before anyone is below τ: the lowest L leads
+    rows = run_results(s, 0.0195)
+    assert all(r.first_below is None for r in rows)
+    assert leader(rows, same_loss=True) == min(rows, key=lambda r: r.loss).index
+    m = _session("race-mse-bce")
+    m.step(10)
+    rows = run_results(m, 1e-9)
+    assert leader(rows, same_loss=False) == 1  # different losses: accuracy decides (BCE)

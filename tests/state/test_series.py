@@ -60,3 +60,18 @@ def test_choose_shown_keeps_what_matters_and_is_stable():
     assert len(a) == 2_000 and np.all(np.diff(a) > 0)
     assert set(first) <= set(a) and set(worst) <= set(a)
     np.testing.assert_array_equal(a, choose_shown(100_000, 2_000, first=first, then=worst))
+
+
+def test_a_path_that_leaves_the_box_is_cut_at_its_edge():
+    from gradviz.state.series import clip_polyline
+
+    lo, hi = np.array([0.0, 0.0]), np.array([1.0, 1.0])
+    path = np.array([[0.5, 0.5], [0.5, 3.0], [1e50, -1e49], [0.25, 0.75], [0.5, 0.25]])
+    out = clip_polyline(path, lo, hi)
+    np.testing.assert_allclose(out[0], [0.5, 0.5])
+    np.testing.assert_allclose(out[1], [0.5, 1.0])  # leaves through the top edge, on its own line
+    assert np.isnan(out[2]).all() and np.isnan(out[3]).all()  # the part outside is a gap
+    assert np.all((out[np.isfinite(out[:, 0])] >= lo) & (out[np.isfinite(out[:, 0])] <= hi))
+    np.testing.assert_allclose(out[-2:], path[-2:])
+    inside = np.array([[0.1, 0.2], [0.3, 0.4]])
+    assert clip_polyline(inside, lo, hi) is inside or np.array_equal(clip_polyline(inside, lo, hi), inside)

@@ -30,7 +30,10 @@ from .plot_items import EditableViewBox, PassiveScatter, RegionImage
 __all__ = ["DataView"]
 
 GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
-RACE_GRID = 60  # the other runs' decision boundaries: lines, a coarser grid draws them as well
+# the other runs' decision boundaries, as lines interpolated between grid points: a linear model's
+# margins are linear in x (exact on any grid but where three classes meet), an MLP's are curved
+RACE_GRID = {"mlp": 48}
+RACE_GRID_LINEAR = 24
 SMOOTH_AFTER_MS = 120  # the region is drawn smoothly once it has not changed for this long
 INVISIBLE_LEVELS = 2  # region colours changing by at most this (of 255) are not redrawn
 HIT_RADIUS_PX = 10
@@ -231,7 +234,7 @@ class DataView(View):
             ]
         others = [e for e in race_entries(self.session) if not e.focused]
         what = "boundary" if ds.is_classification else "ŷ"
-        entries += [(e.color, "line", f"{e.name} ({what})") for e in others]
+        entries += [(e.color, "line", f"{e.name} ({'diverged' if e.stopped else what})") for e in others]
         self.legend.set_entries(entries)
         if self.editable():
             keys = "1–9 pick the class of new points" if ds.is_classification else "points are (x, y)"
@@ -290,7 +293,8 @@ class DataView(View):
         s = self.session
         ds = s.source_dataset
         drawable = (ds.is_classification and ds.n_features == 2) or (not ds.is_classification and ds.n_features == 1)
-        others = [e for e in race_entries(s) if not e.focused] if drawable else []
+        # a run that diverged is not drawn here: its |θ| ~ 1e50 makes a line that says nothing (the legend says why)
+        others = [e for e in race_entries(s) if not e.focused and not e.stopped] if drawable else []
         for k, entry in enumerate(others):
             while len(self.race_lines) <= k:
                 item = pg.PlotDataItem(antialias=True)
@@ -301,14 +305,17 @@ class DataView(View):
             item = self.race_lines[k]
             with np.errstate(all="ignore"):  # a run far off: its lines may leave finite numbers; not drawn then
                 if ds.is_classification:
-                    xs, ys = np.linspace(x0, x1, RACE_GRID), np.linspace(y0, y1, RACE_GRID)
+                    n = RACE_GRID.get(trainer.model.kind, RACE_GRID_LINEAR)
+                    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
                     grid = np.column_stack([np.repeat(xs, len(ys)), np.tile(ys, len(xs))])  # x slowest
                     seg = core.class_boundaries(trainer.model.predict(trainer.params, grid), xs, ys)
                     item.setData(seg[:, 0], seg[:, 1], connect="pairs")
                 else:
                     xs = np.linspace(x0, x1, 2 if trainer.model.kind == "linear" else 200)
                     item.setData(xs, trainer.model.predict(trainer.params, xs[:, None])[:, 0], connect="finite")
-            item.setPen(pg.mkPen(entry.color, width=self.theme.line_width * 1.3, style=Qt.PenStyle.DashLine))
+            if item.property("runColor") != entry.color:  # a pen set per frame re-renders the curve
+                item.setProperty("runColor", entry.color)
+                item.setPen(pg.mkPen(entry.color, width=self.theme.line_width * 1.3, style=Qt.PenStyle.DashLine))
             item.setVisible(True)
         for item in self.race_lines[len(others) :]:
             item.setVisible(False)

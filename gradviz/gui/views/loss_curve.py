@@ -17,7 +17,7 @@ from .. import palette
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
-from ..race import race_entries
+from ..race import race_entries, race_label
 from ..readout import Readout
 from ..theme import Theme, nice_ceil
 from .base import View
@@ -211,7 +211,7 @@ class LossCurveView(View):
         self._draw_race_accuracy(race, mixed)
         self.accuracy.setVisible(classify and not mixed)
         if race:
-            entries = [(e.color, "line", f"{'▶ ' if e.focused else ''}{e.name}") for e in race]
+            entries = [(e.color, "line", race_label(e)) for e in race]
         else:
             entries = [(palette.LOSS, "line", "loss (all data)")]
         if mini:
@@ -223,7 +223,9 @@ class LossCurveView(View):
         entries.append((palette.CURRENT, "dot", "current step"))
         self.legend.set_entries(entries)
         longest = max((c.steps for c in f.race_curves), key=len) if race else steps
-        self._follow_run(longest, [loss, curves.batch_loss] if mini else [loss, *raced_losses], log)
+        # the axes follow the runs still going: one that diverged (L ~ 1e99) would flatten the others
+        going = [v for e, v in zip(race, raced_losses, strict=True) if not e.stopped] or raced_losses
+        self._follow_run(longest, [loss, curves.batch_loss] if mini else [loss, *going], log)
         step = s.current_step
         self.marker.setValue(step)
         y = f.loss

@@ -27,7 +27,7 @@ from ..axis_labels import set_axis_label
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
-from ..race import race_entries
+from ..race import race_entries, race_label
 from ..readout import Readout
 from ..surface_worker import SurfaceJob
 from ..theme import Theme
@@ -297,7 +297,7 @@ class LossSurfaceView(View):
         race = race_entries(self.session)
         self._legend_runs = [e.index for e in race]
         if race:  # each run's path in its colour; ▶ the focused one, whose −∇L and Δθ are drawn
-            entries = [(e.color, "line", f"{'▶ ' if e.focused else ''}{e.name}") for e in race]
+            entries = [(e.color, "line", race_label(e)) for e in race]
         else:
             entries = [(palette.PATH_LEGEND, "line", "descent path (□ start)")]
         entries += [

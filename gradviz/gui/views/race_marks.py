@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from gradviz.state.series import thin_polyline
+from gradviz.state.series import clip_polyline, thin_polyline
 
 from ..race import RaceEntry
 from ..theme import Theme
@@ -24,49 +24,59 @@ class RaceMarks:
     def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.theme = theme
-        self._items: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.ScatterPlotItem]] = []
+        self._items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
+        self._styles: list[tuple | None] = []  # each item's (colour, focused): pens are set when it changes
         self._drawn: list[tuple[int, np.ndarray]] = []  # (run index, drawn points): what a click can hit
 
     def _item(self, k: int):
         while len(self._items) <= k:
-            w = self.theme.line_width
-            halo = pg.PlotDataItem(pen=pg.mkPen("#ffffff", width=w + 2.5 * self.theme.scale))
-            line = pg.PlotDataItem(pen=pg.mkPen("k", width=w))
+            line = pg.PlotDataItem()  # its shadow pen is the halo: one path to build, not two
             dot = pg.ScatterPlotItem(size=12 * self.theme.scale, pen=pg.mkPen("#ffffff", width=2))
-            for z, item in zip((1.5, 1.6, 7.5), (halo, line, dot), strict=True):
-                item.setZValue(z)
+            for item in (line, dot):
                 self.plot.addItem(item)
-            self._items.append((halo, line, dot))
+            self._items.append((line, dot))
+            self._styles.append(None)
         return self._items[k]
+
+    def _style(self, k: int, entry: RaceEntry) -> None:
+        if self._styles[k] == (entry.color, entry.focused, entry.stopped):
+            return
+        self._styles[k] = (entry.color, entry.focused, entry.stopped)
+        line, dot = self._items[k]
+        width = self.theme.line_width * (1.8 if entry.focused else 1.0)
+        line.setPen(pg.mkPen(entry.color, width=width))
+        line.setShadowPen(pg.mkPen("#ffffff", width=width + 2.5 * self.theme.scale))
+        line.setZValue(1.8 if entry.focused else 1.6)
+        dot.setBrush(pg.mkBrush(entry.color))
+        dot.setSymbol("x" if entry.stopped else "o")  # ✕: it diverged, here is its last finite step
+        dot.setSize((16 if entry.stopped else 12) * self.theme.scale)
+        dot.setZValue(7.5)
+        dot.setVisible(not entry.focused)  # the focused run's point is DescentMarks' (with its arrows)
 
     def draw(self, entries: list[RaceEntry], paths: tuple[np.ndarray, ...]) -> None:
         """Every entry's path (the focused one's last, on top); `paths[i]` ends at run i's current point."""
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
         span = np.maximum(np.array([x1 - x0, y1 - y0]), 1e-300)
+        lo, hi = np.array([x0, y0]) - span, np.array([x1, y1]) + span  # a view around the view: cut beyond
         others = sorted(entries, key=lambda e: e.focused)
         self._drawn = []
         for k, entry in enumerate(others):
-            halo, line, dot = self._item(k)
+            line, dot = self._item(k)
+            self._style(k, entry)
             coords = paths[entry.index]
             finite = coords[np.all(np.isfinite(coords), axis=1)]
             with np.errstate(over="ignore"):
                 drawn = finite[thin_polyline(finite / span, 1 / 400)] if len(finite) else finite
-            width = self.theme.line_width * (1.8 if entry.focused else 1.0)
-            line.setPen(pg.mkPen(entry.color, width=width))
-            halo.setPen(pg.mkPen("#ffffff", width=width + 2.5 * self.theme.scale))
-            for item, z in ((halo, 1.5), (line, 1.6), (dot, 7.5)):
-                item.setZValue(z + (0.2 if entry.focused else 0.0))
-            halo.setData(drawn[:, 0], drawn[:, 1])
-            line.setData(drawn[:, 0], drawn[:, 1])
-            dot.setData(finite[-1:, 0], finite[-1:, 1], brush=pg.mkBrush(entry.color))
-            for item in (halo, line):
-                item.setVisible(True)
-            dot.setVisible(not entry.focused)  # the focused run's point is DescentMarks' (with its arrows)
+            shown = clip_polyline(drawn, lo, hi)
+            line.setData(shown[:, 0], shown[:, 1], connect="finite")
+            line.setVisible(True)
             if not entry.focused:
+                dot.setData(finite[-1:, 0], finite[-1:, 1])
                 self._drawn.append((entry.index, drawn))
-        for halo, line, dot in self._items[len(others) :]:
-            for item in (halo, line, dot):
+        for k in range(len(others), len(self._items)):
+            for item in self._items[k]:
                 item.setVisible(False)
+            self._styles[k] = None
 
     def run_at(self, x: float, y: float) -> int | None:
         """The run whose drawn path passes within HIT_PX pixels of (x, y) in plot coordinates (the nearest)."""

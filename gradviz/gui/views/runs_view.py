@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.core.fields import MAX_RUNS
 from gradviz.state import Change, run_results
+from gradviz.state.race import leader
 
 from .. import palette
 from ..numbers import num
@@ -41,10 +42,18 @@ COLUMNS = ("run (☑ drawn)", "L", "accuracy", "L ≤ τ at step", "‖∇L‖")
 class _Cell(QTableWidgetItem):
     """A cell that sorts by its number (None and NaN last), not by its text."""
 
-    def __init__(self, text: str, key: float | None):
+    def __init__(self, text: str = "", key: float | None = None):
         super().__init__(text)
-        self.key = math.inf if key is None or not math.isfinite(key) else float(key)
+        self.key = math.inf
         self.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.show(text, key)
+
+    def show(self, text: str, key: float | None) -> None:
+        """New contents (set only when they differ: a change re-sorts the table)."""
+        key = math.inf if key is None or not math.isfinite(key) else float(key)
+        if text != self.text() or key != self.key:
+            self.key = key
+            self.setText(text)
 
     def __lt__(self, other) -> bool:
         if isinstance(other, _Cell):
@@ -92,9 +101,15 @@ class RunsView(View):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the runs' own order until the user sorts
+        self.table.setToolTip(
+            "Click a row (or a run's path on the surface, or its name in a legend, or press R) to focus that run: "
+            "the per-sample views explain it and the controls edit it. The box draws or hides it. ★: the run ahead, "
+            "first to L ≤ τ (before any is: the lowest L, or the best accuracy where the losses differ)."
+        )
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.itemChanged.connect(self._on_item_changed)
         self.hint = QLabel()
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
         self.hint.setWordWrap(True)
         self.hint.setObjectName("runsHint")
 
@@ -104,6 +119,8 @@ class RunsView(View):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.hint)
         self._filling = False
+        self._layout: tuple = ()
+        self._cells: list[list[_Cell]] = []
         self.start()
 
     def _index_of_row(self, row: int) -> int | None:
@@ -131,30 +148,39 @@ class RunsView(View):
             self.threshold.blockSignals(False)
         rows = run_results(s, tau)
         self._filling = True
-        self.table.setSortingEnabled(False)  # filled unsorted, then sorted as the user asked
-        self.table.setRowCount(len(rows))
-        for r, res in enumerate(rows):
+        layout = tuple((res.index, res.slot) for res in rows)
+        if layout != self._layout:  # other runs: new rows (a step only updates their cells, below)
+            self._layout = layout
+            self.table.setSortingEnabled(False)  # filled unsorted, then sorted as the user asked
+            self.table.setRowCount(len(rows))
+            self._cells = []
+            for r, res in enumerate(rows):
+                cells = [_Cell() for _ in COLUMNS]
+                cells[0].setData(Qt.ItemDataRole.UserRole, res.index)
+                cells[0].setIcon(_swatch(palette.RUN_COLORS[res.slot], self.theme))
+                cells[0].setFlags(cells[0].flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                cells[0].setToolTip("The box: draw this run; the name: focus it")
+                for c, cell in enumerate(cells):
+                    self.table.setItem(r, c, cell)
+                self._cells.append(cells)
+            self.table.setSortingEnabled(True)
+        ahead = leader(rows, same_loss=len({r.settings.loss for r in s.runs}) == 1)
+        self.table.setColumnHidden(2, not s.source_dataset.is_classification)  # accuracy: classes only
+        for res, cells in zip(rows, self._cells, strict=True):
             stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
-            name = _Cell(res.name + stopped, res.index)
-            name.setData(Qt.ItemDataRole.UserRole, res.index)
-            name.setIcon(_swatch(palette.RUN_COLORS[res.slot], self.theme))
-            name.setFlags(name.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            name.setCheckState(Qt.CheckState.Checked if res.visible else Qt.CheckState.Unchecked)
-            name.setToolTip("The box: draw this run; the name: focus it")
-            font = QFont(self.font())
-            font.setBold(res.focused)
-            name.setFont(font)
+            cells[0].show(("★ " if res.index == ahead else "") + res.name + stopped, res.index)
+            check = Qt.CheckState.Checked if res.visible else Qt.CheckState.Unchecked
+            if cells[0].checkState() != check:
+                cells[0].setCheckState(check)
+            if cells[0].font().bold() != res.focused:
+                font = QFont(self.font())
+                font.setBold(res.focused)
+                cells[0].setFont(font)
             first = "–" if res.first_below is None else f"{'' if res.exact else '≈ '}{res.first_below:,}"
-            cells = (
-                name,
-                _Cell(num(res.loss), res.loss),
-                _Cell("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric),
-                _Cell(first, res.first_below),
-                _Cell(num(res.grad_norm, 3), res.grad_norm),
-            )
-            for c, cell in enumerate(cells):
-                self.table.setItem(r, c, cell)
-        self.table.setSortingEnabled(True)
+            cells[1].show(num(res.loss), res.loss)
+            cells[2].show("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric)
+            cells[3].show(first, res.first_below)
+            cells[4].show(num(res.grad_norm, 3), res.grad_norm)
         self._filling = False
         raced = len(rows) > 1
         self.remove_button.setEnabled(raced)
@@ -167,8 +193,7 @@ class RunsView(View):
             else ""
         )
         self.hint.setText(
-            mixed + "The controls edit the focused run (bold). Click a row, a path on the surface or a name in a "
-            "legend to focus a run; R focuses the next."
+            mixed + "★ ahead · <b>bold</b>: focused, the controls edit it · R: the next run"
             if raced
             else f"Add a run to race up to {MAX_RUNS} optimizers, learning rates or losses from the same start."
         )

@@ -165,6 +165,7 @@ class RunsView(View):
                 self._cells.append(cells)
             self.table.setSortingEnabled(True)
         ahead = leader(rows, same_loss=len({r.settings.loss for r in s.runs}) == 1)
+        self.table.setSortingEnabled(False)  # one sort after the cells change, not one per cell
         self.table.setColumnHidden(2, not s.source_dataset.is_classification)  # accuracy: classes only
         for res, cells in zip(rows, self._cells, strict=True):
             stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
@@ -181,6 +182,7 @@ class RunsView(View):
             cells[2].show("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric)
             cells[3].show(first, res.first_below)
             cells[4].show(num(res.grad_norm, 3), res.grad_norm)
+        self.table.setSortingEnabled(True)
         self._filling = False
         raced = len(rows) > 1
         self.remove_button.setEnabled(raced)

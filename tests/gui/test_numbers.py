@@ -44,3 +44,15 @@ def test_a_printed_number_reads_back_close_to_the_number():
 def test_vectors_and_matrices():
     assert vec([0.25, -0.0]) == "[0.25, 0]"
     assert mat([[1.0, 0.5], [0.0, 2.0]]) == "[1, 0.5; 0, 2]"
+
+
+def test_log_axis_labels_only_the_decades_across_a_decade_or_more():
+    import numpy as np
+
+    from gradviz.gui.views.loss_curve import _decades_only
+
+    values = list(np.log10([0.2, 0.5, 1, 2, 5, 10]))
+    strings = ["0.2", "0.5", "1", "2", "5", "10"]
+    assert _decades_only(values, strings) == ["", "", "1", "", "", "10"]
+    within = list(np.log10([0.2, 0.3, 0.5]))
+    assert _decades_only(within, ["0.2", "0.3", "0.5"]) == ["0.2", "0.3", "0.5"]

@@ -25,6 +25,15 @@ from .base import View
 __all__ = ["LossCurveView"]
 
 
+def _decades_only(values, strings: list[str]) -> list[str]:
+    """Log-scale tick labels: across a decade or more only the powers of ten are written (the
+    2, 3, … 9 between them ran into each other at presentation sizes); within one, all of them."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2 or v.max() - v.min() < 1:
+        return strings
+    return [s if abs(x - round(x)) < 1e-9 else "" for x, s in zip(v, strings, strict=True)]
+
+
 class LossCurveView(View):
     depends = frozenset({"data", "model", "step", "settings", "view", "runs"})
 
@@ -64,6 +73,9 @@ class LossCurveView(View):
         self.accuracy.setDownsampling(auto=True, method="peak")
         self.accuracy_box.addItem(self.accuracy)
         self.plot.getViewBox().sigResized.connect(self._sync_boxes)
+        left = self.plot.getAxis("left")
+        plain = left.logTickStrings
+        left.logTickStrings = lambda values, scale, spacing: _decades_only(values, plain(values, scale, spacing))
 
         self.log_check = QCheckBox("log scale")
         self.log_check.setObjectName("lossLogCheck")
@@ -135,8 +147,12 @@ class LossCurveView(View):
             self.log_check.blockSignals(True)
             self.log_check.setChecked(log)
             self.log_check.blockSignals(False)
-            self.once("log", log, lambda on: (self.plot.setLogMode(y=on), setattr(self, "_range", None)))
+            self.once("log", log, self._set_log)
         self._draw()
+
+    def _set_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._range = None
 
     def _on_legend_clicked(self, i: int) -> None:
         if i < len(self._legend_runs):

@@ -29,6 +29,7 @@ from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
 from .history import History, HistoryStore
+from .history_csv import HISTORY_COLUMNS, history_csv, save_history_csv
 from .landscape import (
     SLICE_MODES,
     Projection,
@@ -160,6 +161,9 @@ __all__ = [
     "RunReplay",
     "record_run",
     "contour_segments",
+    "HISTORY_COLUMNS",
+    "history_csv",
+    "save_history_csv",
     "class_boundaries",
     "session_path",
     "SESSION_SUFFIX",

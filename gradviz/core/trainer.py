@@ -183,6 +183,10 @@ class Trainer:
         """What the next new step trains with (the controls show it), even when scrubbed back past a change."""
         return self._regimes.latest
 
+    def regime_at(self, step: int) -> Regime:
+        """What was in force at `step` (its optimizer, η, batch size, data)."""
+        return self._regimes.at(int(step))
+
     def _regime_at(self, step: int) -> Regime:
         return self._regimes.at(step)
 

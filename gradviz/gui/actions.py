@@ -50,6 +50,13 @@ MENUS: dict[str, tuple] = {
         _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
         _c("exportCsvAction", "&Export data (CSV)…", lambda w: w.export_csv(), "Ctrl+E", "export the data as CSV"),
         _c(
+            "exportHistoryAction",
+            "Export the runs' &history (CSV)…",
+            lambda w: w.export_history(),
+            (),
+            "every recorded step of every run: loss, accuracy, ‖∇L‖, η and every parameter",
+        ),
+        _c(
             "screenshotAction",
             "Save &screenshot…",
             lambda w: w.save_screenshot(),

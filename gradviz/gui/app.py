@@ -182,11 +182,32 @@ def _only_qt_errors() -> None:
     qInstallMessageHandler(handler)
 
 
+def export_history(args: argparse.Namespace) -> int:
+    """`--export-history OUT.csv`: the session the options describe, trained, its runs' history written."""
+    from gradviz.state import Session
+
+    try:
+        data, _ = session_data_from_args(args)
+    except (ValueError, OSError) as exc:
+        print(f"gradviz: {exc}", file=sys.stderr)
+        return 2
+    session = Session(data.dataset, data.settings)
+    said = []
+    session.subscribe(lambda change: said.extend(change.notes))
+    session.apply_session(data)
+    if not session.export_history(args.export_history):
+        print(f"gradviz: {said[-1].text}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_presets:
         for preset in list_presets():
             print(f"{preset.name:18s} {preset.title}: {preset.description}")
         return 0
+    if args.export_history:  # no window: nothing here needs Qt
+        return export_history(args)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = display_problem()  # before Qt exists: without a display Qt aborts the process

@@ -334,6 +334,12 @@ class MainWindow(QMainWindow):
     def export_csv(self) -> None:
         self._ask_path(True, "Export data", "data.csv", "CSV files (*.csv);;All files (*)", self.session.export_csv)
 
+    def export_history(self) -> None:
+        name = f"{self.lesson or 'session'}-history-step{self.session.current_step}.csv"
+        self._ask_path(
+            True, "Export the runs' history", name, "CSV files (*.csv);;All files (*)", self.session.export_history
+        )
+
     def save_screenshot(self) -> None:
         kinds = (
             "PNG images (*.png);;SVG drawings (*.svg);;All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"

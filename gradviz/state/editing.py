@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from gradviz import core
 from gradviz.core.datasets import Dataset
+from gradviz.core.history_csv import thinned_every
 
 from .run import Run
 from .undo import Snapshot
@@ -110,6 +111,26 @@ class DataEditing:
             )
             return False
         self._say("info", f"Saved {self._source.n_samples} points to {os.path.basename(path)}")
+        return True
+
+    def export_history(self, path: str | os.PathLike) -> bool:
+        """Every run's recorded steps as CSV (core.history_csv); False, with a message, if it cannot be written."""
+        runs = [(r.name, r.trainer) for r in self._runs]
+        try:
+            core.save_history_csv(path, runs)
+        except OSError as exc:
+            self._say(
+                "error",
+                f"Could not export the history to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
+            )
+            return False
+        rows = sum(len(t.history()) for _, t in runs)
+        every = max(thinned_every(t) for _, t in runs)
+        thinned = f" (one row every {every} steps: a long run's history is thinned)" if every > 1 else ""
+        self._say(
+            "info",
+            f"Saved {rows:,} steps of {len(runs)} run{'s' if len(runs) > 1 else ''} to {os.path.basename(path)}{thinned}",
+        )
         return True
 
     def _apply_dataset(self, new: Dataset, text: str | None) -> None:

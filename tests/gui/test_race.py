@@ -154,3 +154,40 @@ def test_runs_with_different_losses_say_their_losses_are_not_on_one_scale(make_w
     QTest.keyClick(window, Qt.Key.Key_R)
     window.flush()
     assert s.loss.name == "bce" and "BCE" in window.surface_view.note.text()
+
+
+def test_the_history_of_every_run_through_the_menu_and_the_command_line(make_window, monkeypatch, tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window("--preset", "race-optimizers", "--steps", "12")
+    target = tmp_path / "race.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.actions_by_name["exportHistoryAction"].trigger()
+    rows = list(csv.DictReader(target.read_text().splitlines()))
+    assert len(rows) == 4 * 13 and {r["run"] for r in rows} == {r.name for r in window.session.runs}
+    for run in window.session.runs:
+        mine = [r for r in rows if r["run"] == run.name]
+        assert [float(r["loss"]) for r in mine] == list(run.trainer.history().loss)
+    assert "Saved 52 steps of 4 runs" in window.statusBar().currentMessage()
+    # the same from the command line, without a display
+    out = tmp_path / "cli.csv"
+    cmd = [
+        sys.executable,
+        "-m",
+        "gradviz",
+        "--preset",
+        "race-optimizers",
+        "--steps",
+        "12",
+        "--export-history",
+        str(out),
+    ]
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    subprocess.run(cmd, check=True, env=env, timeout=120)
+    assert out.read_text() == target.read_text()
+    bad = subprocess.run([*cmd[:-1], str(tmp_path)], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "it is a folder" in bad.stderr

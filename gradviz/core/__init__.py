@@ -28,6 +28,7 @@ from .csv_io import DataFileError, load_csv, parse_csv, save_csv
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
+from .grid_io import save_surface
 from .history import History, HistoryStore
 from .history_csv import HISTORY_COLUMNS, history_csv, save_history_csv
 from .landscape import (
@@ -164,6 +165,7 @@ __all__ = [
     "HISTORY_COLUMNS",
     "history_csv",
     "save_history_csv",
+    "save_surface",
     "class_boundaries",
     "session_path",
     "SESSION_SUFFIX",

@@ -10,6 +10,11 @@ from pathlib import Path
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    """`text` (UTF-8, newlines as given) written with `write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
 
     The file gets the permissions a plain `open` would give it (the user's umask), or keeps those
@@ -21,8 +26,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -50,6 +50,13 @@ MENUS: dict[str, tuple] = {
         _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
         _c("exportCsvAction", "&Export data (CSV)…", lambda w: w.export_csv(), "Ctrl+E", "export the data as CSV"),
         _c(
+            "exportSurfaceAction",
+            "Export the loss &surface (NPZ, CSV)…",
+            lambda w: w.export_surface(),
+            (),
+            "the loss surface's grid as shown, with its two axes",
+        ),
+        _c(
             "exportHistoryAction",
             "Export the runs' &history (CSV)…",
             lambda w: w.export_history(),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz import core
 from gradviz.core import LIMITS
 from gradviz.presets import list_presets, load_preset
 from gradviz.state import Change, Session
@@ -339,6 +340,28 @@ class MainWindow(QMainWindow):
         self._ask_path(
             True, "Export the runs' history", name, "CSV files (*.csv);;All files (*)", self.session.export_history
         )
+
+    def export_surface(self) -> None:
+        """The loss surface's grid as shown (at full resolution), with its axes, as CSV or NPZ."""
+        view = self.surface_view
+        if view is None:
+            return
+        view.finish_rendering()
+        grid = view.shown_grid()
+        if grid is None:
+            self.say("The loss surface is not computed yet.", "warning")
+            return
+        alphas, betas, S = grid
+        labels = tuple(self.session.slice.axis_labels)
+        name = f"{self.lesson or 'session'}-surface-step{self.session.current_step}.npz"
+
+        def write(path: str) -> bool:
+            done = f"Saved the {len(alphas)} × {len(betas)} loss surface"
+            return self.session.write_out(
+                path, lambda p: core.save_surface(p, alphas, betas, S, labels), "the loss surface", done
+            )
+
+        self._ask_path(True, "Export the loss surface", name, "NumPy arrays (*.npz);;CSV files (*.csv)", write)
 
     def save_screenshot(self) -> None:
         kinds = (

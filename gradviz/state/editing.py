@@ -101,37 +101,32 @@ class DataEditing:
             self.select(None)
             self._edit(new, text, before)
 
-    def export_csv(self, path: str | os.PathLike) -> bool:
+    def write_out(self, path: str | os.PathLike, write, what: str, done: str, verb: str = "export") -> bool:
+        """write(path), then `done` said; if it fails (OSError, or a ValueError such as an unknown
+        format), one sentence naming `what` and why, and False. Writes are atomic: the old file stays."""
         try:
-            core.save_csv(self._source, path)
-        except OSError as exc:
+            write(path)
+        except (OSError, ValueError) as exc:
+            reason = core.os_reason(exc) if isinstance(exc, OSError) else str(exc)
             self._say(
-                "error",
-                f"Could not export to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
+                "error", f"Could not {verb} {what} to {os.path.basename(path)}: {reason}. The file was not changed."
             )
             return False
-        self._say("info", f"Saved {self._source.n_samples} points to {os.path.basename(path)}")
+        self._say("info", f"{done} to {os.path.basename(path)}")
         return True
+
+    def export_csv(self, path: str | os.PathLike) -> bool:
+        n = self._source.n_samples
+        return self.write_out(path, lambda p: core.save_csv(self._source, p), "the data", f"Saved {n} points")
 
     def export_history(self, path: str | os.PathLike) -> bool:
         """Every run's recorded steps as CSV (core.history_csv); False, with a message, if it cannot be written."""
         runs = [(r.name, r.trainer) for r in self._runs]
-        try:
-            core.save_history_csv(path, runs)
-        except OSError as exc:
-            self._say(
-                "error",
-                f"Could not export the history to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
-            )
-            return False
         rows = sum(len(t.history()) for _, t in runs)
         every = max(thinned_every(t) for _, t in runs)
         thinned = f" (one row every {every} steps: a long run's history is thinned)" if every > 1 else ""
-        self._say(
-            "info",
-            f"Saved {rows:,} steps of {len(runs)} run{'s' if len(runs) > 1 else ''} to {os.path.basename(path)}{thinned}",
-        )
-        return True
+        done = f"Saved {rows:,} steps of {len(runs)} run{'s' if len(runs) > 1 else ''}{thinned}"
+        return self.write_out(path, lambda p: core.save_history_csv(p, runs), "the history", done)
 
     def _apply_dataset(self, new: Dataset, text: str | None) -> None:
         old = self._source

@@ -20,7 +20,7 @@ __all__ = ["SessionFiles"]
 
 class SessionFiles:
     """Mixed into Session; uses its `_source`, `_runs`, `_focus`, `_selected`, `_slice`, `_view`, `_adopt`,
-    `_say`, `mark_saved`."""
+    `_say`, `write_out`, `mark_saved`."""
 
     def session_data(self, extra: dict | None = None) -> core.SessionData:
         sl = self.slice
@@ -53,18 +53,10 @@ class SessionFiles:
         )
 
     def save(self, path: str | os.PathLike, extra: dict | None = None) -> bool:
-        try:
-            written = core.save_session(path, self.session_data(extra))
-        except OSError as exc:
-            self._say(
-                "error",
-                f"Could not save the session to {os.path.basename(path)}: {core.os_reason(exc)}. The file was not changed.",
-            )
+        target = core.session_path(path)  # a name without an extension gets .gradviz.json
+        write = lambda p: core.save_session(p, self.session_data(extra))  # noqa: E731
+        if not self.write_out(target, write, "the session", "Saved session", verb="save"):
             return False
-        except ValueError as exc:
-            self._say("error", f"Could not save the session: {exc}")
-            return False
-        self._say("info", f"Saved session to {written.name}")
         self.mark_saved()
         return True
 

@@ -191,3 +191,31 @@ def test_the_history_of_every_run_through_the_menu_and_the_command_line(make_win
     assert out.read_text() == target.read_text()
     bad = subprocess.run([*cmd[:-1], str(tmp_path)], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "it is a folder" in bad.stderr
+
+
+def test_the_loss_surface_as_npz_and_csv_with_its_axes(make_window, monkeypatch, tmp_path):
+    import csv
+
+    import numpy as np
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window("--preset", "linear-line", "--steps", "5")
+    for suffix in (".npz", ".csv"):
+        target = tmp_path / f"surface{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        window.actions_by_name["exportSurfaceAction"].trigger()
+        alphas, betas, S = window.surface_view.shown_grid()
+        if suffix == ".npz":
+            with np.load(target) as f:
+                assert np.array_equal(f["alpha"], alphas) and np.array_equal(f["beta"], betas)
+                assert np.array_equal(f["loss"], S)
+                assert list(f["axis_labels"]) == list(window.session.slice.axis_labels)
+        else:
+            rows = list(csv.reader(target.read_text().splitlines()))
+            assert rows[0] == [*window.session.slice.axis_labels, "loss"]
+            assert len(rows) - 1 == S.size
+            assert float(rows[1 + len(betas) + 2][2]) == S[1, 2]
+    bad = tmp_path / "surface.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(bad), ""))
+    window.actions_by_name["exportSurfaceAction"].trigger()
+    assert not bad.exists() and ".csv or .npz" in window.message_bar.text

@@ -265,6 +265,12 @@ class LossSurfaceView(View):
         self._follow_timer.stop()
         self._pool.waitForDone(2000)
 
+    def shown_grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(α, β, L) of the surface on screen: L[i, j] at (α[i], β[j]); None before the first one."""
+        if self.surface is None:
+            return None
+        return (*self._shown_axes, self.surface)
+
     # ------------------------------------------------------------------ drawing
     def _set_surface(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> None:
         self.surface = S

@@ -131,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_count(0, "the number of steps"), default=0, help="train N steps before showing")
     p.add_argument("--load", metavar="SESSION.json", help="open a saved session")
     p.add_argument(
+        "--export-view",
+        nargs=2,
+        metavar=("VIEW", "OUT"),
+        help="train (--steps N), draw one view (window, data, lossSurface, residuals, jacobian, gradient, "
+        "lossCurve, derivation, runs, controls) to OUT (.png, .svg, .pdf, …) and exit; needs no display",
+    )
+    p.add_argument(
         "--export-history",
         metavar="OUT.csv",
         help="train (--steps N), write every run's recorded steps as CSV and exit; needs no display",

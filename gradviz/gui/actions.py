@@ -68,8 +68,9 @@ MENUS: dict[str, tuple] = {
             "Save &screenshot…",
             lambda w: w.save_screenshot(),
             "Ctrl+P",
-            "save a picture of the window (PNG, SVG, …)",
+            "save a picture of the window (PNG at 1×, 2× or 4×, SVG, PDF)",
         ),
+        "views",
         None,
         _c("quitAction", "&Quit", lambda w: w.close(), "Ctrl+Q", "quit"),
     ),
@@ -177,6 +178,15 @@ def build_menus(window) -> dict[str, QAction]:
             elif entry == "docks":
                 for dock in window.docks.values():
                     menu.addAction(dock.toggleViewAction())
+            elif entry == "views":  # File › Export a view ▸ the window, then every dock
+                sub = menu.addMenu("Export a &view")
+                for name in ["window", *(d[: -len("Dock")] for d in window.docks)]:
+                    title = "The whole window" if name == "window" else window.docks[f"{name}Dock"].windowTitle()
+                    action = QAction(f"{title}…", window)
+                    action.setObjectName(f"exportViewAction_{name}")
+                    action.triggered.connect(lambda _=False, v=name: window.export_view(v))
+                    sub.addAction(action)
+                    actions[action.objectName()] = action
             elif entry == "lessons":
                 menu.setToolTipsVisible(True)
                 for lesson in list_presets():

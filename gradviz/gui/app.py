@@ -153,9 +153,9 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     return window
 
 
-def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> str | None:
-    """Render the whole window off screen at a size (default 1600 × 900) and write it (PNG, SVG, …);
-    None, or what went wrong in words."""
+def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view: str = "window") -> str | None:
+    """Render the window off screen at a size (default 1600 × 900) and write it, or one of its views
+    (PNG, SVG, PDF, …); None, or what went wrong in words."""
     from PySide6.QtWidgets import QApplication
 
     from gradviz.gui.snapshot import write_image
@@ -167,7 +167,11 @@ def save_screenshot(window, path: str, size: tuple[int, int] | None = None) -> s
         QApplication.processEvents()
     window.finish_rendering()
     QApplication.processEvents()
-    return write_image(window, path)
+    widget = window.view_widget(view)
+    if widget is None:
+        views = ", ".join(["window", *(name[: -len("Dock")] for name in window.docks)])
+        return f"there is no view named {view!r}; the views are {views}"
+    return write_image(widget, path)
 
 
 def _only_qt_errors() -> None:
@@ -208,19 +212,20 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.export_history:  # no window: nothing here needs Qt
         return export_history(args)
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    view, picture = args.export_view or ("window", args.screenshot)
+    if picture and "QT_QPA_PLATFORM" not in os.environ:  # a picture needs no display
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     problem = display_problem()  # before Qt exists: without a display Qt aborts the process
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    if args.screenshot:
+    if picture:
         _only_qt_errors()
     app = ensure_app()
     try:
-        if args.screenshot:
+        if picture:
             window = _build_window(args)
-            problem = save_screenshot(window, args.screenshot, args.size)
+            problem = save_screenshot(window, picture, args.size, view)
             if problem:
                 print(f"gradviz: {problem}", file=sys.stderr)
                 return 2

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
@@ -73,6 +74,14 @@ _VIEW_DOCKS = {
     "runs": "runsDock",
 }
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
+# a picture's formats as the save dialog offers them, and the scale of raster ones (for slides: 2×, 4×)
+EXPORT_FILTERS = {
+    "PNG images (*.png)": 1,
+    "PNG images at 2× (*.png)": 2,
+    "PNG images at 4× (*.png)": 4,
+    "SVG drawings (*.svg)": 1,
+    "PDF documents (*.pdf)": 1,
+}
 
 
 def _command_keys(actions) -> set[str]:
@@ -199,9 +208,18 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(area, dock)
+        # right-click a dock's title: export this view (as File › Export a view does)
+        dock.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        dock.customContextMenuRequested.connect(lambda pos, d=dock: self._dock_menu(d, pos))
         dock.visibilityChanged.connect(lambda shown, d=dock: self._dock_visibility(d, shown))
         self.docks[name] = dock
         return dock
+
+    def _dock_menu(self, dock: QDockWidget, pos) -> None:
+        menu = QMenu(dock)
+        view = dock.objectName()[: -len("Dock")]
+        menu.addAction(f"Export “{dock.windowTitle()}” (PNG, SVG, PDF)…", lambda: self.export_view(view))
+        menu.exec(dock.mapToGlobal(pos))
 
     def _dock_visibility(self, dock: QDockWidget, shown: bool) -> None:
         # a dock tabbed behind another stays "visible" to Qt; this signal is what says it is not
@@ -364,18 +382,42 @@ class MainWindow(QMainWindow):
         self._ask_path(True, "Export the loss surface", name, "NumPy arrays (*.npz);;CSV files (*.csv)", write)
 
     def save_screenshot(self) -> None:
-        kinds = (
-            "PNG images (*.png);;SVG drawings (*.svg);;All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"
-        )
-        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gradviz.png", kinds)
-        if not path:
+        self.export_view("window")
+
+    def export_view(self, view: str) -> None:
+        """The window or one view ("data", "lossSurface", …: a dock's name without "Dock") as a
+        picture: PNG at 1×, 2× or 4× its pixels (the filter chosen says which), SVG or PDF."""
+        widget = self.view_widget(view)
+        if widget is None:
             return
+        kinds = ";;".join([*EXPORT_FILTERS, "All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"])
+        default = f"{self.lesson or 'gradviz'}-{view}-step{self.session.current_step}.png"
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {view}", default, kinds)
+        if path:
+            self.write_view(view, path, EXPORT_FILTERS.get(chosen, 1))
+
+    def view_widget(self, view: str) -> QWidget | None:
+        """The widget `export_view` draws: the window, or the dock `view`Dock's contents."""
+        if view == "window":
+            return self
+        dock = self.docks.get(f"{view}Dock")
+        return None if dock is None else dock.widget()
+
+    def write_view(self, view: str, path: str, scale: int = 1) -> bool:
+        """Draw the window or a view into `path` (finished first: full-resolution surface); says how it went."""
+        widget = self.view_widget(view)
+        if widget is None:
+            views = ", ".join(["window", *(name[: -len("Dock")] for name in self.docks)])
+            self.say(f"There is no view named {view!r}; the views are {views}.", "error")
+            return False
         self.finish_rendering()
-        problem = write_image(self, path)
+        problem = write_image(widget, path, scale)
         if problem:
             self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
-        else:
-            self.say(f"Saved {os.path.basename(path)}")
+            return False
+        size = f" at {scale}×" if scale > 1 else ""
+        self.say(f"Saved {os.path.basename(path)}{size}")
+        return True
 
     def focus_next_run(self, direction: int) -> None:
         """Focus the next (1) or previous (−1) run: the per-sample views and the controls follow it."""

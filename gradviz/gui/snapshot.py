@@ -1,8 +1,10 @@
-"""A picture of a widget (the whole window, usually) as PNG, JPEG, … or as an SVG drawing.
+"""A picture of a widget (the window, or one view) as PNG, JPEG, … or as an SVG or PDF drawing.
 
-SVG keeps lines and text as vectors for slides and papers; Qt paints the widgets into a
-QSvgGenerator as it would onto the screen. Every other format is what Qt's image writers
-know; a name without a known extension is refused with the list, before anything is drawn.
+SVG and PDF keep lines and text as vectors for slides and papers; Qt paints the widgets into a
+QSvgGenerator or QPdfWriter as it would onto the screen. Raster formats can be drawn at 2× or
+4× the screen's pixels (the plots are drawn again at that resolution, not enlarged). A name
+without a known extension is refused with the list, before anything is drawn; the file is
+written beside its place and renamed into it, so a failed write leaves no half file.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtGui import QImageWriter, QPainter
+from PySide6.QtCore import QMarginsF, QPoint, QRect, QSize, QSizeF
+from PySide6.QtGui import QImage, QImageWriter, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
@@ -21,37 +23,74 @@ __all__ = ["image_formats", "write_image"]
 def image_formats() -> list[str]:
     """The extensions a screenshot can have: svg and Qt's raster formats."""
     raster = sorted({bytes(f).decode() for f in QImageWriter.supportedImageFormats()})
-    return ["png", "svg", *(f for f in raster if f != "png")]
+    return ["png", "svg", "pdf", *(f for f in raster if f != "png")]
 
 
-def write_image(widget: QWidget, path: str | os.PathLike) -> str | None:
-    """Write the widget as it looks now to `path`; None, or what went wrong in words."""
-    suffix = Path(path).suffix.lower().lstrip(".")
+def write_image(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> str | None:
+    """Write the widget as it looks now to `path` (raster formats at `scale`× its pixels); None,
+    or what went wrong in words."""
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
     formats = image_formats()
     if suffix not in formats:
         shown = ", ".join(f".{f}" for f in formats)
-        return f"cannot write {Path(path).name}: a screenshot is one of {shown}"
-    if suffix == "svg":
-        return _write_svg(widget, Path(path))
-    if not widget.grab().save(str(path)):
-        return f"could not write {path}"
-    return None
+        return f"cannot write {path.name}: a picture is one of {shown}"
+    if not path.parent.is_dir():
+        return f"cannot write {path.name}: the folder {path.parent} does not exist"
+    tmp = path.with_name(f".{path.stem}.partial.{suffix}")
+    try:
+        writer = {"svg": _write_svg, "pdf": _write_pdf}.get(suffix, _write_raster)
+        problem = writer(widget, tmp, scale)
+        if problem is None:
+            os.replace(tmp, path)
+        return problem
+    except OSError as exc:
+        return f"could not write {path.name}: {exc.strerror or exc}"
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
-def _write_svg(widget: QWidget, path: Path) -> str | None:
+def _write_raster(widget: QWidget, path: Path, scale: int) -> str | None:
+    size = widget.size()
+    image = QImage(size.width() * scale, size.height() * scale, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(widget.palette().window().color())
+    painter = QPainter(image)
+    try:
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    return None if image.save(str(path)) else f"could not write {path.name}"
+
+
+def _write_pdf(widget: QWidget, path: Path, scale: int) -> str | None:
+    size = widget.size()
+    writer = QPdfWriter(str(path))
+    writer.setResolution(96)  # one widget pixel is one PDF pixel at 96 dpi: the page is the widget's size
+    writer.setPageSize(QPageSize(QSizeF(size.width() * 72 / 96, size.height() * 72 / 96), QPageSize.Unit.Point))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle("gradviz")
+    return _paint_vectors(widget, writer, path)
+
+
+def _write_svg(widget: QWidget, path: Path, scale: int = 1) -> str | None:
     size = widget.size()
     generator = QSvgGenerator()
     generator.setFileName(str(path))
     generator.setSize(QSize(size))
     generator.setViewBox(QRect(0, 0, size.width(), size.height()))
     generator.setTitle("gradviz")
+    return _paint_vectors(widget, generator, path)
+
+
+def _paint_vectors(widget: QWidget, device, path: Path) -> str | None:
+    """Paint the widget into a vector device (SVG, PDF) that writes `path` when the painter ends."""
     painter = QPainter()
-    if not painter.begin(generator):
-        return f"could not write {path}"
+    if not painter.begin(device):
+        return f"could not write {path.name}"
     try:
         widget.render(painter, QPoint(0, 0))
     finally:
         painter.end()
-    if not path.is_file() or path.stat().st_size == 0:
-        return f"could not write {path}"
-    return None
+    return None if path.is_file() and path.stat().st_size > 0 else f"could not write {path.name}"

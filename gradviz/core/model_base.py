@@ -70,6 +70,7 @@ class Workspace(threading.local):
 
     def __init__(self):
         self.arrays: dict[tuple, np.ndarray] = {}
+        self.owner = None  # who last left a forward pass here (trainers racing share one workspace)
 
     def __call__(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         key = (name, shape)

@@ -180,7 +180,7 @@ def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM, max_bytes: 
 class RunReplay:
     """A trainer rebuilt from a record, a slice of steps at a time (see `advance`)."""
 
-    def __init__(self, record: RunRecord, model, loss, metric=None):
+    def __init__(self, record: RunRecord, model, loss, metric=None, workspaces=None):
         self.record = record
         first = record.regimes[0]
         X, Y = record.data[first.data]
@@ -194,6 +194,7 @@ class RunReplay:
             seed=record.seed,
             init_params=copy_params(record.init_params),
             metric=metric,
+            workspaces=workspaces,
         )
         self._next = 1  # the next regime to apply
         if record.snapshot is not None:

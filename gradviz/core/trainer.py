@@ -50,7 +50,10 @@ class Trainer:
         init_params: Mapping[str, np.ndarray] | None = None,
         max_rows: int | None = None,
         metric: Callable[[np.ndarray, np.ndarray], float] | None = None,
+        workspaces: tuple[Workspace, Workspace] | None = None,
     ):
+        """`workspaces`: (steps', replays') scratch arrays, shared by trainers that take turns (runs
+        racing on one data set): one set of N × h arrays instead of one per run."""
         model.check_pair(loss)
         X, Y = model.check_data(X, Y)
         self.model = model
@@ -67,8 +70,8 @@ class Trainer:
         row_bytes = 8 * (2 * P + 4)
         self._max_rows = max_rows or int(min(100_000, max(2_000, _HISTORY_BUDGET_BYTES // row_bytes)))
         self._batches = BatchOrder(self.seed)
-        self._ws = Workspace()  # the current step's forward pass lives here (see `forward`)
-        self._replay_ws = Workspace()  # replays never overwrite it
+        # the current step's forward pass lives in _ws (see `forward`); replays never overwrite it
+        self._ws, self._replay_ws = workspaces if workspaces is not None else (Workspace(), Workspace())
         self._forward: Forward | None = None
         self._pending_forward: Forward | None = None
         self._start(optimizer, check_batch_size(batch_size), X, Y)
@@ -283,6 +286,8 @@ class Trainer:
         idx = self._batch_at(step, regime)
         model, loss = self.model, self.loss_fn
         ws = self._ws if full_loss else self._replay_ws
+        if full_loss:
+            ws.owner = self
         metric = self.metric_fn if full_loss else None
         if idx is None:
             full = model.evaluate(params, regime.X, regime.Y, loss, metric=metric, ws=ws)
@@ -304,8 +309,8 @@ class Trainer:
         before the data were edited, when the step's own data are the older ones).
         """
         current, latest = self._regime_at(self._step), self._regimes.latest
-        if current.X is not latest.X or current.Y is not latest.Y:
-            return None
+        if current.X is not latest.X or current.Y is not latest.Y or self._ws.owner is not self:
+            return None  # (owner: another trainer sharing the workspace has evaluated since)
         return self._forward
 
     def _record(self) -> None:

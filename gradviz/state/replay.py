@@ -40,7 +40,8 @@ class Replay:
                 record = core.RunRecord(made.init_params, made.seed, data.step, made.regimes, made.data)
             if record.snapshot is None and record.last_step < data.step:  # a lesson's start θ₀, then its steps
                 record = replace(record, last_step=data.step)
-            replay = core.RunReplay(record, settings.make_model(ds), settings.make_loss(), metric)
+            model, loss = settings.make_model(ds), settings.make_loss()
+            replay = core.RunReplay(record, model, loss, metric, workspaces=session.workspaces)
             start = start if start is not None else record.init_params
             self._replays.append(replay)
             self.runs.append(Run(name, settings, replay.trainer, slot, visible))

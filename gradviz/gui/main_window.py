@@ -241,6 +241,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{s.model.describe()} + {s.loss.title}")
         for note in change.notes:
             self.say(note.text, note.kind, note.fix)
+        raced = len(s.runs) > 1
+        if "runs" in change and raced and not getattr(self, "_raced", True) and "runsDock" in self.docks:
+            self.docks["runsDock"].raise_()  # a race began: its table in front of the views it shares a tab with
+        self._raced = raced
         if change.touches(_STATUS):
             self.status_labels["step"].setText(f"step {s.current_step}")
             self.status_labels["loss"].setText(f"L = {num(s.frame.loss, 5)}")

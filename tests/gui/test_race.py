@@ -263,3 +263,13 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     assert ET.parse(out).getroot().tag.endswith("svg")
     bad = subprocess.run([*cmd, "nope", str(out)], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "the views are window" in bad.stderr
+
+
+def test_a_race_that_begins_brings_its_table_to_the_front(make_window):
+    window = make_window("--preset", "logistic-blobs", "--present", "--size", "1280x720")
+    table = window.runs_view
+    assert not table.seen  # one run: the gradients are in front of the tab group
+    window.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.flush()
+    assert len(window.session.runs) == 2 and table.seen

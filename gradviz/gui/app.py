@@ -143,6 +143,7 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
 
     args = parse_args(list(argv or [])) if args is None else args
     window = _build_window(args, defer_analysis=True)
+    window.ask_before_closing = True
     layout.fit_to_screen(window, window.screen().availableGeometry())  # a laptop: never larger than its screen
     if args.present and not args.size:
         window.showFullScreen()

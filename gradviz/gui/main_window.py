@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.front_dock: str | None = None  # a view a lesson asked to have in front of its tab group
         self.lesson: str | None = None  # the lesson last opened (the picker starts there)
+        # quitting asks first when work is unsaved (the app's own window; scripts, tests and
+        # screenshots close theirs without a question)
+        self.ask_before_closing = False
         self._dock_shown: dict[str, bool] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -471,6 +474,7 @@ class MainWindow(QMainWindow):
         other.playback.set_speed(self.playback.speed)
         other.lesson = self.lesson
         other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
+        other.ask_before_closing, self.ask_before_closing = self.ask_before_closing, False  # the session moves on
         _keep_alive(other)
         if other.theme.present:
             other.showFullScreen()
@@ -496,6 +500,9 @@ class MainWindow(QMainWindow):
             layout.default_sizes(self)
 
     def closeEvent(self, event) -> None:
+        if self.ask_before_closing and not self.may_discard():  # Cancel, or a save that did not happen
+            event.ignore()
+            return
         self.playback.pause()
         if self.surface_view is not None:
             self.surface_view.shutdown()

@@ -146,3 +146,12 @@ def test_a_long_session_saved_with_its_timeline_opens_at_once(make_window, tmp_p
     assert window.session.current_step == 6000
     for k, v in params.items():
         assert (window.session.params[k] == v).all()
+
+
+def test_quitting_with_unsaved_work_asks_first(window, monkeypatch):
+    window.ask_before_closing = True  # as the app's own window (gradviz) has it
+    window.session.step(3)
+    _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    assert not window.close() and window.isVisible()  # Cancel: the window and the work stay
+    _answer(monkeypatch, QMessageBox.StandardButton.Discard)
+    assert window.close()

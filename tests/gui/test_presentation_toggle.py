@@ -75,3 +75,20 @@ def test_playing_keeps_playing_across_the_switch(qtbot, windows):
     before = other.session.current_step
     qtbot.waitUntil(lambda: other.session.current_step > before, timeout=3000)
     other.playback.pause()
+
+
+def test_the_switch_never_asks_about_unsaved_work_and_the_new_window_will(qtbot, windows, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = create_window(["--preset", "linear-line"])
+    windows.append(window)
+    window.show()
+    window.ask_before_closing = True  # as the app's own window has it
+    window.session.step(3)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
+    other = window.toggle_presentation()
+    windows.append(other)
+    assert not asked and other.ask_before_closing and other.session.current_step == 3
+    assert not other.close() and asked  # the new window asks; Cancel keeps it
+    other.ask_before_closing = False

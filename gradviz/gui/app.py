@@ -168,11 +168,7 @@ def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view
         QApplication.processEvents()
     window.finish_rendering()
     QApplication.processEvents()
-    widget = window.view_widget(view)
-    if widget is None:
-        views = ", ".join(["window", *(name[: -len("Dock")] for name in window.docks)])
-        return f"there is no view named {view!r}; the views are {views}"
-    return write_image(widget, path)
+    return window.unknown_view(view) or write_image(window.view_widget(view), path)
 
 
 def _only_qt_errors() -> None:

@@ -410,12 +410,19 @@ class MainWindow(QMainWindow):
         dock = self.docks.get(f"{view}Dock")
         return None if dock is None else dock.widget()
 
+    def unknown_view(self, view: str) -> str | None:
+        """Why `view` names nothing `export_view` can draw, with the names that exist (None: it does)."""
+        if self.view_widget(view) is not None:
+            return None
+        views = ", ".join(["window", *(name[: -len("Dock")] for name in self.docks)])
+        return f"there is no view named {view!r}; the views are {views}"
+
     def write_view(self, view: str, path: str, scale: int = 1) -> bool:
         """Draw the window or a view into `path` (finished first: full-resolution surface); says how it went."""
         widget = self.view_widget(view)
         if widget is None:
-            views = ", ".join(["window", *(name[: -len("Dock")] for name in self.docks)])
-            self.say(f"There is no view named {view!r}; the views are {views}.", "error")
+            problem = self.unknown_view(view)
+            self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
             return False
         self.finish_rendering()
         problem = write_image(widget, path, scale)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import palette
 
-__all__ = ["RaceEntry", "race_entries", "race_label"]
+__all__ = ["RaceEntry", "race_entries", "race_label", "race_losses"]
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,8 @@ def race_entries(session) -> list[RaceEntry]:
 def race_label(entry: RaceEntry) -> str:
     """A run's name in a legend: ▶ the focused one, ✕ one that diverged."""
     return f"{'▶ ' if entry.focused else ''}{entry.name}{' ✕ diverged' if entry.stopped else ''}"
+
+
+def race_losses(session) -> list[str]:
+    """The losses the runs minimise ("BCE", "MSE"): more than one, and their L are not on one scale."""
+    return sorted({run.settings.loss.upper() for run in session.runs})

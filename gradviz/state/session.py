@@ -450,10 +450,8 @@ class Session(DataEditing, SessionFiles):
             return False
         for note in notes:
             self._say("info", note)
-        slot = min(set(range(MAX_RUNS)) - {r.slot for r in self._runs})
-        run = Run.start(
-            None, fitted, self._source, slot, init_params=first.trainer.init_params, workspaces=self.workspaces
-        )
+        run = self._start_like(None, fitted, init_params=first.trainer.init_params)
+        run.slot = min(set(range(MAX_RUNS)) - {r.slot for r in self._runs})  # the first colour free
         with self.batch():
             for other in self._runs:
                 other.trainer.reset()

@@ -17,7 +17,7 @@ from .. import palette
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
-from ..race import race_entries, race_label
+from ..race import race_entries, race_label, race_losses
 from ..readout import Readout
 from ..theme import Theme, nice_ceil
 from .base import View
@@ -222,7 +222,7 @@ class LossCurveView(View):
             self.batch_curve.setData([], [])  # once: an empty setData per frame still re-measures the view
         classify = s.source_dataset.is_classification
         self._legend_runs = [e.index for e in race]
-        losses = sorted({s.runs[e.index].settings.loss.upper() for e in race})
+        losses = race_losses(s)
         mixed = len(losses) > 1 and classify  # L of MSE and of BCE are different quantities
         self._draw_race_accuracy(race, mixed)
         self.accuracy.setVisible(classify and not mixed)

@@ -27,7 +27,7 @@ from ..axis_labels import set_axis_label
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
-from ..race import race_entries, race_label
+from ..race import race_entries, race_label, race_losses
 from ..readout import Readout
 from ..surface_worker import SurfaceJob
 from ..theme import Theme
@@ -371,8 +371,7 @@ class LossSurfaceView(View):
         drawn = self.drawn
         grad = "∇L = 0 (a stationary point)" if drawn and drawn.stationary else f"‖∇L‖ = {num(f.grad_norm, 3)}"
         step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}" + (" (leaves the plot)" if drawn and drawn.update_cut else "")
-        losses = {r.settings.loss for r in s.runs}
-        if len(losses) > 1:  # the surface is one loss: whose, and what the other paths are drawn on
+        if len(race_losses(s)) > 1:  # the surface is one loss: whose, and what the other paths are drawn on
             plane = (
                 f"The surface is {s.run.name}'s loss ({s.settings.loss.upper()}); every path is drawn on it. {plane}"
             )

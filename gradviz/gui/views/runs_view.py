@@ -30,6 +30,7 @@ from gradviz.state.race import leader
 from .. import palette
 from ..numbers import num
 from ..qt_session import QtSession
+from ..race import race_losses
 from ..spinboxes import LogSpinBox
 from ..theme import Theme
 from .base import View
@@ -164,7 +165,8 @@ class RunsView(View):
                     self.table.setItem(r, c, cell)
                 self._cells.append(cells)
             self.table.setSortingEnabled(True)
-        ahead = leader(rows, same_loss=len({r.settings.loss for r in s.runs}) == 1)
+        losses = race_losses(s)
+        ahead = leader(rows, same_loss=len(losses) == 1)
         self.table.setSortingEnabled(False)  # one sort after the cells change, not one per cell
         self.table.setColumnHidden(2, not s.source_dataset.is_classification)  # accuracy: classes only
         for res, cells in zip(rows, self._cells, strict=True):
@@ -187,7 +189,6 @@ class RunsView(View):
         raced = len(rows) > 1
         self.remove_button.setEnabled(raced)
         self.add_button.setEnabled(len(rows) < MAX_RUNS)
-        losses = sorted({r.settings.loss.upper() for r in s.runs})
         mixed = (
             f"<b>The runs minimise different losses ({', '.join(losses)}): their L are not on one scale; "
             "compare accuracy.</b> "

@@ -50,6 +50,16 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _frame_rate(text: str) -> float:
+    try:
+        fps = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"frames a second is a number, got {text!r}") from None
+    if not (math.isfinite(fps) and fps > 0):
+        raise argparse.ArgumentTypeError(f"frames a second must be more than 0, got {text}")
+    return fps
+
+
 def _batch_size(text: str) -> int | None:
     if text.lower() in ("full", "all", "0"):
         return None
@@ -141,6 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--export-history",
         metavar="OUT.csv",
         help="train (--steps N), write every run's recorded steps as CSV and exit; needs no display",
+    )
+    p.add_argument(
+        "--record",
+        metavar="OUT",
+        help="record a run as an animated GIF or an MP4 video (OUT.gif, OUT.mp4; MP4 needs gradviz[video]): "
+        "one frame for the start and one per step of the --steps N run (default 60), and exit; needs no display",
+    )
+    p.add_argument(
+        "--fps", type=_frame_rate, default=10.0, metavar="F", help="frames a second of --record (default 10)"
+    )
+    p.add_argument(
+        "--view", default="window", metavar="VIEW", help="what --record draws: window (the default) or one view"
     )
     p.add_argument(
         "--compare",

@@ -71,6 +71,13 @@ MENUS: dict[str, tuple] = {
             "save a picture of the window (PNG at 1×, 2× or 4×, SVG, PDF)",
         ),
         "views",
+        _c(
+            "recordAction",
+            "&Record a run (GIF, MP4)…",
+            lambda w: w.ask_record(),
+            "Ctrl+Shift+R",
+            "record the window or one view over a range of steps as an animated GIF or an MP4 video",
+        ),
         None,
         _c("quitAction", "&Quit", lambda w: w.close(), "Ctrl+Q", "quit"),
     ),
@@ -180,8 +187,7 @@ def build_menus(window) -> dict[str, QAction]:
                     menu.addAction(dock.toggleViewAction())
             elif entry == "views":  # File › Export a view ▸ the window, then every dock
                 sub = menu.addMenu("Export a &view")
-                for name in ["window", *(d[: -len("Dock")] for d in window.docks)]:
-                    title = "The whole window" if name == "window" else window.docks[f"{name}Dock"].windowTitle()
+                for name, title in window.exportable_views():
                     action = QAction(f"{title}…", window)
                     action.setObjectName(f"exportViewAction_{name}")
                     action.triggered.connect(lambda _=False, v=name: window.export_view(v))

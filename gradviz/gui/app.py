@@ -157,9 +157,15 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
 def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view: str = "window") -> str | None:
     """Render the window off screen at a size (default 1600 × 900) and write it, or one of its views
     (PNG, SVG, PDF, …); None, or what went wrong in words."""
-    from PySide6.QtWidgets import QApplication
-
     from gradviz.gui.snapshot import write_image
+
+    prepare_for_pictures(window, size)
+    return window.unknown_view(view) or write_image(window.view_widget(view), path)
+
+
+def prepare_for_pictures(window, size: tuple[int, int] | None = None) -> None:
+    """Lay the window out off screen at a size (default 1600 × 900), every view finished."""
+    from PySide6.QtWidgets import QApplication
 
     if not window.isFullScreen():
         window.resize(*(size or SCREENSHOT_SIZE))
@@ -168,7 +174,6 @@ def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view
         QApplication.processEvents()
     window.finish_rendering()
     QApplication.processEvents()
-    return window.unknown_view(view) or write_image(window.view_widget(view), path)
 
 
 def _only_qt_errors() -> None:
@@ -202,6 +207,34 @@ def export_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def record(args: argparse.Namespace) -> int:
+    """`--record OUT`: the session the options describe, one frame at its step and one for each of the
+    `--steps N` steps (default 60) that follow, into a GIF or MP4; no display needed."""
+    from gradviz.gui.recorder import DEFAULT_STEPS, Recording
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    _only_qt_errors()
+    ensure_app()
+    try:
+        window = _build_window(argparse.Namespace(**{**vars(args), "steps": 0}))  # the steps are the frames
+        prepare_for_pictures(window, args.size)
+        recording = Recording(
+            window, args.view, args.record, window.session.current_step, args.steps or DEFAULT_STEPS, args.fps
+        )
+        said = recording.run_all()
+    except (ValueError, OSError) as exc:
+        print(f"gradviz: {exc}", file=sys.stderr)
+        return 2
+    window.close()
+    if recording.stopped_at is not None:
+        print(f"gradviz: {said}", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_presets:
         for preset in list_presets():
@@ -209,6 +242,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.export_history:  # no window: nothing here needs Qt
         return export_history(args)
+    if args.record:
+        return record(args)
     view, picture = args.export_view or ("window", args.screenshot)
     if picture and "QT_QPA_PLATFORM" not in os.environ:  # a picture needs no display
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -39,6 +39,8 @@ from .numbers import num
 from .playback import Playback
 from .qt_session import QtSession
 from .readout import Readout
+from .record_dialog import RecordDialog
+from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
 from .snapshot import image_formats, write_image
 from .theme import Theme
 from .toolbar import PlaybackBar
@@ -403,6 +405,43 @@ class MainWindow(QMainWindow):
         if path:
             self.write_view(view, path, EXPORT_FILTERS.get(chosen, 1))
 
+    def exportable_views(self) -> list[tuple[str, str]]:
+        """(name, title) of what can be exported or recorded: the window, then every dock."""
+        docks = [(name[: -len("Dock")], dock.windowTitle()) for name, dock in self.docks.items()]
+        return [("window", "The whole window"), *docks]
+
+    def ask_record(self) -> None:
+        """File › Record a run: what to record, then where (GIF or MP4)."""
+        s = self.session
+        dialog = RecordDialog(self.exportable_views(), s.current_step, s.last_step, self.theme, self)
+        if not dialog.exec():
+            return
+        c = dialog.choice()
+        default = f"{self.lesson or 'gradviz'}-{c.view}-steps{c.start}-{c.start + c.steps}.gif"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Record a run", default, "Animated GIF (*.gif);;MP4 video (*.mp4);;All files (*)"
+        )
+        if path:
+            self.record(c.view, path, c.start, c.steps, c.fps)
+
+    def record(
+        self, view: str, path: str, start: int | None = None, steps: int = DEFAULT_STEPS, fps: float = DEFAULT_FPS
+    ) -> RecordingProgress | None:
+        """Record `view` from `start` (default: the current step) over `steps` steps into `path`
+        (.gif or .mp4) behind a progress dialog with Cancel; None, and a message, if it cannot start."""
+        try:
+            recording = Recording(self, view, path, self.session.current_step if start is None else start, steps, fps)
+        except ValueError as exc:
+            text = str(exc)
+            self.say(f"{text[0].upper()}{text[1:]}.", "error")
+            return None
+        self.playback.pause()
+        self.jobs.cancel()
+        self.statusBar().clearMessage()  # a message timing out mid-recording would change the frames
+        progress = RecordingProgress(recording, self.say, self)
+        progress.start()
+        return progress
+
     def view_widget(self, view: str) -> QWidget | None:
         """The widget `export_view` draws: the window, or the dock `view`Dock's contents."""
         if view == "window":
@@ -414,7 +453,7 @@ class MainWindow(QMainWindow):
         """Why `view` names nothing `export_view` can draw, with the names that exist (None: it does)."""
         if self.view_widget(view) is not None:
             return None
-        views = ", ".join(["window", *(name[: -len("Dock")] for name in self.docks)])
+        views = ", ".join(name for name, _ in self.exportable_views())
         return f"there is no view named {view!r}; the views are {views}"
 
     def write_view(self, view: str, path: str, scale: int = 1) -> bool:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QMarginsF, QPoint, QRect, QSize, QSizeF
 from PySide6.QtGui import QImage, QImageWriter, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["image_formats", "write_image"]
+__all__ = ["frame_array", "image_formats", "render_image", "write_image"]
 
 
 def image_formats() -> list[str]:
@@ -51,9 +52,10 @@ def write_image(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> str
             tmp.unlink()
 
 
-def _write_raster(widget: QWidget, path: Path, scale: int) -> str | None:
+def render_image(widget: QWidget, scale: int = 1, kind=QImage.Format.Format_ARGB32) -> QImage:
+    """The widget as it looks now, drawn at `scale`× its pixels (not enlarged: drawn again)."""
     size = widget.size()
-    image = QImage(size.width() * scale, size.height() * scale, QImage.Format.Format_ARGB32)
+    image = QImage(size.width() * scale, size.height() * scale, kind)
     image.setDevicePixelRatio(scale)
     image.fill(widget.palette().window().color())
     painter = QPainter(image)
@@ -61,6 +63,18 @@ def _write_raster(widget: QWidget, path: Path, scale: int) -> str | None:
         widget.render(painter, QPoint(0, 0))
     finally:
         painter.end()
+    return image
+
+
+def frame_array(widget: QWidget) -> np.ndarray:
+    """The widget as it looks now as a height × width × 3 uint8 RGB array (a movie's frame)."""
+    image = render_image(widget, 1, QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : 3 * image.width()].reshape(image.height(), image.width(), 3).copy()
+
+
+def _write_raster(widget: QWidget, path: Path, scale: int) -> str | None:
+    image = render_image(widget, scale)
     return None if image.save(str(path)) else f"could not write {path.name}"
 
 

@@ -84,6 +84,9 @@ class LossSurfaceView(View):
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._follow)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
+        # −∇L is drawn a fixed number of pixels long: resized or zoomed, the plot draws it again
+        self.plot.getViewBox().sigResized.connect(self._on_view_moved)
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_view_moved)
         self.plot_widget.setToolTip(
             "Click the surface to start a new run there. −∇L is drawn as a direction (its length is fixed); "
             "the next step Δθ is drawn to scale."
@@ -123,6 +126,10 @@ class LossSurfaceView(View):
                 self.request(reframe=True, at_once=False)
             elif s.slice is not self.slice and not self._follow_timer.isActive():
                 self._follow_timer.start()  # the run moved the plane: a new surface soon
+
+    def _on_view_moved(self, *_) -> None:
+        if self.seen and self.slice is not None:
+            self._draw_step()
 
     def _follow(self) -> None:
         if self.session.slice is not self.slice:

@@ -28,6 +28,7 @@ from dataclasses import replace
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
+import shiboken6
 from bench_gui import long_run_window, settle
 
 from gradviz import core
@@ -136,7 +137,7 @@ def main() -> None:
     probe.start()
     t0 = time.perf_counter()
     progress = window.record("window", os.path.join(folder, "run.gif"), steps=59, fps=10)
-    wait_for(lambda: not progress.isVisible(), 3600)
+    wait_for(lambda: not shiboken6.isValid(progress) or not progress.isVisible(), 3600)  # it deletes itself
     probe.stop()
     probe.report("record 60 frames of the window (GIF)", time.perf_counter() - t0)
 

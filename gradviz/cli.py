@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="See how gradient descent works. With no options it opens a ready demo.",
     )
     p.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a session (.gradviz.json) or a data set (.csv) to open: what a file manager or the desktop entry passes",
+    )
     p.add_argument("--preset", metavar="NAME", help="open a prepared scenario (see --list-presets)")
     p.add_argument("--list-presets", action="store_true", help="list the prepared scenarios and exit")
     p.add_argument("--data", metavar="FILE.csv", help="load a data set (header x1,x2,…,y)")
@@ -173,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"race another run beside the first (up to {MAX_RUNS - 1}): comma-separated changes, e.g. "
         "optimizer=adam,lr=0.05 (keys: " + ", ".join(_COMPARE_KEYS) + ")",
     )
+    p.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add gradviz to this user's application menu (a .desktop entry and its icon under "
+        "$XDG_DATA_HOME, no root) and exit",
+    )
+    p.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help="remove what --install-desktop-entry added and exit"
+    )
     p.add_argument("--present", action="store_true", help="presentation mode: large fonts, full screen")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the window off screen to a PNG and exit")
     p.add_argument(
@@ -187,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.file:  # FILE is --load or --data, by its kind
+        option = "data" if args.file.lower().endswith(".csv") else "load"
+        if getattr(args, option):
+            parser.error(f"FILE {args.file} and --{option} {getattr(args, option)} both name what to open")
+        setattr(args, option, args.file)
     if len(args.compare) > MAX_RUNS - 1:
         parser.error(
             f"at most {MAX_RUNS - 1} runs race beside the first; --compare was given {len(args.compare)} times"
@@ -194,8 +214,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _desktop_entry(install: bool) -> int:
+    """--install-desktop-entry / --uninstall-desktop-entry: what was done, in words; no Qt needed."""
+    from gradviz import desktop
+
+    try:
+        paths = desktop.install_desktop_entry() if install else desktop.uninstall_desktop_entry()
+    except OSError as exc:
+        from gradviz.core import os_reason
+
+        where = exc.filename or desktop.data_home()
+        print(
+            f"gradviz: could not {'install' if install else 'remove'} the desktop entry ({where}: {os_reason(exc)})",
+            file=sys.stderr,
+        )
+        return 2
+    if install:
+        print(f"Installed {paths[0]} and the icon ({len(paths) - 1} files under {paths[1].parents[2]}).")
+        print("gradviz is in the application menu (Education); a session or CSV file opens in it with Open with.")
+    elif paths:
+        print(f"Removed {paths[0]}" + (f" and its icon ({len(paths) - 1} files)." if len(paths) > 1 else "."))
+    else:
+        print("The desktop entry is not installed for this user: nothing to remove.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(args.install_desktop_entry)
     try:
         from gradviz.gui.app import run
     except ImportError as exc:  # Qt missing or broken: say so instead of a traceback

@@ -6,3 +6,5 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Window layouts saved with QSettings go to a throw-away folder, not the developer's config.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="gradviz-test-config-")
+# ... and autosaves (gui.autosave, in the app's data folder) to another
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gradviz-test-data-")

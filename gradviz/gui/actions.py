@@ -14,6 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from gradviz.presets import list_presets
 
+from .recent import RecentMenu
+
 __all__ = ["Command", "MENUS", "MOUSE_HELP", "build_menus", "help_html"]
 
 
@@ -41,10 +43,12 @@ def _class_command(c: int) -> Command:
 
 
 # menu → commands; None is a separator; "docks" stands for one toggle per dock, "lessons" for one
-# entry per prepared scenario (its title; its description as the tooltip)
+# entry per prepared scenario (its title; its description as the tooltip), "recent" for File › Open
+# recent, "views" for File › Export a view
 MENUS: dict[str, tuple] = {
     "&File": (
         _c("openAction", "&Open session…", lambda w: w.open_session(), "Ctrl+O", "open a saved session"),
+        "recent",
         _c("saveAction", "&Save session…", lambda w: w.save_session(), "Ctrl+S", "save the session"),
         None,
         _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
@@ -193,6 +197,8 @@ def build_menus(window) -> dict[str, QAction]:
                     action.triggered.connect(lambda _=False, v=name: window.export_view(v))
                     sub.addAction(action)
                     actions[action.objectName()] = action
+            elif entry == "recent":  # File › Open recent ▸ the sessions and data files last used
+                menu.addMenu(RecentMenu(window.open_recent, window))
             elif entry == "lessons":
                 menu.setToolTipsVisible(True)
                 for lesson in list_presets():

@@ -12,6 +12,7 @@ from gradviz import core
 from gradviz.cli import parse_args
 from gradviz.core.fields import HYPERPARAMETER_FIELDS, MAX_RUNS
 from gradviz.core.settings import Settings
+from gradviz.desktop import APP_ID, ICON_SIZES, icon_png
 from gradviz.preflight import display_problem
 from gradviz.presets import list_presets, load_preset
 
@@ -30,8 +31,22 @@ def ensure_app():
         app.setApplicationName("gradviz")
         app.setOrganizationName("gradviz")
         app.setApplicationDisplayName("gradviz")
+    if app.windowIcon().isNull():  # once (also when a test harness made the QApplication)
+        app.setDesktopFileName(APP_ID)  # Wayland and docks match the window to the installed entry's icon
+        app.setWindowIcon(app_icon())
     pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="k", antialias=True)
     return app
+
+
+def app_icon():
+    """gradviz's icon: the SVG drawn at every size a desktop asks for (resources/icons)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)), QSize(size, size))
+    return icon
 
 
 def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, tuple[str, ...]]:
@@ -140,10 +155,17 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     from PySide6.QtWidgets import QApplication
 
     from gradviz.gui import layout
+    from gradviz.gui.autosave import Autosave, orphaned_autosaves
+    from gradviz.gui.recent import remember_file
 
     args = parse_args(list(argv or [])) if args is None else args
     window = _build_window(args, defer_analysis=True)
     window.ask_before_closing = True
+    orphans = orphaned_autosaves()  # before this window's own autosave exists
+    window.autosave = Autosave(window.session, window)
+    for kind, path in (("session", args.load), ("data", args.data)):
+        if path:
+            remember_file(kind, path)
     layout.fit_to_screen(window, window.screen().availableGeometry())  # a laptop: never larger than its screen
     if args.present and not args.size:
         window.showFullScreen()
@@ -151,6 +173,8 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
         window.show()
     QApplication.processEvents()
     window.build_deferred_views()
+    if orphans:  # a gradviz before this one ended without closing: its work is offered back
+        window.offer_recovery(orphans[0])
     return window
 
 

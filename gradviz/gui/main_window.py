@@ -9,6 +9,7 @@ bar, and turns the session's notes into messages.
 from __future__ import annotations
 
 import os
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -39,6 +40,7 @@ from .numbers import num
 from .playback import Playback
 from .qt_session import QtSession
 from .readout import Readout
+from .recent import remember_file
 from .record_dialog import RecordDialog
 from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
 from .snapshot import image_formats, write_image
@@ -152,6 +154,8 @@ class MainWindow(QMainWindow):
         # quitting asks first when work is unsaved (the app's own window; scripts, tests and
         # screenshots close theirs without a question)
         self.ask_before_closing = False
+        self.autosave = None  # the app's own window writes its session aside (gui.autosave)
+        self.setAcceptDrops(True)  # a session file or a CSV dropped onto the window opens
         self._dock_shown: dict[str, bool] = {}
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -292,10 +296,77 @@ class MainWindow(QMainWindow):
         if self.may_discard():
             self._ask_path(False, "Open session", "", SESSION_FILTER, self._open_file)
 
-    def _open_file(self, path: str) -> None:
+    def _open_file(self, path: str, on_done=None) -> None:
         replay = self.session.replay_file(path)  # None: the session said why
         if replay is not None:
-            self.open_replay(replay, f"Opening {os.path.basename(path)}")
+            remember_file("session", path)
+            self.open_replay(replay, f"Opening {os.path.basename(path)}", on_done)
+
+    def open_recent(self, kind: str, path: str) -> None:
+        """File › Open recent: a session (after asking about unsaved work) or a data set."""
+        if kind == "data":
+            self.import_data(path)
+        elif self.may_discard():
+            self._open_file(path)
+
+    def import_data(self, path: str) -> bool:
+        """A CSV as the data set (undoable); remembered in File › Open recent when it opened."""
+        if not self.session.import_csv(path):
+            return False
+        remember_file("data", path)
+        return True
+
+    def offer_recovery(self, path) -> None:
+        """gradviz ended without closing while this autosave was its work: reopen it, delete it, or
+        leave it for the next start. Reopened, it counts as unsaved (it is in no file of the user's)."""
+        when = time.strftime("%a %d %b at %H:%M", time.localtime(path.stat().st_mtime))
+        box = QMessageBox(self)
+        box.setObjectName("recoveryBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Reopen unsaved work?")
+        box.setText(f"gradviz did not close properly. Its unsaved session was autosaved {when}.")
+        box.setInformativeText("Reopen it? (Not now keeps it for the next start.)")
+        reopen = box.addButton("Reopen", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reopen)
+        box.exec()
+        if box.clickedButton() is reopen:
+
+            def restored() -> None:
+                path.unlink(missing_ok=True)
+                self.session.mark_unsaved()
+
+            replay = self.session.replay_file(path)
+            if replay is not None:
+                self.open_replay(replay, "Reopening the autosaved session", restored)
+        elif box.clickedButton() is discard:
+            path.unlink(missing_ok=True)
+
+    # a session or a data set dropped onto the window: one local file, a .json or a .csv
+    def _dropped_file(self, event) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = urls[0].toLocalFile()
+        return path if path.lower().endswith((".json", ".csv")) else None
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_recent("data" if path.lower().endswith(".csv") else "session", path)
 
     def open_lesson(self, name: str) -> None:
         """Open a prepared scenario in this window (after asking about unsaved work)."""
@@ -314,14 +385,17 @@ class MainWindow(QMainWindow):
         if picker.exec() and picker.chosen:
             self.open_lesson(picker.chosen)
 
-    def open_replay(self, replay, what: str) -> None:
-        """Re-run a saved session's steps in slices (the window stays live; Esc drops it, changing nothing)."""
+    def open_replay(self, replay, what: str, on_done=None) -> None:
+        """Re-run a saved session's steps in slices (the window stays live; Esc drops it, changing
+        nothing); `on_done()` once it is the window's session."""
 
         def work() -> float | None:
             done = replay.advance(SLICE_S)
             if done is None:
                 replay.commit()
                 self.bring_to_front(replay.data.extra.get("front"))
+                if on_done is not None:
+                    on_done()
             return done
 
         self.jobs.start(what, work, on_cancel=lambda: self.say(f"{what}: cancelled, nothing changed.", "warning"))
@@ -354,10 +428,15 @@ class MainWindow(QMainWindow):
             dock.raise_()
 
     def save_session(self) -> None:
-        self._ask_path(True, "Save session", "session.gradviz.json", SESSION_FILTER, self.session.save)
+        name = f"{self.lesson or 'session'}-step{self.session.current_step}.gradviz.json"
+        self._ask_path(True, "Save session", name, SESSION_FILTER, self._save_to)
+
+    def _save_to(self, path: str) -> None:
+        if self.session.save(path):
+            remember_file("session", core.session_path(path))
 
     def import_csv(self) -> None:
-        self._ask_path(False, "Import data", "", "CSV files (*.csv);;All files (*)", self.session.import_csv)
+        self._ask_path(False, "Import data", "", "CSV files (*.csv);;All files (*)", self.import_data)
 
     def export_csv(self) -> None:
         self._ask_path(True, "Export data", "data.csv", "CSV files (*.csv);;All files (*)", self.session.export_csv)
@@ -521,6 +600,9 @@ class MainWindow(QMainWindow):
         other.lesson = self.lesson
         other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
         other.ask_before_closing, self.ask_before_closing = self.ask_before_closing, False  # the session moves on
+        other.autosave, self.autosave = self.autosave, None
+        if other.autosave is not None:
+            other.autosave.hand_to(other)
         _keep_alive(other)
         if other.theme.present:
             other.showFullScreen()
@@ -552,5 +634,7 @@ class MainWindow(QMainWindow):
         self.playback.pause()
         if self.surface_view is not None:
             self.surface_view.shutdown()
+        if self.autosave is not None:  # a clean quit: nothing to offer back next time
+            self.autosave.discard()
         layout.save(self)
         super().closeEvent(event)

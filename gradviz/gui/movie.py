@@ -5,7 +5,9 @@ frame is in; a discarded or failed movie leaves no file behind. A GIF frame has 
 first frame's own (Pillow's fast octree, no dithering), which later frames are mapped onto, so
 buttons and backgrounds keep one colour through the movie instead of flickering; a frame with
 colours the palette lacks (a message strip appears, a new run's colour) gets a palette of its
-own, which the frames after it then use. The same frames always give the same bytes; MP4 (H.264, yuv420p, which every player opens) needs the optional extra
+own, which the frames after it then use. Equal frames in a row become one GIF frame shown for
+their total time (Pillow's writer merges them), so the GIF plays exactly as long as the frames
+it was given. The same frames always give the same bytes; MP4 (H.264, yuv420p, which every player opens) needs the optional extra
 `pip install gradviz[video]`, which brings a static ffmpeg.
 """
 
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MAX_FPS", "MAX_GIF_FRAMES", "MOVIE_FORMATS", "Movie", "movie_problem", "open_movie"]
+__all__ = ["MAX_FPS", "MAX_GIF_FRAMES", "MOVIE_FORMATS", "Movie", "gif_frame_ms", "movie_problem", "open_movie"]
 
 MOVIE_FORMATS = {"gif": "an animated GIF", "mp4": "an MP4 video"}
 # a GIF's frame time is whole hundredths of a second and players slow anything under 2/100 s down to 1/10 s
@@ -47,6 +49,11 @@ def movie_problem(path: str | os.PathLike, fps: float, frames: int = 1) -> str |
     if kind == "mp4" and _ffmpeg() is None:
         return f"cannot record {path.name}: MP4 needs ffmpeg, which comes with {VIDEO_EXTRA}"
     return None
+
+
+def gif_frame_ms(fps: float) -> int:
+    """How long a GIF shows a frame at `fps`: whole hundredths of a second, at least two."""
+    return max(2, round(100 / fps)) * 10
 
 
 def _ffmpeg():
@@ -136,7 +143,7 @@ class _Gif(Movie):
         if not self._images:
             raise OSError("no frames to write")
         first, *rest = self._images
-        duration = max(2, round(100 / self.fps)) * 10  # ms, in the GIF's hundredths of a second
+        duration = gif_frame_ms(self.fps)
         first.save(self.partial, format="GIF", save_all=True, append_images=rest, duration=duration, loop=0)
         self._images = []
 

@@ -93,6 +93,7 @@ def _write_svg(widget: QWidget, path: Path, scale: int = 1) -> str | None:
     generator = QSvgGenerator()
     generator.setFileName(str(path))
     generator.setSize(QSize(size))
+    generator.setResolution(96)  # a CSS pixel: the drawing's width and height in mm are the widget's pixels at 96 dpi
     generator.setViewBox(QRect(0, 0, size.width(), size.height()))
     generator.setTitle("gradviz")
     return _paint_vectors(widget, generator, path)

@@ -220,6 +220,10 @@ class Session(DataEditing, SessionFiles):
         "the training step", "the runs"): what opening another one would lose."""
         return tuple(words for aspect, words in _UNSAVED.items() if aspect in self._unsaved)
 
+    def mark_unsaved(self) -> None:
+        """Everything counts as unsaved: the state is in no file of the user's (an autosave reopened)."""
+        self._unsaved.update(_UNSAVED)
+
     def mark_saved(self) -> None:
         """The state as it is now is in a file (or is a fresh start): nothing unsaved."""
         self._unsaved.clear()

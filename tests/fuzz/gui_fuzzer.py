@@ -80,8 +80,8 @@ def draw_action(rng: random.Random) -> Action:
     """One random action (its parameters drawn now, so that the list replays exactly)."""
     kind = rng.choices(
         ["key", "click", "drag", "surface", "wheel", "type", "spin", "combo", "generate", "timeline", "play",
-         "save_open", "dock", "size", "runs"],
-        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1, 3],
+         "save_open", "dock", "size", "runs", "record", "drop"],
+        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1, 3, 1, 1],
     )[0]  # fmt: skip
     r = lambda: round(rng.random(), 4)  # noqa: E731
     if kind == "key":
@@ -111,6 +111,10 @@ def draw_action(rng: random.Random) -> Action:
         return ["size", *rng.choice(SIZES)]
     if kind == "runs":
         return ["runs", rng.choice(["add", "remove", "row", "check", "sort"]), r()]
+    if kind == "record":
+        return ["record", r(), r(), rng.randint(1, 4), rng.choice(["gif", "gif", "mp4"])]
+    if kind == "drop":
+        return ["drop", rng.choice(["session", "csv", "bad.csv"])]
     return [kind]
 
 
@@ -345,6 +349,62 @@ class Runner:
             self.window._open_file(str(path))
             while self.window.jobs.running:
                 self._settle()
+
+    def _record(self, view_at: float, start_at: float, steps: int, kind: str) -> None:
+        """File › Record a run of a view from a step on the timeline; the movie has a frame per step
+        recorded (fewer only when the run stopped), and nothing half-written is left beside it."""
+        w = self.window
+        views = [name for name, _ in w.exportable_views()]
+        path = self.tmp / f"fuzz.{kind}"
+        path.unlink(missing_ok=True)
+        progress = w.record(
+            views[int(view_at * len(views)) % len(views)], str(path), int(start_at * w.session.last_step), steps
+        )
+        if progress is None:  # an MP4 without imageio-ffmpeg: said, nothing else
+            return
+        import shiboken6
+
+        recording = progress.recording
+        while shiboken6.isValid(progress) and progress.isVisible():  # it deletes itself when done
+            self._settle()
+        assert not list(self.tmp.glob(".*partial*")), "a partial movie was left"
+        if kind == "gif" and path.exists():
+            from PIL import Image
+
+            from gradviz.gui.movie import gif_frame_ms
+
+            with Image.open(path) as gif:  # equal frames in a row are one GIF frame shown for their total time
+                shown = 0
+                for k in range(gif.n_frames):
+                    gif.seek(k)
+                    shown += gif.info["duration"]
+                assert shown == recording.drawn * gif_frame_ms(recording.fps), (
+                    f"the GIF plays {shown} ms, {recording.drawn} frames drawn"
+                )
+            assert recording.drawn == recording.frames or recording.stopped_at is not None, "frames missing"
+
+    def _drop(self, what: str) -> None:
+        """A file dropped onto the window: the session saved now, the data as CSV, or a malformed CSV."""
+        from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+        from PySide6.QtGui import QDropEvent
+        from PySide6.QtWidgets import QApplication
+
+        w = self.window
+        path = self.tmp / ("fuzz.gradviz.json" if what == "session" else what if what == "bad.csv" else "fuzz.csv")
+        if what == "session":
+            w.session.save(path)
+        elif what == "csv":
+            w.session.export_csv(path)
+        else:
+            path.write_text("x1,x2,y\n1,2\nnan,,3\n")
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        drop = QDropEvent(
+            QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(w, drop)
+        while w.jobs.running:
+            self._settle()
 
     def _runs(self, op: str, fraction: float) -> None:
         """The Runs table: its buttons, a row's click (focus), a row's box (shown), a column's sort."""

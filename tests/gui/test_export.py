@@ -80,7 +80,7 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     import sys
     import xml.etree.ElementTree as ET
 
-    from PySide6.QtGui import QImage
+    from PIL import Image
     from PySide6.QtWidgets import QFileDialog
 
     from gradviz.gui.main_window import EXPORT_FILTERS
@@ -94,12 +94,16 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
         window.actions_by_name[f"exportViewAction_{view}"].trigger()
         assert target.is_file(), view
     widget = window.view_widget("lossCurve")
-    image = QImage(str(tmp_path / "c.png"))
-    assert (image.width(), image.height()) == (2 * widget.width(), 2 * widget.height()) and EXPORT_FILTERS[
-        cases[0][2]
-    ] == 2
+    with Image.open(tmp_path / "c.png") as png:
+        png.load()  # decoded whole: a truncated file fails here
+        assert png.format == "PNG" and png.size == (2 * widget.width(), 2 * widget.height())
+    assert EXPORT_FILTERS[cases[0][2]] == 2
     svg = ET.parse(tmp_path / "d.svg").getroot()
     assert svg.tag.endswith("svg") and len(list(svg.iter())) > 50  # the plot's items are drawn as vectors
+    data_view = window.view_widget("data")
+    assert round(float(svg.get("width").removesuffix("mm")) / 25.4 * 96) == data_view.width()  # 96 px an inch
+    words = " ".join(t.text or "" for t in svg.iter() if t.tag.endswith("text"))
+    assert "prediction" in words and "Click to add a point" in words  # the legend and the hint, as text
     assert (tmp_path / "w.pdf").read_bytes()[:5] == b"%PDF-"
     assert not list(tmp_path.glob(".*partial*"))  # nothing half-written is left beside them
     # an unknown format is refused in words and writes nothing
@@ -112,6 +116,11 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     cmd = [sys.executable, "-m", "gradviz", "--preset", "linear-line", "--steps", "5", "--export-view"]
     subprocess.run([*cmd, "lossSurface", str(out)], check=True, env=env, timeout=120)
     assert ET.parse(out).getroot().tag.endswith("svg")
+    png = tmp_path / "window.png"
+    subprocess.run([*cmd, "window", str(png), "--size", "1280x720"], check=True, env=env, timeout=120)
+    with Image.open(png) as picture:
+        picture.load()
+        assert picture.size == (1280, 720)
     bad = subprocess.run([*cmd, "nope", str(out)], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "the views are window" in bad.stderr
 

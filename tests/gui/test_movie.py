@@ -80,3 +80,18 @@ def test_an_mp4_of_odd_sized_frames_is_padded_to_even_sides(tmp_path):
         == 4 * 32 * 42 * 3
     )
     assert [p.name for p in tmp_path.iterdir()] == ["v.mp4"]
+
+
+def test_equal_frames_in_a_row_are_one_gif_frame_shown_for_their_time(tmp_path):
+    a, b = _frames(2)
+    m = movie.open_movie(tmp_path / "still.gif", fps=10)
+    for f in (a, a, a, b, b):
+        m.add(f)
+    m.finish()
+    with Image.open(tmp_path / "still.gif") as gif:
+        shown = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            shown.append((gif.info["duration"], np.asarray(gif.convert("RGB")).tobytes()))
+    assert shown == [(300, a.tobytes()), (200, b.tobytes())]  # played for 5 × 1/10 s, as given
+    assert movie.gif_frame_ms(10) == 100 and movie.gif_frame_ms(12) == 80 and movie.gif_frame_ms(50) == 20

@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="the update rule (torch.optim's)")
     p.add_argument("--lr", type=_learning_rate, metavar="RATE", help="learning rate")
     p.add_argument(
+        "--weight-decay",
+        type=lambda text: _field_value("weight_decay", text),
+        metavar="WD",
+        help="weight decay λ (torch.optim's: added to the gradient as λθ; AdamW shrinks θ by ηλ each step)",
+    )
+    p.add_argument(
         "--batch-size", type=_batch_size, metavar="B", default=argparse.SUPPRESS, help="mini-batch size, 1, or 'full'"
     )
     p.add_argument("--hidden", type=_count(1, "the hidden size"), metavar="H", help="the MLP's hidden units")

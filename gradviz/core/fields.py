@@ -96,6 +96,7 @@ FIELDS: dict[str, Field] = {
         _number("beta2", "β₂", 0.001, 5),
         _number("alpha", "α", 0.01),
         _number("eps", "ε"),
+        _number("weight_decay", "Weight decay λ", 0.001),
         Field("centered", "", HYPERPARAMETER_HELP["centered"], "toggle"),
         Field(
             "batch_size",
@@ -117,7 +118,7 @@ FIELDS: dict[str, Field] = {
     )
 }
 
-HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "centered")
+HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "weight_decay", "centered")
 RESTARTING = tuple(name for name, f in FIELDS.items() if f.restarts)
 # runs raced against each other share these (and the data and the start θ₀): the race is fair
 SHARED_BY_RUNS = ("model", "hidden", "hidden_activation")

@@ -40,13 +40,15 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "adagrad": {"lr": 0.1, "lr_decay": 0.0, "eps": 1e-10, "weight_decay": 0.0},
     "rmsprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False, "weight_decay": 0.0},
     "adam": {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0},
+    "adamw": {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.01},
 }
 
 HYPERPARAMETER_HELP = {
     "lr": "learning rate η: how far each step moves along the update direction",
     "momentum": "μ: the fraction of the previous velocity kept (v ← μv + g)",
     "dampening": "scales the new gradient's share of the velocity: v ← μv + (1 − dampening)g",
-    "weight_decay": "L2 penalty λ added to the gradient: g ← g + λθ",
+    "weight_decay": "weight decay λ: the L2 penalty's gradient added to g (g ← g + λθ); AdamW instead shrinks θ "
+    "itself each step (θ ← θ(1 − ηλ)), outside the adaptive scaling",
     "lr_decay": "Adagrad's learning-rate decay: η / (1 + (t − 1)·lr_decay)",
     "eps": "ε added to the denominator so it is never zero",
     "alpha": "RMSprop's smoothing constant for the running mean of g²",
@@ -62,6 +64,7 @@ OPTIMIZER_TITLES = {
     "adagrad": "Adagrad",
     "rmsprop": "RMSprop",
     "adam": "Adam",
+    "adamw": "AdamW",
 }
 OPTIMIZER_RULES = {
     "sgd": "θ ← θ − η g",
@@ -70,6 +73,7 @@ OPTIMIZER_RULES = {
     "adagrad": "Σ ← Σ + g²;  θ ← θ − η g / (√Σ + ε)",
     "rmsprop": "s ← αs + (1 − α)g²;  θ ← θ − η g / (√s + ε)",
     "adam": "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε)",
+    "adamw": "θ ← θ(1 − ηλ);  then Adam's step with g alone (decoupled weight decay)",
 }
 
 _BUFFERS = {
@@ -79,6 +83,7 @@ _BUFFERS = {
     "adagrad": ("sum",),
     "rmsprop": ("square_avg", "grad_avg", "momentum_buffer"),
     "adam": ("exp_avg", "exp_avg_sq"),
+    "adamw": ("exp_avg", "exp_avg_sq"),
 }
 
 
@@ -140,12 +145,14 @@ class Optimizer:
         new_params: Params = {}
         for buf in self.buffers():
             new_state[buf] = {}
+        decay = h["weight_decay"]
+        decoupled = self.name == "adamw"  # AdamW shrinks θ itself; the others add λθ to the gradient
         for key, p in params.items():
             g = grads[key]
-            if h["weight_decay"]:
-                g = g + h["weight_decay"] * p
+            if decay and not decoupled:
+                g = g + decay * p
             update = self._direction(key, g, state, new_state, t)
-            new_params[key] = p - update
+            new_params[key] = (p * (1.0 - h["lr"] * decay) if decoupled and decay else p) - update
         return new_params, new_state
 
     def update(self, params, grads, state) -> Params:
@@ -189,7 +196,7 @@ class Optimizer:
                 new["momentum_buffer"][key] = buf
                 return lr * buf
             return lr * g / avg
-        # adam
+        # adam, adamw
         b1, b2 = h["betas"]
         m = b1 * old["exp_avg"][key] + (1.0 - b1) * g
         v = b2 * old["exp_avg_sq"][key] + (1.0 - b2) * g * g

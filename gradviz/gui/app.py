@@ -68,8 +68,9 @@ def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, 
             changes[key] = value
     if args.optimizer is not None and args.optimizer != settings.optimizer:
         changes["hyperparams"] = {"lr": settings.hyperparams.get("lr", 0.1)}
-    if args.lr is not None:
-        changes["hyperparams"] = {**changes.get("hyperparams", settings.hyperparams), "lr": args.lr}
+    for name in ("lr", "weight_decay"):
+        if getattr(args, name) is not None:
+            changes["hyperparams"] = {**changes.get("hyperparams", settings.hyperparams), name: getattr(args, name)}
     if hasattr(args, "batch_size"):  # given on the command line ("full" is None)
         changes["batch_size"] = args.batch_size
     if args.model is not None and args.loss is None:

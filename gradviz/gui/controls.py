@@ -49,13 +49,26 @@ CONTROL_NAMES = {
     "beta2": "beta2Spin",
     "alpha": "alphaSpin",
     "eps": "epsSpin",
+    "weight_decay": "weightDecaySpin",
     "centered": "centeredCheck",
     "batch_size": "batchSizeSpin",
     "seed": "seedSpin",
 }
 GROUPS = {
     "Model and loss": ("model", "hidden", "hidden_activation", "output", "loss"),
-    "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps", "centered", "batch_size", "seed"),
+    "Optimizer": (
+        "optimizer",
+        "lr",
+        "momentum",
+        "beta1",
+        "beta2",
+        "alpha",
+        "eps",
+        "centered",
+        "weight_decay",
+        "batch_size",
+        "seed",
+    ),
 }
 DATASET_TIPS = {
     "line": "1-D regression: y = 1.5x − 0.5 + noise",

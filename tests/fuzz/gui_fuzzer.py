@@ -48,7 +48,7 @@ KEYS = (
 )  # fmt: skip
 SPINS = (
     "learningRateSpin", "batchSizeSpin", "seedSpin", "hiddenSpin", "datasetSizeSpin", "datasetNoiseSpin",
-    "datasetClassesSpin", "momentumSpin", "runStepsSpin", "speedSpin",
+    "datasetClassesSpin", "momentumSpin", "runStepsSpin", "speedSpin", "weightDecaySpin",
 )  # fmt: skip
 COMBOS = (
     "modelCombo",

@@ -1,5 +1,6 @@
 """Every control shows the state in use, however the state was set: the CLI, a preset, a loaded session."""
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QWidget
 
@@ -76,3 +77,25 @@ def test_a_loss_the_data_would_not_keep_is_not_offered(make_window):
     items = {combo.itemData(i): combo.model().item(i) for i in range(combo.count())}
     assert not items["bce"].isEnabled() and not items["ce"].isEnabled() and items["mse"].isEnabled()
     assert_controls_show_the_session(window)
+
+
+def test_weight_decay_has_a_control_for_every_optimizer_and_adamw_decouples_it(make_window):
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from gradviz.core import OPTIMIZERS
+
+    window = make_window("--preset", "mlp-moons", "--weight-decay", "0.02")
+    s = window.session
+    spin = window.findChild(QDoubleSpinBox, "weightDecaySpin")
+    assert spin.value() == 0.02 and s.settings.get("weight_decay") == 0.02
+    for name in OPTIMIZERS:
+        s.set_value("optimizer", name)
+        window.flush()
+        assert spin.isVisibleTo(window) and spin.value() == s.settings.get("weight_decay"), name
+    spin.setValue(0.1)
+    spin.editingFinished.emit()
+    window.flush()
+    assert s.settings.get("weight_decay") == 0.1 and s.optimizer.name == "adamw"
+    before = {k: v.copy() for k, v in s.params.items()}
+    s.step(1)  # AdamW: θ shrinks by ηλ besides Adam's step
+    assert not all(np.array_equal(before[k], s.params[k]) for k in before)

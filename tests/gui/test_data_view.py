@@ -204,3 +204,19 @@ def test_a_new_class_from_a_click_asks_first(window, qtbot):
     assert window.message_bar.fix_action.text() == "Add class 5 anyway"
     window.message_bar.fix_action.trigger()
     assert s.source_dataset.n_samples == n + 1 and s.model.kind == "softmax"
+
+
+def test_opening_another_lesson_fits_its_data_even_inside_the_old_view(window):
+    from PySide6.QtWidgets import QApplication
+
+    window.session.mark_saved()
+    before = window.data_view.view_box.viewRange()
+    window.open_lesson("mlp-moons")  # the moons lie well inside the blobs' view
+    while window.jobs.running:
+        QApplication.processEvents()
+    window.flush()
+    (x0, x1), (y0, y1) = window.data_view.view_box.viewRange()
+    xy = window.data_view.point_coords()
+    assert (x0, x1, y0, y1) != (before[0][0], before[0][1], before[1][0], before[1][1])
+    # fitted: the points span most of the view (15 % margins each side)
+    assert np.ptp(xy[:, 1]) > 0.6 * (y1 - y0) and np.ptp(xy[:, 0]) > 0.6 * (x1 - x0)

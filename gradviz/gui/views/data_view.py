@@ -183,7 +183,10 @@ class DataView(View):
             self._draw_points()
         if change.touches({"data", "model", "selection"}):
             self._draw_selection()
-        if change.touches({"data", "model"}) and self._view_misfits(self.point_coords()):
+        # another session or lesson opened (everything new at once): its data in view, as the
+        # first window shows them; an edit keeps the user's view unless points fall outside it
+        opened = {"data", "model", "runs"} <= change.aspects
+        if change.touches({"data", "model"}) and (opened or self._view_misfits(self.point_coords())):
             self.fit_view()
         elif change.touches({"data", "model", "step", "runs", "settings"}):
             self._draw_prediction()

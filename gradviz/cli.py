@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--hidden", type=_count(1, "the hidden size"), metavar="H", help="the MLP's hidden units")
     p.add_argument("--seed", type=_count(0, "the seed"), help="seed of the initial weights and batches")
+    p.add_argument(
+        "--val-fraction",
+        type=lambda text: _field_value("val_fraction", text),
+        metavar="F",
+        help="hold out this share of the points (0 to 0.5) for validation: never trained on, its loss drawn",
+    )
     p.add_argument("--steps", type=_count(0, "the number of steps"), default=0, help="train N steps before showing")
     p.add_argument("--load", metavar="SESSION.json", help="open a saved session")
     p.add_argument(

@@ -108,6 +108,18 @@ FIELDS: dict[str, Field] = {
             none_text="full batch",
         ),
         Field(
+            "val_fraction",
+            "Validation share",
+            "The share of the points held out (drawn hollow): the run never trains on them, and the loss "
+            "curve shows their loss beside the training loss, so overfitting shows. Changing it starts a "
+            "new run.",
+            "number",
+            LIMITS["val_fraction"],
+            restarts=True,
+            step=0.05,
+            decimals=2,
+        ),
+        Field(
             "seed",
             "Seed",
             "Seed of the initial weights, the mini-batch order and generated data",

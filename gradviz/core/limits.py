@@ -105,6 +105,7 @@ LIMITS: dict[str, Limit] = {
     "beta1": Limit("β₁", 0.0, 0.9999),
     "beta2": Limit("β₂", 0.0, 0.99999),
     "batch_size": Limit("the batch size", 1, MAX_SAMPLES, integer=True),
+    "val_fraction": Limit("the validation share", 0.0, 0.5),
     "seed": Limit("the seed", 0, MAX_SEED, integer=True),
     "steps": Limit("the number of steps", 0, MAX_STEPS, integer=True),
 }

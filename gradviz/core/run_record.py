@@ -180,7 +180,7 @@ def record_run(trainer: Trainer, snapshot_from: int = SNAPSHOT_FROM, max_bytes: 
 class RunReplay:
     """A trainer rebuilt from a record, a slice of steps at a time (see `advance`)."""
 
-    def __init__(self, record: RunRecord, model, loss, metric=None, workspaces=None):
+    def __init__(self, record: RunRecord, model, loss, metric=None, workspaces=None, val_fraction: float = 0.0):
         self.record = record
         first = record.regimes[0]
         X, Y = record.data[first.data]
@@ -195,6 +195,7 @@ class RunReplay:
             init_params=copy_params(record.init_params),
             metric=metric,
             workspaces=workspaces,
+            val_fraction=val_fraction,
         )
         self._next = 1  # the next regime to apply
         if record.snapshot is not None:

@@ -15,7 +15,9 @@ import numpy as np
 from .optimizers import Optimizer
 from .rules import is_full_batch
 
-__all__ = ["Regime", "Regimes", "BatchOrder"]
+__all__ = ["Regime", "Regimes", "BatchOrder", "split_indices"]
+
+_SPLIT_STREAM = 0x5917  # the split's own random stream: it does not move with the weights' or batches'
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,25 @@ class Regimes:
 
     def truncate_after(self, step: int) -> None:
         self._list = [r for r in self._list if r.start <= step]
+
+
+def split_indices(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training, validation) rows of n samples, each sorted, disjoint, together all n.
+
+    Sample i is held out when its own seeded uniform draw uᵢ < `fraction`: the same for the same
+    seed, and a point added at the end leaves every other point where it was. With a share > 0
+    and n ≥ 2 at least one point is held out (the smallest u), and one always trains.
+    """
+    from .limits import LIMITS
+
+    fraction = float(LIMITS["val_fraction"].check(fraction))
+    u = np.random.default_rng([int(seed), _SPLIT_STREAM]).random(n)
+    held = u < fraction
+    if fraction > 0 and n >= 2 and not held.any():
+        held[np.argmin(u)] = True
+    if n and held.all():
+        held[np.argmax(u)] = False
+    return np.flatnonzero(~held), np.flatnonzero(held)
 
 
 class BatchOrder:

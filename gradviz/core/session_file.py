@@ -272,6 +272,8 @@ def _settings(doc: Doc) -> Settings:
         if isinstance(batch.value, str):
             raise batch.fail(f"must be a whole number, or null for the full batch, not the text {batch.value!r}")
         values["batch_size"] = None if batch.is_null() else batch.integer(LIMITS["batch_size"])
+    if "val_fraction" in doc:
+        values["val_fraction"] = doc["val_fraction"].number(LIMITS["val_fraction"])
     if "hyperparams" in doc:
         values["hyperparams"] = read_hyperparams(doc["hyperparams"])
     try:

@@ -37,6 +37,7 @@ class Settings:
     hyperparams: dict[str, Any] = field(default_factory=dict)
     batch_size: int | None = None
     seed: int = 0
+    val_fraction: float = 0.0  # the share of the points held out for validation (0: none)
 
     def __post_init__(self):
         for name, allowed in (
@@ -60,6 +61,7 @@ class Settings:
         object.__setattr__(self, "hidden", int(FIELDS["hidden"].limit.check(self.hidden)))
         object.__setattr__(self, "batch_size", check_batch_size(self.batch_size))
         object.__setattr__(self, "seed", check_seed(self.seed))
+        object.__setattr__(self, "val_fraction", float(FIELDS["val_fraction"].limit.check(self.val_fraction)))
         make_loss(self.loss).check_output(self.output_activation)
         self.make_optimizer()  # validates the hyper-parameters
 
@@ -199,6 +201,7 @@ class Settings:
             Y,
             batch_size=self.batch_size,
             seed=self.seed,
+            val_fraction=self.val_fraction,
             metric=metric,
             **kwargs,
         )

@@ -19,12 +19,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from .history import Checkpoints, History, HistoryStore
-from .limits import check_batch_size, check_seed
+from .limits import LIMITS, check_batch_size, check_seed
 from .losses import Loss
 from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
 from .params import Params, copy_params, norm
-from .schedule import BatchOrder, Regime, Regimes
+from .schedule import BatchOrder, Regime, Regimes, split_indices
 from .snapshot import MAX_SNAPSHOT_ROWS, ROW_FIELDS, Snapshot
 
 __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
@@ -51,15 +51,20 @@ class Trainer:
         max_rows: int | None = None,
         metric: Callable[[np.ndarray, np.ndarray], float] | None = None,
         workspaces: tuple[Workspace, Workspace] | None = None,
+        val_fraction: float = 0.0,
     ):
         """`workspaces`: (steps', replays') scratch arrays, shared by trainers that take turns (runs
-        racing on one data set): one set of N × h arrays instead of one per run."""
+        racing on one data set): one set of N × h arrays instead of one per run. `val_fraction`:
+        the share of the samples held out (`core.split_indices` with this seed); the run trains,
+        and its loss and metric are measured, on the others only."""
         model.check_pair(loss)
         X, Y = model.check_data(X, Y)
         self.model = model
         self.loss_fn = loss
         self.metric_fn = metric
         self.seed = check_seed(seed)
+        self.val_fraction = float(LIMITS["val_fraction"].check(val_fraction))
+        self._splits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._spec = model.spec
         if init_params is not None:
             self._spec.check(init_params)
@@ -270,8 +275,24 @@ class Trainer:
             )
 
     # ------------------------------------------------------------------ stepping
+    def split(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(training rows, validation rows) of n samples; None without a split."""
+        if not self.val_fraction:
+            return None
+        split = self._splits.get(n)
+        if split is None:
+            if len(self._splits) > 16:
+                self._splits.clear()
+            split = self._splits[n] = split_indices(n, self.val_fraction, self.seed)
+        return split
+
     def _batch_at(self, step: int, regime: Regime) -> np.ndarray | None:
-        return self._batches.at(step, regime.X.shape[0], regime.batch_size)
+        split = self.split(regime.X.shape[0])
+        if split is None:
+            return self._batches.at(step, regime.X.shape[0], regime.batch_size)
+        rows = split[0]  # batches come from the training rows only
+        idx = self._batches.at(step, rows.size, regime.batch_size)
+        return rows if idx is None else rows[idx]
 
     def _evaluate(self, step: int, params: Params, regime: Regime, full_loss: bool = True):
         """(loss on all data, batch loss, batch gradient, metric on all data) at `step`.
@@ -296,9 +317,16 @@ class Trainer:
         batch = model.evaluate(params, regime.X[idx], regime.Y[idx], loss, ws=ws)
         if not full_loss:
             return math.nan, batch.loss, batch.grads, math.nan
-        full = model.evaluate(params, regime.X, regime.Y, loss, grad=False, metric=metric, ws=ws)
-        self._pending_forward = full.forward
-        return full.loss, batch.loss, batch.grads, full.metric
+        split = self.split(regime.X.shape[0])
+        full = model.evaluate(params, regime.X, regime.Y, loss, grad=False, metric=None if split else metric, ws=ws)
+        self._pending_forward = full.forward  # over every sample: the views draw the held-out ones too
+        if split is None:
+            return full.loss, batch.loss, batch.grads, full.metric
+        rows = split[0]  # the run's loss and metric are the training samples'
+        fwd = full.forward
+        terms = loss.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, regime.Y.T)
+        train_metric = math.nan if metric is None else metric(fwd.P[rows], regime.Y[rows])
+        return float(terms[rows].mean()), batch.loss, batch.grads, train_metric
 
     @property
     def forward(self) -> Forward | None:

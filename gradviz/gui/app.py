@@ -62,7 +62,7 @@ def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, 
     elif args.dataset:
         dataset = core.generate(args.dataset, seed=settings.seed if args.seed is None else args.seed)
     changes = {}
-    for key in ("model", "loss", "optimizer", "hidden", "seed"):
+    for key in ("model", "loss", "optimizer", "hidden", "seed", "val_fraction"):
         value = getattr(args, key)
         if value is not None:
             changes[key] = value

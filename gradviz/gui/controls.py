@@ -53,6 +53,7 @@ CONTROL_NAMES = {
     "centered": "centeredCheck",
     "batch_size": "batchSizeSpin",
     "seed": "seedSpin",
+    "val_fraction": "valFractionSpin",
 }
 GROUPS = {
     "Model and loss": ("model", "hidden", "hidden_activation", "output", "loss"),
@@ -67,6 +68,7 @@ GROUPS = {
         "centered",
         "weight_decay",
         "batch_size",
+        "val_fraction",
         "seed",
     ),
 }

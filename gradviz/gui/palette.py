@@ -64,6 +64,7 @@ PATH_LEGEND = "#777777"  # the white path, as a legend on white shows it
 LOSS = "#0072B2"
 BATCH_LOSS = "#56B4E9"
 ACCURACY = "#009E73"
+VALIDATION = "#D55E00"  # the held-out points' loss: a colour apart from the training loss's blue
 
 MESSAGE_STYLES = {
     "error": "background: #fde2e1; color: #7a1111; border-bottom: 2px solid #D55E00;",

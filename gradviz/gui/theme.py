@@ -102,7 +102,7 @@ def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.Infi
     return line
 
 
-_GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "box": "■", "star": "★", "square": "□"}
+_GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "ring": "○", "box": "■", "star": "★", "square": "□"}
 
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:

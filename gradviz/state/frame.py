@@ -174,6 +174,11 @@ class Frame:
             return self._s.selected, True
         return int(np.argmax(self.sample_losses)), False
 
+    @property
+    def focus_is_held_out(self) -> bool:
+        """Whether the focused sample is one of the held-out points (its gradient is not in ∇L)."""
+        return bool(np.isin(self.focus[0], self._s.val_indices))
+
     @derived("selection", may_overflow=True)
     def focus_trace(self) -> dict[str, np.ndarray]:
         """The focused sample's forward values and deltas (core.backprop_trace)."""
@@ -187,6 +192,12 @@ class Frame:
         """The samples of the batch the next step uses (None: all of them). Scrubbed back to before
         a change of the data or the batch size, that is the branch's batch, in the current data."""
         return self._s.trainer.next_batch_indices
+
+    @property
+    def batch_is_training_set(self) -> bool:
+        """Whether the next step's batch is every training point of a run with points held out."""
+        held = self._s.val_indices.size
+        return bool(held) and self.batch is not None and len(self.batch) == self._s.dataset.X.shape[0] - held
 
     @derived("settings")
     def grads(self) -> np.ndarray:
@@ -278,6 +289,41 @@ class Frame:
             run.curve_rows.update(run.trainer.history_store)
             out.append(run.curve_rows.curves())
         return tuple(out)
+
+    @derived()
+    def validation(self) -> tuple[float, float] | None:
+        """(loss, accuracy) on the held-out points at the current step; None without a split (the
+        accuracy is NaN for regression)."""
+        s = self._s
+        val = s.val_indices
+        if val.size == 0:
+            return None
+        with np.errstate(all="ignore"):
+            loss = float(self.sample_losses[val].mean())
+        metric = core.accuracy_from_predictions(self.predictions[val], s.dataset.Y[val]) if self._classify else np.nan
+        return loss, float(metric)
+
+    @derived("settings")
+    def validation_curve(self) -> np.ndarray | None:
+        """(T, 2) loss and accuracy on the held-out points at the steps of `curves`; None without a split."""
+        s = self._s
+        val = s.val_indices
+        if val.size == 0:
+            return None
+        _ = self.race_curves  # brings the runs' curve rows up to date
+        X, Y, spec, model, loss = s.dataset.X[val], s.dataset.Y[val], self.spec, s.model, s.loss
+        metric = core.accuracy_from_predictions if self._classify else None
+
+        def evaluate(flat: np.ndarray) -> tuple[float, float]:
+            with np.errstate(all="ignore"):
+                e = model.evaluate(spec.unflatten(flat), X, Y, loss, grad=False, metric=metric)
+            return e.loss, e.metric
+
+        return s.run.held_out.values(s.run.curve_rows, s.dataset, evaluate)
+
+    @property
+    def _classify(self) -> bool:
+        return self._s.source_dataset.is_classification
 
     @derived(params=False)
     def optimum(self) -> np.ndarray | None:

@@ -41,7 +41,9 @@ class Replay:
             if record.snapshot is None and record.last_step < data.step:  # a lesson's start θ₀, then its steps
                 record = replace(record, last_step=data.step)
             model, loss = settings.make_model(ds), settings.make_loss()
-            replay = core.RunReplay(record, model, loss, metric, workspaces=session.workspaces)
+            replay = core.RunReplay(
+                record, model, loss, metric, workspaces=session.workspaces, val_fraction=settings.val_fraction
+            )
             start = start if start is not None else record.init_params
             self._replays.append(replay)
             self.runs.append(Run(name, settings, replay.trainer, slot, visible))

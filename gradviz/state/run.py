@@ -13,7 +13,7 @@ from gradviz.core import Dataset, Settings, Trainer
 from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, RESTARTING
 from gradviz.core.optimizers import OPTIMIZER_TITLES
 
-from .series import PathOnSlice, Thinned
+from .series import HeldOutCurve, PathOnSlice, Thinned
 
 __all__ = ["Run", "run_names"]
 
@@ -29,6 +29,7 @@ class Run:
         self.curve_rows = Thinned(max_points=512)  # curves are drawn against the step: even thinning
         self.path_rows = Thinned(max_points=1024, head=1024)  # the path keeps its first, biggest moves
         self.path = PathOnSlice()
+        self.held_out = HeldOutCurve()  # the validation loss at the curve's rows
 
     @classmethod
     def start(

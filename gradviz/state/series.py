@@ -10,6 +10,7 @@ The newest row is always kept, so the curve ends where the run is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,6 +122,48 @@ class PathOnSlice:
         n = int(np.searchsorted(thinned.steps, until, side="left"))
         here = sl.project(spec, current[None, :]).coords
         return np.vstack([self._coords[:n], here])
+
+
+class HeldOutCurve:
+    """The loss and metric on the held-out points at each kept row of a run's curves, computing only
+    rows it has not seen (a forward pass of the held-out points each). When the curve thins, the
+    rows it keeps keep their values; rows recorded before a data edit are measured on the held-out
+    points as they are now (the edit starts the values afresh)."""
+
+    def __init__(self):
+        self._data = None
+        self._by_step: dict[int, tuple[np.ndarray, tuple[float, float]]] = {}  # step → (θ, values)
+        self._rows: tuple[int, np.ndarray] = (-1, np.zeros((0, 2)))  # (generation, values of the kept rows)
+
+    def values(self, thinned: Thinned, data, evaluate: Callable[[np.ndarray], tuple[float, float]]) -> np.ndarray:
+        """(T, 2) loss and metric at the rows of `thinned.curves()` (its newest row included)."""
+        if data is not self._data:
+            self._data, self._by_step, self._rows = data, {}, (-1, np.zeros((0, 2)))
+        generation, rows = self._rows
+        if generation == thinned.generation:  # rows only appended since: measure the new ones
+            new = self._measure(thinned, len(rows), evaluate)
+            rows = np.vstack([rows, new]) if len(new) else rows
+        else:
+            rows = self._measure(thinned, 0, evaluate)
+        self._rows = (thinned.generation, rows)
+        if thinned._last is None:
+            return rows
+        return np.vstack([rows, np.asarray(evaluate(thinned._last[2]), dtype=float)[None, :]])
+
+    def _measure(self, thinned: Thinned, first: int, evaluate) -> np.ndarray:
+        """The values of the kept rows from `first` on, reusing any measured at the same step and θ."""
+        known = self._by_step
+        out = []
+        for i, t in enumerate(thinned.steps[first:].tolist(), first):
+            theta = thinned.params[i]
+            seen = known.get(t)
+            if seen is None or not np.array_equal(seen[0], theta):  # new, or a branch rewrote that step
+                seen = known[t] = (theta.copy(), evaluate(theta))
+            out.append(seen[1])
+        if len(known) > 2 * len(thinned.steps) + 64:  # forget the rows thinning dropped
+            kept = set(thinned.steps.tolist())
+            self._by_step = {t: v for t, v in known.items() if t in kept}
+        return np.asarray(out, dtype=float).reshape(-1, 2)
 
 
 def thin_polyline(points: np.ndarray, tolerance: float, max_points: int = 1000) -> np.ndarray:

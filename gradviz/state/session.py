@@ -249,6 +249,22 @@ class Session(DataEditing, SessionFiles):
         return all(r.stopped(clock) for r in self._runs)
 
     @property
+    def train_indices(self) -> np.ndarray:
+        """The points the focused run trains on (sorted; every point without a split)."""
+        split = self.trainer.split(self._source.n_samples)
+        return np.arange(self._source.n_samples) if split is None else split[0]
+
+    @property
+    def val_indices(self) -> np.ndarray:
+        """The points held out for validation (sorted; none without a split)."""
+        split = self.trainer.split(self._source.n_samples)
+        return np.zeros(0, dtype=np.int64) if split is None else split[1]
+
+    def validation_loss(self) -> float | None:
+        """The focused run's loss on the held-out points at the current step (None without a split)."""
+        return self.frame.validation[0] if self.frame.validation is not None else None
+
+    @property
     def selected(self) -> int | None:
         return self._selected
 

@@ -103,7 +103,7 @@ def test_core_refuses_what_the_limits_refuse():
 def test_every_field_has_a_range_or_choices_and_the_restarting_ones_are_named():
     for f in FIELDS.values():
         assert f.limit is not None or f.choices or f.kind == "toggle", f.name
-    assert set(RESTARTING) == {"model", "hidden", "hidden_activation", "output", "loss", "seed"}
+    assert set(RESTARTING) == {"model", "hidden", "hidden_activation", "output", "loss", "seed", "val_fraction"}
 
 
 def test_settings_with_value_adjusts_what_depends_on_the_field():

@@ -41,6 +41,7 @@ PRESETS = (
     "mse-sigmoid",
     "race-optimizers",
     "race-mse-bce",
+    "overfit",
 )
 KEYS = (
     "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
@@ -48,7 +49,7 @@ KEYS = (
 )  # fmt: skip
 SPINS = (
     "learningRateSpin", "batchSizeSpin", "seedSpin", "hiddenSpin", "datasetSizeSpin", "datasetNoiseSpin",
-    "datasetClassesSpin", "momentumSpin", "runStepsSpin", "speedSpin", "weightDecaySpin",
+    "datasetClassesSpin", "momentumSpin", "runStepsSpin", "speedSpin", "weightDecaySpin", "valFractionSpin",
 )  # fmt: skip
 COMBOS = (
     "modelCombo",

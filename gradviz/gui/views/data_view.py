@@ -50,6 +50,7 @@ class DataView(View):
         self._drag_start = None  # the data set when a drag began (for one undo step)
         self._region_rect = None
         self._shown: np.ndarray | None = None  # the points drawn (None: all)
+        self._point_pen = pg.mkPen("w", width=1.2)
         self._smooth_timer = QTimer(self)
         self._smooth_timer.setSingleShot(True)
         self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
@@ -205,10 +206,12 @@ class DataView(View):
             self.plot.setLabel("left", "y")
             labels, needed = np.zeros(ds.n_samples, dtype=int), 1
         self._shown = choose_shown(ds.n_samples, MAX_POINTS_DRAWN)
+        held = np.zeros(ds.n_samples, dtype=bool)  # held out for validation: drawn hollow
+        held[self.session.val_indices] = True
         if self._shown is not None:
-            xy, labels = xy[self._shown], labels[self._shown]
+            xy, labels, held = xy[self._shown], labels[self._shown], held[self._shown]
         while len(self.class_points) < needed:
-            item = PassiveScatter(size=self.theme.point_size_px, pen=pg.mkPen("w", width=1.2))
+            item = PassiveScatter(size=self.theme.point_size_px, pen=self._point_pen)
             item.setZValue(20)
             self.plot.addItem(item)
             self.class_points.append(item)
@@ -216,7 +219,17 @@ class DataView(View):
             if c < needed:
                 mask = labels == c
                 color = palette.class_color(c) if ds.is_classification else QColor(palette.DATA)
-                item.setData(xy[mask, 0], xy[mask, 1], brush=pg.mkBrush(color))
+                if held.any():  # a training point is filled; a held-out one is a ring in its colour
+                    fill, ring, white = pg.mkBrush(color), pg.mkPen(color, width=2.2), pg.mkBrush("w")
+                    out = held[mask]
+                    item.setData(
+                        xy[mask, 0],
+                        xy[mask, 1],
+                        brush=[white if h else fill for h in out],
+                        pen=[ring if h else self._point_pen for h in out],
+                    )
+                else:
+                    item.setData(xy[mask, 0], xy[mask, 1], brush=pg.mkBrush(color), pen=self._point_pen)
             else:
                 item.setData([], [])
             item.setVisible(c < needed)
@@ -235,6 +248,9 @@ class DataView(View):
                 (palette.PREDICTION, "line", "prediction ŷ" + (" (▶ the focused run)" if self._raced() else "")),
                 (palette.RESIDUAL, "line", "residual ŷ − y"),
             ]
+        n_held = self.session.val_indices.size
+        if n_held:
+            entries.append(("#555555", "ring", f"held out ({n_held}): never trained on"))
         others = [e for e in race_entries(self.session) if not e.focused]
         what = "boundary" if ds.is_classification else "ŷ"
         entries += [(e.color, "line", f"{e.name} ({'diverged' if e.stopped else what})") for e in others]

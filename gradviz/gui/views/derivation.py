@@ -58,6 +58,8 @@ class DerivationView(View):
         mlp = model.kind == "mlp"
         dz = t["dz2"] if mlp else t["dz"]
         who = f"sample {i} (selected)" if chosen else f"sample {i}, the worst fit (click a point to choose another)"
+        if f.focus_is_held_out:
+            who += ", held out: its ∂ℓ/∂θ is not part of ∇L"
         act, loss_f = rules.OUTPUT_FORMULAS[out], rules.LOSS_FORMULAS[loss.name]
         lines = [f"<h3>The chain rule for {who}</h3>"]
         if s.diverged:
@@ -102,7 +104,12 @@ class DerivationView(View):
             lines.append(f"∂ℓ/∂W = xᵀ ∂ℓ/∂z = {_fmt(t['W'])}, &nbsp; ∂ℓ/∂b = ∂ℓ/∂z<br>")
         lines.append("<b>The batch</b><br>")
         n = s.dataset.X.shape[0]
-        size = f"all N = {n}" if f.batch is None else f"the |B| = {len(f.batch)} samples of this step's batch"
+        if f.batch is None:
+            size = f"all N = {n}"
+        elif f.batch_is_training_set:
+            size = f"the {len(f.batch)} training points ({s.val_indices.size} held out)"
+        else:
+            size = f"the |B| = {len(f.batch)} samples of this step's batch"
         key = "W2" if mlp else "W"
         verdict = ""
         if f.batch_check is not None:

@@ -142,7 +142,12 @@ class GradientView(View):
             )
         )
         cosine = _cosine(f.next_update, f.grads)
-        batch_note = "" if len(batch) == n else f"batch of {len(batch)} (others grey)"  # else: all N samples
+        if len(batch) == n:  # all N samples
+            batch_note = ""
+        elif f.batch_is_training_set:
+            batch_note = f"the {len(batch)} training points (held out: grey)"
+        else:
+            batch_note = f"batch of {len(batch)} (others grey)"
         self.readouts["norm"].setText(f"‖∇L‖ = {num(f.grad_norm, 3)}")
         self.readouts["lr"].setText(f"η = {num(lr, 3)}")
         self.readouts["batch"].setText(batch_note)

@@ -97,6 +97,8 @@ class JacobianView(View):
         z = trace["z2"] if s.model.kind == "mlp" else trace["z"]
         dz = trace["dz2"] if s.model.kind == "mlp" else trace["dz"]
         which = f"sample {i}" if chosen else f"sample {i}, the worst fit (click a point to choose)"
+        if s.frame.focus_is_held_out:
+            which += " (held out)"
         if s.diverged:
             which += f" — training diverged; this is the last finite step, {s.current_step}"
         if output == "identity":

@@ -46,7 +46,11 @@ class LossCurveView(View):
         self.plot.setLabel("left", "loss L", color=palette.LOSS)
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(palette.BATCH_LOSS, width=1))
         self.curve = pg.PlotDataItem(pen=pg.mkPen(palette.LOSS, width=theme.line_width))
-        for item in (self.batch_curve, self.curve):
+        # the held-out points' loss: dashed, in a colour of its own beside the training loss
+        self.val_curve = pg.PlotDataItem(
+            pen=pg.mkPen(palette.VALIDATION, width=theme.line_width, style=Qt.PenStyle.DashLine)
+        )
+        for item in (self.batch_curve, self.curve, self.val_curve):
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             self.plot.addItem(item)
@@ -72,6 +76,11 @@ class LossCurveView(View):
         self.accuracy.setClipToView(True)
         self.accuracy.setDownsampling(auto=True, method="peak")
         self.accuracy_box.addItem(self.accuracy)
+        self.val_accuracy = pg.PlotDataItem(
+            pen=pg.mkPen(palette.ACCURACY, width=theme.line_width * 0.8, style=Qt.PenStyle.DashLine)
+        )
+        self.val_accuracy.setClipToView(True)
+        self.accuracy_box.addItem(self.val_accuracy)
         self.plot.getViewBox().sigResized.connect(self._sync_boxes)
         left = self.plot.getAxis("left")
         plain = left.logTickStrings
@@ -83,7 +92,11 @@ class LossCurveView(View):
         self.log_check.toggled.connect(lambda on: self.session.set_view(loss_log=on))
         self.readout = Readout(theme.font(1.0, bold=True))
         self.readout.setObjectName("lossReadout")
-        self.legend = Legend("lossLegend", theme, leading=[self.readout, self.log_check])
+        # the held-out points' numbers, beside the run's (the row wraps it below on a narrow dock)
+        self.val_readout = Readout(theme.font(1.0, bold=True))
+        self.val_readout.setObjectName("validationReadout")
+        self.val_readout.hide()
+        self.legend = Legend("lossLegend", theme, leading=[self.readout, self.val_readout, self.log_check])
         self.legend.sigEntryClicked.connect(self._on_legend_clicked)
         self._legend_runs: list[int] = []
         self.race_curves: list[pg.PlotDataItem] = []  # a race: one curve per run, in its colour
@@ -150,8 +163,22 @@ class LossCurveView(View):
             self.once("log", log, self._set_log)
         self._draw()
 
+    def _draw_validation(self, steps: np.ndarray, held_out: np.ndarray | None, log: bool) -> np.ndarray | None:
+        """The held-out points' loss (and accuracy) at the curve's steps; their losses, or None."""
+        shown = held_out is not None and len(held_out) == len(steps)
+        self.val_curve.setVisible(shown)
+        self.val_accuracy.setVisible(shown and self.session.source_dataset.is_classification)
+        if not shown:
+            return None
+        loss = np.maximum(held_out[:, 0], 1e-300) if log else held_out[:, 0]
+        self.val_curve.setData(steps, loss)
+        self.val_accuracy.setData(steps, held_out[:, 1])
+        return loss
+
     def _set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
+        # pyqtgraph switches every y axis to log ticks; the accuracy's (right) stays linear, 0 to 1
+        self.plot.getAxis("right").setLogMode(False, False)
         self._range = None
 
     def _on_legend_clicked(self, i: int) -> None:
@@ -214,6 +241,8 @@ class LossCurveView(View):
         self.curve.setVisible(not race)
         raced_losses = self._draw_race(race, log)
         self.curve.setData(steps, loss)
+        held_out = f.validation_curve  # (T, 2) loss and accuracy on the held-out points, or None
+        val_loss = self._draw_validation(steps, held_out, log)
         mini = f.mini_batches
         if mini:
             batch = curves.batch_loss
@@ -229,19 +258,24 @@ class LossCurveView(View):
         if race:
             entries = [(e.color, "line", race_label(e)) for e in race]
         else:
-            entries = [(palette.LOSS, "line", "loss (all data)")]
+            entries = [(palette.LOSS, "line", "loss (all data)" if held_out is None else "training loss")]
+        if held_out is not None:
+            entries.append((palette.VALIDATION, "dash", "validation loss" + (" (▶)" if race else "")))
         if mini:
             entries.append((palette.BATCH_LOSS, "line", "batch loss" + (" (▶)" if race else "")))
         if mixed:
             entries.append(("#555555", "dash", f"accuracy (right axis): {' and '.join(losses)} are not on one scale"))
         elif classify:
             entries.append((palette.ACCURACY, "line", "accuracy (right axis)" + (" (▶)" if race else "")))
+            if held_out is not None:
+                entries.append((palette.ACCURACY, "dash", "validation accuracy"))
         entries.append((palette.CURRENT, "dot", "current step"))
         self.legend.set_entries(entries)
         longest = max((c.steps for c in f.race_curves), key=len) if race else steps
         # the axes follow the runs still going: one that diverged (L ~ 1e99) would flatten the others
         going = [v for e, v in zip(race, raced_losses, strict=True) if not e.stopped] or raced_losses
-        self._follow_run(longest, [loss, curves.batch_loss] if mini else [loss, *going], log)
+        shown = [loss, curves.batch_loss] if mini else [loss, *going]
+        self._follow_run(longest, shown + ([val_loss] if val_loss is not None else []), log)
         step = s.current_step
         self.marker.setValue(step)
         y = f.loss
@@ -253,3 +287,9 @@ class LossCurveView(View):
             self.accuracy.setData(steps, curves.metric)
             text += f"    accuracy {f.metric:.0%}"
         self.readout.setText(text)
+        held = f.validation
+        if (held is not None) != self.val_readout.isVisibleTo(self):
+            self.val_readout.setVisible(held is not None)
+        if held is not None:
+            accuracy = f" · accuracy {held[1]:.0%}" if classify else ""
+            self.val_readout.setText(f"held out: L = {num(held[0])}{accuracy}")

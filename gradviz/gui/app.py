@@ -185,7 +185,11 @@ def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view
     from gradviz.gui.snapshot import write_image
 
     prepare_for_pictures(window, size)
-    return window.unknown_view(view) or write_image(window.view_widget(view), path)
+    if window.unknown_view(view):
+        return window.unknown_view(view)
+    window.show_view(view)  # in front of its tab group: laid out at its size, drawn up to date
+    window.finish_rendering()
+    return write_image(window.view_widget(view), path)
 
 
 def prepare_for_pictures(window, size: tuple[int, int] | None = None) -> None:
@@ -247,6 +251,7 @@ def record(args: argparse.Namespace) -> int:
     try:
         window = _build_window(argparse.Namespace(**{**vars(args), "steps": 0}))  # the steps are the frames
         prepare_for_pictures(window, args.size)
+        window.show_view(args.view)
         recording = Recording(
             window, args.view, args.record, window.session.current_step, args.steps or DEFAULT_STEPS, args.fps
         )

@@ -52,6 +52,7 @@ from .views.gradients import GradientView
 from .views.jacobian import JacobianView
 from .views.loss_curve import LossCurveView
 from .views.loss_surface import LossSurfaceView
+from .views.network import NetworkView
 from .views.residuals import ResidualsView
 from .views.runs_view import RunsView
 
@@ -64,6 +65,7 @@ _ANALYSIS_VIEWS = {
     "gradientDock": ("Gradient vectors", "gradient_view", GradientView),
     "jacobianDock": ("Jacobian ∂ŷ/∂z", "jacobian_view", JacobianView),
     "derivationDock": ("Derivation", "derivation_view", DerivationView),
+    "networkDock": ("Network", "network_view", NetworkView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
 # the names a lesson uses to say which view it wants in front ("extra": {"front": …})
@@ -75,6 +77,7 @@ _VIEW_DOCKS = {
     "gradients": "gradientDock",
     "jacobian": "jacobianDock",
     "derivation": "derivationDock",
+    "network": "networkDock",
     "runs": "runsDock",
 }
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
@@ -516,10 +519,22 @@ class MainWindow(QMainWindow):
             return None
         self.playback.pause()
         self.jobs.cancel()
+        self.show_view(view)
         self.statusBar().clearMessage()  # a message timing out mid-recording would change the frames
         progress = RecordingProgress(recording, self.say, self)
         progress.start()
         return progress
+
+    def show_view(self, view: str) -> None:
+        """Bring the dock of `view` (a dock's name without "Dock") in front of its tab group and let it
+        lay out and catch up: a view behind a tab neither has its size nor draws the current state."""
+        dock = self.docks.get(f"{view}Dock")
+        if dock is None:
+            return
+        dock.show()
+        dock.raise_()
+        for _ in range(2):
+            QApplication.processEvents()
 
     def view_widget(self, view: str) -> QWidget | None:
         """The widget `export_view` draws: the window, or the dock `view`Dock's contents."""
@@ -542,6 +557,7 @@ class MainWindow(QMainWindow):
             problem = self.unknown_view(view)
             self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
             return False
+        self.show_view(view)
         self.finish_rendering()
         problem = write_image(widget, path, scale)
         if problem:

@@ -48,6 +48,7 @@ class ViewOptions:
     residual_order: str = "index"  # or "size"
     loss_log: bool = False
     loss_threshold: float = 0.1  # τ of the race's table: the first step at which L ≤ τ
+    network_edges: str = "weights"  # what the network view's edges show: "weights" or "gradient"
 
 
 class Session(DataEditing, SessionFiles):

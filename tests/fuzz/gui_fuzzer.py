@@ -69,6 +69,7 @@ DOCKS = (
     "gradientDock",
     "jacobianDock",
     "derivationDock",
+    "networkDock",
     "runsDock",
 )
 SIZES = ((1600, 1000), (1280, 720), (1024, 768))

@@ -10,12 +10,13 @@ def _visible_views(window):
 
 @pytest.fixture
 def every_view(make_window):
-    """The default window with the derivation and the runs beside the Jacobian, so every view is visible."""
+    """The default window with the derivation, the network and the runs beside the Jacobian, so every
+    view is visible."""
     window = make_window("--preset", "softmax-blobs", "--steps", "3")
-    for name in ("derivationDock", "runsDock"):
+    for name in ("derivationDock", "networkDock", "runsDock"):
         window.splitDockWidget(window.docks["jacobianDock"], window.docks[name], Qt.Orientation.Horizontal)
     window.flush()
-    assert len(_visible_views(window)) == 8
+    assert len(_visible_views(window)) == 9
     return window
 
 

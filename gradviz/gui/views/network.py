@@ -1,0 +1,254 @@
+"""The network as a graph: inputs → hidden units → outputs (one layer for linear, logistic and
+softmax regression), as the chain rule walks it.
+
+Every edge is coloured by its weight w, or by ∂L/∂w of the next step's batch (the edge combo),
+on a diverging map centred on 0 with a colour bar, and is as wide as |w| (relative to the
+largest); every node is filled by what the focused sample (the selection, or the worst fit)
+makes of it: its input x, its hidden activation a = g(z¹), its output ŷ, each layer on one
+scale (the largest |value| over the whole data set, so a colour means the same for every
+sample). With up to MAX_NUMBERED hidden units the values sit beside the nodes; with more,
+hovering a node tells them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from gradviz.state import Change
+
+from ..numbers import num
+from ..qt_session import QtSession
+from ..readout import Readout
+from ..theme import Theme
+from .base import View
+
+__all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "network_layout"]
+
+MAX_NUMBERED = 8  # hidden units up to which every node's numbers are written beside it
+EDGE_MODES = {"weights": "edges: weights w", "gradient": "edges: gradient ∂L/∂w"}
+_CMAP = "CET-D1"  # diverging blue – white – red, as the Jacobian's
+
+
+def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
+    """(n, 2) node positions of each layer: layers at x = 0, 1, 2, …, nodes spread over y ∈ [0, 1]
+    top to bottom in index order (a lone node in the middle)."""
+    out = []
+    for x, n in enumerate(sizes):
+        y = np.full(n, 0.5) if n == 1 else np.linspace(1.0, 0.0, n)
+        out.append(np.column_stack([np.full(n, float(x)), y]))
+    return out
+
+
+class NetworkView(View):
+    depends = frozenset({"data", "model", "step", "selection", "runs", "settings", "view"})
+
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
+        self.setObjectName("networkView")
+        self.plot_widget, self.plot = theme.plot_widget("networkPlot", fixed=True)
+        for side in ("left", "bottom"):
+            self.plot.hideAxis(side)
+        self.colormap = pg.colormap.get(_CMAP)
+        self.edges = pg.GraphItem()  # per-edge pens; its own nodes are not drawn
+        self.plot.addItem(self.edges)
+        self.nodes = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tip)
+        self.nodes.setZValue(5)
+        self.plot.addItem(self.nodes)
+        # the colour bar: the map as an image in its own narrow plot, its axis in the edges' units
+        self.bar_widget, self.bar = theme.plot_widget("networkColorBar", fixed=True)
+        self.bar.hideAxis("left")
+        self.bar.hideAxis("bottom")
+        self.bar.showAxis("right")
+        self.bar_image = pg.ImageItem(self.colormap.getLookupTable(nPts=256, alpha=False)[:, None, :])
+        self.bar.addItem(self.bar_image)
+        self.bar_widget.setFixedWidth(int(70 * theme.scale))
+        self._bar_top: float | None = None
+        self.captions: list[pg.TextItem] = []  # the layers' names
+        self.labels: list[pg.TextItem] = []  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        self.edge_values = np.zeros(0)  # what the edges show, in edge order (tests read it)
+        self.node_values: list[np.ndarray] = []  # each layer's values for the focused sample
+        self._trace: dict = {}
+        self._brushes = [pg.mkBrush(*c) for c in self.colormap.getLookupTable(nPts=256, alpha=False)]
+        self._levels = np.zeros(0, dtype=int)
+        self._names: list[str] = []
+        self._mlp = False
+        self._sizes = [1]  # nodes per column
+        self.plot.getViewBox().sigResized.connect(self._on_resized)
+
+        self.edge_combo = QComboBox()
+        self.edge_combo.setObjectName("networkEdgeCombo")
+        for key, text in EDGE_MODES.items():
+            self.edge_combo.addItem(text, key)
+        self.edge_combo.setToolTip("Colour and width of the edges: the weights, or the gradient the next step uses")
+        self.edge_combo.currentIndexChanged.connect(
+            lambda _: self.session.set_view(network_edges=self.edge_combo.currentData())
+        )
+        self.readout = Readout(theme.font(0.9), rich=True)
+        self.readout.setObjectName("networkText")
+        self.readout.setToolTip(
+            "Each node is filled by what this sample makes of it (x, a = g(z¹), ŷ), each layer on one scale; "
+            "hover a node for z, a and δ = ∂ℓ/∂z. Each edge is coloured and as wide as its weight, or the next "
+            "step's ∂L/∂w (the colour bar)."
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.edge_combo)
+        top.addWidget(self.readout, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        plots = QHBoxLayout()
+        plots.addWidget(self.plot_widget, 1)
+        plots.addWidget(self.bar_widget)
+        layout.addLayout(plots, 1)
+        self.start()
+
+    # ------------------------------------------------------------------ drawing
+    def redraw(self, change: Change) -> None:
+        s = self.session
+        mode = s.view.network_edges
+        if self.edge_combo.currentData() != mode:
+            self.edge_combo.blockSignals(True)
+            self.edge_combo.setCurrentIndex(self.edge_combo.findData(mode))
+            self.edge_combo.blockSignals(False)
+        model = s.model
+        mlp = model.kind == "mlp"
+        weights = ("W1", "W2") if mlp else ("W",)
+        values = s.params if mode == "weights" else s.frame.spec.unflatten(s.frame.grads)
+        matrices = [np.asarray(values[key], dtype=float) for key in weights]
+        sizes = (model.n_features, *(m.shape[1] for m in matrices))
+        layers = network_layout(sizes)
+        self.once("range", len(layers), self._frame)
+        out = f"ŷ = {model.output}(z{'²' if mlp else ''})"
+        names = ("x", f"a = {s.settings.hidden_activation}(z¹)", out) if mlp else ("x", out)
+        self.once("captions", names, self._caption)
+        self._draw_edges(layers, matrices, "w" if mode == "weights" else "∂L/∂w")
+        self._draw_nodes(layers, mlp)
+
+    def _frame(self, n_layers: int) -> None:
+        # room for the numbers beside the outer nodes, and for the layers' names below the columns
+        self.plot.setRange(xRange=(-0.9, n_layers - 1 + 0.9), yRange=(-0.34, 1.1), padding=0)
+
+    def _caption(self, names: tuple[str, ...]) -> None:
+        """Each layer's name under its column."""
+        while len(self.captions) < len(names):
+            item = pg.TextItem(anchor=(0.5, 0.0), color="#444444")
+            item.setFont(self.theme.font(0.8))
+            self.plot.addItem(item)
+            self.captions.append(item)
+        for k, item in enumerate(self.captions):
+            item.setVisible(k < len(names))
+            if k < len(names):
+                item.setText(names[k])
+                item.setPos(float(k), -0.16)
+
+    def _draw_edges(self, layers: list[np.ndarray], matrices: list[np.ndarray], what: str) -> None:
+        pos = np.vstack(layers)
+        offsets = np.cumsum([0, *(len(layer) for layer in layers)])
+        adj = []
+        for k, m in enumerate(matrices):  # m[i, j]: from node i of layer k to node j of layer k + 1
+            i, j = np.meshgrid(np.arange(m.shape[0]), np.arange(m.shape[1]), indexing="ij")
+            adj.append(np.column_stack([offsets[k] + i.ravel(), offsets[k + 1] + j.ravel()]))
+        adj = np.vstack(adj)
+        w = np.concatenate([m.ravel() for m in matrices])
+        self.edge_values = w
+        finite = np.isfinite(w)
+        top = float(np.abs(w[finite]).max(initial=0.0)) or 1.0
+        rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.where(finite, w, 0.0) / top, 0.0, 1.0), mode="byte")
+        widths = self.theme.scale * (0.6 + 4.4 * np.abs(np.where(finite, w, 0.0)) / top)
+        pens = np.empty(
+            len(w), dtype=[("red", "u1"), ("green", "u1"), ("blue", "u1"), ("alpha", "u1"), ("width", float)]
+        )
+        pens["red"], pens["green"], pens["blue"] = rgba[:, 0], rgba[:, 1], rgba[:, 2]
+        pens["alpha"] = 230
+        pens["width"] = widths
+        self.edges.setData(pos=pos, adj=adj, pen=pens, size=0, symbolPen=None, symbolBrush=None, pxMode=True)
+        self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
+        if top != self._bar_top:  # the bar spans −max|w| … +max|w|
+            self._bar_top = top
+            self.bar_image.setRect(0.0, -top, 1.0, 2 * top)
+            self.bar.setRange(xRange=(0, 1), yRange=(-top, top), padding=0)
+
+    def _draw_nodes(self, layers: list[np.ndarray], mlp: bool) -> None:
+        s = self.session
+        f = s.frame
+        i, chosen = f.focus
+        t = f.focus_trace
+        X = s.dataset.X
+        fwd = f.forward
+        columns = [(X[i], np.abs(X).max(initial=0.0), "x")]
+        if mlp:
+            columns.append((t["a1"], np.abs(fwd.A1).max(initial=0.0), "a"))
+        columns.append((t["yhat"], np.abs(fwd.P).max(initial=0.0), "ŷ"))
+        self.node_values = [np.asarray(v, dtype=float) for v, _, _ in columns]
+        self._trace, self._names, self._mlp = t, [name for _, _, name in columns], mlp
+        self.once("nodes", tuple(len(layer) for layer in layers), self._place_nodes)
+        levels = []  # each node's colour as one of the map's 256: the brushes (and their drawn symbols) are reused
+        for v, scale, _ in columns:
+            scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+            levels.append(np.rint(255 * np.clip(0.5 + 0.5 * np.nan_to_num(v) / scale, 0.0, 1.0)).astype(int))
+        levels = np.concatenate(levels)
+        if not np.array_equal(levels, self._levels):
+            self._levels = levels
+            self.nodes.setBrush([self._brushes[k] for k in levels])
+        if any(label.isVisible() for label in self.labels):
+            texts = [f"{name}{_sub(k + 1)} = {num(v[k], 2)}" for v, _, name in columns for k in range(len(v))]
+            for label, text in zip(self.labels, texts, strict=False):
+                if label.textItem.toPlainText() != text:
+                    label.setText(text)
+        who = f"sample {i}" + (" (selected)" if chosen else ", the worst fit")
+        self.readout.setText(f"Nodes: <b>{who}</b>")
+
+    def _place_nodes(self, sizes: tuple[int, ...]) -> None:
+        """Where the nodes and their numbers go: once per shape of the network."""
+        self._sizes = list(sizes)
+        pos = np.vstack(network_layout(sizes))
+        pen = pg.mkPen("k", width=1.2 if max(sizes) <= 16 else 0.6)
+        self.nodes.setData(pos=pos, size=self._node_size(), pen=pen, data=np.arange(len(pos)))
+        self._levels = np.zeros(0, dtype=int)  # the new nodes take their colours at once
+        numbered = len(sizes) == 2 or sizes[1] <= MAX_NUMBERED  # every node's value beside it
+        while numbered and len(self.labels) < len(pos):
+            item = pg.TextItem(color="#222222")
+            item.setFont(self.theme.font(0.8))
+            self.plot.addItem(item)
+            self.labels.append(item)
+        layer_of = np.repeat(np.arange(len(sizes)), sizes)
+        for k, item in enumerate(self.labels):
+            shown = numbered and k < len(pos)
+            item.setVisible(shown)
+            if shown:  # inputs to the left, outputs to the right, hidden units below
+                first, last = layer_of[k] == 0, layer_of[k] == len(sizes) - 1
+                item.setAnchor((1.25, 0.5) if first else (-0.25, 0.5) if last else (0.5, -0.45))
+                item.setText("")
+                item.setPos(*pos[k])
+
+    def _node_size(self) -> np.ndarray:
+        """Each node as large as 22 points, but never overlapping the next in its column."""
+        per_unit = self.plot.getViewBox().height() / 1.26  # pixels from y = 0 to y = 1
+        sizes = [np.clip(0.8 * per_unit / max(1, n - 1), 3.0, 22 * self.theme.scale) for n in self._sizes]
+        return np.repeat(sizes, self._sizes).astype(float)
+
+    def _on_resized(self, *_) -> None:
+        if len(self.node_values):
+            self.nodes.setSize(self._node_size())
+
+    def node_text(self, k: int) -> str:
+        """Node k's numbers (in layer order: inputs, hidden units, outputs), as hovering it shows them."""
+        sizes = np.cumsum([0, *(len(v) for v in self.node_values)])
+        layer = int(np.searchsorted(sizes, k, side="right")) - 1
+        j, name, t = k - sizes[layer], self._names[layer], self._trace
+        if name == "x":
+            return f"x{_sub(j + 1)} = {num(self.node_values[0][j], 3)}"
+        if name == "a":
+            return f"z¹{_sub(j + 1)} = {num(t['z1'][j], 3)}, a{_sub(j + 1)} = {num(t['a1'][j], 3)}, δ¹ = {num(t['dz1'][j], 3)}"
+        dz = t["dz2"] if self._mlp else t["dz"]
+        return f"ŷ{_sub(j + 1)} = {num(t['yhat'][j], 3)}, δ = ∂ℓ/∂z = {num(dz[j], 3)}"
+
+    def _tip(self, x: float, y: float, data) -> str:
+        k = int(data)
+        return self.node_text(k) if 0 <= k < sum(len(v) for v in self.node_values) else ""
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

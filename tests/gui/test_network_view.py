@@ -1,0 +1,80 @@
+"""The network view: edges are the weights (or the next step's ∂L/∂w), nodes what the focused sample makes of each unit."""
+
+import numpy as np
+
+from gradviz import core
+from gradviz.gui.views.network import MAX_NUMBERED, network_layout
+
+
+def _network(make_window, *argv):
+    window = make_window(*argv)
+    window.show_view("network")
+    window.flush()
+    return window, window.network_view
+
+
+def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make_window):
+    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "12")
+    s = window.session
+    p = s.params
+    np.testing.assert_array_equal(view.edge_values, np.concatenate([p["W1"].ravel(), p["W2"].ravel()]))
+    i = s.frame.focus[0]
+    t = core.backprop_trace(s.model, p, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    for shown, expected in zip(view.node_values, (s.dataset.X[i], t["a1"], t["yhat"]), strict=True):
+        np.testing.assert_allclose(shown, expected, rtol=1e-12)
+    # the numbers beside the nodes (h ≤ MAX_NUMBERED), and the hover text with z, a and δ
+    assert sum(label.isVisible() for label in view.labels) == 2 + 4 + 2
+    assert (
+        view.node_text(2 + 1)
+        == view._tip(0, 0, 3)
+        == (f"z¹₂ = {core_num(t['z1'][1])}, a₂ = {core_num(t['a1'][1])}, δ¹ = {core_num(t['dz1'][1])}")
+    )
+    # another sample selected: the nodes follow it
+    s.select((i + 1) % s.source_dataset.n_samples)
+    window.flush()
+    np.testing.assert_allclose(view.node_values[0], s.dataset.X[(i + 1) % s.source_dataset.n_samples])
+    # the edges switched to the gradient the next step uses
+    view.edge_combo.setCurrentIndex(view.edge_combo.findData("gradient"))
+    window.flush()
+    g = s.trainer.next_grads()
+    assert s.view.network_edges == "gradient"
+    np.testing.assert_allclose(view.edge_values, np.concatenate([g["W1"].ravel(), g["W2"].ravel()]), rtol=1e-12)
+
+
+def core_num(x):
+    from gradviz.gui.numbers import num
+
+    return num(x, 3)
+
+
+def test_a_one_layer_model_and_a_wide_hidden_layer(make_window):
+    window, view = _network(make_window, "--preset", "softmax-blobs", "--steps", "3")
+    W = window.session.params["W"]
+    np.testing.assert_array_equal(view.edge_values, W.ravel())
+    assert len(view.node_values) == 2 and [len(v) for v in view.node_values] == [2, W.shape[1]]
+    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
+    assert 32 > MAX_NUMBERED and not any(label.isVisible() for label in view.labels)
+    sizes = view._node_size()
+    assert sizes.shape == (2 + 32 + 2,) and sizes[2] < sizes[0]  # the crowded column's nodes are smaller
+
+
+def test_the_network_view_exports_from_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    out = tmp_path / "net.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    cmd = [sys.executable, "-m", "gradviz", "--preset", "mlp-moons", "--hidden", "4", "--steps", "40"]
+    done = subprocess.run([*cmd, "--export-view", "network", str(out), "--size", "1280x720"], env=env, timeout=120)
+    assert done.returncode == 0  # a colour bar without an image crashed the interpreter at exit
+    with Image.open(out) as picture:
+        assert picture.size[0] > 300 and picture.size[1] > 150  # drawn in front of its tab group, at its size
+
+
+def test_the_layout_puts_each_layer_in_its_column_top_to_bottom():
+    layers = network_layout((2, 3, 1))
+    assert [layer[:, 0].tolist() for layer in layers] == [[0, 0], [1, 1, 1], [2]]
+    assert layers[1][:, 1].tolist() == [1.0, 0.5, 0.0] and layers[2][0, 1] == 0.5

@@ -567,6 +567,12 @@ class MainWindow(QMainWindow):
         self.say(f"Saved {os.path.basename(path)}{size}")
         return True
 
+    def walk(self, direction: int) -> None:
+        """The network's backward walk one stop on (1) or back (−1), its view in front."""
+        self.session.move_walk(direction)
+        if self.session.walk_stop:
+            self.show_view("network")
+
     def focus_next_run(self, direction: int) -> None:
         """Focus the next (1) or previous (−1) run: the per-sample views and the controls follow it."""
         n = len(self.session.runs)

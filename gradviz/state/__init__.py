@@ -10,7 +10,7 @@ from .changes import ASPECTS, Change, Note
 from .frame import MAX_SHOWN, Frame, choose_shown
 from .race import RunResult, run_results
 from .run import Run
-from .session import Session, ViewOptions
+from .session import Session, ViewOptions, walk_length
 
 __all__ = [
     "ASPECTS",
@@ -24,4 +24,5 @@ __all__ = [
     "run_results",
     "Session",
     "ViewOptions",
+    "walk_length",
 ]

@@ -49,6 +49,13 @@ class ViewOptions:
     loss_log: bool = False
     loss_threshold: float = 0.1  # τ of the race's table: the first step at which L ≤ τ
     network_edges: str = "weights"  # what the network view's edges show: "weights" or "gradient"
+    network_walk: int = 0  # the network view's backward walk: 0 off, else its stop (1 …)
+
+
+def walk_length(mlp: bool) -> int:
+    """The stops of the backward walk through one sample: δ at the outputs, (MLP: δ¹ at the hidden
+    units,) and each weight matrix's gradient."""
+    return 4 if mlp else 2
 
 
 class Session(DataEditing, SessionFiles):
@@ -334,6 +341,16 @@ class Session(DataEditing, SessionFiles):
             self._new_point_class = c
             self._changed("tool")
             self._say("info", f"New points will be class {c + 1}")
+
+    @property
+    def walk_stop(self) -> int:
+        """Where the network's backward walk is: 0 off, else its stop (at most this model's last)."""
+        return min(self._view.network_walk, walk_length(self.model.kind == "mlp"))
+
+    def move_walk(self, direction: int) -> None:
+        """The backward walk one stop on (1) or back (−1); back from the first stop turns it off."""
+        n = walk_length(self.model.kind == "mlp")
+        self.set_view(network_walk=max(0, min(n, self.walk_stop + direction)))
 
     def set_view(self, **changes) -> None:
         new = replace(self._view, **changes)

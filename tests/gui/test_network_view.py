@@ -78,3 +78,58 @@ def test_the_layout_puts_each_layer_in_its_column_top_to_bottom():
     layers = network_layout((2, 3, 1))
     assert [layer[:, 0].tolist() for layer in layers] == [[0, 0], [1, 1, 1], [2]]
     assert layers[1][:, 1].tolist() == [1.0, 0.5, 0.0] and layers[2][0, 1] == 0.5
+
+
+def test_the_backward_walk_by_keys_with_its_numbers(make_window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from gradviz.gui.numbers import num, vec
+
+    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "20")
+    s = window.session
+    i = s.frame.focus[0]
+    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    window.setFocus()
+
+    def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+        QTest.keyClick(window, key, modifier)
+        window.flush()
+        return view.stage
+
+    stage = press(Qt.Key.Key_W)  # δ² = ŷ − y at the outputs (softmax + CE: canonical)
+    assert stage.title.startswith("Backprop 1 of 4") and stage.nodes == 2
+    np.testing.assert_allclose(stage.node_values, t["yhat"] - s.dataset.Y[i], rtol=1e-12)
+    assert f"= ŷ − y = {vec(t['yhat'], 3)}" in stage.formula and view.walk_text.isVisible()
+    assert [label.toPlainText() for label in [lbl.textItem for lbl in view.labels[-2:]]] == [
+        f"δ²₁ = {num(t['dz2'][0], 2)}",
+        f"δ²₂ = {num(t['dz2'][1], 2)}",
+    ]
+    stage = press(Qt.Key.Key_W)  # δ¹ through W²: the W² edges lit, the W¹ edges faded
+    np.testing.assert_allclose(stage.node_values, t["dz1"], rtol=1e-12)
+    assert stage.edges == 1 and vec(t["dz1"], 3) in stage.formula
+    stage = press(Qt.Key.Key_W)  # ∂ℓ/∂W² = aᵀδ², this sample's
+    np.testing.assert_allclose(view.edge_values[8:], np.outer(t["a1"], t["dz2"]).ravel(), rtol=1e-12)
+    stage = press(Qt.Key.Key_W)  # ∂ℓ/∂W¹ = xᵀδ¹
+    np.testing.assert_allclose(view.edge_values[:8], np.outer(s.dataset.X[i], t["dz1"]).ravel(), rtol=1e-12)
+    assert press(Qt.Key.Key_W).title.startswith("Backprop 4 of 4")  # the last stop stays
+    for _ in range(4):
+        press(Qt.Key.Key_W, Qt.KeyboardModifier.ShiftModifier)
+    assert view.stage is None and not view.walk_text.isVisible() and s.walk_stop == 0
+
+
+def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(make_window):
+    window, view = _network(make_window, "--preset", "mse-sigmoid", "--steps", "5")
+    s = window.session
+    view.walk_next.click()
+    window.flush()
+    i = s.frame.focus[0]
+    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    p, y = t["yhat"], s.dataset.Y[i]
+    np.testing.assert_allclose(view.stage.node_values, (p - y) * p * (1 - p), rtol=1e-12)
+    assert "<i>not</i> ŷ − y" in view.stage.formula and view.stage.title.endswith("δ at the outputs")
+    assert not np.allclose(view.stage.node_values, p - y)
+    view.walk_next.click()  # a one-layer model: its second and last stop is ∂ℓ/∂W = xᵀδ
+    window.flush()
+    assert view.stage.title.startswith("Backprop 2 of 2") and not view.walk_next.isEnabled()
+    np.testing.assert_allclose(view.edge_values, np.outer(s.dataset.X[i], t["dz"]).ravel(), rtol=1e-12)

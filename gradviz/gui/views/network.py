@@ -12,23 +12,98 @@ hovering a node tells them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from gradviz.state import Change
+from gradviz.state import Change, walk_length
 
-from ..numbers import num
+from .. import palette
+from ..numbers import num, vec
 from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import Theme
 from .base import View
 
-__all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "network_layout"]
+__all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "WalkStage", "network_layout", "walk_stage"]
 
 MAX_NUMBERED = 8  # hidden units up to which every node's numbers are written beside it
 EDGE_MODES = {"weights": "edges: weights w", "gradient": "edges: gradient ∂L/∂w"}
 _CMAP = "CET-D1"  # diverging blue – white – red, as the Jacobian's
+
+
+@dataclass(frozen=True)
+class WalkStage:
+    """One stop of the backward walk: what it lights up, and what it says (rich text, with numbers)."""
+
+    title: str
+    formula: str
+    nodes: int | None = None  # the layer whose nodes are lit, their values `node_values`
+    node_values: np.ndarray | None = None
+    node_name: str = ""  # how a lit node's value is written ("δ²", "δ¹", "δ")
+    edges: int | None = None  # the weight matrix whose edges are lit (0: W¹ or W, 1: W²)
+    edge_values: np.ndarray | None = None  # their values (None: the weights themselves)
+
+
+def walk_stage(
+    stage: int, trace: dict, x: np.ndarray, y: np.ndarray, mlp: bool, canonical: bool, output: str
+) -> WalkStage:
+    """Stop `stage` (1 …) of the backward walk for one sample: δ at the outputs, then (MLP) δ¹ at the
+    hidden units through W², then each weight's own gradient, the layer's input times the δ it feeds."""
+    n = walk_length(mlp)
+    head = f"Backprop {stage} of {n}: "
+    d_out = trace["dz2"] if mlp else trace["dz"]
+    top = "²" if mlp else ""
+    if stage == 1:
+        r = trace["yhat"] - y
+        if canonical:
+            formula = f"δ{top} = ∂ℓ/∂z{top} = ŷ − y = {vec(trace['yhat'], 3)} − {vec(y, 3)} = <b>{vec(d_out, 3)}</b>"
+        elif output == "sigmoid":
+            p = trace["yhat"]
+            formula = (
+                f"δ{top} = (ŷ − y) ⊙ ŷ(1 − ŷ) = {vec(r, 3)} ⊙ {vec(p * (1 - p), 3)} = <b>{vec(d_out, 3)}</b>, "
+                f"<i>not</i> ŷ − y: MSE with a sigmoid keeps its slope, which vanishes where ŷ is sure"
+            )
+        else:
+            formula = (
+                f"δ{top} = J (ŷ − y) with J = diag(ŷ) − ŷŷᵀ = <b>{vec(d_out, 3)}</b>, <i>not</i> ŷ − y = "
+                f"{vec(r, 3)}: MSE with a softmax keeps the softmax's Jacobian"
+            )
+        return WalkStage(
+            head + f"δ{top} at the outputs", formula, nodes=2 if mlp else 1, node_values=d_out, node_name=f"δ{top}"
+        )
+    if mlp and stage == 2:
+        formula = (
+            f"δ¹ = (δ² W²ᵀ) ⊙ g′(z¹): each hidden unit sums the output deltas along its edges, times its own "
+            f"slope = <b>{vec(trace['dz1'], 3)}</b>"
+        )
+        return WalkStage(
+            head + "δ¹ at the hidden units, through W²",
+            formula,
+            nodes=1,
+            node_values=trace["dz1"],
+            node_name="δ¹",
+            edges=1,
+        )
+    if mlp and stage == 3:
+        g = trace["W2"]
+        j, k = np.unravel_index(int(np.argmax(np.abs(g))), g.shape)
+        formula = (
+            f"∂ℓ/∂W² = aᵀ δ²: edge j → k carries a<sub>j</sub> δ²<sub>k</sub>; the largest, "
+            f"a{_sub(j + 1)} δ²{_sub(k + 1)} = {num(trace['a1'][j], 3)} × {num(trace['dz2'][k], 3)} = <b>{num(g[j, k], 3)}</b>"
+        )
+        return WalkStage(head + "each W² weight's gradient", formula, edges=1, edge_values=g)
+    g = trace["W1"] if mlp else trace["W"]
+    j, k = np.unravel_index(int(np.argmax(np.abs(g))), g.shape)
+    d = trace["dz1"] if mlp else trace["dz"]
+    name, dname = ("W¹", "δ¹") if mlp else ("W", "δ")
+    formula = (
+        f"∂ℓ/∂{name} = xᵀ {dname}: edge i → j carries x<sub>i</sub> {dname}<sub>j</sub>; the largest, "
+        f"x{_sub(j + 1)} {dname}{_sub(k + 1)} = {num(x[j], 3)} × {num(d[k], 3)} = <b>{num(g[j, k], 3)}</b>"
+    )
+    return WalkStage(head + f"each {name} weight's gradient", formula, edges=0, edge_values=g)
 
 
 def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
@@ -92,12 +167,28 @@ class NetworkView(View):
             "hover a node for z, a and δ = ∂ℓ/∂z. Each edge is coloured and as wide as its weight, or the next "
             "step's ∂L/∂w (the colour bar)."
         )
+        # the backward walk, for lectures: W / Shift+W, or these buttons
+        self.walk_back = QPushButton("◀")
+        self.walk_back.setObjectName("networkWalkBack")
+        self.walk_back.setToolTip("The backward walk one stop back (Shift+W); from the first stop, off")
+        self.walk_next = QPushButton("Backprop ▶")
+        self.walk_next.setObjectName("networkWalkNext")
+        self.walk_next.setToolTip("Walk the backward pass for this sample: δ at the outputs, δ¹, ∂ℓ/∂W², ∂ℓ/∂W¹ (W)")
+        self.walk_back.clicked.connect(lambda: self.session.move_walk(-1))
+        self.walk_next.clicked.connect(lambda: self.session.move_walk(1))
+        self.walk_text = Readout(theme.font(0.9), lines=3, rich=True)
+        self.walk_text.setObjectName("networkWalkText")
+        self.walk_text.hide()
+        self.stage: WalkStage | None = None  # the stop of the walk drawn (None: the walk is off)
         top = QHBoxLayout()
         top.addWidget(self.edge_combo)
+        top.addWidget(self.walk_back)
+        top.addWidget(self.walk_next)
         top.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
+        layout.addWidget(self.walk_text)
         plots = QHBoxLayout()
         plots.addWidget(self.plot_widget, 1)
         plots.addWidget(self.bar_widget)
@@ -123,8 +214,39 @@ class NetworkView(View):
         out = f"ŷ = {model.output}(z{'²' if mlp else ''})"
         names = ("x", f"a = {s.settings.hidden_activation}(z¹)", out) if mlp else ("x", out)
         self.once("captions", names, self._caption)
-        self._draw_edges(layers, matrices, "w" if mode == "weights" else "∂L/∂w")
+        self.stage = self._stage(mlp)
+        lit = None
+        what = "w" if mode == "weights" else "∂L/∂w"
+        if self.stage is not None:  # the walk lights one weight matrix (or none) and fades the rest
+            lit = self.stage.edges if self.stage.edges is not None else -1
+            if self.stage.edge_values is not None:
+                matrices[lit] = np.asarray(self.stage.edge_values, dtype=float)
+                what = "∂ℓ/∂w of this sample"
+            else:
+                matrices = [np.asarray(s.params[key], dtype=float) for key in weights]
+                what = "w"
+        self._draw_edges(layers, matrices, what, lit)
         self._draw_nodes(layers, mlp)
+
+    def _stage(self, mlp: bool) -> WalkStage | None:
+        """The walk's stop for the focused sample, its words shown (None: the walk is off)."""
+        s = self.session
+        n = walk_length(mlp)
+        stage = s.walk_stop
+        self.walk_back.setEnabled(stage > 0)
+        self.walk_next.setEnabled(stage < n)
+        self.walk_next.setText("Backprop ▶" if stage == 0 else f"{stage} / {n} ▶")
+        if stage == 0:
+            self.walk_text.hide()
+            return None
+        i = s.frame.focus[0]
+        st = s.settings
+        result = walk_stage(
+            stage, s.frame.focus_trace, s.dataset.X[i], s.dataset.Y[i], mlp, st.is_canonical, st.output_activation
+        )
+        self.walk_text.setText(f"<b>{result.title}</b><br>{result.formula}")
+        self.walk_text.show()
+        return result
 
     def _frame(self, n_layers: int) -> None:
         # room for the numbers beside the outer nodes, and for the layers' names below the columns
@@ -143,7 +265,8 @@ class NetworkView(View):
                 item.setText(names[k])
                 item.setPos(float(k), -0.16)
 
-    def _draw_edges(self, layers: list[np.ndarray], matrices: list[np.ndarray], what: str) -> None:
+    def _draw_edges(self, layers: list[np.ndarray], matrices: list[np.ndarray], what: str, lit: int | None) -> None:
+        """`lit`: None, every matrix in colour; k, only matrix k (the others faded grey); −1, none."""
         pos = np.vstack(layers)
         offsets = np.cumsum([0, *(len(layer) for layer in layers)])
         adj = []
@@ -153,16 +276,21 @@ class NetworkView(View):
         adj = np.vstack(adj)
         w = np.concatenate([m.ravel() for m in matrices])
         self.edge_values = w
+        shown = np.concatenate([np.full(m.size, lit is None or lit == k) for k, m in enumerate(matrices)])
         finite = np.isfinite(w)
-        top = float(np.abs(w[finite]).max(initial=0.0)) or 1.0
+        top = float(np.abs(w[finite & shown]).max(initial=0.0)) or 1.0
         rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.where(finite, w, 0.0) / top, 0.0, 1.0), mode="byte")
-        widths = self.theme.scale * (0.6 + 4.4 * np.abs(np.where(finite, w, 0.0)) / top)
+        widths = self.theme.scale * (0.6 + 4.4 * np.clip(np.abs(np.where(finite, w, 0.0)) / top, 0.0, 1.0))
         pens = np.empty(
             len(w), dtype=[("red", "u1"), ("green", "u1"), ("blue", "u1"), ("alpha", "u1"), ("width", float)]
         )
         pens["red"], pens["green"], pens["blue"] = rgba[:, 0], rgba[:, 1], rgba[:, 2]
         pens["alpha"] = 230
         pens["width"] = widths
+        faded = ~shown  # edges the walk is not at: thin and grey
+        pens["red"][faded] = pens["green"][faded] = pens["blue"][faded] = 170
+        pens["alpha"][faded] = 70
+        pens["width"][faded] = 0.8 * self.theme.scale
         self.edges.setData(pos=pos, adj=adj, pen=pens, size=0, symbolPen=None, symbolBrush=None, pxMode=True)
         self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
         if top != self._bar_top:  # the bar spans −max|w| … +max|w|
@@ -192,13 +320,19 @@ class NetworkView(View):
         if not np.array_equal(levels, self._levels):
             self._levels = levels
             self.nodes.setBrush([self._brushes[k] for k in levels])
+        stage = self.stage
+        lit = stage.nodes if stage is not None else None
+        self.once("lit layer", lit, self._light_layer)
         if any(label.isVisible() for label in self.labels):
-            texts = [f"{name}{_sub(k + 1)} = {num(v[k], 2)}" for v, _, name in columns for k in range(len(v))]
+            words = [
+                (stage.node_values, stage.node_name) if k == lit else (v, name)
+                for k, (v, _, name) in enumerate(columns)
+            ]
+            texts = [f"{name}{_sub(k + 1)} = {num(v[k], 2)}" for v, name in words for k in range(len(v))]
             for label, text in zip(self.labels, texts, strict=False):
                 if label.textItem.toPlainText() != text:
                     label.setText(text)
-        who = f"sample {i}" + (" (selected)" if chosen else ", the worst fit")
-        self.readout.setText(f"Nodes: <b>{who}</b>")
+        self.readout.setText(f"<b>sample {i}</b> ({'selected' if chosen else 'worst fit'})")
 
     def _place_nodes(self, sizes: tuple[int, ...]) -> None:
         """Where the nodes and their numbers go: once per shape of the network."""
@@ -207,6 +341,7 @@ class NetworkView(View):
         pen = pg.mkPen("k", width=1.2 if max(sizes) <= 16 else 0.6)
         self.nodes.setData(pos=pos, size=self._node_size(), pen=pen, data=np.arange(len(pos)))
         self._levels = np.zeros(0, dtype=int)  # the new nodes take their colours at once
+        self._applied.pop("lit layer", None)  # and their rings
         numbered = len(sizes) == 2 or sizes[1] <= MAX_NUMBERED  # every node's value beside it
         while numbered and len(self.labels) < len(pos):
             item = pg.TextItem(color="#222222")
@@ -222,6 +357,14 @@ class NetworkView(View):
                 item.setAnchor((1.25, 0.5) if first else (-0.25, 0.5) if last else (0.5, -0.45))
                 item.setText("")
                 item.setPos(*pos[k])
+
+    def _light_layer(self, lit: int | None) -> None:
+        """The walk's nodes ringed in the current step's colour; the others as usual."""
+        sizes = self._sizes
+        plain = pg.mkPen("k", width=1.2 if max(sizes) <= 16 else 0.6)
+        ring = pg.mkPen(palette.CURRENT, width=3.5 * self.theme.scale)
+        layer_of = np.repeat(np.arange(len(sizes)), sizes)
+        self.nodes.setPen([ring if layer == lit else plain for layer in layer_of])
 
     def _node_size(self) -> np.ndarray:
         """Each node as large as 22 points, but never overlapping the next in its column."""

@@ -135,6 +135,27 @@ def frames_one_and_four_runs(preset: str, frames: int) -> dict[int, tuple[list[f
     return interleaved_frames({n: race_window(preset, n) for n in (1, 4)}, frames)
 
 
+def network_window(shown: bool):
+    """mlp-moons (h = 8) at N = 1,000, every view visible, with the network view beside them or closed."""
+    from PySide6.QtCore import Qt
+
+    window = window_for("mlp-moons", 1_000)
+    dock = window.docks["networkDock"]
+    if shown:
+        window.splitDockWidget(window.docks["jacobianDock"], dock, Qt.Orientation.Horizontal)
+        dock.show()
+    else:
+        dock.close()
+    for _ in range(3):
+        settle()
+    return window
+
+
+def frames_without_and_with_network(frames: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Frames without and with the network view on screen (its edges, nodes, numbers and unit maps)."""
+    return interleaved_frames({shown: network_window(shown) for shown in (False, True)}, frames)
+
+
 def generate_time(preset: str, repeats: int = 10) -> float:
     window = window_for(preset, 1_000)
     s = window.session
@@ -212,7 +233,7 @@ def compare_table(names: tuple[str, str], measure) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=60)
-    parser.add_argument("--only", choices=("frames", "race", "generate", "surface", "launch"))
+    parser.add_argument("--only", choices=("frames", "race", "network", "generate", "surface", "launch"))
     args = parser.parse_args()
     from gradviz.gui.app import ensure_app
 
@@ -223,6 +244,13 @@ def main() -> None:
     if args.only in (None, "race"):
         print("\n## A frame with four runs racing vs one run (N = 1,000, every view; budget ≤ 1.5×)\n")
         compare_table(("1 run", "4 runs"), lambda preset: frames_one_and_four_runs(preset, args.frames))
+    if args.only in (None, "network"):
+        print("\n## A frame with the network view on screen vs without (mlp-moons, h = 8, N = 1,000; budget ≤ 1.25×)\n")
+        (w1, c1), (w2, c2) = frames_without_and_with_network(args.frames).values()
+        print("| without | with | ratio | CPU without | CPU with | CPU ratio |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        r, rc = statistics.median(w2) / statistics.median(w1), statistics.median(c2) / statistics.median(c1)
+        print(f"| {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

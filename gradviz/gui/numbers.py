@@ -37,6 +37,11 @@ def num(x, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+def subscript(n: int) -> str:
+    """12 → "₁₂": unit numbers as the math writes them (a₂, z¹₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def vec(values, digits: int = 4) -> str:
     return "[" + ", ".join(num(v, digits) for v in np.atleast_1d(values)) + "]"
 

@@ -64,6 +64,8 @@ PATH_LEGEND = "#777777"  # the white path, as a legend on white shows it
 LOSS = "#0072B2"
 BATCH_LOSS = "#56B4E9"
 ACCURACY = "#009E73"
+# signed values (the Jacobian, weights and gradients, activations): blue − · white 0 · red +
+DIVERGING_MAP = "CET-D1"
 VALIDATION = "#D55E00"  # the held-out points' loss: a colour apart from the training loss's blue
 
 MESSAGE_STYLES = {

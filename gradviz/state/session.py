@@ -50,6 +50,7 @@ class ViewOptions:
     loss_threshold: float = 0.1  # τ of the race's table: the first step at which L ≤ τ
     network_edges: str = "weights"  # what the network view's edges show: "weights" or "gradient"
     network_walk: int = 0  # the network view's backward walk: 0 off, else its stop (1 …)
+    unit_map: int = -1  # the hidden unit whose activation the data view shows as its background (−1: none)
 
 
 def walk_length(mlp: bool) -> int:
@@ -351,6 +352,17 @@ class Session(DataEditing, SessionFiles):
         """The backward walk one stop on (1) or back (−1); back from the first stop turns it off."""
         n = walk_length(self.model.kind == "mlp")
         self.set_view(network_walk=max(0, min(n, self.walk_stop + direction)))
+
+    @property
+    def shown_unit(self) -> int | None:
+        """The hidden unit the data view shows over the input plane, if the model has it (else None)."""
+        unit = self._view.unit_map
+        model = self.model
+        return unit if model.kind == "mlp" and model.n_features == 2 and 0 <= unit < model.hidden else None
+
+    def show_unit(self, unit: int) -> None:
+        """Show hidden unit `unit`'s activation as the data view's background; again: the regions."""
+        self.set_view(unit_map=-1 if self.shown_unit == unit else int(unit))
 
     def set_view(self, **changes) -> None:
         new = replace(self._view, **changes)

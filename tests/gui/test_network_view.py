@@ -133,3 +133,47 @@ def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(make_windo
     window.flush()
     assert view.stage.title.startswith("Backprop 2 of 2") and not view.walk_next.isEnabled()
     np.testing.assert_allclose(view.edge_values, np.outer(s.dataset.X[i], t["dz"]).ravel(), rtol=1e-12)
+
+
+def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
+    from gradviz.gui.views.network import MAP_GRID
+
+    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "30")
+    s = window.session
+    maps = view.unit_maps
+    assert maps.shape == (4, MAP_GRID, MAP_GRID) and sum(m.isVisible() for m in view.maps) == 4
+    X = s.dataset.X
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = hi - lo
+    corner = lo - 0.15 * span  # the map's first pixel: the plane's lower left corner
+    a = s.model.hidden_activations(s.params, corner[None, :])[0]
+    np.testing.assert_allclose(maps[:, 0, 0], a, rtol=1e-12)
+
+    # a click on unit 3's map: the data view's background is that unit, the legend says so
+    class Click:
+        def button(self):
+            from PySide6.QtCore import Qt
+
+            return Qt.MouseButton.LeftButton
+
+        def accept(self):
+            pass
+
+    view.maps[2].mouseClickEvent(Click())
+    window.flush()
+    assert s.shown_unit == 2 and "background: hidden unit a₃" in window.data_view.legend.text()
+    image = window.data_view.region.image
+    (x0, x1), (y0, y1) = window.data_view.view_box.viewRange()
+    from gradviz.gui.views.data_view import GRID
+
+    assert image.shape == (GRID, GRID, 4)
+    centre_colour = image[GRID // 2, GRID // 2, :3].astype(int)
+    x = np.array([[np.linspace(x0, x1, GRID)[GRID // 2], np.linspace(y0, y1, GRID)[GRID // 2]]])
+    value = s.model.hidden_activations(s.params, x)[0, 2]
+    assert (centre_colour[0] > centre_colour[2]) == (value > 0)  # red where the unit is positive, blue where negative
+    view.maps[2].mouseClickEvent(Click())  # again: the decision regions come back
+    window.flush()
+    assert s.shown_unit is None and "background" not in window.data_view.legend.text()
+    # no maps where they cannot be drawn: more than two inputs or too many units
+    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
+    assert view.unit_maps is None and not any(m.isVisible() for m in view.maps)

@@ -21,6 +21,7 @@ from gradviz.state.frame import MAX_POINTS_DRAWN, choose_shown
 
 from .. import palette
 from ..legend import Legend
+from ..numbers import subscript
 from ..qt_session import QtSession
 from ..race import race_entries
 from ..theme import Theme
@@ -42,7 +43,7 @@ HIT_RADIUS_PX = 10
 class DataView(View):
     """The data set and the model's prediction; the place where data are edited."""
 
-    depends = frozenset({"data", "model", "step", "selection", "runs"})
+    depends = frozenset({"data", "model", "step", "selection", "runs", "view"})
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -51,6 +52,7 @@ class DataView(View):
         self._region_rect = None
         self._shown: np.ndarray | None = None  # the points drawn (None: all)
         self._point_pen = pg.mkPen("w", width=1.2)
+        self._unit_colours = pg.colormap.get(palette.DIVERGING_MAP)  # a hidden unit's activation, signed
         self._smooth_timer = QTimer(self)
         self._smooth_timer.setSingleShot(True)
         self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
@@ -189,9 +191,9 @@ class DataView(View):
         opened = {"data", "model", "runs"} <= change.aspects
         if change.touches({"data", "model"}) and (opened or self._view_misfits(self.point_coords())):
             self.fit_view()
-        elif change.touches({"data", "model", "step", "runs", "settings"}):
+        elif change.touches({"data", "model", "step", "runs", "settings", "view"}):
             self._draw_prediction()
-        if change.touches({"runs", "settings"}):
+        if change.touches({"runs", "settings", "view"}):
             self._show_legend_and_hint()
 
     def _draw_points(self) -> None:
@@ -248,6 +250,11 @@ class DataView(View):
                 (palette.PREDICTION, "line", "prediction ŷ" + (" (▶ the focused run)" if self._raced() else "")),
                 (palette.RESIDUAL, "line", "residual ŷ − y"),
             ]
+        unit = self.session.shown_unit
+        if unit is not None:
+            act = self.session.settings.hidden_activation
+            k = subscript(unit + 1)
+            entries.append(("#B2182B", "box", f"background: hidden unit a{k} = {act}(z¹{k}): red +, white 0, blue −"))
         n_held = self.session.val_indices.size
         if n_held:
             entries.append(("#555555", "ring", f"held out ({n_held}): never trained on"))
@@ -342,8 +349,15 @@ class DataView(View):
     def _draw_region(self, x0: float, x1: float, y0: float, y1: float) -> None:
         s = self.session
         gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))  # row-major: rows are y
-        P = s.model.predict(s.params, np.column_stack([gx.ravel(), gy.ravel()]))
-        image = region_image(P, s.source_dataset.n_classes).reshape(GRID, GRID, 4)
+        points = np.column_stack([gx.ravel(), gy.ravel()])
+        unit = s.shown_unit
+        if unit is None:
+            image = region_image(s.model.predict(s.params, points), s.source_dataset.n_classes).reshape(GRID, GRID, 4)
+        else:  # one hidden unit's activation over the plane, on the network view's map (0 is white)
+            a = s.model.hidden_activations(s.params, points)[:, unit]
+            top = float(np.abs(a[np.isfinite(a)]).max(initial=0.0)) or 1.0
+            image = self._unit_colours.map(np.clip(0.5 + 0.5 * np.nan_to_num(a) / top, 0, 1), mode="byte")
+            image = image.reshape(GRID, GRID, 4)
         rect = (x0, y0, x1 - x0, y1 - y0)
         shown = self.region.image
         # repainting the region repaints the whole plot (~3 ms): skip steps the eye cannot see

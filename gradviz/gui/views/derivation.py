@@ -9,6 +9,7 @@ against the trainer's gradient. For linear regression with MSE, the normal equat
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core import rules
@@ -38,6 +39,9 @@ class DerivationView(View):
         self.browser.setObjectName("derivationText")
         self.browser.setFont(theme.font(1.0))
         self.browser.setOpenLinks(False)
+        # a scroll bar that comes and goes as the numbers change width re-lays the text out twice a
+        # frame (found measuring the network view beside it): it stays
+        self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.browser)

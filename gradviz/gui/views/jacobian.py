@@ -44,7 +44,7 @@ class JacobianView(View):
         self.matrix.getViewBox().invertY(True)  # row 1 on top, as a matrix is written
         self.image = pg.ImageItem()
         self.matrix.addItem(self.image)
-        self.colormap = pg.colormap.get("CET-D1")  # diverging blue – white – red
+        self.colormap = pg.colormap.get(palette.DIVERGING_MAP)
         self.colorbar = theme.colour_bar(self.image, self.matrix, self.colormap, (-_LEVEL, _LEVEL), "∂ŷᵢ/∂zⱼ")
         self.colorbar.axis.setTicks(
             [[(v, f"{v:+.2f}".replace("+0.00", "0")) for v in (-0.25, -0.125, 0.0, 0.125, 0.25)]]

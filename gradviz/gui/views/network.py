@@ -16,22 +16,25 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from gradviz.state import Change, walk_length
 
 from .. import palette
-from ..numbers import num, vec
+from ..numbers import num, subscript, vec
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import Theme
+from ..theme import SymmetricRange, Theme
 from .base import View
+from .plot_items import EdgeLines
 
 __all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "WalkStage", "network_layout", "walk_stage"]
 
 MAX_NUMBERED = 8  # hidden units up to which every node's numbers are written beside it
+MAX_MAPPED = 16  # hidden units up to which each one's map over the input plane sits beside it
+MAP_GRID = 20  # a map's pixels per side
 EDGE_MODES = {"weights": "edges: weights w", "gradient": "edges: gradient ∂L/∂w"}
-_CMAP = "CET-D1"  # diverging blue – white – red, as the Jacobian's
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def walk_stage(
         j, k = np.unravel_index(int(np.argmax(np.abs(g))), g.shape)
         formula = (
             f"∂ℓ/∂W² = aᵀ δ²: edge j → k carries a<sub>j</sub> δ²<sub>k</sub>; the largest, "
-            f"a{_sub(j + 1)} δ²{_sub(k + 1)} = {num(trace['a1'][j], 3)} × {num(trace['dz2'][k], 3)} = <b>{num(g[j, k], 3)}</b>"
+            f"a{subscript(j + 1)} δ²{subscript(k + 1)} = {num(trace['a1'][j], 3)} × {num(trace['dz2'][k], 3)} = <b>{num(g[j, k], 3)}</b>"
         )
         return WalkStage(head + "each W² weight's gradient", formula, edges=1, edge_values=g)
     g = trace["W1"] if mlp else trace["W"]
@@ -101,9 +104,25 @@ def walk_stage(
     name, dname = ("W¹", "δ¹") if mlp else ("W", "δ")
     formula = (
         f"∂ℓ/∂{name} = xᵀ {dname}: edge i → j carries x<sub>i</sub> {dname}<sub>j</sub>; the largest, "
-        f"x{_sub(j + 1)} {dname}{_sub(k + 1)} = {num(x[j], 3)} × {num(d[k], 3)} = <b>{num(g[j, k], 3)}</b>"
+        f"x{subscript(j + 1)} {dname}{subscript(k + 1)} = {num(x[j], 3)} × {num(d[k], 3)} = <b>{num(g[j, k], 3)}</b>"
     )
     return WalkStage(head + f"each {name} weight's gradient", formula, edges=0, edge_values=g)
+
+
+class _UnitMap(pg.ImageItem):
+    """A hidden unit's activation over the input plane, beside its node; a click shows it large."""
+
+    def __init__(self, unit: int, clicked):
+        super().__init__()
+        self.unit = unit
+        self._clicked = clicked
+        self.setZValue(4)
+        self.setToolTip("This unit's activation a over the input plane; click: the data view's background")
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._clicked(self.unit)
 
 
 def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
@@ -125,8 +144,8 @@ class NetworkView(View):
         self.plot_widget, self.plot = theme.plot_widget("networkPlot", fixed=True)
         for side in ("left", "bottom"):
             self.plot.hideAxis(side)
-        self.colormap = pg.colormap.get(_CMAP)
-        self.edges = pg.GraphItem()  # per-edge pens; its own nodes are not drawn
+        self.colormap = pg.colormap.get(palette.DIVERGING_MAP)
+        self.edges = EdgeLines()
         self.plot.addItem(self.edges)
         self.nodes = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tip)
         self.nodes.setZValue(5)
@@ -140,8 +159,13 @@ class NetworkView(View):
         self.bar.addItem(self.bar_image)
         self.bar_widget.setFixedWidth(int(70 * theme.scale))
         self._bar_top: float | None = None
+        self._edges_drawn: tuple | None = None
+        self._bar_range = SymmetricRange()
         self.captions: list[pg.TextItem] = []  # the layers' names
         self.labels: list[pg.TextItem] = []  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        self.maps: list[_UnitMap] = []  # each hidden unit's map (two inputs, h ≤ MAX_MAPPED)
+        self.unit_maps: np.ndarray | None = None  # (h, g, g) the activations they show (tests read them)
+        self._maps_placed: tuple | None = None
         self.edge_values = np.zeros(0)  # what the edges show, in edge order (tests read it)
         self.node_values: list[np.ndarray] = []  # each layer's values for the focused sample
         self._trace: dict = {}
@@ -227,6 +251,7 @@ class NetworkView(View):
                 what = "w"
         self._draw_edges(layers, matrices, what, lit)
         self._draw_nodes(layers, mlp)
+        self._draw_maps(layers, mlp)
 
     def _stage(self, mlp: bool) -> WalkStage | None:
         """The walk's stop for the focused sample, its words shown (None: the walk is off)."""
@@ -269,6 +294,7 @@ class NetworkView(View):
         """`lit`: None, every matrix in colour; k, only matrix k (the others faded grey); −1, none."""
         pos = np.vstack(layers)
         offsets = np.cumsum([0, *(len(layer) for layer in layers)])
+        edges_key = tuple(len(layer) for layer in layers)
         adj = []
         for k, m in enumerate(matrices):  # m[i, j]: from node i of layer k to node j of layer k + 1
             i, j = np.meshgrid(np.arange(m.shape[0]), np.arange(m.shape[1]), indexing="ij")
@@ -278,20 +304,21 @@ class NetworkView(View):
         self.edge_values = w
         shown = np.concatenate([np.full(m.size, lit is None or lit == k) for k, m in enumerate(matrices)])
         finite = np.isfinite(w)
-        top = float(np.abs(w[finite & shown]).max(initial=0.0)) or 1.0
+        # the colour bar's ±range follows max|w| in coarse "nice" jumps: an axis that moved every step
+        # would repaint the bar twice a frame; the edges are coloured on the bar's range
+        self._bar_range.update(float(np.abs(w[finite & shown]).max(initial=0.0)))
+        top = self._bar_range.half or 1.0
         rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.where(finite, w, 0.0) / top, 0.0, 1.0), mode="byte")
         widths = self.theme.scale * (0.6 + 4.4 * np.clip(np.abs(np.where(finite, w, 0.0)) / top, 0.0, 1.0))
-        pens = np.empty(
-            len(w), dtype=[("red", "u1"), ("green", "u1"), ("blue", "u1"), ("alpha", "u1"), ("width", float)]
-        )
-        pens["red"], pens["green"], pens["blue"] = rgba[:, 0], rgba[:, 1], rgba[:, 2]
-        pens["alpha"] = 230
-        pens["width"] = widths
+        rgba = np.array(rgba, dtype=np.uint8)
+        rgba[:, 3] = 230
         faded = ~shown  # edges the walk is not at: thin and grey
-        pens["red"][faded] = pens["green"][faded] = pens["blue"][faded] = 170
-        pens["alpha"][faded] = 70
-        pens["width"][faded] = 0.8 * self.theme.scale
-        self.edges.setData(pos=pos, adj=adj, pen=pens, size=0, symbolPen=None, symbolBrush=None, pxMode=True)
+        rgba[faded] = (170, 170, 170, 70)
+        widths = np.where(faded, 0.8 * self.theme.scale, widths)
+        drawn = (edges_key, rgba.tobytes(), widths.round(2).tobytes())
+        if drawn != self._edges_drawn:  # the same colours and widths as drawn: nothing to redo
+            self._edges_drawn = drawn
+            self.edges.set_lines(pos[adj[:, 0]], pos[adj[:, 1]], rgba, widths)
         self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
         if top != self._bar_top:  # the bar spans −max|w| … +max|w|
             self._bar_top = top
@@ -328,7 +355,7 @@ class NetworkView(View):
                 (stage.node_values, stage.node_name) if k == lit else (v, name)
                 for k, (v, _, name) in enumerate(columns)
             ]
-            texts = [f"{name}{_sub(k + 1)} = {num(v[k], 2)}" for v, name in words for k in range(len(v))]
+            texts = [f"{name}{subscript(k + 1)} = {num(v[k], 2)}" for v, name in words for k in range(len(v))]
             for label, text in zip(self.labels, texts, strict=False):
                 if label.textItem.toPlainText() != text:
                     label.setText(text)
@@ -358,6 +385,47 @@ class NetworkView(View):
                 item.setText("")
                 item.setPos(*pos[k])
 
+    def _draw_maps(self, layers: list[np.ndarray], mlp: bool) -> None:
+        """With two inputs and a few hidden units: each unit's activation over the data's plane (TensorFlow
+        Playground's thumbnails), on the nodes' map with 0 white, just right of its node."""
+        s = self.session
+        h = len(layers[1]) if mlp else 0
+        shown = mlp and s.model.n_features == 2 and 0 < h <= MAX_MAPPED
+        for item in self.maps[h if shown else 0 :]:
+            item.setVisible(False)
+        if not shown:
+            self._maps_placed = None
+            self.unit_maps = None
+            return
+        X = s.dataset.X
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        lo, hi = lo - 0.15 * span, hi + 0.15 * span
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], MAP_GRID), np.linspace(lo[1], hi[1], MAP_GRID))
+        with np.errstate(all="ignore"):
+            A = s.model.hidden_activations(s.params, np.column_stack([gx.ravel(), gy.ravel()]))
+        self.unit_maps = A.T.reshape(h, MAP_GRID, MAP_GRID)
+        top = float(np.abs(A[np.isfinite(A)]).max(initial=0.0)) or 1.0
+        rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.nan_to_num(A.T.ravel()) / top, 0, 1), mode="byte")
+        rgba = rgba.reshape(h, MAP_GRID, MAP_GRID, 4)
+        side = min(0.18, 0.8 / max(1, h - 1))  # in y units; as many pixels across
+        px_x, px_y = self.plot.getViewBox().viewPixelSize()
+        width = side * px_x / px_y if px_y > 0 else side
+        while len(self.maps) < h:
+            item = _UnitMap(len(self.maps), self.session.show_unit)
+            self.plot.addItem(item)
+            self.maps.append(item)
+        chosen = s.shown_unit
+        placed = (h, round(side, 6), round(width, 6), chosen) == self._maps_placed
+        for j in range(h):
+            item = self.maps[j]
+            item.setImage(rgba[j], autoLevels=False)
+            if not placed:  # where they sit and which is framed: only when that changes
+                item.setRect(1.09, layers[1][j, 1] - side / 2, width, side)
+                item.setBorder(pg.mkPen(palette.CURRENT, width=3) if j == chosen else pg.mkPen("#666666", width=1))
+                item.setVisible(True)
+        self._maps_placed = (h, round(side, 6), round(width, 6), chosen)
+
     def _light_layer(self, lit: int | None) -> None:
         """The walk's nodes ringed in the current step's colour; the others as usual."""
         sizes = self._sizes
@@ -382,16 +450,12 @@ class NetworkView(View):
         layer = int(np.searchsorted(sizes, k, side="right")) - 1
         j, name, t = k - sizes[layer], self._names[layer], self._trace
         if name == "x":
-            return f"x{_sub(j + 1)} = {num(self.node_values[0][j], 3)}"
+            return f"x{subscript(j + 1)} = {num(self.node_values[0][j], 3)}"
         if name == "a":
-            return f"z¹{_sub(j + 1)} = {num(t['z1'][j], 3)}, a{_sub(j + 1)} = {num(t['a1'][j], 3)}, δ¹ = {num(t['dz1'][j], 3)}"
+            return f"z¹{subscript(j + 1)} = {num(t['z1'][j], 3)}, a{subscript(j + 1)} = {num(t['a1'][j], 3)}, δ¹ = {num(t['dz1'][j], 3)}"
         dz = t["dz2"] if self._mlp else t["dz"]
-        return f"ŷ{_sub(j + 1)} = {num(t['yhat'][j], 3)}, δ = ∂ℓ/∂z = {num(dz[j], 3)}"
+        return f"ŷ{subscript(j + 1)} = {num(t['yhat'][j], 3)}, δ = ∂ℓ/∂z = {num(dz[j], 3)}"
 
     def _tip(self, x: float, y: float, data) -> str:
         k = int(data)
         return self.node_text(k) if 0 <= k < sum(len(v) for v in self.node_values) else ""
-
-
-def _sub(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

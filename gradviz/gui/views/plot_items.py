@@ -105,3 +105,56 @@ class PassiveScatter(pg.ScatterPlotItem):
 
     def mouseClickEvent(self, ev):
         ev.ignore()
+
+
+class EdgeLines(pg.GraphicsObject):
+    """Many straight lines, each with its own colour and width, drawn as a few paths.
+
+    pyqtgraph's GraphItem records one pen change per edge into a QPicture and replays it on every
+    paint; here the edges are grouped by pen (colours quantised to 64 levels, widths to quarter
+    points), one path per group, so a network of a few hundred edges paints in a handful of calls.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._groups: list[tuple[object, object]] = []  # (QPen, QPainterPath)
+        self._rect = QRectF()
+
+    def set_lines(self, starts: np.ndarray, ends: np.ndarray, rgba: np.ndarray, widths: np.ndarray) -> None:
+        """starts, ends (n, 2) in data coordinates; rgba (n, 4) uint8; widths (n,) in pixels."""
+        from PySide6.QtGui import QColor, QPainterPath, QPen
+
+        self.prepareGeometryChange()
+        colour_key = (rgba.astype(np.int32) // 4) * 4
+        width_key = np.round(widths * 4) / 4
+        keys = np.column_stack([colour_key, width_key])
+        _, group_of = np.unique(keys, axis=0, return_inverse=True)
+        groups = []
+        for g in range(group_of.max(initial=-1) + 1):
+            rows = np.flatnonzero(group_of.ravel() == g)
+            r, gr, b, a = (int(v) for v in colour_key[rows[0]])
+            pen = QPen(QColor(r, gr, b, a))
+            pen.setWidthF(float(width_key[rows[0]]))
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            path = QPainterPath()
+            for i in rows:
+                path.moveTo(float(starts[i, 0]), float(starts[i, 1]))
+                path.lineTo(float(ends[i, 0]), float(ends[i, 1]))
+            groups.append((pen, path))
+        # the faint, thin groups first: the strong edges are drawn over them
+        groups.sort(key=lambda g: (g[0].color().alpha(), g[0].widthF()))
+        self._groups = groups
+        pts = np.vstack([starts, ends]) if len(starts) else np.zeros((1, 2))
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        self._rect = QRectF(float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1]))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for pen, path in self._groups:
+            painter.setPen(pen)
+            painter.drawPath(path)

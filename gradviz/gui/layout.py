@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QTabBar
 
 __all__ = ["arrange", "compact", "default_sizes", "fit_to_screen", "restore", "save", "shape"]
 
@@ -75,6 +76,10 @@ def arrange(window) -> None:
         d[name].setWindowTitle(full if kind == "desk" else short)
     window.arranged_shape = kind
     window.resize(size)
+    # six views share a tab group: whole words and scroll arrows rather than "Gradi…", "Net…"
+    for bar in window.findChildren(QTabBar):
+        bar.setElideMode(Qt.TextElideMode.ElideNone)
+        bar.setUsesScrollButtons(True)
     _raise_front(window)
 
 

@@ -23,7 +23,7 @@ def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make
     for shown, expected in zip(view.node_values, (s.dataset.X[i], t["a1"], t["yhat"]), strict=True):
         np.testing.assert_allclose(shown, expected, rtol=1e-12)
     # the numbers beside the nodes (h ≤ MAX_NUMBERED), and the hover text with z, a and δ
-    assert sum(label.isVisible() for label in view.labels) == 2 + 4 + 2
+    assert len(view.labels.texts) == 2 + 4 + 2 and view.labels.texts[0] == f"x₁ = {core_num2(s.dataset.X[i][0])}"
     assert (
         view.node_text(2 + 1)
         == view._tip(0, 0, 3)
@@ -41,6 +41,12 @@ def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make
     np.testing.assert_allclose(view.edge_values, np.concatenate([g["W1"].ravel(), g["W2"].ravel()]), rtol=1e-12)
 
 
+def core_num2(x):
+    from gradviz.gui.numbers import num
+
+    return num(x, 2)
+
+
 def core_num(x):
     from gradviz.gui.numbers import num
 
@@ -53,7 +59,7 @@ def test_a_one_layer_model_and_a_wide_hidden_layer(make_window):
     np.testing.assert_array_equal(view.edge_values, W.ravel())
     assert len(view.node_values) == 2 and [len(v) for v in view.node_values] == [2, W.shape[1]]
     window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
-    assert 32 > MAX_NUMBERED and not any(label.isVisible() for label in view.labels)
+    assert 32 > MAX_NUMBERED and view.labels.texts == []
     sizes = view._node_size()
     assert sizes.shape == (2 + 32 + 2,) and sizes[2] < sizes[0]  # the crowded column's nodes are smaller
 
@@ -101,7 +107,7 @@ def test_the_backward_walk_by_keys_with_its_numbers(make_window):
     assert stage.title.startswith("Backprop 1 of 4") and stage.nodes == 2
     np.testing.assert_allclose(stage.node_values, t["yhat"] - s.dataset.Y[i], rtol=1e-12)
     assert f"= ŷ − y = {vec(t['yhat'], 3)}" in stage.formula and view.walk_text.isVisible()
-    assert [label.toPlainText() for label in [lbl.textItem for lbl in view.labels[-2:]]] == [
+    assert view.labels.texts[-2:] == [
         f"δ²₁ = {num(t['dz2'][0], 2)}",
         f"δ²₂ = {num(t['dz2'][1], 2)}",
     ]

@@ -27,7 +27,7 @@ from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import SymmetricRange, Theme
 from .base import View
-from .plot_items import EdgeLines
+from .plot_items import EdgeLines, PointLabels
 
 __all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "WalkStage", "network_layout", "walk_stage"]
 
@@ -162,7 +162,9 @@ class NetworkView(View):
         self._edges_drawn: tuple | None = None
         self._bar_range = SymmetricRange()
         self.captions: list[pg.TextItem] = []  # the layers' names
-        self.labels: list[pg.TextItem] = []  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        self.labels = PointLabels(theme.font(0.8))  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        self.labels.setZValue(6)
+        self.plot.addItem(self.labels)
         self.maps: list[_UnitMap] = []  # each hidden unit's map (two inputs, h ≤ MAX_MAPPED)
         self.unit_maps: np.ndarray | None = None  # (h, g, g) the activations they show (tests read them)
         self._maps_placed: tuple | None = None
@@ -174,6 +176,7 @@ class NetworkView(View):
         self._names: list[str] = []
         self._mlp = False
         self._sizes = [1]  # nodes per column
+        self._numbered = False
         self.plot.getViewBox().sigResized.connect(self._on_resized)
 
         self.edge_combo = QComboBox()
@@ -350,15 +353,13 @@ class NetworkView(View):
         stage = self.stage
         lit = stage.nodes if stage is not None else None
         self.once("lit layer", lit, self._light_layer)
-        if any(label.isVisible() for label in self.labels):
+        if self._numbered:
             words = [
                 (stage.node_values, stage.node_name) if k == lit else (v, name)
                 for k, (v, _, name) in enumerate(columns)
             ]
             texts = [f"{name}{subscript(k + 1)} = {num(v[k], 2)}" for v, name in words for k in range(len(v))]
-            for label, text in zip(self.labels, texts, strict=False):
-                if label.textItem.toPlainText() != text:
-                    label.setText(text)
+            self.labels.set_texts(texts)
         self.readout.setText(f"<b>sample {i}</b> ({'selected' if chosen else 'worst fit'})")
 
     def _place_nodes(self, sizes: tuple[int, ...]) -> None:
@@ -369,21 +370,14 @@ class NetworkView(View):
         self.nodes.setData(pos=pos, size=self._node_size(), pen=pen, data=np.arange(len(pos)))
         self._levels = np.zeros(0, dtype=int)  # the new nodes take their colours at once
         self._applied.pop("lit layer", None)  # and their rings
-        numbered = len(sizes) == 2 or sizes[1] <= MAX_NUMBERED  # every node's value beside it
-        while numbered and len(self.labels) < len(pos):
-            item = pg.TextItem(color="#222222")
-            item.setFont(self.theme.font(0.8))
-            self.plot.addItem(item)
-            self.labels.append(item)
+        self._numbered = len(sizes) == 2 or sizes[1] <= MAX_NUMBERED  # every node's value beside it
         layer_of = np.repeat(np.arange(len(sizes)), sizes)
-        for k, item in enumerate(self.labels):
-            shown = numbered and k < len(pos)
-            item.setVisible(shown)
-            if shown:  # inputs to the left, outputs to the right, hidden units below
-                first, last = layer_of[k] == 0, layer_of[k] == len(sizes) - 1
-                item.setAnchor((1.25, 0.5) if first else (-0.25, 0.5) if last else (0.5, -0.45))
-                item.setText("")
-                item.setPos(*pos[k])
+        # inputs to the left of their nodes, outputs to the right, hidden units below
+        anchors = np.array(
+            [(1.25, 0.5) if k == 0 else (-0.25, 0.5) if k == len(sizes) - 1 else (0.5, -0.9) for k in layer_of]
+        )
+        self.labels.set_places(pos, anchors)
+        self.labels.set_texts([])
 
     def _draw_maps(self, layers: list[np.ndarray], mlp: bool) -> None:
         """With two inputs and a few hidden units: each unit's activation over the data's plane (TensorFlow

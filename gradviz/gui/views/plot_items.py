@@ -158,3 +158,59 @@ class EdgeLines(pg.GraphicsObject):
         for pen, path in self._groups:
             painter.setPen(pen)
             painter.drawPath(path)
+
+
+class PointLabels(pg.GraphicsObject):
+    """Short texts beside points, all painted by one item in screen pixels.
+
+    A pyqtgraph TextItem per label is a QGraphicsTextItem that re-lays itself out on every setText
+    (a dozen changing numbers cost ~7 ms a frame); here a new set of texts is one update, and the
+    paint draws each with QPainter.drawText where its point lands on screen.
+    """
+
+    def __init__(self, font, color: str = "#222222"):
+        super().__init__()
+        from PySide6.QtGui import QColor, QFontMetricsF
+
+        self._font = font
+        self._metrics = QFontMetricsF(font)
+        self._color = QColor(color)
+        self.pos = np.zeros((0, 2))
+        self.anchors = np.zeros((0, 2))  # (fx, fy): the fraction of the text's box placed at its point
+        self.texts: list[str] = []
+        self._rect = QRectF()
+
+    def set_places(self, pos: np.ndarray, anchors: np.ndarray) -> None:
+        self.prepareGeometryChange()
+        self.pos, self.anchors = np.asarray(pos, dtype=float), np.asarray(anchors, dtype=float)
+        if len(self.pos):
+            lo, hi = self.pos.min(axis=0), self.pos.max(axis=0)
+            self._rect = QRectF(float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1]))
+        else:
+            self._rect = QRectF()
+        self.update()
+
+    def set_texts(self, texts: list[str]) -> None:
+        if texts != self.texts:
+            self.texts = list(texts)
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        # the texts reach past their points by up to their own size in pixels: the whole view repaints
+        # the labels' strip anyway when the numbers change, so a generous box costs nothing
+        view = self.getViewBox()
+        return view.viewRect() if view is not None else QRectF(self._rect)
+
+    def paint(self, painter, *args) -> None:
+        if not self.texts:
+            return
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        painter.setPen(self._color)
+        for (x, y), (fx, fy), text in zip(self.pos, self.anchors, self.texts, strict=False):
+            at = transform.map(QPointF(x, y))
+            width, height = self._metrics.horizontalAdvance(text), self._metrics.height()
+            painter.drawText(QPointF(at.x() - fx * width, at.y() - fy * height + self._metrics.ascent()), text)
+        painter.restore()

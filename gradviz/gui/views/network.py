@@ -34,7 +34,7 @@ __all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "WalkStage", "network_la
 MAX_NUMBERED = 8  # hidden units up to which every node's numbers are written beside it
 MAX_MAPPED = 16  # hidden units up to which each one's map over the input plane sits beside it
 MAP_GRID = 20  # a map's pixels per side
-EDGE_MODES = {"weights": "edges: weights w", "gradient": "edges: gradient ∂L/∂w"}
+EDGE_MODES = {"weights": "edges: w", "gradient": "edges: ∂L/∂w"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,10 @@ class NetworkView(View):
         self.edge_combo.setObjectName("networkEdgeCombo")
         for key, text in EDGE_MODES.items():
             self.edge_combo.addItem(text, key)
-        self.edge_combo.setToolTip("Colour and width of the edges: the weights, or the gradient the next step uses")
+        self.edge_combo.setToolTip(
+            "Colour and width of the edges: the weights w, or the gradient ∂L/∂w the next step uses"
+        )
+        self.edge_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.edge_combo.currentIndexChanged.connect(
             lambda _: self.session.set_view(network_edges=self.edge_combo.currentData())
         )

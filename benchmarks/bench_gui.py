@@ -248,6 +248,16 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1e3:.1f} ms"
 
 
+def pair_table(names: tuple[str, str], times: dict) -> None:
+    """One markdown row for two measured cases: their median frames, the ratio, wall and CPU."""
+    a, b = names
+    (w1, c1), (w2, c2) = times.values()
+    r, rc = statistics.median(w2) / statistics.median(w1), statistics.median(c2) / statistics.median(c1)
+    print(f"| {a} | {b} | ratio | CPU {a} | CPU {b} | CPU ratio |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
+
+
 def compare_table(names: tuple[str, str], measure) -> None:
     """A markdown table of two measured cases per scenario: medians, their ratio, wall and CPU."""
     a, b = names
@@ -276,17 +286,9 @@ def main() -> None:
         compare_table(("1 run", "4 runs"), lambda preset: frames_one_and_four_runs(preset, args.frames))
     if args.only in (None, "network"):
         print("\n## A frame with the network view on screen vs without (mlp-moons, h = 8, N = 1,000; budget ≤ 1.25×)\n")
-        (w1, c1), (w2, c2) = frames_without_and_with_network(args.frames).values()
-        print("| without | with | ratio | CPU without | CPU with | CPU ratio |")
-        print("|---:|---:|---:|---:|---:|---:|")
-        r, rc = statistics.median(w2) / statistics.median(w1), statistics.median(c2) / statistics.median(c1)
-        print(f"| {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
+        pair_table(("without", "with"), frames_without_and_with_network(args.frames))
         print("\nThe default desk layout, the Jacobian (as it opens) or the network in front of their tab group:\n")
-        (w1, c1), (w2, c2) = frames_jacobian_or_network_in_front(args.frames).values()
-        print("| Jacobian | network | ratio | CPU Jacobian | CPU network | CPU ratio |")
-        print("|---:|---:|---:|---:|---:|---:|")
-        r, rc = statistics.median(w2) / statistics.median(w1), statistics.median(c2) / statistics.median(c1)
-        print(f"| {ms(w1)} | {ms(w2)} | {r:.2f}× | {ms(c1)} | {ms(c2)} | {rc:.2f}× |", flush=True)
+        pair_table(("Jacobian", "network"), frames_jacobian_or_network_in_front(args.frames))
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

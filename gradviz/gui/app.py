@@ -236,18 +236,27 @@ def export_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _start_qt(pictures: bool):
+    """The QApplication, or None (and why, on stderr) when no display can be had. Making pictures
+    (screenshots, exports, recordings) needs no display: off screen, printing only Qt's errors."""
+    if pictures:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = display_problem()  # before Qt exists: without a display Qt aborts the process
+    if problem:
+        print(problem, file=sys.stderr)
+        return None
+    if pictures:
+        _only_qt_errors()
+    return ensure_app()
+
+
 def record(args: argparse.Namespace) -> int:
     """`--record OUT`: the session the options describe, one frame at its step and one for each of the
     `--steps N` steps (default 60) that follow, into a GIF or MP4; no display needed."""
     from gradviz.gui.recorder import DEFAULT_STEPS, Recording
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    problem = display_problem()
-    if problem:
-        print(problem, file=sys.stderr)
+    if _start_qt(pictures=True) is None:
         return 1
-    _only_qt_errors()
-    ensure_app()
     try:
         window = _build_window(argparse.Namespace(**{**vars(args), "steps": 0}))  # the steps are the frames
         prepare_for_pictures(window, args.size)
@@ -275,15 +284,9 @@ def run(args: argparse.Namespace) -> int:
     if args.record:
         return record(args)
     view, picture = args.export_view or ("window", args.screenshot)
-    if picture and "QT_QPA_PLATFORM" not in os.environ:  # a picture needs no display
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    problem = display_problem()  # before Qt exists: without a display Qt aborts the process
-    if problem:
-        print(problem, file=sys.stderr)
+    app = _start_qt(pictures=bool(picture))
+    if app is None:
         return 1
-    if picture:
-        _only_qt_errors()
-    app = ensure_app()
     try:
         if picture:
             window = _build_window(args)

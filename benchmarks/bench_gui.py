@@ -1,6 +1,6 @@
 """GUI benchmarks. Prints medians; asserts nothing.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|generate|surface|launch]
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|network|generate|surface|launch]
 
 1. A frame: one training step, then the event loop redraws every view and paints the 1600 × 900
    window (session.step(1) and the event loop until idle), at N = 1,000 and N = 100,000, for each
@@ -9,6 +9,9 @@
    are measured in one run, interleaved, so that the machine's speed drifts out of the ratio).
    A race: the same frame with four runs (momentum, Adam and η/10 beside the first) against one
    run, N = 1,000, interleaved. Budget: at most 1.5× the one-run frame.
+   The network view (mlp-moons, h = 8): the frame with it on screen against without, in a layout
+   where every view is on screen and in the default desk layout (the network or the Jacobian in
+   front of their tab group). Budget: at most 1.25×.
 2. One "Generate" of 1,000 points: the click to the repainted window.
 3. Frames while a 200 × 200 surface at N = 10,000 is computed in the background. Budget ≤ 50 ms.
 4. Launch: a new process to the window on screen. Budget ≤ 1.0 s.
@@ -61,7 +64,6 @@ def settle() -> None:
 
 def window_for(preset: str, n_points: int | None):
     """The preset's window at 1600 × 900 with N points of its data set (None: as the preset has it), every view visible."""
-    from PySide6.QtCore import Qt
 
     from gradviz import core
     from gradviz.gui import create_window
@@ -74,16 +76,50 @@ def window_for(preset: str, n_points: int | None):
         s.edit_dataset(core.generate(ds.name, n_samples=n_points, seed=0, **kwargs), "benchmark data")
     window.resize(1600, 900)
     window.show()
-    docks = window.docks
-    for name in ("derivationDock", "runsDock"):
-        window.splitDockWidget(docks["jacobianDock"], docks[name], Qt.Orientation.Horizontal)
-    for dock in docks.values():
-        dock.show()
+    side_by_side(window, ("jacobianDock", "networkDock", "derivationDock", "runsDock"))
+    window.docks["networkDock"].close()  # its cost has a benchmark of its own
     for _ in range(3):
         settle()
     window.surface_view.finish_rendering()
     settle()
     return window
+
+
+def side_by_side(window, names: tuple[str, ...]) -> None:
+    """The docks `names` out of their tab group, side by side under the gradients, every one on screen.
+    (Splitting a dock that sits in a tab group only adds a tab, and a group taken apart leaves its tab
+    bar on screen: every dock right of the controls is taken out and put back, as the layout does.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTabBar
+
+    from gradviz.gui import layout
+
+    docks = window.docks
+    right = [name for name in docks if name != "controlsDock"]
+    for name in right:
+        window.removeDockWidget(docks[name])
+    for name in right:
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks[name])
+        docks[name].show()
+    H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+    window.splitDockWidget(docks["dataDock"], docks["lossSurfaceDock"], H)
+    for first, second in (
+        ("dataDock", "residualsDock"),
+        ("residualsDock", "lossCurveDock"),
+        ("lossSurfaceDock", "gradientDock"),
+    ):
+        window.splitDockWidget(docks[first], docks[second], V)
+    before, orientation = "gradientDock", V
+    for name in names:
+        window.splitDockWidget(docks[before], docks[name], orientation)
+        docks[name].show()
+        before, orientation = name, Qt.Orientation.Horizontal
+    settle()
+    window.resize(1600, 900)  # the docks passed through one tall column
+    settle()
+    layout.default_sizes(window)
+    for bar in window.findChildren(QTabBar):  # no dock is tabbed now: a bar still shown is a stale one of Qt's
+        bar.hide()
 
 
 def frame_times(window, frames: int) -> tuple[list[float], list[float]]:
@@ -109,6 +145,9 @@ def interleaved_frames(windows: dict, frames: int, rounds: int = 3) -> dict:
     times: dict = {key: ([], []) for key in windows}
     for _ in range(rounds):
         for n, window in windows.items():
+            for other in windows.values():  # no window's background surface work left over into this block
+                other.surface_view.finish_rendering()
+            settle()
             wall, cpu = frame_times(window, frames // rounds)
             times[n][0].extend(wall)
             times[n][1].extend(cpu)
@@ -136,28 +175,38 @@ def frames_one_and_four_runs(preset: str, frames: int) -> dict[int, tuple[list[f
 
 
 def network_window(shown: bool):
-    """mlp-moons (h = 8) at N = 1,000, every view visible, with the network view beside them or closed."""
-    from PySide6.QtCore import Qt
-
+    """mlp-moons (h = 8) at N = 1,000, every view visible and the network's dock beside them, the view in it
+    drawn or hidden (an empty dock: every other view the same size in both windows)."""
     window = window_for("mlp-moons", 1_000)
-    dock = window.docks["networkDock"]
-    if shown:
-        window.splitDockWidget(window.docks["jacobianDock"], dock, Qt.Orientation.Horizontal)
-        dock.show()
-    else:
-        dock.close()
+    window.docks["networkDock"].show()
+    window.network_view.setVisible(shown)
     for _ in range(3):
         settle()
+    window.surface_view.finish_rendering()
+    settle()
     return window
 
 
-def frames_without_and_with_network(frames: int) -> dict[str, tuple[list[float], list[float]]]:
+def frames_without_and_with_network(frames: int) -> dict:
     """Frames without and with the network view on screen (its edges, nodes, numbers and unit maps)."""
-    return interleaved_frames({shown: network_window(shown) for shown in (False, True)}, frames)
+    return both_orders(network_window, (False, True), frames)
 
 
-def desk_window(front: str):
-    """mlp-moons (h = 8) at N = 1,000 in the default desk layout (1600 × 900), `front` in front of its tab group."""
+def both_orders(make, keys: tuple, frames: int) -> dict:
+    """Frames of the windows make(key) for the two keys: two processes' worth of windows, made in both
+    orders (the second window of a pair measured up to 15 % apart from the first, either way), their
+    frames pooled."""
+    pooled: dict = {key: ([], []) for key in keys}
+    for order in (keys, keys[::-1]):
+        for key, (wall, cpu) in interleaved_frames({key: make(key) for key in order}, frames // 2).items():
+            pooled[key][0].extend(wall)
+            pooled[key][1].extend(cpu)
+    return pooled
+
+
+def desk_window(front: str, pinned: bool = False):
+    """mlp-moons (h = 8) at N = 1,000 in the default desk layout (1600 × 900), `front` in front of its tab
+    group; `pinned`: the surface's plane pinned (its worker idle: no second thread wants the interpreter)."""
     from gradviz.gui import create_window
 
     window = create_window(["--preset", "mlp-moons", "--size", "1600x900"])
@@ -165,6 +214,7 @@ def desk_window(front: str):
     from gradviz import core
 
     s.edit_dataset(core.generate("moons", n_samples=1_000, seed=0), "benchmark data")
+    s.pin_slice(pinned)
     window.show()
     window.docks[front].raise_()
     for _ in range(3):
@@ -174,16 +224,9 @@ def desk_window(front: str):
     return window
 
 
-def frames_jacobian_or_network_in_front(frames: int) -> dict[str, tuple[list[float], list[float]]]:
-    """The default desk layout, its tab group showing the Jacobian (as it opens) or the network: two
-    processes' worth of windows, made in both orders (the second window of a pair measured up to 15 %
-    apart from the first, either way), their frames pooled."""
-    pooled: dict[str, tuple[list[float], list[float]]] = {"jacobianDock": ([], []), "networkDock": ([], [])}
-    for order in (("jacobianDock", "networkDock"), ("networkDock", "jacobianDock")):
-        for name, (wall, cpu) in interleaved_frames({n: desk_window(n) for n in order}, frames // 2).items():
-            pooled[name][0].extend(wall)
-            pooled[name][1].extend(cpu)
-    return pooled
+def frames_jacobian_or_network_in_front(frames: int, pinned: bool = False) -> dict:
+    """The default desk layout, its tab group showing the Jacobian (as it opens) or the network."""
+    return both_orders(lambda front: desk_window(front, pinned), ("jacobianDock", "networkDock"), frames)
 
 
 def generate_time(preset: str, repeats: int = 10) -> float:
@@ -286,9 +329,14 @@ def main() -> None:
         compare_table(("1 run", "4 runs"), lambda preset: frames_one_and_four_runs(preset, args.frames))
     if args.only in (None, "network"):
         print("\n## A frame with the network view on screen vs without (mlp-moons, h = 8, N = 1,000; budget ≤ 1.25×)\n")
+        print("Every view on screen, the network's dock beside them, empty or showing the view:\n")
         pair_table(("without", "with"), frames_without_and_with_network(args.frames))
         print("\nThe default desk layout, the Jacobian (as it opens) or the network in front of their tab group:\n")
         pair_table(("Jacobian", "network"), frames_jacobian_or_network_in_front(args.frames))
+        print(
+            "\nThe same with the surface's plane pinned (no background surface work competing for the interpreter):\n"
+        )
+        pair_table(("Jacobian", "network"), frames_jacobian_or_network_in_front(args.frames, pinned=True))
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

@@ -111,6 +111,8 @@ def test_the_backward_walk_by_keys_with_its_numbers(make_window):
         f"δ²₁ = {num(t['dz2'][0], 2)}",
         f"δ²₂ = {num(t['dz2'][1], 2)}",
     ]
+    # no edge is lit at this stop: the colour bar keeps the weights' scale (not a range of ±1e-12)
+    assert view._bar_top >= np.abs(view.edge_values).max() > 0.1
     stage = press(Qt.Key.Key_W)  # δ¹ through W²: the W² edges lit, the W¹ edges faded
     np.testing.assert_allclose(stage.node_values, t["dz1"], rtol=1e-12)
     assert stage.edges == 1 and vec(t["dz1"], 3) in stage.formula
@@ -147,7 +149,12 @@ def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
     window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "30")
     s = window.session
     maps = view.unit_maps
-    assert maps.shape == (4, MAP_GRID, MAP_GRID) and sum(m.isVisible() for m in view.maps) == 4
+    assert maps.shape == (4, MAP_GRID, MAP_GRID) and view.maps.isVisible() and len(view.maps.rects) == 4
+    # each map just right of its unit's node, the units in order down the column
+    nodes = np.column_stack(view.nodes.getData())[2:6]
+    centres = [(r.center().x(), r.center().y()) for r in view.maps.rects]
+    assert all(x > node[0] for (x, _), node in zip(centres, nodes, strict=True))
+    np.testing.assert_allclose([y for _, y in centres], nodes[:, 1])
     X = s.dataset.X
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = hi - lo
@@ -157,6 +164,12 @@ def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
 
     # a click on unit 3's map: the data view's background is that unit, the legend says so
     class Click:
+        def __init__(self, unit):
+            self.at = view.maps.rects[unit].center()
+
+        def pos(self):
+            return self.at
+
         def button(self):
             from PySide6.QtCore import Qt
 
@@ -165,7 +178,7 @@ def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
         def accept(self):
             pass
 
-    view.maps[2].mouseClickEvent(Click())
+    view.maps.mouseClickEvent(Click(2))
     window.flush()
     assert s.shown_unit == 2 and "background: hidden unit a₃" in window.data_view.legend.text()
     image = window.data_view.region.image
@@ -177,9 +190,29 @@ def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
     x = np.array([[np.linspace(x0, x1, GRID)[GRID // 2], np.linspace(y0, y1, GRID)[GRID // 2]]])
     value = s.model.hidden_activations(s.params, x)[0, 2]
     assert (centre_colour[0] > centre_colour[2]) == (value > 0)  # red where the unit is positive, blue where negative
-    view.maps[2].mouseClickEvent(Click())  # again: the decision regions come back
+    view.maps.mouseClickEvent(Click(2))  # again: the decision regions come back
     window.flush()
     assert s.shown_unit is None and "background" not in window.data_view.legend.text()
     # no maps where they cannot be drawn: more than two inputs or too many units
     window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
-    assert view.unit_maps is None and not any(m.isVisible() for m in view.maps)
+    assert view.unit_maps is None and not view.maps.isVisible()
+
+
+def test_edge_lines_rebuild_only_when_the_picture_changes_and_draw_opaque(qapp):
+    from gradviz.gui.views.plot_items import EdgeLines
+
+    edges = EdgeLines()
+    starts, ends = np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 0.5]]), np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 0.5]])
+    rgba = np.array([[200, 10, 10, 120], [10, 10, 200, 255], [200, 10, 10, 30]], dtype=np.uint8)
+    widths = np.array([3.0, 1.0, 3.0])
+    edges.set_lines(starts, ends, rgba, widths)
+    assert edges.redrawn == 1
+    pens = [pen for pen, _ in edges._groups]
+    # two pens (edges 0 and 2 look alike); thin first, so the strong edges are drawn over the faint;
+    # opaque whatever alpha was asked for (Qt paints translucent wide lines ~30× slower)
+    assert [p.widthF() for p in pens] == [1.0, 3.0] and all(p.color().alpha() == 255 for p in pens)
+    assert (pens[1].color().red(), pens[1].color().blue()) == (200, 8)
+    edges.set_lines(starts, ends, rgba + np.uint8(1), widths + 0.05)  # below the quantisation: the same picture
+    assert edges.redrawn == 1
+    edges.set_lines(starts, ends, rgba, widths * 2)
+    assert edges.redrawn == 2 and [p.widthF() for p, _ in edges._groups] == [2.0, 6.0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from gradviz.state import Change, walk_length
@@ -27,7 +27,7 @@ from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import SymmetricRange, Theme
 from .base import View
-from .plot_items import EdgeLines, PointLabels
+from .plot_items import EdgeLines, ImageTiles, PointLabels
 
 __all__ = ["EDGE_MODES", "MAX_NUMBERED", "NetworkView", "WalkStage", "network_layout", "walk_stage"]
 
@@ -109,22 +109,6 @@ def walk_stage(
     return WalkStage(head + f"each {name} weight's gradient", formula, edges=0, edge_values=g)
 
 
-class _UnitMap(pg.ImageItem):
-    """A hidden unit's activation over the input plane, beside its node; a click shows it large."""
-
-    def __init__(self, unit: int, clicked):
-        super().__init__()
-        self.unit = unit
-        self._clicked = clicked
-        self.setZValue(4)
-        self.setToolTip("This unit's activation a over the input plane; click: the data view's background")
-
-    def mouseClickEvent(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            self._clicked(self.unit)
-
-
 def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
     """(n, 2) node positions of each layer: layers at x = 0, 1, 2, …, nodes spread over y ∈ [0, 1]
     top to bottom in index order (a lone node in the middle)."""
@@ -155,23 +139,27 @@ class NetworkView(View):
         self.bar.hideAxis("left")
         self.bar.hideAxis("bottom")
         self.bar.showAxis("right")
-        self.bar_image = pg.ImageItem(self.colormap.getLookupTable(nPts=256, alpha=False)[:, None, :])
+        self._lut = np.asarray(self.colormap.getLookupTable(nPts=256, alpha=True), dtype=np.uint8)  # (256, 4)
+        self.bar_image = pg.ImageItem(self._lut[:, None, :3])
         self.bar.addItem(self.bar_image)
         self.bar_widget.setFixedWidth(int(70 * theme.scale))
         self._bar_top: float | None = None
-        self._edges_drawn: tuple | None = None
         self._bar_range = SymmetricRange()
-        self.captions: list[pg.TextItem] = []  # the layers' names
-        self.labels = PointLabels(theme.font(0.8))  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        self.captions = PointLabels(theme.font(0.8), color="#444444")  # the layers' names, under their columns
+        self.plot.addItem(self.captions)
+        self.labels = PointLabels(theme.font(0.8), backdrop=True)  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
         self.labels.setZValue(6)
         self.plot.addItem(self.labels)
-        self.maps: list[_UnitMap] = []  # each hidden unit's map (two inputs, h ≤ MAX_MAPPED)
+        self.maps = ImageTiles(self.session.show_unit)  # each hidden unit's map (two inputs, h ≤ MAX_MAPPED)
+        self.maps.setZValue(4)
+        self.maps.setToolTip("Each unit's activation a over the input plane; click one: the data view's background")
+        self.plot.addItem(self.maps)
         self.unit_maps: np.ndarray | None = None  # (h, g, g) the activations they show (tests read them)
-        self._maps_placed: tuple | None = None
         self.edge_values = np.zeros(0)  # what the edges show, in edge order (tests read it)
         self.node_values: list[np.ndarray] = []  # each layer's values for the focused sample
         self._trace: dict = {}
-        self._brushes = [pg.mkBrush(*c) for c in self.colormap.getLookupTable(nPts=256, alpha=False)]
+        self._brushes = [pg.mkBrush(*c) for c in self._lut]
+        self._map_frame, self._chosen_frame = pg.mkPen("#666666", width=1), pg.mkPen(palette.CURRENT, width=3)
         self._levels = np.zeros(0, dtype=int)
         self._names: list[str] = []
         self._mlp = False
@@ -251,7 +239,7 @@ class NetworkView(View):
             lit = self.stage.edges if self.stage.edges is not None else -1
             if self.stage.edge_values is not None:
                 matrices[lit] = np.asarray(self.stage.edge_values, dtype=float)
-                what = "∂ℓ/∂w of this sample"
+                what = "∂ℓ/∂w"  # ℓ: this sample's loss (the walk's words say so)
             else:
                 matrices = [np.asarray(s.params[key], dtype=float) for key in weights]
                 what = "w"
@@ -285,22 +273,21 @@ class NetworkView(View):
 
     def _caption(self, names: tuple[str, ...]) -> None:
         """Each layer's name under its column."""
-        while len(self.captions) < len(names):
-            item = pg.TextItem(anchor=(0.5, 0.0), color="#444444")
-            item.setFont(self.theme.font(0.8))
-            self.plot.addItem(item)
-            self.captions.append(item)
-        for k, item in enumerate(self.captions):
-            item.setVisible(k < len(names))
-            if k < len(names):
-                item.setText(names[k])
-                item.setPos(float(k), -0.16)
+        self.captions.set_places(
+            np.column_stack([np.arange(len(names)), np.full(len(names), -0.16)]), np.tile((0.5, 0.0), (len(names), 1))
+        )
+        self.captions.set_texts(list(names))
+
+    def _colour_levels(self, values: np.ndarray, top: float) -> np.ndarray:
+        """Each value's colour as one of the diverging map's 256 levels: 0 white, ±top and beyond the ends
+        (±inf too), NaN white."""
+        top = top if np.isfinite(top) and top > 0 else 1.0
+        return np.rint(255 * np.clip(0.5 + 0.5 * np.nan_to_num(values) / top, 0.0, 1.0)).astype(int)
 
     def _draw_edges(self, layers: list[np.ndarray], matrices: list[np.ndarray], what: str, lit: int | None) -> None:
         """`lit`: None, every matrix in colour; k, only matrix k (the others faded grey); −1, none."""
         pos = np.vstack(layers)
         offsets = np.cumsum([0, *(len(layer) for layer in layers)])
-        edges_key = tuple(len(layer) for layer in layers)
         adj = []
         for k, m in enumerate(matrices):  # m[i, j]: from node i of layer k to node j of layer k + 1
             i, j = np.meshgrid(np.arange(m.shape[0]), np.arange(m.shape[1]), indexing="ij")
@@ -312,19 +299,15 @@ class NetworkView(View):
         finite = np.isfinite(w)
         # the colour bar's ±range follows max|w| in coarse "nice" jumps: an axis that moved every step
         # would repaint the bar twice a frame; the edges are coloured on the bar's range
-        self._bar_range.update(float(np.abs(w[finite & shown]).max(initial=0.0)))
+        # (at a stop of the walk that lights no edges, the bar keeps the scale of them all)
+        self._bar_range.update(float(np.abs(w[finite & shown] if shown.any() else w[finite]).max(initial=0.0)))
         top = self._bar_range.half or 1.0
-        rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.where(finite, w, 0.0) / top, 0.0, 1.0), mode="byte")
-        widths = self.theme.scale * (0.6 + 4.4 * np.clip(np.abs(np.where(finite, w, 0.0)) / top, 0.0, 1.0))
-        rgba = np.array(rgba, dtype=np.uint8)
-        rgba[:, 3] = 230
-        faded = ~shown  # edges the walk is not at: thin and grey
-        rgba[faded] = (170, 170, 170, 70)
+        rgba = self._lut[self._colour_levels(w, top)]
+        widths = self.theme.scale * (0.6 + 4.4 * np.clip(np.abs(np.nan_to_num(w)) / top, 0.0, 1.0))
+        faded = ~shown  # edges the walk is not at: thin and pale grey
+        rgba[faded] = (215, 215, 215, 255)
         widths = np.where(faded, 0.8 * self.theme.scale, widths)
-        drawn = (edges_key, rgba.tobytes(), widths.round(2).tobytes())
-        if drawn != self._edges_drawn:  # the same colours and widths as drawn: nothing to redo
-            self._edges_drawn = drawn
-            self.edges.set_lines(pos[adj[:, 0]], pos[adj[:, 1]], rgba, widths)
+        self.edges.set_lines(pos[adj[:, 0]], pos[adj[:, 1]], rgba, widths)
         self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
         if top != self._bar_top:  # the bar spans −max|w| … +max|w|
             self._bar_top = top
@@ -345,11 +328,8 @@ class NetworkView(View):
         self.node_values = [np.asarray(v, dtype=float) for v, _, _ in columns]
         self._trace, self._names, self._mlp = t, [name for _, _, name in columns], mlp
         self.once("nodes", tuple(len(layer) for layer in layers), self._place_nodes)
-        levels = []  # each node's colour as one of the map's 256: the brushes (and their drawn symbols) are reused
-        for v, scale, _ in columns:
-            scale = scale if np.isfinite(scale) and scale > 0 else 1.0
-            levels.append(np.rint(255 * np.clip(0.5 + 0.5 * np.nan_to_num(v) / scale, 0.0, 1.0)).astype(int))
-        levels = np.concatenate(levels)
+        # each node's colour as one of the map's 256 levels: the brushes (and their drawn symbols) are reused
+        levels = np.concatenate([self._colour_levels(v, scale) for v, scale, _ in columns])
         if not np.array_equal(levels, self._levels):
             self._levels = levels
             self.nodes.setBrush([self._brushes[k] for k in levels])
@@ -375,10 +355,9 @@ class NetworkView(View):
         self._applied.pop("lit layer", None)  # and their rings
         self._numbered = len(sizes) == 2 or sizes[1] <= MAX_NUMBERED  # every node's value beside it
         layer_of = np.repeat(np.arange(len(sizes)), sizes)
-        # inputs to the left of their nodes, outputs to the right, hidden units below
-        anchors = np.array(
-            [(1.25, 0.5) if k == 0 else (-0.25, 0.5) if k == len(sizes) - 1 else (0.5, -0.9) for k in layer_of]
-        )
+        # outputs to the right of their nodes; inputs and hidden units to the left (the maps are right of
+        # the hidden units, and below them the next unit would be in the way)
+        anchors = np.array([(-0.25, 0.5) if k == len(sizes) - 1 else (1.25, 0.5) for k in layer_of])
         self.labels.set_places(pos, anchors)
         self.labels.set_texts([])
 
@@ -388,10 +367,8 @@ class NetworkView(View):
         s = self.session
         h = len(layers[1]) if mlp else 0
         shown = mlp and s.model.n_features == 2 and 0 < h <= MAX_MAPPED
-        for item in self.maps[h if shown else 0 :]:
-            item.setVisible(False)
+        self.maps.setVisible(shown)
         if not shown:
-            self._maps_placed = None
             self.unit_maps = None
             return
         X = s.dataset.X
@@ -403,25 +380,14 @@ class NetworkView(View):
             A = s.model.hidden_activations(s.params, np.column_stack([gx.ravel(), gy.ravel()]))
         self.unit_maps = A.T.reshape(h, MAP_GRID, MAP_GRID)
         top = float(np.abs(A[np.isfinite(A)]).max(initial=0.0)) or 1.0
-        rgba = self.colormap.map(np.clip(0.5 + 0.5 * np.nan_to_num(A.T.ravel()) / top, 0, 1), mode="byte")
-        rgba = rgba.reshape(h, MAP_GRID, MAP_GRID, 4)
+        rgba = self._lut[self._colour_levels(self.unit_maps, top)]  # (h, g, g, 4)
         side = min(0.18, 0.8 / max(1, h - 1))  # in y units; as many pixels across
         px_x, px_y = self.plot.getViewBox().viewPixelSize()
         width = side * px_x / px_y if px_y > 0 else side
-        while len(self.maps) < h:
-            item = _UnitMap(len(self.maps), self.session.show_unit)
-            self.plot.addItem(item)
-            self.maps.append(item)
-        chosen = s.shown_unit
-        placed = (h, round(side, 6), round(width, 6), chosen) == self._maps_placed
-        for j in range(h):
-            item = self.maps[j]
-            item.setImage(rgba[j], autoLevels=False)
-            if not placed:  # where they sit and which is framed: only when that changes
-                item.setRect(1.09, layers[1][j, 1] - side / 2, width, side)
-                item.setBorder(pg.mkPen(palette.CURRENT, width=3) if j == chosen else pg.mkPen("#666666", width=1))
-                item.setVisible(True)
-        self._maps_placed = (h, round(side, 6), round(width, 6), chosen)
+        rects = [QRectF(1.09, layers[1][j, 1] - side / 2, width, side) for j in range(h)]
+        self.maps.set_tiles(
+            rgba, rects, [self._chosen_frame if j == s.shown_unit else self._map_frame for j in range(h)]
+        )
 
     def _light_layer(self, lit: int | None) -> None:
         """The walk's nodes ringed in the current step's colour; the others as usual."""

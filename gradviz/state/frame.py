@@ -303,15 +303,47 @@ class Frame:
         metric = core.accuracy_from_predictions(self.predictions[val], s.dataset.Y[val]) if self._classify else np.nan
         return loss, float(metric)
 
-    @derived("settings")
+    @property
     def validation_curve(self) -> np.ndarray | None:
         """(T, 2) loss and accuracy on the held-out points at the steps of `curves`; None without a split."""
+        return self.race_validation_curves[self._s.focus_index]
+
+    @derived("settings")
+    def race_validation_curves(self) -> tuple:
+        """Each run's (T, 2) loss and accuracy on its own held-out points at the steps of its curves
+        (None: that run holds nothing out). Runs may split differently (another share or seed)."""
         s = self._s
-        val = s.val_indices
-        if val.size == 0:
-            return None
         _ = self.race_curves  # brings the runs' curve rows up to date
-        X, Y, spec, model, loss = s.dataset.X[val], s.dataset.Y[val], self.spec, s.model, s.loss
+        out = []
+        for run in s.runs:
+            evaluate = self._held_out_evaluator(run)
+            out.append(None if evaluate is None else run.held_out.values(run.curve_rows, s.dataset, evaluate))
+        return tuple(out)
+
+    @derived()
+    def race_validation(self) -> tuple:
+        """Each run's (loss, accuracy) on its held-out points at its current step (None: no split)."""
+        s = self._s
+        out = []
+        for i, run in enumerate(s.runs):
+            if i == s.focus_index:  # the focused run's, as every view shows it
+                out.append(self.validation)
+                continue
+            evaluate = self._held_out_evaluator(run)
+            t = run.trainer
+            out.append(None if evaluate is None else evaluate(t.model.spec.flatten(t.params)))
+        return tuple(out)
+
+    def _held_out_evaluator(self, run) -> Callable[[np.ndarray], tuple[float, float]] | None:
+        """evaluate(flat θ) -> (loss, accuracy) of one run on the points it holds out, as it sees the
+        data (its loss, its targets); None if it holds none out."""
+        t = run.trainer
+        split = t.split(self._s.source_dataset.n_samples)
+        if split is None or split[1].size == 0:
+            return None
+        val = split[1]
+        data = t.latest
+        X, Y, spec, model, loss = data.X[val], data.Y[val], t.model.spec, t.model, t.loss_fn
         metric = core.accuracy_from_predictions if self._classify else None
 
         def evaluate(flat: np.ndarray) -> tuple[float, float]:
@@ -319,7 +351,7 @@ class Frame:
                 e = model.evaluate(spec.unflatten(flat), X, Y, loss, grad=False, metric=metric)
             return e.loss, e.metric
 
-        return s.run.held_out.values(s.run.curve_rows, s.dataset, evaluate)
+        return evaluate
 
     @property
     def _classify(self) -> bool:

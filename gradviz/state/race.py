@@ -18,7 +18,8 @@ class RunResult:
     visible: bool
     focused: bool
     step: int  # the run's own step (behind the race's when it stopped)
-    loss: float  # L on all data at that step
+    loss: float  # L on all data at that step (on its training points, where it holds some out)
+    held_out_loss: float | None  # L on the points it holds out (None: it holds none out)
     metric: float  # accuracy (NaN for regression)
     grad_norm: float  # ‖∇L‖ of the gradient the run steps with from there
     first_below: int | None  # the first step with L ≤ the threshold, up to `step` (None: not yet)
@@ -50,6 +51,7 @@ def leader(rows: list[RunResult], same_loss: bool) -> int | None:
 def run_results(session, threshold: float) -> list[RunResult]:
     """One row per run (in the runs' order), read from each run's own history."""
     clock = session.current_step
+    held_out = session.frame.race_validation
     rows = []
     for i, run in enumerate(session.runs):
         t = run.trainer
@@ -66,6 +68,7 @@ def run_results(session, threshold: float) -> list[RunResult]:
                 focused=i == session.focus_index,
                 step=t.step_index,
                 loss=t.loss,
+                held_out_loss=None if held_out[i] is None else held_out[i][0],
                 metric=t.metric,
                 grad_norm=t.grad_norm,
                 first_below=int(steps[below[0]]) if len(below) else None,

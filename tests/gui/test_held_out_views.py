@@ -51,3 +51,45 @@ def test_held_out_points_are_hollow_and_their_loss_is_drawn(make_window):
     assert not curve.val_curve.isVisible() and "loss (all data)" in curve.legend.text()
     assert not curve.val_readout.isVisible()
     assert "held out" not in window.data_view.legend.text()
+
+
+def test_a_race_shows_each_runs_held_out_loss(make_window):
+    """Overfitting against weight decay, raced: each run's validation loss dashed in its colour and in the
+    table; a run with another share holds out other points, measured on its own."""
+    from gradviz.gui import palette
+    from gradviz.gui.numbers import num
+
+    window = make_window("--preset", "mlp-moons", "--val-fraction", "0.3")
+    s = window.session
+    window.docks["runsDock"].raise_()
+    assert s.add_run(weight_decay=0.01) and s.add_run(val_fraction=0.2, weight_decay=0.01)
+    s.step(40)
+    window.flush()
+    held = s.frame.race_validation_curves
+    assert len(held) == 3 and all(h is not None for h in held)
+    splits = [run.trainer.split(s.source_dataset.n_samples)[1] for run in s.runs]
+    np.testing.assert_array_equal(splits[0], splits[1])  # the same share and seed: the same points
+    assert splits[2].size != splits[0].size
+    for run, h, val in zip(s.runs, held, splits, strict=True):  # each on its own held-out points and θ
+        t = run.trainer
+        e = t.model.evaluate(t.params, t.latest.X[val], t.latest.Y[val], t.loss_fn, grad=False)
+        np.testing.assert_allclose(h[-1, 0], e.loss, rtol=1e-10)
+    # the loss curve: three dashed curves in the runs' colours, the focused one's ending at its readout
+    curve = window.loss_curve
+    dashed = [c for c in curve.race_validation if c.isVisible()]
+    assert len(dashed) == 3 and not curve.val_curve.isVisible()
+    assert {c.opts["pen"].color().name().upper() for c in dashed} == {
+        palette.RUN_COLORS[r.slot].upper() for r in s.runs
+    }
+    assert "validation loss: dashed, in each run's colour" in curve.legend.text()
+    # the table: every run's held-out L
+    table = window.runs_view.table
+    assert not table.isColumnHidden(2)
+    shown = sorted(table.item(r, 2).text() for r in range(table.rowCount()))
+    assert shown == sorted(num(v[0]) for v in s.frame.race_validation)
+    np.testing.assert_allclose(s.frame.race_validation[s.focus_index][0], s.validation_loss(), rtol=1e-12)
+    assert "by ▶ the focused run" in window.data_view.legend.text()
+    assert _hollow(window) == s.val_indices.size == splits[s.focus_index].size
+    s.focus_run(0)  # another run focused: its rings (it held out other points)
+    window.flush()
+    assert _hollow(window) == splits[0].size != splits[2].size

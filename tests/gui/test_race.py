@@ -24,7 +24,7 @@ def _row_of(window, index):
 
 def _click_row(window, index):
     table = window.runs_view.table
-    rect = table.visualItemRect(table.item(_row_of(window, index), 2))
+    rect = table.visualItemRect(table.item(_row_of(window, index), 1))  # L: a column always shown
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     window.flush()
 

@@ -1,6 +1,7 @@
 """A session with points held out: which points, their loss at each step, edits, files."""
 
 import numpy as np
+import pytest
 
 from gradviz.presets import load_preset
 from gradviz.state import Session
@@ -68,6 +69,12 @@ def test_the_overfit_lesson_overfits_and_weight_decay_tames_it():
     assert tamed.settings.optimizer == "adamw" and tamed.settings.get("weight_decay") == 0.3
     assert tamed.validation_loss() < over.validation_loss() / 3  # measured: 0.57 against 2.84
     assert tamed.frame.validation[1] > over.frame.validation[1]  # and more held-out points right (0.875, 0.75)
+    # the weight-decay lesson races the overfit net beside it, on the same held-out points
+    assert len(tamed.runs) == 2 and tamed.runs[1].settings.optimizer == "adam"
+    n = tamed.source_dataset.n_samples
+    np.testing.assert_array_equal(tamed.runs[0].trainer.split(n)[1], tamed.runs[1].trainer.split(n)[1])
+    raced = tamed.frame.race_validation
+    assert raced[1][0] == pytest.approx(over.validation_loss(), rel=1e-9) and raced[0][0] < raced[1][0] / 3
 
 
 def test_the_held_out_curve_follows_a_branch_and_a_long_thinned_run():

@@ -51,6 +51,7 @@ class DataView(View):
         self._drag_start = None  # the data set when a drag began (for one undo step)
         self._region_rect = None
         self._shown: np.ndarray | None = None  # the points drawn (None: all)
+        self._held_drawn = np.zeros(0, dtype=np.int64)  # the held-out points drawn as rings
         self._point_pen = pg.mkPen("w", width=1.2)
         self._unit_colours = pg.colormap.get(palette.DIVERGING_MAP)  # a hidden unit's activation, signed
         self._smooth_timer = QTimer(self)
@@ -182,7 +183,11 @@ class DataView(View):
 
     # ------------------------------------------------------------------ redraw
     def redraw(self, change: Change) -> None:
-        if change.touches({"data", "model"}):
+        # the points, and which are held out (another run focused, or another share: other rings)
+        held_out_moved = change.touches({"runs", "settings"}) and not np.array_equal(
+            self.session.val_indices, self._held_drawn
+        )
+        if change.touches({"data", "model"}) or held_out_moved:
             self._draw_points()
         if change.touches({"data", "model", "selection"}):
             self._draw_selection()
@@ -209,7 +214,8 @@ class DataView(View):
             labels, needed = np.zeros(ds.n_samples, dtype=int), 1
         self._shown = choose_shown(ds.n_samples, MAX_POINTS_DRAWN)
         held = np.zeros(ds.n_samples, dtype=bool)  # held out for validation: drawn hollow
-        held[self.session.val_indices] = True
+        self._held_drawn = self.session.val_indices
+        held[self._held_drawn] = True
         if self._shown is not None:
             xy, labels, held = xy[self._shown], labels[self._shown], held[self._shown]
         while len(self.class_points) < needed:
@@ -257,7 +263,8 @@ class DataView(View):
             entries.append(("#B2182B", "box", f"background: hidden unit a{k} = {act}(z¹{k}): red +, white 0, blue −"))
         n_held = self.session.val_indices.size
         if n_held:
-            entries.append(("#555555", "ring", f"held out ({n_held}): never trained on"))
+            by = " by ▶ the focused run" if self._raced() else ""  # runs may split differently
+            entries.append(("#555555", "ring", f"held out ({n_held}){by}: never trained on"))
         others = [e for e in race_entries(self.session) if not e.focused]
         what = "boundary" if ds.is_classification else "ŷ"
         entries += [(e.color, "line", f"{e.name} ({'diverged' if e.stopped else what})") for e in others]

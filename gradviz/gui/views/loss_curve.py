@@ -101,6 +101,7 @@ class LossCurveView(View):
         self._legend_runs: list[int] = []
         self.race_curves: list[pg.PlotDataItem] = []  # a race: one curve per run, in its colour
         self.race_accuracy: list[pg.PlotDataItem] = []  # runs with different losses: their accuracies
+        self.race_validation: list[pg.PlotDataItem] = []  # a race: each run's held-out loss, dashed
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.legend)
@@ -163,17 +164,21 @@ class LossCurveView(View):
             self.once("log", log, self._set_log)
         self._draw()
 
-    def _draw_validation(self, steps: np.ndarray, held_out: np.ndarray | None, log: bool) -> np.ndarray | None:
-        """The held-out points' loss (and accuracy) at the curve's steps; their losses, or None."""
+    def _draw_validation(self, steps: np.ndarray, held_out: np.ndarray | None, log: bool, race) -> list[np.ndarray]:
+        """The held-out points' loss and accuracy at the curve's steps: the focused run's, or in a race each
+        run's loss dashed in its colour (the accuracy stays the focused run's); the losses drawn."""
         shown = held_out is not None and len(held_out) == len(steps)
-        self.val_curve.setVisible(shown)
         self.val_accuracy.setVisible(shown and self.session.source_dataset.is_classification)
+        if shown:
+            self.val_accuracy.setData(steps, held_out[:, 1])
+        self.val_curve.setVisible(shown and not race)
+        if race:
+            return self._draw_race_validation(race, log)
         if not shown:
-            return None
+            return []
         loss = np.maximum(held_out[:, 0], 1e-300) if log else held_out[:, 0]
         self.val_curve.setData(steps, loss)
-        self.val_accuracy.setData(steps, held_out[:, 1])
-        return loss
+        return [loss]
 
     def _set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
@@ -185,49 +190,58 @@ class LossCurveView(View):
         if i < len(self._legend_runs):
             self.session.focus_run(self._legend_runs[i])
 
-    def _race_curve(self, k: int) -> pg.PlotDataItem:
-        while len(self.race_curves) <= k:
+    @staticmethod
+    def _pooled(items: list, k: int, parent) -> pg.PlotDataItem:
+        """Item k of a pool of curves in `parent` (a plot or a view box), made when first needed."""
+        while len(items) <= k:
             item = pg.PlotDataItem()
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
-            self.plot.addItem(item)
-            self.race_curves.append(item)
-        return self.race_curves[k]
+            parent.addItem(item)
+            items.append(item)
+        return items[k]
+
+    def _draw_runs(
+        self, pool: list, parent, rows: list, dashed: bool, log: bool, widths=(1.6, 1.0)
+    ) -> list[np.ndarray]:
+        """One curve per (race entry, steps, values) row in the run's colour, the focused one wider and on
+        top; the rest of the pool hidden. Returns the values drawn (floored at 1e-300 for log L)."""
+        style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+        drawn = []
+        for k, (entry, steps, values) in enumerate(rows):
+            values = np.maximum(values, 1e-300) if log else values
+            item = self._pooled(pool, k, parent)
+            width = self.theme.line_width * widths[0 if entry.focused else 1]
+            item.setPen(pg.mkPen(entry.color, width=width, style=style))
+            item.setZValue(2 if entry.focused else 1)
+            item.setData(steps, values)
+            item.setVisible(True)
+            drawn.append(values)
+        for item in pool[len(rows) :]:
+            item.setVisible(False)
+        return drawn
+
+    def _draw_race(self, race, log: bool) -> list[np.ndarray]:
+        """Every visible run's loss in its colour; their losses."""
+        curves = self.session.frame.race_curves
+        rows = [(e, curves[e.index].steps, curves[e.index].loss) for e in race]
+        return self._draw_runs(self.race_curves, self.plot, rows, dashed=False, log=log)
+
+    def _draw_race_validation(self, race, log: bool) -> list[np.ndarray]:
+        """Each visible run's loss on the points it holds out, dashed in its colour; those losses."""
+        f = self.session.frame
+        rows = []
+        for e in race:
+            held, c = f.race_validation_curves[e.index], f.race_curves[e.index]
+            if held is not None and len(held) == len(c.steps):
+                rows.append((e, c.steps, held[:, 0]))
+        return self._draw_runs(self.race_validation, self.plot, rows, dashed=True, log=log)
 
     def _draw_race_accuracy(self, race, shown: bool) -> None:
         """Runs that minimise different losses cannot be compared by L: each one's accuracy, dashed."""
-        all_curves = self.session.frame.race_curves
-        entries = race if shown else []
-        for k, entry in enumerate(entries):
-            while len(self.race_accuracy) <= k:
-                item = pg.PlotDataItem()
-                item.setClipToView(True)
-                self.accuracy_box.addItem(item)
-                self.race_accuracy.append(item)
-            c = all_curves[entry.index]
-            width = self.theme.line_width * (1.4 if entry.focused else 0.9)
-            self.race_accuracy[k].setPen(pg.mkPen(entry.color, width=width, style=Qt.PenStyle.DashLine))
-            self.race_accuracy[k].setData(c.steps, c.metric)
-            self.race_accuracy[k].setVisible(True)
-        for item in self.race_accuracy[len(entries) :]:
-            item.setVisible(False)
-
-    def _draw_race(self, race, log: bool) -> list[np.ndarray]:
-        """Every visible run's loss in its colour (the focused one wider, on top); their losses."""
-        all_curves = self.session.frame.race_curves
-        drawn = []
-        for k, entry in enumerate(race):
-            c = all_curves[entry.index]
-            loss = np.maximum(c.loss, 1e-300) if log else c.loss
-            item = self._race_curve(k)
-            item.setPen(pg.mkPen(entry.color, width=self.theme.line_width * (1.6 if entry.focused else 1.0)))
-            item.setZValue(2 if entry.focused else 1)
-            item.setData(c.steps, loss)
-            item.setVisible(True)
-            drawn.append(loss)
-        for item in self.race_curves[len(race) :]:
-            item.setVisible(False)
-        return drawn
+        curves = self.session.frame.race_curves
+        rows = [(e, curves[e.index].steps, curves[e.index].metric) for e in race] if shown else []
+        self._draw_runs(self.race_accuracy, self.accuracy_box, rows, dashed=True, log=False, widths=(1.4, 0.9))
 
     def _draw(self) -> None:
         s = self.session
@@ -242,7 +256,7 @@ class LossCurveView(View):
         raced_losses = self._draw_race(race, log)
         self.curve.setData(steps, loss)
         held_out = f.validation_curve  # (T, 2) loss and accuracy on the held-out points, or None
-        val_loss = self._draw_validation(steps, held_out, log)
+        val_losses = self._draw_validation(steps, held_out, log, race)
         mini = f.mini_batches
         if mini:
             batch = curves.batch_loss
@@ -259,8 +273,10 @@ class LossCurveView(View):
             entries = [(e.color, "line", race_label(e)) for e in race]
         else:
             entries = [(palette.LOSS, "line", "loss (all data)" if held_out is None else "training loss")]
-        if held_out is not None:
-            entries.append((palette.VALIDATION, "dash", "validation loss" + (" (▶)" if race else "")))
+        if race and val_losses:
+            entries.append(("#555555", "dash", "validation loss: dashed, in each run's colour"))
+        elif held_out is not None:
+            entries.append((palette.VALIDATION, "dash", "validation loss"))
         if mini:
             entries.append((palette.BATCH_LOSS, "line", "batch loss" + (" (▶)" if race else "")))
         if mixed:
@@ -268,14 +284,14 @@ class LossCurveView(View):
         elif classify:
             entries.append((palette.ACCURACY, "line", "accuracy (right axis)" + (" (▶)" if race else "")))
             if held_out is not None:
-                entries.append((palette.ACCURACY, "dash", "validation accuracy"))
+                entries.append((palette.ACCURACY, "dash", "validation accuracy" + (" (▶)" if race else "")))
         entries.append((palette.CURRENT, "dot", "current step"))
         self.legend.set_entries(entries)
         longest = max((c.steps for c in f.race_curves), key=len) if race else steps
         # the axes follow the runs still going: one that diverged (L ~ 1e99) would flatten the others
         going = [v for e, v in zip(race, raced_losses, strict=True) if not e.stopped] or raced_losses
         shown = [loss, curves.batch_loss] if mini else [loss, *going]
-        self._follow_run(longest, shown + ([val_loss] if val_loss is not None else []), log)
+        self._follow_run(longest, shown + val_losses, log)
         step = s.current_step
         self.marker.setValue(step)
         y = f.loss

@@ -37,7 +37,7 @@ from .base import View
 
 __all__ = ["RunsView", "COLUMNS"]
 
-COLUMNS = ("run (☑ drawn)", "L", "accuracy", "L ≤ τ at step", "‖∇L‖")
+COLUMNS = ("run (☑ drawn)", "L", "held-out L", "accuracy", "L ≤ τ at step", "‖∇L‖")
 
 
 class _Cell(QTableWidgetItem):
@@ -98,14 +98,17 @@ class RunsView(View):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the training keys stay with the window
+        # every column as wide as its contents (on a narrow dock the numbers scroll, the names stay whole)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the runs' own order until the user sorts
         self.table.setToolTip(
             "Click a row (or a run's path on the surface, or its name in a legend, or press R) to focus that run: "
             "the per-sample views explain it and the controls edit it. The box draws or hides it. ★: the run ahead, "
-            "first to L ≤ τ (before any is: the lowest L, or the best accuracy where the losses differ)."
+            "first to L ≤ τ (before any is: the lowest L, or the best accuracy where the losses differ). "
+            "Where a run holds points out for validation, L is its loss on the points it trains on and "
+            "held-out L its loss on the others."
         )
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.itemChanged.connect(self._on_item_changed)
@@ -168,7 +171,8 @@ class RunsView(View):
         losses = race_losses(s)
         ahead = leader(rows, same_loss=len(losses) == 1)
         self.table.setSortingEnabled(False)  # one sort after the cells change, not one per cell
-        self.table.setColumnHidden(2, not s.source_dataset.is_classification)  # accuracy: classes only
+        self.table.setColumnHidden(2, all(res.held_out_loss is None for res in rows))  # only with a split
+        self.table.setColumnHidden(3, not s.source_dataset.is_classification)  # accuracy: classes only
         for res, cells in zip(rows, self._cells, strict=True):
             stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
             cells[0].show(("★ " if res.index == ahead else "") + res.name + stopped, res.index)
@@ -181,9 +185,11 @@ class RunsView(View):
                 cells[0].setFont(font)
             first = "–" if res.first_below is None else f"{'' if res.exact else '≈ '}{res.first_below:,}"
             cells[1].show(num(res.loss), res.loss)
-            cells[2].show("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric)
-            cells[3].show(first, res.first_below)
-            cells[4].show(num(res.grad_norm, 3), res.grad_norm)
+            held = res.held_out_loss
+            cells[2].show("–" if held is None else num(held), held)
+            cells[3].show("–" if math.isnan(res.metric) else f"{res.metric:.0%}", -res.metric)
+            cells[4].show(first, res.first_below)
+            cells[5].show(num(res.grad_norm, 3), res.grad_norm)
         self.table.setSortingEnabled(True)
         self._filling = False
         raced = len(rows) > 1

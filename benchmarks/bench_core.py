@@ -8,6 +8,9 @@
    Budget: ≤ 0.5× torch at N = 100 and 1,000, ≤ 1.0× at N = 10,000.
 2. `loss_surface` 100 × 100 at N = 1,000 in float32 (logistic + BCE), budget ≤ 35 ms;
    200 × 200 at N = 10,000 reported; and the other model kinds for reference.
+3. Curvature: `core.hessian` for models of up to 400 parameters, and `core.top_eigen` (the two
+   largest eigenvalues) for MLPs of h = 64 (dense: every eigenvalue) and h = 512 (Lanczos on
+   Hessian-vector products), N = 1,000. Reported (the curvature dock computes them in the background).
 """
 
 from __future__ import annotations
@@ -147,6 +150,31 @@ def bench_surfaces(repeats: int) -> None:
         print(f"| {name} | {grid}×{grid} | {N:,} | {np.dtype(dtype).name} | {t * 1e3:.1f} ms | {budget} |")
 
 
+def bench_curvature(repeats: int) -> None:
+    X, Y, _ = problem(1_000)
+    loss = core.make_loss("ce")
+    print("\n## Curvature (spiral, 3 classes, N = 1,000, softmax + CE)\n")
+    print("| model | P | core.hessian | core.top_eigen (2) |")
+    print("|---|---:|---:|---:|")
+    from gradviz.core.models import MLP  # directly: h = 512 is past the app's limit of 256 units
+
+    models = [("softmax regression", core.make_model("softmax", 2, 3))] + [
+        (f"MLP h = {h}", MLP(2, 3, h, "tanh", "softmax")) for h in (16, 64, 256, 512)
+    ]
+    for name, model in models:
+        params = model.init(0)
+        size = model.spec.size
+        t_hess = (
+            f"{median_time(lambda m=model, p=params: core.hessian(m, loss, p, X, Y), repeats=repeats) * 1e3:.1f} ms"
+            if size <= 400
+            else "–"
+        )
+        t_eig = median_time(
+            lambda m=model, p=params: core.top_eigen(m, loss, p, X, Y, count=2), repeats=max(3, repeats // 3)
+        )
+        print(f"| {name} | {size:,} | {t_hess} | {t_eig * 1e3:.1f} ms |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
@@ -154,6 +182,7 @@ def main() -> None:
     repeats = 5 if args.quick else 15
     bench_training(repeats)
     bench_surfaces(repeats)
+    bench_curvature(repeats)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .activations import (
 from .closed_form import normal_equation
 from .contours import class_boundaries, contour_segments
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
+from .curvature import Spectrum, hessian, hessian_vector_product, top_eigen
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
@@ -119,6 +120,10 @@ __all__ = [
     "generate",
     "GradCheckResult",
     "gradcheck",
+    "hessian",
+    "hessian_vector_product",
+    "top_eigen",
+    "Spectrum",
     "numerical_gradient",
     "Projection",
     "Slice",

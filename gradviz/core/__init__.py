@@ -25,7 +25,7 @@ from .activations import (
 from .closed_form import normal_equation
 from .contours import class_boundaries, contour_segments
 from .csv_io import DataFileError, load_csv, parse_csv, save_csv
-from .curvature import Spectrum, hessian, hessian_vector_product, top_eigen
+from .curvature import Spectrum, StepBound, hessian, hessian_vector_product, max_stable_lr, top_eigen
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
@@ -124,6 +124,8 @@ __all__ = [
     "hessian_vector_product",
     "top_eigen",
     "Spectrum",
+    "StepBound",
+    "max_stable_lr",
     "numerical_gradient",
     "Projection",
     "Slice",

@@ -32,6 +32,8 @@ __all__ = [
     "Spectrum",
     "top_eigen",
     "DENSE_UP_TO",
+    "StepBound",
+    "max_stable_lr",
 ]
 
 DENSE_UP_TO = 600  # parameters up to this: the whole matrix and every eigenvalue (eigh); beyond: Lanczos
@@ -244,3 +246,58 @@ def top_eigen(model, loss, params: Mapping[str, np.ndarray], X: np.ndarray, Y: n
     values, vectors = eigsh(operator, k=min(count, size - 1), which="LA", v0=start, tol=1e-10)
     order = np.argsort(values)[::-1]
     return Spectrum(values[order], vectors[:, order], complete=False)
+
+
+ADAPTIVE = ("adagrad", "rmsprop", "adam", "adamw")
+
+
+@dataclass(frozen=True)
+class StepBound:
+    """The largest stable learning rate an optimizer has on the local quadratic model of L.
+
+    lr: the bound (inf where nothing curves upward; None for the adaptive optimizers, which have
+    no single one); formula: the rule in symbols; reason: one sentence why.
+    """
+
+    lr: float | None
+    formula: str
+    reason: str
+
+
+def max_stable_lr(optimizer: str, hyperparams: Mapping[str, object], lam_max: float) -> StepBound:
+    """η below which gradient descent is stable along the sharpest direction (curvature λmax).
+
+    On a quadratic the error along an eigenvector of curvature λ is multiplied each step by
+    1 − ηλ for plain GD (stable while ηλ < 2); torch's momentum (v ← μv + (1 − τ)g, θ ← θ − ηv) is
+    stable while η(1 − τ)λ < 2(1 + μ), its Nesterov form while ηλ < 2(1 + μ)/(1 + 2μ). Weight decay
+    added to the gradient adds λ_wd to every curvature.
+    """
+    if optimizer in ADAPTIVE:
+        return StepBound(
+            None,
+            "",
+            f"{optimizer} divides each coordinate's step by its own running scale of the gradient, so its step "
+            "is not η times the gradient and no single η bounds it",
+        )
+    lam = float(lam_max) + float(hyperparams.get("weight_decay", 0.0) or 0.0)
+    if optimizer == "sgd":
+        factor, formula = 2.0, "η < 2/λmax"
+    elif optimizer in ("momentum", "nesterov"):
+        mu = float(hyperparams.get("momentum", 0.0))
+        if optimizer == "nesterov":
+            factor, formula = 2.0 * (1.0 + mu) / (1.0 + 2.0 * mu), "η < 2(1 + μ)/((1 + 2μ)λmax)"
+        else:
+            damp = float(hyperparams.get("dampening", 0.0) or 0.0)
+            factor = 2.0 * (1.0 + mu) / (1.0 - damp) if damp < 1.0 else np.inf
+            formula = "η < 2(1 + μ)/λmax" if not damp else "η < 2(1 + μ)/((1 − τ)λmax)"
+    else:
+        raise ValueError(f"unknown optimizer {optimizer!r}")
+    if not np.isfinite(lam) or lam <= 0.0:
+        return StepBound(
+            np.inf, formula, "the loss curves upward in no direction here (λmax ≤ 0): no step size is too large"
+        )
+    return StepBound(
+        factor / lam,
+        formula,
+        f"along the sharpest direction (curvature λmax = {lam:.4g}) a larger step overshoots more each time",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gradviz.core import Dataset, Settings, Trainer
+from gradviz.core import Dataset, Settings, Spectrum, StepBound, Trainer, max_stable_lr, top_eigen
 from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, RESTARTING
 from gradviz.core.optimizers import OPTIMIZER_TITLES
 
@@ -30,6 +30,7 @@ class Run:
         self.path_rows = Thinned(max_points=1024, head=1024)  # the path keeps its first, biggest moves
         self.path = PathOnSlice()
         self.held_out = HeldOutCurve()  # the validation loss at the curve's rows
+        self._curvature: tuple[tuple, Spectrum] | None = None  # (the θ and data it was computed at, spectrum)
 
     @classmethod
     def start(
@@ -41,6 +42,23 @@ class Run:
     def restarts(old: Settings, new: Settings) -> bool:
         """Whether going from `old` to `new` needs a new run from step 0 (the model or the loss changed)."""
         return any(getattr(old, name) != getattr(new, name) for name in RESTARTING)
+
+    def curvature(self) -> Spectrum:
+        """The eigenvalues of the full-batch Hessian of the loss it trains on (its training points) at
+        its current step; computed once per θ and data version."""
+        t = self.trainer
+        data = t.latest
+        rows = t.split(data.X.shape[0])
+        key = (id(data.X), id(data.Y), data.X.shape, t.spec.flatten(t.params).tobytes())
+        if self._curvature is None or self._curvature[0] != key:
+            X, Y = (data.X, data.Y) if rows is None else (data.X[rows[0]], data.Y[rows[0]])
+            self._curvature = (key, top_eigen(t.model, t.loss_fn, t.params, X, Y))
+        return self._curvature[1]
+
+    def step_bound(self) -> StepBound:
+        """The largest stable learning rate of its optimizer at its current step (`core.max_stable_lr`)."""
+        opt = self.trainer.optimizer
+        return max_stable_lr(opt.name, opt.hyperparams, self.curvature().top)
 
     def stopped(self, clock: int) -> bool:
         """Whether the run cannot follow the others from step `clock`: it diverged, or stayed behind

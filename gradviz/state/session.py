@@ -269,6 +269,14 @@ class Session(DataEditing, SessionFiles):
         split = self.trainer.split(self._source.n_samples)
         return np.zeros(0, dtype=np.int64) if split is None else split[1]
 
+    @property
+    def max_stable_lr(self) -> float | None:
+        """The largest stable η of the focused run's optimizer at the current step, from λmax of the
+        full-batch Hessian on its training points: 2/λmax for sgd, 2(1 + β)/λmax for momentum,
+        2(1 + β)/((1 + 2β)λmax) for Nesterov (inf where nothing curves upward); None for the adaptive
+        optimizers, whose step has no single bound (`run.step_bound().reason` says why)."""
+        return self.run.step_bound().lr
+
     def validation_loss(self) -> float | None:
         """The focused run's loss on the held-out points at the current step (None without a split)."""
         return self.frame.validation[0] if self.frame.validation is not None else None
@@ -428,6 +436,14 @@ class Session(DataEditing, SessionFiles):
         lr = run.settings.get("lr")
         fix = (f"Use η = {lr / 10:.3g}", lambda: self.set_value("lr", lr / 10, run=index))
         text = run.trainer.divergence_message
+        bound = run.step_bound()
+        if bound.lr is not None and np.isfinite(bound.lr) and lr > bound.lr:  # the cause, in numbers
+            text += (
+                f" η = {lr:.3g} is above the largest stable step at the last finite one, {bound.formula} = "
+                f"{bound.lr:.3g} (λmax = {run.curvature().top:.3g})."
+            )
+            safe = 0.9 * bound.lr
+            fix = (f"Use η = {safe:.3g}", lambda: self.set_value("lr", safe, run=index))
         if len(self._runs) > 1:
             text = f"{run.name}: {text}" + (" The other runs go on." if others_go_on else "")
         self._say("warning", text, fix)

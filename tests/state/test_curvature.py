@@ -1,0 +1,66 @@
+"""The largest stable learning rate from the Hessian's top eigenvalue, and what happens on either side of it."""
+
+import numpy as np
+import pytest
+
+from gradviz import core
+from gradviz.presets import load_preset
+from gradviz.state import Session
+
+
+def _preset(name: str) -> Session:
+    d = load_preset(name)
+    s = Session(d.dataset, d.settings)
+    s.apply_session(d)
+    return s
+
+
+def _notes(s: Session) -> list:
+    notes = []
+    s.subscribe(lambda change: notes.extend(change.notes))
+    return notes
+
+
+def test_the_bound_is_two_over_the_largest_curvature_in_each_optimizers_form():
+    s = _preset("step-size")
+    t = s.trainer
+    lam = np.linalg.eigvalsh(core.hessian(t.model, t.loss_fn, t.params, t.latest.X, t.latest.Y))[-1]
+    Xt = np.column_stack([t.latest.X, np.ones(len(t.latest.X))])
+    assert lam == pytest.approx(np.linalg.eigvalsh(Xt.T @ Xt / len(Xt))[-1], rel=1e-12)  # linear + MSE: X̃ᵀX̃/N
+    assert s.max_stable_lr == pytest.approx(2 / lam, rel=1e-6)
+    # the preset races η just below and just above it
+    assert [r.settings.get("lr") / s.max_stable_lr for r in s.runs] == pytest.approx([0.9, 1.1], abs=1e-3)
+    s.remove_run(1)
+    s.set_value("optimizer", "momentum")
+    s.set_value("momentum", 0.5)
+    assert s.max_stable_lr == pytest.approx(2 * 1.5 / lam, rel=1e-6)
+    s.set_value("optimizer", "nesterov")
+    s.set_value("momentum", 0.5)
+    assert s.max_stable_lr == pytest.approx(2 * 1.5 / (2.0 * lam), rel=1e-6)
+    s.set_value("optimizer", "sgd")
+    s.set_value("weight_decay", 0.25)  # λθ added to the gradient adds λ to every curvature
+    assert s.max_stable_lr == pytest.approx(2 / (lam + 0.25), rel=1e-6)
+    s.set_value("optimizer", "adam")
+    assert s.max_stable_lr is None and "no single η bounds it" in s.run.step_bound().reason
+
+
+@pytest.mark.parametrize("factor", [0.95, 1.05])
+def test_gradient_descent_converges_just_below_the_bound_and_diverges_just_above(factor):
+    s = _preset("step-size")
+    s.remove_run(1)
+    bound = s.max_stable_lr
+    s.set_value("lr", factor * bound)
+    notes = _notes(s)
+    s.step(3000)
+    if factor < 1:
+        assert not s.diverged and s.current_step == 3000
+        optimum = core.normal_equation(s.dataset.X, s.dataset.Y)
+        np.testing.assert_allclose(s.params["W"].ravel(), np.ravel(optimum[0]), rtol=1e-6)
+    else:
+        assert s.diverged and s.current_step < 3000  # paused at its last finite step
+        (warning,) = [n for n in notes if n.kind == "warning"]
+        assert f"above the largest stable step at the last finite one, η < 2/λmax = {bound:.3g}" in warning.text
+        label, apply = warning.fix
+        assert label == f"Use η = {0.9 * bound:.3g}"
+        apply()
+        assert s.settings.get("lr") == pytest.approx(0.9 * bound)

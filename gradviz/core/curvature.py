@@ -33,6 +33,7 @@ __all__ = [
     "top_eigen",
     "DENSE_UP_TO",
     "StepBound",
+    "has_step_bound",
     "max_stable_lr",
 ]
 
@@ -264,6 +265,11 @@ class StepBound:
     reason: str
 
 
+def has_step_bound(optimizer: str) -> bool:
+    """Whether the optimizer's stable learning rates end at a bound set by the curvature alone."""
+    return optimizer not in ADAPTIVE
+
+
 def max_stable_lr(optimizer: str, hyperparams: Mapping[str, object], lam_max: float) -> StepBound:
     """η below which gradient descent is stable along the sharpest direction (curvature λmax).
 
@@ -272,7 +278,7 @@ def max_stable_lr(optimizer: str, hyperparams: Mapping[str, object], lam_max: fl
     stable while η(1 − τ)λ < 2(1 + μ), its Nesterov form while ηλ < 2(1 + μ)/(1 + 2μ). Weight decay
     added to the gradient adds λ_wd to every curvature.
     """
-    if optimizer in ADAPTIVE:
+    if not has_step_bound(optimizer):
         return StepBound(
             None,
             "",

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from gradviz.core import Dataset, Settings, Spectrum, StepBound, Trainer, max_stable_lr, top_eigen
+from gradviz.core.curvature import has_step_bound
 from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, RESTARTING
 from gradviz.core.optimizers import OPTIMIZER_TITLES
 
@@ -52,13 +55,15 @@ class Run:
         key = (id(data.X), id(data.Y), data.X.shape, t.spec.flatten(t.params).tobytes())
         if self._curvature is None or self._curvature[0] != key:
             X, Y = (data.X, data.Y) if rows is None else (data.X[rows[0]], data.Y[rows[0]])
-            self._curvature = (key, top_eigen(t.model, t.loss_fn, t.params, X, Y))
+            with np.errstate(all="ignore"):  # θ near divergence: the curvature may overflow (then it is inf)
+                self._curvature = (key, top_eigen(t.model, t.loss_fn, t.params, X, Y))
         return self._curvature[1]
 
     def step_bound(self) -> StepBound:
         """The largest stable learning rate of its optimizer at its current step (`core.max_stable_lr`)."""
         opt = self.trainer.optimizer
-        return max_stable_lr(opt.name, opt.hyperparams, self.curvature().top)
+        lam = self.curvature().top if has_step_bound(opt.name) else np.nan  # the adaptive ones need no Hessian
+        return max_stable_lr(opt.name, opt.hyperparams, lam)
 
     def stopped(self, clock: int) -> bool:
         """Whether the run cannot follow the others from step `clock`: it diverged, or stayed behind

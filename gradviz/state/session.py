@@ -436,7 +436,10 @@ class Session(DataEditing, SessionFiles):
         lr = run.settings.get("lr")
         fix = (f"Use η = {lr / 10:.3g}", lambda: self.set_value("lr", lr / 10, run=index))
         text = run.trainer.divergence_message
-        bound = run.step_bound()
+        try:
+            bound = run.step_bound()
+        except (ValueError, RuntimeError, ArithmeticError):  # no finite curvature at the last step: say the rest
+            bound = core.StepBound(None, "", "")
         if bound.lr is not None and np.isfinite(bound.lr) and lr > bound.lr:  # the cause, in numbers
             text += (
                 f" η = {lr:.3g} is above the largest stable step at the last finite one, {bound.formula} = "

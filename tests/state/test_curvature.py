@@ -64,3 +64,17 @@ def test_gradient_descent_converges_just_below_the_bound_and_diverges_just_above
         assert label == f"Use η = {0.9 * bound:.3g}"
         apply()
         assert s.settings.get("lr") == pytest.approx(0.9 * bound)
+
+
+def test_a_net_that_diverges_gets_its_message_whatever_its_last_curvature():
+    s = _preset("mlp-moons")
+    s.set_value("hidden_activation", "relu")
+    s.set_value("optimizer", "sgd")
+    s.set_value("lr", 50.0)  # |W| past 1e50 in ~35 steps: the last finite curvature is astronomical
+    notes = _notes(s)
+    s.step(500)
+    assert s.diverged
+    (warning,) = [n for n in notes if n.kind == "warning"]
+    assert warning.text.startswith("Training diverged at step")
+    s.set_value("optimizer", "adam")  # an adaptive optimizer: no bound, and no Hessian computed for it
+    assert s.max_stable_lr is None

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gradviz.core import Dataset, Settings, Spectrum, StepBound, Trainer, max_stable_lr, top_eigen
+from gradviz.core import Dataset, Settings, Spectrum, StepBound, Trainer, max_stable_lr
 from gradviz.core.curvature import has_step_bound
 from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, RESTARTING
 from gradviz.core.optimizers import OPTIMIZER_TITLES
 
 from .series import HeldOutCurve, PathOnSlice, Thinned
+from .sharpness import Sharpness
 
 __all__ = ["Run", "run_names"]
 
@@ -33,7 +34,7 @@ class Run:
         self.path_rows = Thinned(max_points=1024, head=1024)  # the path keeps its first, biggest moves
         self.path = PathOnSlice()
         self.held_out = HeldOutCurve()  # the validation loss at the curve's rows
-        self._curvature: tuple[tuple, Spectrum] | None = None  # (the θ and data it was computed at, spectrum)
+        self.sharpness = Sharpness()  # the Hessian's spectrum at the current step and on a stride over the run
 
     @classmethod
     def start(
@@ -49,15 +50,7 @@ class Run:
     def curvature(self) -> Spectrum:
         """The eigenvalues of the full-batch Hessian of the loss it trains on (its training points) at
         its current step; computed once per θ and data version."""
-        t = self.trainer
-        data = t.latest
-        rows = t.split(data.X.shape[0])
-        key = (id(data.X), id(data.Y), data.X.shape, t.spec.flatten(t.params).tobytes())
-        if self._curvature is None or self._curvature[0] != key:
-            X, Y = (data.X, data.Y) if rows is None else (data.X[rows[0]], data.Y[rows[0]])
-            with np.errstate(all="ignore"):  # θ near divergence: the curvature may overflow (then it is inf)
-                self._curvature = (key, top_eigen(t.model, t.loss_fn, t.params, X, Y))
-        return self._curvature[1]
+        return self.sharpness.current(self.trainer)
 
     def step_bound(self) -> StepBound:
         """The largest stable learning rate of its optimizer at its current step (`core.max_stable_lr`)."""

@@ -78,3 +78,43 @@ def test_a_net_that_diverges_gets_its_message_whatever_its_last_curvature():
     assert warning.text.startswith("Training diverged at step")
     s.set_value("optimizer", "adam")  # an adaptive optimizer: no bound, and no Hessian computed for it
     assert s.max_stable_lr is None
+
+
+def test_edge_of_stability_the_sharpness_climbs_to_two_over_eta_and_stays():
+    s = _preset("edge-of-stability")
+    eta = s.settings.get("lr")
+    s.step(3000)
+    sharp = s.run.sharpness
+    sharp.fill(s.trainer)
+    steps, lam = sharp.curve(s.trainer)
+    assert len(steps) >= 90 and steps[-1] == 3000 and np.all(np.diff(steps) > 0)
+    edge = 2 / eta
+    early = lam[(steps >= 200) & (steps <= 400)]
+    assert early.max() < 0.95 * edge  # after the first catapult it is below the edge …
+    last = lam[steps >= 2250]
+    assert np.all(np.abs(last / edge - 1) < 0.15)  # … and over the last quarter it hovers at 2/η (measured ±3.5 %)
+    assert not s.diverged and s.frame.loss < 0.02  # while the loss keeps going down
+
+
+def test_the_sharpness_series_is_strided_and_drops_what_a_branch_or_an_edit_rewrote():
+    s = _preset("edge-of-stability")
+    s.step(300)
+    sharp, t = s.run.sharpness, s.trainer
+    assert sharp.stride(300) == 4 and sharp.wanted(t)[0] == 300  # the current step first, then the stride
+    sharp.fill(t)
+    assert sharp.wanted(t) == [] and sharp.at(t) is not None
+    steps, lam = sharp.curve(t)
+    assert set(steps) == set(range(0, 301, 4))
+    assert lam[-1] == s.run.curvature().top  # the current step's, as the learning rate's bound uses it
+    before = dict(zip(steps.tolist(), lam.tolist(), strict=True))
+    s.seek(200)
+    s.set_value("lr", 0.1)  # a branch from step 200: the steps after it are new ones
+    s.step(20)
+    steps, _ = sharp.curve(t)
+    assert steps.max() <= 220 and sharp.at(t, 204) is None  # the old step 204 is gone with its θ
+    assert sharp.at(t, 200).top == before[200]  # the shared past stays
+    sharp.fill(t)
+    assert sharp.at(t, 204) is not None
+    # a data edit: the same θ over other data is another Hessian
+    s.remove_point(0)
+    assert sharp.at(s.trainer) is None and sharp.wanted(s.trainer)[0] == s.current_step

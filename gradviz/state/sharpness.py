@@ -1,0 +1,159 @@
+"""A run's curvature over its steps: the Hessian's spectrum at the current step and λmax (the
+sharpness) on a stride over the whole run, for the curvature dock and the learning rate's bound.
+
+A spectrum costs from a millisecond (a linear model) to a second (a wide net), so nothing here is
+computed on a frame: `wanted` says which steps still lack one (the current step first, then every
+`stride`-th recorded step, newest first), `job` copies what one computation needs so it can run
+on another thread, and `record` files the answer. `fill` does the same synchronously (notebooks,
+tests). Each value is kept with a hash of the θ it was computed at: a branch that rewrites a step
+makes its old value stale, and `sync` drops it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.core import Spectrum, Trainer, top_eigen
+
+__all__ = ["CurvatureJob", "Sharpness", "MAX_POINTS"]
+
+MAX_POINTS = 128  # λmax at about this many steps over a run, however long
+
+
+@dataclass(frozen=True)
+class CurvatureJob:
+    """One spectrum to compute, with its own copies of θ and the data (safe on another thread)."""
+
+    target: Sharpness
+    step: int
+    theta_hash: int
+    data: tuple  # the data version's own arrays (X, Y): the value is stale once the step has other data
+    model: object
+    loss: object
+    params: dict
+    X: np.ndarray
+    Y: np.ndarray
+
+    def compute(self) -> Spectrum:
+        with np.errstate(all="ignore"):  # near divergence the curvature may overflow: then it is inf
+            return top_eigen(self.model, self.loss, self.params, self.X, self.Y)
+
+
+def _hash(theta: np.ndarray) -> int:
+    return hash(np.ascontiguousarray(theta).tobytes())
+
+
+class Sharpness:
+    def __init__(self):
+        self._values: dict[int, tuple[int, tuple, Spectrum]] = {}  # step → (hash of θ, data (X, Y), spectrum)
+        self._store_key: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ what exists
+    def at(self, trainer: Trainer, step: int | None = None) -> Spectrum | None:
+        """The spectrum at `step` (default: the current one) if it has been computed for the θ there."""
+        step = trainer.step_index if step is None else step
+        entry = self._values.get(step)
+        return entry[2] if entry is not None and self._valid(trainer, step, entry) else None
+
+    def curve(self, trainer: Trainer) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, λmax) computed so far up to the current step, in step order."""
+        self.sync(trainer)
+        steps = np.array(sorted(k for k in self._values if k <= trainer.step_index), dtype=np.int64)
+        return steps, np.array([self._values[int(k)][2].top for k in steps], dtype=float)
+
+    # ------------------------------------------------------------------ what is missing
+    @staticmethod
+    def stride(last_step: int) -> int:
+        """A power of two: about MAX_POINTS multiples of it up to last_step (old multiples stay multiples)."""
+        stride = 1
+        while last_step / stride > MAX_POINTS:
+            stride *= 2
+        return stride
+
+    def wanted(self, trainer: Trainer, backfill: bool = True) -> list[int]:
+        """Steps still without a spectrum: the current step first, then (backfill) the recorded steps on
+        the stride, newest first."""
+        self.sync(trainer)
+        now = trainer.step_index
+        out = [] if self.at(trainer, now) is not None else [now]
+        if backfill:
+            store = trainer.history_store
+            steps = store.steps[: len(store)]
+            stride = self.stride(now)
+            on_stride = steps[(steps % stride == 0) & (steps <= now)][::-1]
+            out += [int(k) for k in on_stride if int(k) != now and int(k) not in self._values]
+        return out
+
+    def job(self, trainer: Trainer, step: int) -> CurvatureJob:
+        """Everything one spectrum needs, copied: θ at `step`, the training points of the data then."""
+        theta = self._theta(trainer, step)
+        if theta is None:
+            raise ValueError(f"step {step} is not recorded")
+        regime = trainer.regime_at(step)
+        rows = trainer.split(regime.X.shape[0])
+        X, Y = (regime.X, regime.Y) if rows is None else (regime.X[rows[0]], regime.Y[rows[0]])
+        params = trainer.spec.unflatten(theta)
+        data = (regime.X, regime.Y)
+        return CurvatureJob(self, step, _hash(theta), data, trainer.model, trainer.loss_fn, params, X.copy(), Y.copy())
+
+    def record(self, job: CurvatureJob, spectrum: Spectrum) -> None:
+        """File a computed spectrum. Only the newest keeps its eigenvectors (the eigen slice's axes);
+        the others keep their eigenvalues, and those off the stride go once there are too many."""
+        for step, (h, data, old) in list(self._values.items()):
+            if old.vectors.size:
+                self._values[step] = (h, data, Spectrum(old.values, np.zeros((0, 0)), old.complete))
+        self._values[job.step] = (job.theta_hash, job.data, spectrum)
+        if len(self._values) > 2 * MAX_POINTS:
+            stride = self.stride(max(self._values))
+            self._values = {k: v for k, v in self._values.items() if k % stride == 0 or k == job.step}
+
+    def fill(self, trainer: Trainer, backfill: bool = True) -> None:
+        """Compute every wanted spectrum now (on this thread)."""
+        for step in self.wanted(trainer, backfill):
+            job = self.job(trainer, step)
+            self.record(job, job.compute())
+
+    def current(self, trainer: Trainer) -> Spectrum:
+        """The spectrum at the current step, computed now if it is not known yet."""
+        known = self.at(trainer)
+        if known is None:
+            job = self.job(trainer, trainer.step_index)
+            known = job.compute()
+            self.record(job, known)
+        return known
+
+    # ------------------------------------------------------------------ keeping it true
+    def sync(self, trainer: Trainer) -> None:
+        """After the history was rewritten (a branch, thinning): drop values whose θ is no longer there,
+        and those off the stride (except the current step's)."""
+        store = trainer.history_store
+        key = (store.serial, store.version)
+        if key == self._store_key:
+            return
+        self._store_key = key
+        stride = self.stride(trainer.step_index)
+        self._values = {
+            step: entry
+            for step, entry in self._values.items()
+            if (step % stride == 0 or step == trainer.step_index) and self._valid(trainer, step, entry)
+        }
+
+    def _valid(self, trainer: Trainer, step: int, entry: tuple) -> bool:
+        """Whether a value still belongs to the step: the same θ there, the same data version."""
+        theta = self._theta(trainer, step)
+        if theta is None or _hash(theta) != entry[0]:
+            return False
+        regime = trainer.regime_at(step)
+        return entry[1][0] is regime.X and entry[1][1] is regime.Y
+
+    @staticmethod
+    def _theta(trainer: Trainer, step: int) -> np.ndarray | None:
+        """θ at a step: the current parameters, or the recorded row (None if that step is not recorded)."""
+        if step == trainer.step_index:
+            return trainer.spec.flatten(trainer.params)
+        store = trainer.history_store
+        steps = store.steps[: len(store)]
+        i = int(np.searchsorted(steps, step))
+        return store.params[i] if i < len(steps) and steps[i] == step else None

@@ -35,6 +35,7 @@ __all__ = [
     "StepBound",
     "has_step_bound",
     "max_stable_lr",
+    "curvature_limit",
 ]
 
 DENSE_UP_TO = 600  # parameters up to this: the whole matrix and every eigenvalue (eigh); beyond: Lanczos
@@ -270,6 +271,34 @@ def has_step_bound(optimizer: str) -> bool:
     return optimizer not in ADAPTIVE
 
 
+def _weight_decay(hyperparams: Mapping[str, object]) -> float:
+    return float(hyperparams.get("weight_decay", 0.0) or 0.0)
+
+
+def _factor(optimizer: str, hyperparams: Mapping[str, object]) -> tuple[float, str]:
+    """(c, the rule in symbols) with the largest stable η = c/(λmax + λ_wd)."""
+    if optimizer == "sgd":
+        return 2.0, "η < 2/λmax"
+    if optimizer not in ("momentum", "nesterov"):
+        raise ValueError(f"no step bound for the optimizer {optimizer!r}")
+    mu = float(hyperparams.get("momentum", 0.0))
+    if optimizer == "nesterov":
+        return 2.0 * (1.0 + mu) / (1.0 + 2.0 * mu), "η < 2(1 + μ)/((1 + 2μ)λmax)"
+    damp = float(hyperparams.get("dampening", 0.0) or 0.0)
+    factor = 2.0 * (1.0 + mu) / (1.0 - damp) if damp < 1.0 else np.inf
+    return factor, "η < 2(1 + μ)/λmax" if not damp else "η < 2(1 + μ)/((1 − τ)λmax)"
+
+
+def curvature_limit(optimizer: str, hyperparams: Mapping[str, object], lr: float) -> float | None:
+    """The sharpness λmax of L at which the learning rate `lr` sits exactly on its bound (2/η for GD,
+    less weight decay's share): directions curving more than this overshoot. None for the adaptive
+    optimizers."""
+    if not has_step_bound(optimizer):
+        return None
+    factor, _ = _factor(optimizer, hyperparams)
+    return factor / float(lr) - _weight_decay(hyperparams) if lr > 0 else np.inf
+
+
 def max_stable_lr(optimizer: str, hyperparams: Mapping[str, object], lam_max: float) -> StepBound:
     """η below which gradient descent is stable along the sharpest direction (curvature λmax).
 
@@ -285,19 +314,8 @@ def max_stable_lr(optimizer: str, hyperparams: Mapping[str, object], lam_max: fl
             f"{optimizer} divides each coordinate's step by its own running scale of the gradient, so its step "
             "is not η times the gradient and no single η bounds it",
         )
-    lam = float(lam_max) + float(hyperparams.get("weight_decay", 0.0) or 0.0)
-    if optimizer == "sgd":
-        factor, formula = 2.0, "η < 2/λmax"
-    elif optimizer in ("momentum", "nesterov"):
-        mu = float(hyperparams.get("momentum", 0.0))
-        if optimizer == "nesterov":
-            factor, formula = 2.0 * (1.0 + mu) / (1.0 + 2.0 * mu), "η < 2(1 + μ)/((1 + 2μ)λmax)"
-        else:
-            damp = float(hyperparams.get("dampening", 0.0) or 0.0)
-            factor = 2.0 * (1.0 + mu) / (1.0 - damp) if damp < 1.0 else np.inf
-            formula = "η < 2(1 + μ)/λmax" if not damp else "η < 2(1 + μ)/((1 − τ)λmax)"
-    else:
-        raise ValueError(f"unknown optimizer {optimizer!r}")
+    lam = float(lam_max) + _weight_decay(hyperparams)
+    factor, formula = _factor(optimizer, hyperparams)
     if not np.isfinite(lam) or lam <= 0.0:
         return StepBound(
             np.inf, formula, "the loss curves upward in no direction here (λmax ≤ 0): no step size is too large"

@@ -145,6 +145,12 @@ class ControlsPanel(QScrollArea):
                 w = self.controls[name] = make_control(FIELDS[name])
                 form.addRow(FIELDS[name].label, w)
                 self.bindings.add(self._binding(name, w, form))
+                if name == "lr":  # the largest stable η at this step, from the Hessian (computed aside)
+                    self.lr_bound = QLabel()
+                    self.lr_bound.setObjectName("maxStableLrLabel")
+                    self.lr_bound.setWordWrap(True)
+                    self._lr_tip = w.toolTip()
+                    form.addRow(self.lr_bound)
             if title == "Model and loss":
                 self.pair_label = QLabel()
                 self.pair_label.setObjectName("pairLabel")
@@ -204,6 +210,40 @@ class ControlsPanel(QScrollArea):
             )
         if change is None or change.touches({"data", "model"}):
             self._show_data()
+        if change is None or change.touches({"step", "settings", "curvature", "runs", "data", "model"}):
+            self._show_step_bound()
+
+    def _show_step_bound(self) -> None:
+        """Under η: the largest stable η at this step (or the newest step it is known for); η above it
+        turns the field and the line red, and their tooltips say why."""
+        s = self.session
+        lr = s.settings.get("lr")
+        known = s.run.known_step_bound()
+        warn = False
+        if known is None:
+            text, tip = "largest stable η: computing …", "From the Hessian's largest eigenvalue at this step"
+        else:
+            step, bound = known
+            at = "" if step == s.current_step else f" (at step {step:,})"
+            if bound.lr is None:
+                text, tip = "no single largest stable η", bound.reason[0].upper() + bound.reason[1:] + "."
+            elif bound.lr == float("inf"):
+                text, tip = "any η is stable here", bound.reason[0].upper() + bound.reason[1:] + "."
+            else:
+                rhs = bound.formula.split("<", 1)[1].strip()
+                warn = lr > bound.lr
+                text = f"{'unstable: η >' if warn else 'stable for η <'} {rhs} = {bound.lr:.3g}{at}"
+                tip = (
+                    f"{bound.formula}: {bound.reason}. Gradient descent on the local quadratic model of L is stable "
+                    f"exactly below this η{at or ' at this step'}"
+                    + (f"; at η = {lr:.3g} the error along the sharpest direction grows every step." if warn else ".")
+                )
+        self.lr_bound.setText(text)
+        self.lr_bound.setToolTip(tip)
+        self.lr_bound.setStyleSheet("color: #7a1111; font-weight: bold;" if warn else "color: #555555;")
+        spin = self.controls["lr"]
+        spin.setStyleSheet("QDoubleSpinBox { background: #fde2e1; }" if warn else "")
+        spin.setToolTip(tip if warn else self._lr_tip)
 
     # ------------------------------------------------------------------ data
     def _data_box(self, qt_session: QtSession) -> QGroupBox:

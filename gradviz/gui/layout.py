@@ -22,7 +22,7 @@ H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 COMPACT_BELOW = 900  # window heights (logical pixels) under this put the smaller views in tabs
 WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than tall, and this wide
 # (in pixels per unit of font scale: 1760 at presentation fonts): three columns
-_TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "runsDock")
+_TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "curvatureDock", "runsDock")
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", *_TABS)
 
@@ -64,6 +64,7 @@ def arrange(window) -> None:
         window.splitDockWidget(d["gradientDock"], d["jacobianDock"], V)
         window.tabifyDockWidget(d["jacobianDock"], d["derivationDock"])
         window.tabifyDockWidget(d["jacobianDock"], d["networkDock"])
+        window.tabifyDockWidget(d["jacobianDock"], d["curvatureDock"])
         window.tabifyDockWidget(d["jacobianDock"], d["runsDock"])
     else:
         window.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)

@@ -32,6 +32,7 @@ from gradviz.state import Change, Session
 from . import layout
 from .actions import build_menus, help_html
 from .controls import ControlsPanel
+from .curvature_feed import CurvatureFeed
 from .keyboard import KeyboardGuard
 from .lesson_picker import LessonPicker
 from .long_job import SLICE_S, LongJob
@@ -46,6 +47,7 @@ from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
 from .snapshot import image_formats, write_image
 from .theme import Theme
 from .toolbar import PlaybackBar
+from .views.curvature import CurvatureView
 from .views.data_view import DataView
 from .views.derivation import DerivationView
 from .views.gradients import GradientView
@@ -66,6 +68,7 @@ _ANALYSIS_VIEWS = {
     "jacobianDock": ("Jacobian ∂ŷ/∂z", "jacobian_view", JacobianView),
     "derivationDock": ("Derivation", "derivation_view", DerivationView),
     "networkDock": ("Network", "network_view", NetworkView),
+    "curvatureDock": ("Curvature", "curvature_view", CurvatureView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
 # the names a lesson uses to say which view it wants in front ("extra": {"front": …})
@@ -78,6 +81,7 @@ _VIEW_DOCKS = {
     "jacobian": "jacobianDock",
     "derivation": "derivationDock",
     "network": "networkDock",
+    "curvature": "curvatureDock",
     "runs": "runsDock",
 }
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
@@ -145,6 +149,8 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.message_bar)
 
+        # the Hessian's spectra, computed aside: the learning rate's bound, and the curvature view
+        self.curvature_feed = CurvatureFeed(self.qt_session, backfill=self._curvature_on_screen, parent=self)
         self.controls = ControlsPanel(self.qt_session, self.playback, self.theme)
         self.data_view = DataView(self.qt_session, self.theme)
         self.loss_curve = LossCurveView(self.qt_session, self.theme)
@@ -276,6 +282,11 @@ class MainWindow(QMainWindow):
         else:
             self.message_bar.show_message(text, kind, fix)
 
+    def _curvature_on_screen(self) -> bool:
+        """Whether a view shows the sharpness over the whole run (then the feed computes it on a stride)."""
+        view = getattr(self, "curvature_view", None)
+        return view is not None and view.seen
+
     def flush(self) -> None:
         """Redraw every view for the Changes of this event-loop turn now."""
         self.qt_session.flush()
@@ -286,6 +297,8 @@ class MainWindow(QMainWindow):
         self.flush()
         self.surface_view.finish_rendering()
         self.data_view.finish_rendering()
+        self.curvature_feed.wait()
+        self.flush()
 
     # ------------------------------------------------------------------ commands (actions.py)
     def _ask_path(self, save: bool, title: str, default: str, filters: str, handler) -> None:
@@ -654,6 +667,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.playback.pause()
+        self.curvature_feed.shut_down()
         if self.surface_view is not None:
             self.surface_view.shutdown()
         if self.autosave is not None:  # a clean quit: nothing to offer back next time

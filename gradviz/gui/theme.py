@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
@@ -107,9 +109,11 @@ _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "ring": "○", "box
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:
     """A legend as rich text (colour, glyph kind, label): it sits beside a plot, never on top
-    of what the plot shows. Each entry holds together (non-breaking spaces) when the line wraps."""
+    of what the plot shows. Each entry holds together (non-breaking spaces) when the line wraps; a label is
+    plain text ("λ < 0" shows as written)."""
     parts = [
-        f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;{label.replace(' ', '&nbsp;')}"
+        f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;"
+        + html.escape(label, quote=False).replace(" ", "&nbsp;")
         for color, kind, label in entries
     ]
     return "&nbsp;&nbsp; ".join(parts)

@@ -23,6 +23,7 @@ ASPECTS = (
     "slice",  # the plane of parameter space the surface and gradient views share
     "runs",  # runs added, removed or focused
     "view",  # a view option (log colours, gradient field, …)
+    "curvature",  # a Hessian spectrum computed (in the background) for some run's step
     "tool",  # the class of new points
     "undo",  # what undo and redo would do
 )

@@ -52,6 +52,18 @@ class Run:
         its current step; computed once per θ and data version."""
         return self.sharpness.current(self.trainer)
 
+    def known_step_bound(self) -> tuple[int, StepBound] | None:
+        """The step bound from the newest spectrum already computed (up to the current step), and its
+        step; None before any (nothing is computed here: the GUI's worker fills them in)."""
+        opt = self.trainer.optimizer
+        if not has_step_bound(opt.name):
+            return self.trainer.step_index, max_stable_lr(opt.name, opt.hyperparams, np.nan)
+        latest = self.sharpness.latest(self.trainer)
+        if latest is None:
+            return None
+        step, spectrum = latest
+        return step, max_stable_lr(opt.name, opt.hyperparams, spectrum.top)
+
     def step_bound(self) -> StepBound:
         """The largest stable learning rate of its optimizer at its current step (`core.max_stable_lr`)."""
         opt = self.trainer.optimizer

@@ -277,6 +277,28 @@ class Session(DataEditing, SessionFiles):
         optimizers, whose step has no single bound (`run.step_bound().reason` says why)."""
         return self.run.step_bound().lr
 
+    def next_curvature_job(self, backfill: bool = False):
+        """The next Hessian spectrum worth computing in the background (a `CurvatureJob`), or None: the
+        focused run's current step first, then (backfill) its stride over the run, then the other runs'
+        current steps."""
+        order = [self.run] + [r for r in self._runs if r is not self.run]
+        for k, run in enumerate(order):
+            steps = run.sharpness.wanted(run.trainer, backfill=backfill and k == 0)
+            if steps:
+                return run.sharpness.job(run.trainer, steps[0])
+        return None
+
+    def record_curvature(self, job, spectrum: core.Spectrum | None) -> None:
+        """File a spectrum computed in the background (None: it could not be computed; not asked again)."""
+        if not any(run.sharpness is job.target for run in self._runs):
+            return  # its run is gone
+        if spectrum is None:
+            job.target.give_up(job)
+            return
+        job.target.record(job, spectrum)
+        with self.batch():
+            self._changed("curvature")
+
     def validation_loss(self) -> float | None:
         """The focused run's loss on the held-out points at the current step (None without a split)."""
         return self.frame.validation[0] if self.frame.validation is not None else None

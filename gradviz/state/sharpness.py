@@ -49,6 +49,16 @@ class Sharpness:
     def __init__(self):
         self._values: dict[int, tuple[int, tuple, Spectrum]] = {}  # step → (hash of θ, data (X, Y), spectrum)
         self._store_key: tuple[int, int] | None = None
+        self._failed: set[tuple[int, int]] = set()  # (step, hash of θ) whose spectrum could not be computed
+
+    def latest(self, trainer: Trainer) -> tuple[int, Spectrum] | None:
+        """The newest step up to the current one with a spectrum, and that spectrum (while the current
+        step's is still being computed, the one before it)."""
+        for step in sorted((k for k in self._values if k <= trainer.step_index), reverse=True):
+            spectrum = self.at(trainer, step)
+            if spectrum is not None:
+                return step, spectrum
+        return None
 
     # ------------------------------------------------------------------ what exists
     def at(self, trainer: Trainer, step: int | None = None) -> Spectrum | None:
@@ -77,14 +87,24 @@ class Sharpness:
         the stride, newest first."""
         self.sync(trainer)
         now = trainer.step_index
-        out = [] if self.at(trainer, now) is not None else [now]
+        out = [] if self.at(trainer, now) is not None or self._gave_up(trainer, now) else [now]
         if backfill:
             store = trainer.history_store
             steps = store.steps[: len(store)]
             stride = self.stride(now)
             on_stride = steps[(steps % stride == 0) & (steps <= now)][::-1]
             out += [int(k) for k in on_stride if int(k) != now and int(k) not in self._values]
-        return out
+        return [k for k in out if k == now or not self._gave_up(trainer, k)]
+
+    def give_up(self, job: CurvatureJob) -> None:
+        """The spectrum of this step and θ could not be computed (the eigen-solver did not converge): not again."""
+        self._failed.add((job.step, job.theta_hash))
+
+    def _gave_up(self, trainer: Trainer, step: int) -> bool:
+        if not self._failed:
+            return False
+        theta = self._theta(trainer, step)
+        return theta is not None and (step, _hash(theta)) in self._failed
 
     def job(self, trainer: Trainer, step: int) -> CurvatureJob:
         """Everything one spectrum needs, copied: θ at `step`, the training points of the data then."""

@@ -158,11 +158,18 @@ def test_divergence_pauses_and_keeps_the_last_finite_state(make_window, qtbot):
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=2000)
     assert window.message_bar.isVisible()
     assert "smaller learning rate" in window.message_bar.text
-    assert window.message_bar.fix_action.text() == "Use η = 100"
+    # the cause in numbers: η = 1000 is above 2/λmax (a quadratic: λmax is the same at every step)
+    bound = s.run.step_bound().lr
+    assert f"η = 1e+03 is above the largest stable step at the last finite one, η < 2/λmax = {bound:.3g}" in (
+        window.message_bar.text
+    )
+    assert window.message_bar.fix_action.text() == f"Use η = {0.9 * bound:.3g}"
     assert all(np.all(np.isfinite(v)) for v in s.params.values())
     assert np.isfinite(s.trainer.loss)
-    window.message_bar.fix_action.trigger()  # "Use η = 100"
-    assert s.optimizer.lr == pytest.approx(100.0)
+    window.message_bar.fix_action.trigger()  # η = 0.9 · 2/λmax: now it converges
+    assert s.optimizer.lr == pytest.approx(0.9 * bound)
+    s.step(200)
+    assert not s.diverged
 
 
 def test_malformed_csv_import_leaves_the_data_unchanged(window, tmp_path):

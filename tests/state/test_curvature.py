@@ -118,3 +118,29 @@ def test_the_sharpness_series_is_strided_and_drops_what_a_branch_or_an_edit_rewr
     # a data edit: the same θ over other data is another Hessian
     s.remove_point(0)
     assert sharp.at(s.trainer) is None and sharp.wanted(s.trainer)[0] == s.current_step
+
+
+def test_the_ill_conditioned_lesson_gd_zig_zags_and_momentum_gets_there_first():
+    s = _preset("ill-conditioned")
+    spectrum = s.run.curvature()
+    assert spectrum.condition == pytest.approx(100, rel=0.01)
+    top = spectrum.vectors[:, 0]  # the steep direction
+    W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
+    best = np.concatenate([np.ravel(W), np.ravel(b)])
+    signs = {0: [], 1: []}
+    for _ in range(51):
+        for k, run in enumerate(s.runs):
+            signs[k].append(np.sign((run.trainer.spec.flatten(run.trainer.params) - best) @ top))
+        s.step(1)
+    flips = [int(np.sum(np.diff(signs[k]) != 0)) for k in (0, 1)]
+    assert flips[0] == 50 and flips[1] <= 12  # GD turns at every step; momentum every ~6 (measured 9)
+    s.step(600 - s.current_step)
+    first = [
+        next(
+            int(t)
+            for t, L in zip(r.trainer.history_store.steps, r.trainer.history_store.loss, strict=False)
+            if L <= 0.007
+        )
+        for r in s.runs
+    ]
+    assert first == [183, 91]

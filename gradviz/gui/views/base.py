@@ -3,9 +3,9 @@ at most once per event-loop turn, and only while it can be seen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.state import ASPECTS, Change
 
@@ -38,6 +38,18 @@ class View(QWidget):
         self._applied: dict[str, object] = {}
         self._in_sight = True
         qt_session.sigChanged.connect(self._on_change)
+
+    def lay_out(self, above: Sequence[QWidget], plots: Sequence[tuple[QWidget, int]]) -> None:
+        """The views' usual arrangement: rows of words (readouts, legends), then plots side by side,
+        each with its share of the width."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        for widget in above:
+            layout.addWidget(widget)
+        row = QHBoxLayout()
+        for widget, stretch in plots:
+            row.addWidget(widget, stretch)
+        layout.addLayout(row, 1)
 
     def start(self) -> None:
         """Draw the state as it is (the end of a subclass's __init__)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from gradviz.core.params import norm
 from gradviz.state import Change
@@ -90,13 +90,7 @@ class GradientView(View):
         self.slice_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=palette.GRADIENT, pen=None)
         self.bars.addItem(self.slice_bars)
 
-        plots = QHBoxLayout()
-        plots.addWidget(self.plane_widget, 3)
-        plots.addWidget(self.bars_widget, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.legend)
-        layout.addLayout(plots, 1)
+        self.lay_out([self.legend], [(self.plane_widget, 3), (self.bars_widget, 2)])
         self.start()
 
     # ------------------------------------------------------------------ drawing

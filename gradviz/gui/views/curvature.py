@@ -1,0 +1,182 @@
+"""The curvature view: the Hessian's spectrum at this step, and the sharpness λmax over the run
+against the step size's limit (2/η for gradient descent).
+
+Eigenvalues above the limit's line are directions along which the step overshoots more every
+time: with one of them, plain gradient descent diverges. Over a run, full-batch gradient descent
+on a net often pushes λmax up to that line and holds it there (the edge of stability). The
+spectra are computed aside (gui.curvature_feed); this view draws what is known and says which
+step it belongs to.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from gradviz.core import max_stable_lr
+from gradviz.core.curvature import curvature_limit
+from gradviz.state import Change
+
+from .. import palette
+from ..legend import Legend
+from ..numbers import num
+from ..qt_session import QtSession
+from ..readout import Readout
+from ..theme import Theme
+from .base import View
+
+__all__ = ["CurvatureView", "MAX_BARS"]
+
+MAX_BARS = 400  # the spectrum's largest eigenvalues drawn as bars (a wide net has thousands)
+POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # curving up, curving down
+
+
+class CurvatureView(View):
+    depends = frozenset({"data", "model", "step", "settings", "runs", "curvature", "view"})
+
+    def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
+        super().__init__(qt_session, theme, parent)
+        self.setObjectName("curvatureView")
+        self.readout = Readout(theme.font(0.95), lines=2, rich=True)
+        self.readout.setObjectName("curvatureReadout")
+        self.log_check = QCheckBox("log |λ|")
+        self.log_check.setObjectName("curvatureLogCheck")
+        self.log_check.setToolTip("The spectrum on a log scale: |λ| (negative eigenvalues in their own colour)")
+        self.log_check.toggled.connect(lambda on: self._draw())
+        self.legend = Legend("curvatureLegend", theme, leading=[self.log_check])
+
+        self.spectrum_widget, self.spectrum = theme.plot_widget("spectrumPlot", fixed=True)
+        self.spectrum.setLabel("bottom", "eigenvalue i (largest first)")
+        self.spectrum.setLabel("left", "λᵢ")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
+        self.spectrum.addItem(self.bars)
+        self.spectrum_limit = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen(palette.GRADIENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
+        )
+        self.spectrum.addItem(self.spectrum_limit)
+
+        self.sharpness_widget, self.sharpness = theme.plot_widget("sharpnessPlot")
+        self.sharpness.setLabel("bottom", "step t")
+        self.sharpness.setLabel("left", "sharpness λmax")
+        self.curve = pg.PlotDataItem(
+            pen=pg.mkPen(POSITIVE, width=theme.line_width),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=POSITIVE,
+            symbolPen=None,
+        )
+        self.sharpness.addItem(self.curve)
+        self.limit_curve = pg.PlotDataItem(
+            pen=pg.mkPen(palette.GRADIENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
+        )
+        self.sharpness.addItem(self.limit_curve)
+        self.marker = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen(palette.CURRENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
+        )
+        self.sharpness.addItem(self.marker)
+
+        self.lay_out([self.readout, self.legend], [(self.spectrum_widget, 1), (self.sharpness_widget, 1)])
+        self.shown_values = np.zeros(0)  # the eigenvalues drawn (tests read them)
+        self.shown_step: int | None = None  # the step they belong to
+        self.limit: float | None = None  # the curvature limit drawn: factor/η (None: no single one)
+        self.start()
+
+    def redraw(self, change: Change) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        s = self.session
+        run = s.run
+        t = run.trainer
+        opt = t.optimizer
+        # the limit in curvature units: λ above it overshoots (2/η for GD); none for the adaptive steps
+        self.limit = curvature_limit(opt.name, opt.hyperparams, opt.lr)
+        latest = run.sharpness.latest(t)
+        steps, lam = run.sharpness.curve(t)
+        self._draw_spectrum(latest)
+        self._draw_sharpness(steps, lam, s.current_step)
+        self._say(latest, opt)
+
+    def _draw_spectrum(self, latest) -> None:
+        log = self.log_check.isChecked()
+        self.spectrum.setLogMode(y=log)
+        if latest is None:
+            self.bars.setOpts(x=[], height=[])
+            self.shown_values, self.shown_step = np.zeros(0), None
+            return
+        step, spectrum = latest
+        values = spectrum.values[:MAX_BARS]
+        self.shown_values, self.shown_step = values, step
+        finite = np.isfinite(values)
+        shown = np.where(finite, values, 0.0)
+        heights = np.log10(np.maximum(np.abs(shown), 1e-300)) if log else shown
+        base = np.log10(max(np.abs(shown[finite]).min(initial=1.0), 1e-300)) - 0.5 if log else 0.0
+        brushes = [pg.mkBrush(POSITIVE if v >= 0 else NEGATIVE) for v in shown]
+        x = np.arange(1, len(values) + 1)
+        self.bars.setOpts(
+            x=x, height=heights - base if log else heights, y0=base if log else 0.0, brushes=brushes, width=0.8
+        )
+        self.spectrum.setXRange(0.4, len(values) + 0.6, padding=0)
+        top = max(np.abs(shown).max(initial=0.0), self.limit or 0.0) or 1.0
+        if log:
+            self.spectrum.setYRange(base, np.log10(top) + 0.2, padding=0)
+        else:
+            low = min(shown.min(initial=0.0), 0.0)
+            self.spectrum.setYRange(low - 0.05 * top, 1.1 * top, padding=0)
+        limit = self.limit
+        self.spectrum_limit.setVisible(limit is not None and limit > 0)
+        if limit is not None and limit > 0:
+            self.spectrum_limit.setValue(np.log10(limit) if log else limit)
+
+    def _draw_sharpness(self, steps: np.ndarray, lam: np.ndarray, now: int) -> None:
+        finite = np.isfinite(lam)
+        self.curve.setData(steps[finite], lam[finite])
+        self.marker.setValue(now)
+        limit = self.limit
+        right = max(int(steps.max(initial=0)), now, 1)
+        self.limit_curve.setVisible(limit is not None and limit > 0)
+        if limit is not None and limit > 0:
+            self.limit_curve.setData([0, right], [limit, limit])
+        top = max(float(lam[finite].max(initial=0.0)), limit or 0.0) or 1.0
+        self.sharpness.setXRange(0, right, padding=0.02)
+        self.sharpness.setYRange(min(0.0, float(lam[finite].min(initial=0.0))), 1.1 * top, padding=0)
+
+    def _say(self, latest, opt) -> None:
+        s = self.session
+        entries = [(POSITIVE, "box", "λ > 0"), (NEGATIVE, "box", "λ < 0 (a saddle's directions)")]
+        if self.limit is not None:
+            name = {"sgd": "2/η", "momentum": "2(1 + μ)/η", "nesterov": "2(1 + μ)/((1 + 2μ)η)"}.get(opt.name, "limit")
+            entries.append((palette.GRADIENT, "dash", f"{name} = {num(self.limit, 3)}: steps overshoot above it"))
+        entries.append((palette.CURRENT, "dash", "current step"))
+        self.legend.set_entries(entries)
+        if latest is None:
+            self.readout.setText("The Hessian at this step is being computed …")
+            return
+        step, spectrum = latest
+        words = [f"step {step:,}" + ("" if step == s.current_step else " (this step's: computing)")]
+        words.append(f"λmax = <b>{num(spectrum.top, 3)}</b>")
+        if spectrum.complete:
+            low = spectrum.smallest_positive
+            words.append("smallest λ > 0: " + (num(low, 3) if low is not None else "none"))
+            if spectrum.condition is not None:
+                words.append(f"κ = {num(spectrum.condition, 3)}")
+            negative = int(np.sum(spectrum.values < -1e-10 * max(1.0, abs(spectrum.top))))
+            if negative:
+                words.append(f"{negative} negative")
+        else:
+            words.append(f"the top {len(spectrum.values)} of {s.model.spec.size:,} (Lanczos)")
+        bound = max_stable_lr(opt.name, opt.hyperparams, spectrum.top)
+        if bound.lr is None:
+            tail = f"{opt.name}: no single largest stable η (it rescales each coordinate's step)"
+        elif not np.isfinite(bound.lr):
+            tail = "any η is stable here (nothing curves upward)"
+        else:
+            over = opt.lr > bound.lr
+            tail = f"stable for {bound.formula} = {num(bound.lr, 3)}" + (
+                f"; η = {num(opt.lr, 3)} is above it" if over else ""
+            )
+        self.readout.setText(" · ".join(words) + "<br>" + html.escape(tail, quote=False))  # tail: "η < …"

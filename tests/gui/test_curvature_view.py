@@ -1,0 +1,73 @@
+"""The curvature view and the learning rate's bound: the Hessian's spectrum, the sharpness over the run
+against 2/η, computed aside and drawn with the step it belongs to."""
+
+import numpy as np
+import pytest
+
+from gradviz import core
+
+
+def _curvature(make_window, *argv):
+    window = make_window(*argv)
+    window.show_view("curvature")
+    window.curvature_feed.wait()
+    window.flush()
+    return window, window.curvature_view
+
+
+def _eigenvalues(s):
+    t = s.trainer
+    return np.linalg.eigvalsh(core.hessian(t.model, t.loss_fn, t.params, t.latest.X, t.latest.Y))[::-1]
+
+
+def test_the_spectrum_and_the_bound_of_the_step_size_lesson(make_window):
+    window, view = _curvature(make_window, "--preset", "step-size", "--steps", "5")
+    s = window.session
+    lam = _eigenvalues(s)
+    np.testing.assert_allclose(view.shown_values, lam, rtol=1e-10)
+    assert view.shown_step == 5 and view.limit == pytest.approx(2 / 0.541)
+    assert view.spectrum_limit.isVisible() and view.spectrum_limit.value() == pytest.approx(2 / 0.541)
+    text = view.readout.text()
+    assert "step 5" in text and f"λmax = {lam[0]:.3g}" in text and "κ = " in text
+    assert f"stable for η < 2/λmax = {2 / lam[0]:.3g}" in text and "above it" not in text
+    label = window.controls.lr_bound
+    assert label.text() == f"stable for η < 2/λmax = {2 / lam[0]:.3g}" and "bold" not in label.styleSheet()
+    # the other run, η = 1.1 · 2/λmax: its field and line turn red, the view says η is above the bound
+    s.focus_run(1)
+    window.curvature_feed.wait()
+    window.flush()
+    assert view.limit == pytest.approx(2 / 0.661) and "η = 0.661 is above it" in view.readout.text()
+    assert label.text().startswith("unstable: η > 2/λmax") and "#7a1111" in label.styleSheet()
+    spin = window.controls.controls["lr"]
+    assert "background" in spin.styleSheet() and "grows every step" in spin.toolTip()
+    # the log scale: |λ|, the same eigenvalues
+    view.log_check.setChecked(True)
+    assert view.spectrum.ctrl.logYCheck.isChecked() or view.spectrum.getAxis("left").logMode
+
+
+def test_the_sharpness_over_the_run_is_filled_in_on_a_stride(make_window):
+    window, view = _curvature(make_window, "--preset", "edge-of-stability", "--steps", "300")
+    s = window.session
+    steps, lam = s.run.sharpness.curve(s.trainer)
+    assert len(steps) > 60 and steps[0] == 0 and steps[-1] == 300  # every 4th step, computed aside
+    x, y = view.curve.getData()
+    np.testing.assert_array_equal(x, steps)
+    np.testing.assert_allclose(y, lam)
+    assert view.limit == pytest.approx(2 / 0.35)
+    assert view.limit_curve.isVisible() and view.marker.value() == 300
+    # each value is the top eigenvalue of the Hessian at that step's θ
+    t = s.trainer
+    k = int(steps[len(steps) // 2])
+    theta = t.history_store.params[int(np.searchsorted(t.history_store.steps[: len(t.history_store)], k))]
+    params = t.spec.unflatten(theta)
+    expected = np.linalg.eigvalsh(core.hessian(t.model, t.loss_fn, params, t.latest.X, t.latest.Y))[-1]
+    assert lam[len(steps) // 2] == pytest.approx(expected, rel=1e-9)
+
+
+def test_an_adaptive_optimizer_has_no_single_bound(make_window):
+    window, view = _curvature(make_window, "--preset", "mlp-moons", "--steps", "3")
+    assert window.session.settings.optimizer == "adam"
+    assert view.limit is None and not view.spectrum_limit.isVisible() and not view.limit_curve.isVisible()
+    assert "no single largest stable η" in view.readout.text()
+    assert window.controls.lr_bound.text() == "no single largest stable η"
+    assert "running scale" in window.controls.lr_bound.toolTip()

@@ -76,6 +76,7 @@ def arrange(window) -> None:
         d[name].setProperty("fullTitle", full)
         d[name].setWindowTitle(full if kind == "desk" else short)
     window.arranged_shape = kind
+    window.layout().activate()  # the new arrangement's minimum, not the column's, limits the size
     window.resize(size)
     # six views share a tab group: whole words and scroll arrows rather than "Gradi…", "Net…"
     for bar in window.findChildren(QTabBar):

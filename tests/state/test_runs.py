@@ -109,8 +109,9 @@ def test_a_diverging_run_stops_and_the_others_go_on():
     s.focus_run(1)
     assert s.diverged  # the focused run's views show its last finite step
     fix = next(n.fix for n in notes if n.fix is not None)
-    fix[1]()  # "Use η = 5": that run, not the focused one's neighbour
-    assert s.runs[1].settings.get("lr") == 5.0 and s.runs[0].settings.get("lr") == calm.settings.get("lr")
+    fix[1]()  # "Use η = 0.9 · 2/λmax": that run, not the focused one's neighbour
+    assert s.runs[1].settings.get("lr") == pytest.approx(0.9 * s.runs[1].step_bound().lr)
+    assert s.runs[0].settings.get("lr") == calm.settings.get("lr")
     s.seek(10)  # back before the divergence: everyone is at 10 and steps on together
     assert [r.trainer.step_index for r in s.runs] == [10, 10]
 

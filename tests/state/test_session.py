@@ -98,8 +98,10 @@ def test_divergence_is_a_warning_with_a_fix_and_keeps_the_last_finite_state():
     note = [n for c in changes for n in c.notes if n.kind == "warning"][-1]
     assert "smaller learning rate" in note.text
     label, fix = note.fix
-    fix()
-    assert s.optimizer.lr == pytest.approx(100.0) and label == "Use η = 100"
+    fix()  # not η/10 = 100, which diverges too: 0.9 of the largest stable η, 2/λmax
+    bound = s.run.step_bound().lr
+    assert s.optimizer.lr == pytest.approx(0.9 * bound) and label == f"Use η = {0.9 * bound:.3g}"
+    assert "is above the largest stable step" in note.text
 
 
 def test_frame_computes_each_quantity_once_and_keeps_what_a_change_did_not_touch(session):

@@ -69,6 +69,7 @@ from .optimizers import (
     make_optimizer,
 )
 from .params import ParamSpec, copy_params
+from .quadratic import Quadratic, predicted_errors, quadratic_of
 from .run_record import RegimeRecord, RunRecord, RunReplay, record_run
 from .session_file import (
     SESSION_SUFFIX,
@@ -126,6 +127,9 @@ __all__ = [
     "Spectrum",
     "StepBound",
     "max_stable_lr",
+    "Quadratic",
+    "quadratic_of",
+    "predicted_errors",
     "numerical_gradient",
     "Projection",
     "Slice",

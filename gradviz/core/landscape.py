@@ -232,7 +232,7 @@ def project_trajectory(trajectory: np.ndarray, spec: ParamSpec, center, d1, d2) 
     return Projection(coords, off)
 
 
-SLICE_MODES = ("axes", "random", "pca")
+SLICE_MODES = ("axes", "random", "pca", "eigen")
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: it holds arrays
@@ -241,7 +241,8 @@ class Slice:
 
     In "axes" mode d₁, d₂ are single-parameter axes and the centre has zeros in those two
     coordinates, so α and β are the parameters' own values. The other modes span random
-    filter-normalised or principal directions around a pinned centre.
+    filter-normalised or principal directions, or the Hessian's top two eigenvectors ("eigen"),
+    around a pinned centre.
     """
 
     mode: str
@@ -321,8 +322,13 @@ def make_slice(
     labels: tuple[str, str] | None = None,
     seed: int = 0,
     path: np.ndarray | None = None,
+    eigen: tuple[np.ndarray, np.ndarray] | None = None,
+    align: Slice | None = None,
 ) -> Slice:
-    """A slice through `params` (the centre): by two named parameters, random or PCA directions."""
+    """A slice through `params` (the centre): by two named parameters, random or PCA directions, or
+    (eigen) the Hessian's two top eigenvectors, `eigen` = (their eigenvalues, vectors (P, 2)); an
+    eigenvector's sign is arbitrary: each points the way of `align`'s direction where given, else so
+    that its largest entry is positive."""
     if mode not in SLICE_MODES:
         raise ValueError(f"unknown slice mode {mode!r}; choose one of {', '.join(SLICE_MODES)}")
     if spec.size < 2:
@@ -344,6 +350,21 @@ def make_slice(
         if not _spans_a_plane(spec, d1, d2):
             raise ValueError("random directions need a model with at least two parameters to vary")
         return Slice("random", ("α (random direction 1)", "β (random direction 2)"), dict(params), d1, d2, seed)
+    if mode == "eigen":
+        if eigen is None or np.shape(eigen[1])[1] < 2:
+            raise ValueError("the eigen slice needs the Hessian's two top eigenvectors")
+        values, vectors = np.asarray(eigen[0], dtype=float), np.array(eigen[1], dtype=float)[:, :2]
+        for k in range(2):
+            v = vectors[:, k]
+            if align is not None and align.mode == "eigen":
+                flip = v @ align._basis[1][:, k] < 0
+            else:
+                flip = v[np.argmax(np.abs(v))] < 0
+            vectors[:, k] = -v if flip else v
+        labels = tuple(
+            f"{name} (v{sub}: λ{sub} = {values[k]:.3g})" for k, (name, sub) in enumerate((("α", "₁"), ("β", "₂")))
+        )
+        return Slice("eigen", labels, dict(params), spec.unflatten(vectors[:, 0]), spec.unflatten(vectors[:, 1]))
     if path is None:
         raise ValueError("PCA directions need the path so far")
     d1, d2, explained = pca_directions(path, spec)

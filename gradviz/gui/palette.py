@@ -67,6 +67,8 @@ ACCURACY = "#009E73"
 # signed values (the Jacobian, weights and gradients, activations): blue − · white 0 · red +
 DIVERGING_MAP = "CET-D1"
 VALIDATION = "#D55E00"  # the held-out points' loss: a colour apart from the training loss's blue
+# the Hessian's eigenvectors, steepest first (Paul Tol's bright scheme)
+EIGEN_COLORS = ("#AA3377", "#228833", "#4477AA", "#CCBB44", "#66CCEE", "#BBBBBB")
 
 MESSAGE_STYLES = {
     "error": "background: #fde2e1; color: #7a1111; border-bottom: 2px solid #D55E00;",

@@ -107,14 +107,13 @@ class SessionFiles:
             labels = spec.get("labels")
             try:
                 mode = str(spec.get("mode", "axes"))
-                path = self.trainer.params_path(self.current_step)[1] if mode == "pca" else None
                 self._slice = core.make_slice(
                     mode,
                     self.model.spec,
                     self.params,
                     labels=tuple(labels) if isinstance(labels, list) and len(labels) == 2 else None,
                     seed=core.LIMITS["seed"].check(spec.get("seed", 0)),
-                    path=path,
+                    **self._slice_inputs(mode) if mode in core.SLICE_MODES else {},
                 )
                 self._slice_pinned = spec.get("pinned") is True
             except (ValueError, TypeError) as exc:

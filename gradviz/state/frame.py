@@ -17,6 +17,8 @@ import numpy as np
 
 from gradviz import core
 
+from .sharpness import eigen_errors
+
 __all__ = ["Frame", "MAX_SHOWN", "MAX_CHECKED", "MAX_POINTS_DRAWN", "choose_shown"]
 
 MAX_SHOWN = 1_000  # per-sample views (residual stems, gradient arrows): more than a plot has pixels across
@@ -352,6 +354,14 @@ class Frame:
             return e.loss, e.metric
 
         return evaluate
+
+    @derived("settings")
+    def eigen_errors(self):
+        """The focused run's error along each eigenvector of its Hessian, measured and predicted, at the
+        loss curve's steps (`state.sharpness.EigenErrors`); None unless the loss is quadratic (linear + MSE)."""
+        _ = self.race_curves  # brings the runs' curve rows up to date
+        run = self._s.run
+        return eigen_errors(run, run.curve_rows)
 
     @property
     def _classify(self) -> bool:

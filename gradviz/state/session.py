@@ -298,6 +298,7 @@ class Session(DataEditing, SessionFiles):
         job.target.record(job, spectrum)
         with self.batch():
             self._changed("curvature")
+            self._follow_eigen_slice(job, spectrum)
 
     def validation_loss(self) -> float | None:
         """The focused run's loss on the held-out points at the current step (None without a split)."""
@@ -653,22 +654,46 @@ class Session(DataEditing, SessionFiles):
 
     # ------------------------------------------------------------------ slice
     def set_slice(self, mode: str, labels: tuple[str, str] | None = None, seed: int | None = None) -> bool:
-        """A new slice through the current step's parameters (random / PCA: around them)."""
+        """A new slice through the current step's parameters (random / PCA / eigen: around them)."""
         try:
-            path = self.trainer.params_path(self.current_step)[1] if mode == "pca" else None
             self._slice = core.make_slice(
                 mode,
                 self.model.spec,
                 self.params,
                 labels=labels,
                 seed=self._slice.seed if seed is None else seed,
-                path=path,
+                **self._slice_inputs(mode),
             )
         except ValueError as exc:
             self._say("error", str(exc))
             return False
         self._changed("slice")
         return True
+
+    def _slice_inputs(self, mode: str) -> dict:
+        """What a slice mode needs besides θ: the path so far (PCA), the Hessian's top eigenvectors here
+        (eigen; computed now if the feed has not yet), the old directions (so no axis flips its sign)."""
+        if mode == "pca":
+            return {"path": self.trainer.params_path(self.current_step)[1]}
+        if mode == "eigen":
+            spectrum = self.run.curvature()
+            return {"eigen": (spectrum.values[:2], spectrum.vectors[:, :2]), "align": self._slice}
+        return {}
+
+    def _follow_eigen_slice(self, job, spectrum: core.Spectrum) -> None:
+        """An unpinned eigen slice turns with the Hessian: new top eigenvectors at the current step."""
+        sl = self._slice
+        if sl.mode != "eigen" or self._slice_pinned or job.target is not self.run.sharpness:
+            return
+        if job.step != self.current_step or spectrum.vectors.shape[1] < 2:
+            return
+        try:
+            self._slice = core.make_slice(
+                "eigen", self.model.spec, self.params, eigen=(spectrum.values[:2], spectrum.vectors[:, :2]), align=sl
+            )
+        except ValueError:  # the two top eigenvectors no longer span a plane (they always should)
+            return
+        self._changed("slice")
 
     def recenter_slice(self) -> bool:
         """Move a pinned plane to the current step (same directions or axes)."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradviz.core import Spectrum, Trainer, top_eigen
+from gradviz.core import Quadratic, Spectrum, Trainer, predicted_errors, quadratic_of, top_eigen
 
-__all__ = ["CurvatureJob", "Sharpness", "MAX_POINTS"]
+__all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "training_data"]
 
 MAX_POINTS = 128  # λmax at about this many steps over a run, however long
 
@@ -50,6 +50,7 @@ class Sharpness:
         self._values: dict[int, tuple[int, tuple, Spectrum]] = {}  # step → (hash of θ, data (X, Y), spectrum)
         self._store_key: tuple[int, int] | None = None
         self._failed: set[tuple[int, int]] = set()  # (step, hash of θ) whose spectrum could not be computed
+        self._quadratic: tuple | None = None  # (X, Y, settings, Quadratic) of a quadratic loss
 
     def latest(self, trainer: Trainer) -> tuple[int, Spectrum] | None:
         """The newest step up to the current one with a spectrum, and that spectrum (while the current
@@ -112,11 +113,22 @@ class Sharpness:
         if theta is None:
             raise ValueError(f"step {step} is not recorded")
         regime = trainer.regime_at(step)
-        rows = trainer.split(regime.X.shape[0])
-        X, Y = (regime.X, regime.Y) if rows is None else (regime.X[rows[0]], regime.Y[rows[0]])
+        X, Y = training_data(trainer, step)
         params = trainer.spec.unflatten(theta)
         data = (regime.X, regime.Y)
         return CurvatureJob(self, step, _hash(theta), data, trainer.model, trainer.loss_fn, params, X.copy(), Y.copy())
+
+    def quadratic(self, trainer: Trainer, weight_decay: float) -> Quadratic:
+        """A quadratic loss's eigenbasis and minimiser for the data in force now (its Hessian does not
+        depend on θ): computed once per data version."""
+        regime = trainer.regime_at(trainer.step_index)
+        key = (trainer.val_fraction, trainer.seed, weight_decay, trainer.model.spec)
+        cached = self._quadratic
+        if cached is None or cached[0] is not regime.X or cached[1] is not regime.Y or cached[2] != key:
+            X, Y = training_data(trainer, trainer.step_index)
+            quad = quadratic_of(trainer.model, trainer.loss_fn, trainer.params, X, Y, weight_decay)
+            self._quadratic = cached = (regime.X, regime.Y, key, quad)
+        return cached[3]
 
     def record(self, job: CurvatureJob, spectrum: Spectrum) -> None:
         """File a computed spectrum. Only the newest keeps its eigenvectors (the eigen slice's axes);
@@ -177,3 +189,48 @@ class Sharpness:
         steps = store.steps[: len(store)]
         i = int(np.searchsorted(steps, step))
         return store.params[i] if i < len(steps) and steps[i] == step else None
+
+
+@dataclass(frozen=True)
+class EigenErrors:
+    """A quadratic run's error along each Hessian eigenvector: measured from its θ and predicted by
+    its optimizer's rule, at the same steps (from the start of the settings in force now)."""
+
+    steps: np.ndarray  # (T,)
+    values: np.ndarray  # (P,) the eigenvalues (weight decay included), largest first
+    measured: np.ndarray  # (T, P) vᵢᵀ(θₜ − θ*)
+    predicted: np.ndarray | None  # (T, P), None where no prediction applies (then `why` says so)
+    why: str
+
+
+def training_data(trainer: Trainer, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points a run trained on at `step` (its held-out ones left out)."""
+    regime = trainer.regime_at(step)
+    rows = trainer.split(regime.X.shape[0])
+    return (regime.X, regime.Y) if rows is None else (regime.X[rows[0]], regime.Y[rows[0]])
+
+
+def eigen_errors(run, thinned) -> EigenErrors | None:
+    """For linear regression with MSE (a quadratic loss): the errors along its eigenvectors at the
+    steps of `thinned` (the run's curve rows) since its current settings began; None for other losses."""
+    t = run.trainer
+    if t.model.kind != "linear" or t.loss_fn.name != "mse":
+        return None
+    regime = t.regime_at(t.step_index)
+    opt = regime.optimizer
+    wd = float(opt.hyperparams.get("weight_decay", 0.0) or 0.0) if opt.name != "adamw" else 0.0
+    X, Y = training_data(t, t.step_index)
+    quad = run.sharpness.quadratic(t, wd)
+    keep = thinned.steps >= regime.start
+    steps = thinned.steps[keep]
+    measured = quad.measured_errors(thinned.params[keep]) if keep.any() else np.zeros((0, len(quad.values)))
+    if not len(steps):
+        return EigenErrors(steps, quad.values, measured, None, "no steps yet under these settings")
+    if regime.batch_size is not None and regime.batch_size < len(X):
+        return EigenErrors(steps, quad.values, measured, None, "mini-batches: each step follows a sample of the loss")
+    try:
+        start = quad.measured_errors(t.spec.flatten(t.params_at(regime.start)))[0]
+        predicted = predicted_errors(opt.name, opt.hyperparams, quad.values, start, steps - regime.start)
+    except ValueError as exc:  # the adaptive optimizers
+        return EigenErrors(steps, quad.values, measured, None, str(exc))
+    return EigenErrors(steps, quad.values, measured, predicted, "")

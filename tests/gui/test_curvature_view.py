@@ -71,3 +71,38 @@ def test_an_adaptive_optimizer_has_no_single_bound(make_window):
     assert "no single largest stable η" in view.readout.text()
     assert window.controls.lr_bound.text() == "no single largest stable η"
     assert "running scale" in window.controls.lr_bound.toolTip()
+
+
+def test_a_quadratic_shows_its_errors_along_the_eigenvectors_measured_and_predicted(make_window):
+    window, view = _curvature(make_window, "--preset", "ill-conditioned", "--steps", "60")
+    errors = window.session.frame.eigen_errors
+    assert view.errors_widget.isVisible() and not view.sharpness_widget.isVisible()
+    assert (
+        sum(item.isVisible() for item in view.measured_items) == 2 == sum(i.isVisible() for i in view.predicted_items)
+    )
+    x, y = view.measured_items[0].getData()
+    np.testing.assert_array_equal(x, errors.steps)
+    np.testing.assert_allclose(10**y, np.abs(errors.measured[:, 0]), rtol=1e-9)  # a log axis: log₁₀ drawn
+    _, predicted = view.predicted_items[1].getData()
+    np.testing.assert_allclose(10**predicted, np.abs(errors.predicted[:, 1]), rtol=1e-9)
+    assert "predicted: |1 − ηλᵢ|ᵗ" in view.legend.text() and "e1 (λ = 5.9)" in view.legend.text()
+    window.session.focus_run(1)  # momentum: its own recurrence
+    window.flush()
+    assert "predicted: momentum's recurrence" in view.legend.text()
+
+
+def test_the_eigen_slice_from_the_surfaces_combo_and_back_from_a_file(make_window, tmp_path):
+    from PySide6.QtWidgets import QComboBox
+
+    window = make_window("--preset", "ill-conditioned", "--steps", "20")
+    combo = window.findChild(QComboBox, "sliceModeCombo")
+    combo.setCurrentIndex(combo.findData("eigen"))
+    window.flush()
+    s = window.session
+    assert s.slice.mode == "eigen"
+    bottom = window.surface_view.plot.getAxis("bottom").labelText
+    assert "λ₁ = 5.9" in bottom and "λ₂ = 0.0591" in window.surface_view.plot.getAxis("left").labelText
+    path = tmp_path / "eigen.gradviz.json"
+    assert s.save(path)
+    other = make_window("--load", str(path))
+    assert other.session.slice.mode == "eigen" and other.session.slice.axis_labels == s.slice.axis_labels

@@ -144,3 +144,52 @@ def test_the_ill_conditioned_lesson_gd_zig_zags_and_momentum_gets_there_first():
         for r in s.runs
     ]
     assert first == [183, 91]
+
+
+def test_on_a_quadratic_the_errors_along_the_eigenvectors_follow_the_optimizers_rule():
+    s = _preset("ill-conditioned")
+    s.step(150)
+    for k in (0, 1):  # GD, then momentum
+        s.focus_run(k)
+        errors = s.frame.eigen_errors
+        assert errors is not None and errors.predicted is not None and errors.steps[-1] == 150
+        np.testing.assert_allclose(errors.values, [5.9036138, 0.0590606], rtol=1e-6)
+        np.testing.assert_allclose(errors.predicted, errors.measured, rtol=1e-9, atol=1e-12)
+    # plain GD: eᵢ(t) = (1 − ηλᵢ)ᵗ eᵢ(0), as the lesson says
+    s.focus_run(0)
+    errors = s.frame.eigen_errors
+    t = errors.steps.astype(float)
+    np.testing.assert_allclose(
+        errors.measured, errors.measured[0] * (1 - 0.32 * errors.values) ** t[:, None], rtol=1e-9, atol=1e-13
+    )
+    # an adaptive optimizer rescales θ's coordinates, not the eigenvectors': measured, no prediction, and why
+    s.set_value("optimizer", "adam")
+    s.step(5)
+    errors = s.frame.eigen_errors
+    assert errors.predicted is None and "rescales each parameter's step" in errors.why
+    # not a quadratic: nothing of the sort
+    assert _preset("mlp-moons").frame.eigen_errors is None
+
+
+def test_the_eigen_slice_is_the_hessians_sharpest_plane_and_turns_with_it_unless_pinned():
+    s = _preset("edge-of-stability")
+    s.step(40)
+    assert s.set_slice("eigen")
+    spec = s.model.spec
+    vectors = s.run.curvature().vectors[:, :2]
+    D = np.column_stack([spec.flatten(s.slice.d1), spec.flatten(s.slice.d2)])
+    np.testing.assert_allclose(np.abs(np.sum(D * vectors, axis=0)), 1.0, rtol=1e-9)  # the same unit vectors
+    assert s.slice.axis_labels[0].startswith("α (v₁: λ₁ = ")
+    before = s.slice
+    s.step(10)
+    job = s.next_curvature_job()
+    s.record_curvature(job, job.compute())  # as the feed does: the Hessian at step 50
+    turned = s.slice_coordinates
+    assert turned is not before and turned.mode == "eigen"
+    assert np.sum(spec.flatten(turned.d1) * spec.flatten(before.d1)) > 0  # no axis flips its sign
+    s.pin_slice(True)
+    pinned = s.slice_coordinates
+    s.step(10)
+    job = s.next_curvature_job()
+    s.record_curvature(job, job.compute())
+    assert s.slice_coordinates is pinned  # pinned: the plane stays

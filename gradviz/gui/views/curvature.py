@@ -33,6 +33,7 @@ __all__ = ["CurvatureView", "MAX_BARS"]
 
 MAX_BARS = 400  # the spectrum's largest eigenvalues drawn as bars (a wide net has thousands)
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # curving up, curving down
+PREDICTED = "#000000"  # the errors the optimizer's rule predicts on a quadratic
 
 
 class CurvatureView(View):
@@ -79,7 +80,20 @@ class CurvatureView(View):
         )
         self.sharpness.addItem(self.marker)
 
-        self.lay_out([self.readout, self.legend], [(self.spectrum_widget, 1), (self.sharpness_widget, 1)])
+        # a quadratic loss (linear + MSE): its sharpness never changes; instead, the error along each
+        # eigenvector, measured (solid) against the optimizer's rule on the quadratic (dashed)
+        self.errors_widget, self.errors = theme.plot_widget("eigenErrorPlot")
+        self.errors.setLabel("bottom", "step t")
+        self.errors.setLabel("left", "|vᵢᵀ(θ − θ*)|")
+        self.errors.setLogMode(y=True)
+        self.measured_items: list[pg.PlotDataItem] = []
+        self.predicted_items: list[pg.PlotDataItem] = []
+        self.errors_widget.hide()
+        self.lay_out(
+            [self.readout, self.legend],
+            [(self.spectrum_widget, 1), (self.sharpness_widget, 1), (self.errors_widget, 1)],
+        )
+        self.eigen_errors = None  # what the errors plot shows (tests read it)
         self.shown_values = np.zeros(0)  # the eigenvalues drawn (tests read them)
         self.shown_step: int | None = None  # the step they belong to
         self.limit: float | None = None  # the curvature limit drawn: factor/η (None: no single one)
@@ -96,9 +110,16 @@ class CurvatureView(View):
         # the limit in curvature units: λ above it overshoots (2/η for GD); none for the adaptive steps
         self.limit = curvature_limit(opt.name, opt.hyperparams, opt.lr)
         latest = run.sharpness.latest(t)
-        steps, lam = run.sharpness.curve(t)
         self._draw_spectrum(latest)
-        self._draw_sharpness(steps, lam, s.current_step)
+        self.eigen_errors = s.frame.eigen_errors
+        quadratic = self.eigen_errors is not None
+        self.sharpness_widget.setVisible(not quadratic)
+        self.errors_widget.setVisible(quadratic)
+        if quadratic:
+            self._draw_errors(self.eigen_errors)
+        else:
+            steps, lam = run.sharpness.curve(t)
+            self._draw_sharpness(steps, lam, s.current_step)
         self._say(latest, opt)
 
     def _draw_spectrum(self, latest) -> None:
@@ -145,13 +166,50 @@ class CurvatureView(View):
         self.sharpness.setXRange(0, right, padding=0.02)
         self.sharpness.setYRange(min(0.0, float(lam[finite].min(initial=0.0))), 1.1 * top, padding=0)
 
+    def _draw_errors(self, errors) -> None:
+        """|eᵢ(t)| along the steepest eigenvectors (at most six), measured solid, predicted dashed."""
+        shown = min(len(errors.values), len(palette.EIGEN_COLORS))
+        for pool, dashed in ((self.measured_items, False), (self.predicted_items, True)):
+            while len(pool) < shown:
+                item = pg.PlotDataItem()
+                item.setClipToView(True)
+                self.errors.addItem(item)
+                pool.append(item)
+            for k, item in enumerate(pool):
+                series = errors.predicted if dashed else errors.measured
+                visible = k < shown and series is not None
+                item.setVisible(visible)
+                if not visible:
+                    continue
+                # the prediction in black dashes over its measured line: where they coincide, both show
+                colour = PREDICTED if dashed else palette.EIGEN_COLORS[k]
+                style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+                width = self.theme.line_width * (0.9 if dashed else 2.0)
+                item.setPen(pg.mkPen(colour, width=width, style=style))
+                item.setZValue(2 if dashed else 1)
+                with np.errstate(all="ignore"):
+                    item.setData(errors.steps, np.clip(np.abs(series[:, k]), 1e-300, 1e300))
+
     def _say(self, latest, opt) -> None:
         s = self.session
         entries = [(POSITIVE, "box", "λ > 0"), (NEGATIVE, "box", "λ < 0 (a saddle's directions)")]
+        errors = self.eigen_errors
+        if errors is not None:  # the errors plot's lines: one colour per eigenvector
+            shown = min(len(errors.values), len(palette.EIGEN_COLORS))
+            entries += [
+                (palette.EIGEN_COLORS[k], "line", f"e{k + 1} (λ = {num(errors.values[k], 3)})") for k in range(shown)
+            ]
+            rule = {"sgd": "|1 − ηλᵢ|ᵗ", "momentum": "momentum's recurrence", "nesterov": "Nesterov's recurrence"}
+            entries.append(
+                (PREDICTED, "dash", f"predicted: {rule.get(opt.name, '')}")
+                if errors.predicted is not None
+                else ("#555555", "dash", f"no prediction: {errors.why}")
+            )
         if self.limit is not None:
             name = {"sgd": "2/η", "momentum": "2(1 + μ)/η", "nesterov": "2(1 + μ)/((1 + 2μ)η)"}.get(opt.name, "limit")
             entries.append((palette.GRADIENT, "dash", f"{name} = {num(self.limit, 3)}: steps overshoot above it"))
-        entries.append((palette.CURRENT, "dash", "current step"))
+        if errors is None:  # the sharpness plot marks the current step
+            entries.append((palette.CURRENT, "dash", "current step"))
         self.legend.set_entries(entries)
         if latest is None:
             self.readout.setText("The Hessian at this step is being computed …")

@@ -22,7 +22,12 @@ from ..theme import Theme
 
 __all__ = ["SliceControls", "MODES"]
 
-MODES = {"axes": "two parameters", "random": "random directions", "pca": "PCA of the path"}
+MODES = {
+    "axes": "two parameters",
+    "random": "random directions",
+    "pca": "PCA of the path",
+    "eigen": "eigen (top 2 of the Hessian)",
+}
 
 
 class SliceControls(QWidget):
@@ -37,7 +42,9 @@ class SliceControls(QWidget):
             self.mode_combo.addItem(title, key)
         self.mode_combo.setToolTip(
             "Which plane of parameter space to show: two parameters by name, two random "
-            "filter-normalised directions (Li et al. 2018), or the path's top two principal directions"
+            "filter-normalised directions (Li et al. 2018), the path's top two principal directions, or the "
+            "Hessian's two top eigenvectors at the current step (the sharpest directions; unpinned, they turn "
+            "with the Hessian as the run goes on)"
         )
         self.x_combo = QComboBox()
         self.x_combo.setObjectName("sliceXCombo")

@@ -42,6 +42,9 @@ PRESETS = (
     "race-optimizers",
     "race-mse-bce",
     "overfit",
+    "step-size",
+    "ill-conditioned",
+    "edge-of-stability",
 )
 KEYS = (
     "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
@@ -59,6 +62,7 @@ COMBOS = (
     "newClassCombo",
     "hiddenActivationCombo",
     "outputCombo",
+    "sliceModeCombo",
 )
 TEXTS = ("0.3", "0.01", "7", "1", "0", "-5", "1e400", "99999999", "abc", "", "2.5", "1e-13", "full", "3")
 DOCKS = (
@@ -70,6 +74,7 @@ DOCKS = (
     "jacobianDock",
     "derivationDock",
     "networkDock",
+    "curvatureDock",
     "runsDock",
 )
 SIZES = ((1600, 1000), (1280, 720), (1024, 768))

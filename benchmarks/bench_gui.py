@@ -1,6 +1,6 @@
 """GUI benchmarks. Prints medians; asserts nothing.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|network|generate|surface|launch]
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|network|curvature|generate|surface|launch]
 
 1. A frame: one training step, then the event loop redraws every view and paints the 1600 × 900
    window (session.step(1) and the event loop until idle), at N = 1,000 and N = 100,000, for each
@@ -12,6 +12,7 @@
    The network view (mlp-moons, h = 8): the frame with it on screen against without, in a layout
    where every view is on screen and in the default desk layout (the network or the Jacobian in
    front of their tab group). Budget: at most 1.25×.
+   The curvature view in front of the desk's tab group against the Jacobian (reported).
 2. One "Generate" of 1,000 points: the click to the repainted window.
 3. Frames while a 200 × 200 surface at N = 10,000 is computed in the background. Budget ≤ 50 ms.
 4. Launch: a new process to the window on screen. Budget ≤ 1.0 s.
@@ -316,7 +317,7 @@ def compare_table(names: tuple[str, str], measure) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=60)
-    parser.add_argument("--only", choices=("frames", "race", "network", "generate", "surface", "launch"))
+    parser.add_argument("--only", choices=("frames", "race", "network", "curvature", "generate", "surface", "launch"))
     args = parser.parse_args()
     from gradviz.gui.app import ensure_app
 
@@ -337,6 +338,10 @@ def main() -> None:
             "\nThe same with the surface's plane pinned (no background surface work competing for the interpreter):\n"
         )
         pair_table(("Jacobian", "network"), frames_jacobian_or_network_in_front(args.frames, pinned=True))
+    if args.only in (None, "curvature"):
+        print("\n## A frame with the curvature view in front vs the Jacobian (mlp-moons, h = 8, N = 1,000, desk)\n")
+        print("Its spectra (the current step's, and λmax on a stride over the run) come from a worker thread:\n")
+        pair_table(("Jacobian", "curvature"), both_orders(desk_window, ("jacobianDock", "curvatureDock"), args.frames))
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

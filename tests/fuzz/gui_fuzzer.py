@@ -586,6 +586,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shrink-seconds", type=float, default=300, help="time to spend shrinking a failure")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # the layouts its windows save on closing (docks floated, closed) and their autosaves go to
+    # throw-away folders, as under pytest (tests/conftest.py), not into the developer's own config
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        os.environ[name] = tempfile.mkdtemp(prefix=f"gradviz-fuzz-{name.split('_')[1].lower()}-")
     from gradviz.gui.app import ensure_app
 
     ensure_app()

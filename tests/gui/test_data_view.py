@@ -193,6 +193,32 @@ def test_region_scales_plainly_while_changing_and_smoothly_at_rest(window, qtbot
     assert view.region.smooth and window.surface_view.idle
 
 
+def test_a_wide_nets_region_is_coarser_while_it_moves_and_whole_at_rest(make_window, qtbot):
+    from gradviz.gui.views.data_view import GRID, MIN_GRID
+
+    window = make_window("--preset", "mlp-moons", "--hidden", "256")
+    view = window.data_view
+    s = window.session
+    window.finish_rendering()
+    assert view.region.image.shape[:2] == (GRID, GRID)
+    s.step(1)
+    window.flush()
+    n = view.region.image.shape[0]
+    assert MIN_GRID <= n < GRID and not view.region.smooth  # 256 units a point: fewer points while it moves
+    # what it shows is still the model's prediction at those points
+    (x0, x1), (y0, y1) = view.view_box.viewRange()
+    corner = s.model.predict(s.params, np.array([[x0, y0]]))[0]
+    from gradviz.gui.views.data_view import region_image
+
+    np.testing.assert_array_equal(view.region.image[0, 0], region_image(corner[None, :], 2)[0])
+    qtbot.waitUntil(lambda: view.region.smooth, timeout=3000)  # at rest: the whole grid, smooth
+    assert view.region.image.shape[:2] == (GRID, GRID)
+    small = make_window("--preset", "mlp-moons")  # h = 8: always the whole grid
+    small.session.step(1)
+    small.flush()
+    assert small.data_view.region.image.shape[:2] == (GRID, GRID)
+
+
 def test_a_new_class_from_a_click_asks_first(window, qtbot):
     s = window.session
     n = s.source_dataset.n_samples

@@ -31,6 +31,10 @@ from .plot_items import EditableViewBox, PassiveScatter, RegionImage
 __all__ = ["DataView"]
 
 GRID = 120  # decision-region image resolution (GRID × GRID model evaluations per redraw)
+# while frames come fast, a wide net's region is computed on fewer points (each one costs h hidden
+# units: at h = 256 the full grid took 40–130 ms a frame); at rest it is computed in full again
+REGION_UNITS = GRID * GRID * 32
+MIN_GRID = 40
 # the other runs' decision boundaries, as lines interpolated between grid points: a linear model's
 # margins are linear in x (exact on any grid but where three classes meet), an MLP's are curved
 RACE_GRID = {"mlp": 48}
@@ -58,6 +62,8 @@ class DataView(View):
         self._smooth_timer.setSingleShot(True)
         self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
         self._smooth_timer.timeout.connect(self.finish_rendering)
+        self._region_coarse = False  # the region shown was computed on fewer points (a wide net, moving)
+        self._region_view = (0.0, 1.0, 0.0, 1.0)
 
         self.view_box = EditableViewBox()
         self.plot_widget = pg.PlotWidget(viewBox=self.view_box)
@@ -177,9 +183,18 @@ class DataView(View):
             s.preview_dataset(moved)
 
     def finish_rendering(self) -> None:
-        """The at-rest quality pass: smooth the decision-region edges."""
+        """The at-rest quality pass: the region at full resolution, its edges smooth."""
         self._smooth_timer.stop()
+        if self._region_coarse and self.region.isVisible():
+            self._draw_region(*self._region_view, full=True)
         self.region.set_smooth(True)
+
+    def _region_grid(self, full: bool) -> int:
+        """Points per side of the region: all GRID at rest or for a small net, fewer while moving."""
+        hidden = getattr(self.session.model, "hidden", 0)
+        if full or hidden * GRID * GRID <= REGION_UNITS:
+            return GRID
+        return max(MIN_GRID, int(np.sqrt(REGION_UNITS / hidden)))
 
     # ------------------------------------------------------------------ redraw
     def redraw(self, change: Change) -> None:
@@ -353,18 +368,20 @@ class DataView(View):
         for item in self.race_lines[len(others) :]:
             item.setVisible(False)
 
-    def _draw_region(self, x0: float, x1: float, y0: float, y1: float) -> None:
+    def _draw_region(self, x0: float, x1: float, y0: float, y1: float, full: bool = False) -> None:
         s = self.session
-        gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))  # row-major: rows are y
+        n = self._region_grid(full)
+        self._region_coarse, self._region_view = n < GRID, (x0, x1, y0, y1)
+        gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))  # row-major: rows are y
         points = np.column_stack([gx.ravel(), gy.ravel()])
         unit = s.shown_unit
         if unit is None:
-            image = region_image(s.model.predict(s.params, points), s.source_dataset.n_classes).reshape(GRID, GRID, 4)
+            image = region_image(s.model.predict(s.params, points), s.source_dataset.n_classes).reshape(n, n, 4)
         else:  # one hidden unit's activation over the plane, on the network view's map (0 is white)
             a = s.model.hidden_activations(s.params, points)[:, unit]
             top = float(np.abs(a[np.isfinite(a)]).max(initial=0.0)) or 1.0
             image = self._unit_colours.map(np.clip(0.5 + 0.5 * np.nan_to_num(a) / top, 0, 1), mode="byte")
-            image = image.reshape(GRID, GRID, 4)
+            image = image.reshape(n, n, 4)
         rect = (x0, y0, x1 - x0, y1 - y0)
         shown = self.region.image
         # repainting the region repaints the whole plot (~3 ms): skip steps the eye cannot see

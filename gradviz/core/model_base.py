@@ -133,6 +133,10 @@ class Model:
         """z, ŷ (and the MLP's hidden layer) for X, in fresh arrays."""
         return self._forward(params, np.asarray(X, dtype=float), _fresh)
 
+    def __getstate__(self) -> dict:
+        """Pickled without its scratch arrays (they belong to this process's threads)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_ws"}
+
     @property
     def _workspace(self) -> Workspace:
         ws = self.__dict__.get("_ws")

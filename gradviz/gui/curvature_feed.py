@@ -1,45 +1,106 @@
-"""Hessian spectra computed off the GUI thread, one at a time, as the state asks for them.
+"""Hessian spectra computed in a worker process, one at a time, as the state asks for them.
 
 After every change the session names the next spectrum worth having (`Session.next_curvature_job`:
-the focused run's current step first, its stride over the run while the curvature dock is on
-screen, then the other runs); one worker thread computes it and the answer is filed back on the
-GUI thread, which asks for the next. While a run plays faster than spectra come, the worker
-simply takes the newest step each time: no frame ever waits for a Hessian. The worker rests twice
-as long as its last job took before the next one, so it never holds more than a third of the
-interpreter the GUI thread shares with it.
+the focused run's current step first, its stride over the run while the curvature view is on
+screen, then the other runs); the worker computes it and the answer is filed back on the GUI
+thread, which asks for the next. While a run plays faster than spectra come, the worker simply
+takes the newest step each time: no frame ever waits for a Hessian.
+
+A process (`gradviz.state.spectrum_worker`), not a thread: a thread computing eigenvalues competes
+with the GUI thread for the interpreter lock at every NumPy call, and at h = 256 that alone turned
+100 ms turns of the event loop into 250 ms ones. One worker process serves every window; it starts
+with the first job. A thread of ours only waits on its pipe. After each job the feed rests as long
+as the job took, leaving the second core to the surface's worker half the time.
 """
 
 from __future__ import annotations
 
-import time
+import atexit
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gradviz.state.spectrum_worker import answer, read_message, write_message
 
 from .qt_session import QtSession
 
 __all__ = ["CurvatureFeed"]
 
 
-class _Signals(QObject):
-    done = Signal(object, object)  # the job, its spectrum (None: it could not be computed)
+class _Worker:
+    """The worker process and the one thread that talks to it: requests in order, answers in order."""
 
+    def __init__(self):
+        self._requests: queue.Queue = queue.Queue()
+        self._process: subprocess.Popen | None = None
+        threading.Thread(target=self._serve, name="gradviz-spectra", daemon=True).start()
+        atexit.register(self.close)
 
-class _Run(QRunnable):
-    def __init__(self, job, signals: _Signals):
-        super().__init__()
-        self._job, self._signals = job, signals
+    def submit(self, inputs: tuple, done: Callable[[tuple], None]) -> None:
+        self._requests.put((inputs, done))
 
-    def run(self) -> None:
-        start = time.perf_counter()
-        try:
-            spectrum = self._job.compute()
-        except (ValueError, RuntimeError, ArithmeticError):  # no convergence, or nothing finite to decompose
-            spectrum = None
-        try:
-            self._signals.done.emit(self._job, (spectrum, time.perf_counter() - start))
-        except RuntimeError:  # the window closed while we computed: nobody is listening
+    def _serve(self) -> None:
+        while True:
+            inputs, done = self._requests.get()
+            if done is None:
+                return
+            done(self._ask(inputs))
+
+    def _ask(self, inputs: tuple) -> tuple:
+        for _ in range(2):  # a worker that died is started again once
+            try:
+                if self._process is not None and self._process.poll() is not None:
+                    self._stop()  # it died: its pipes closed, and a new one
+                if self._process is None:
+                    self._process = subprocess.Popen(
+                        [sys.executable, "-m", "gradviz.state.spectrum_worker"],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                    )
+                write_message(self._process.stdin, inputs)
+                result = read_message(self._process.stdout)
+                if result is not None:
+                    return result
+            except (OSError, ValueError, EOFError, pickle.PicklingError, TypeError, AttributeError):
+                pass  # a broken pipe, or inputs that cannot travel: computed here instead
+            self._stop()  # half a message may be in its pipe: a fresh worker, or none
+        return answer(inputs)  # no worker process to be had: here, then
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
             return
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            try:
+                pipe.close()
+            except OSError:  # a broken pipe: closed all the same
+                pass
+
+    def close(self) -> None:
+        self._requests.put((None, None))
+        self._stop()
+
+
+_WORKER: _Worker | None = None
+
+
+def _worker() -> _Worker:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = _Worker()
+    return _WORKER
+
+
+class _Signals(QObject):
+    done = Signal(object, object)  # the job, (its spectrum or None, seconds)
 
 
 class CurvatureFeed(QObject):
@@ -49,11 +110,9 @@ class CurvatureFeed(QObject):
         super().__init__(parent)
         self.session = qt_session.session
         self._backfill = backfill
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
         self._signals = _Signals(self)
         self._signals.done.connect(self._on_done)
-        self._busy = False
+        self.busy = False
         self.paused = False  # nothing new is started (tests that count one change's redraws)
         self.computed = 0  # spectra filed (tests and benchmarks read it)
         self._rest = QTimer(self)  # the pause after a job
@@ -63,35 +122,44 @@ class CurvatureFeed(QObject):
 
     def request(self) -> None:
         """Start the next job if the worker is free and rested, and something is wanted."""
-        if self._busy or self._rest.isActive() or self.paused:
+        if self.busy or self._rest.isActive() or self.paused:
             return
         job = self.session.next_curvature_job(backfill=self._backfill())
         if job is None:
             return
-        self._busy = True
-        self._pool.start(_Run(job, self._signals))
+        self.busy = True
+        signals = self._signals
+
+        def done(result: tuple) -> None:  # on the worker's thread: on to the GUI thread
+            try:
+                signals.done.emit(job, result)
+            except RuntimeError:  # the window closed while we computed: nobody is listening
+                return
+
+        _worker().submit(job.inputs(), done)
 
     def _on_done(self, job, result) -> None:
         spectrum, seconds = result
-        self._busy = False
+        self.busy = False
         self.computed += 1
         self.session.record_curvature(job, spectrum)
-        self._rest.start(int(2000 * seconds))  # then request() again
+        self._rest.start(int(1000 * seconds))  # then request() again
 
-    def wait(self, timeout_ms: int = 30_000) -> None:
+    def wait(self, timeout_ms: int = 60_000) -> None:
         """Until the worker has nothing left to do (tests, screenshots)."""
+        import time
+
         from PySide6.QtCore import QCoreApplication, QDeadlineTimer
 
         deadline = QDeadlineTimer(timeout_ms)
         while not deadline.hasExpired():
-            self._pool.waitForDone(50)
             QCoreApplication.processEvents()
             self._rest.stop()
             self.request()
-            if not self._busy and self.session.next_curvature_job(backfill=self._backfill()) is None:
+            if not self.busy and self.session.next_curvature_job(backfill=self._backfill()) is None:
                 return
+            time.sleep(0.002)
 
     def shut_down(self) -> None:
         self._rest.stop()
-        self._pool.clear()
-        self._pool.waitForDone(5_000)
+        self.paused = True

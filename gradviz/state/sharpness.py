@@ -17,7 +17,7 @@ import numpy as np
 
 from gradviz.core import Quadratic, Spectrum, Trainer, predicted_errors, quadratic_of, top_eigen
 
-__all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "training_data"]
+__all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "spectrum_of", "training_data"]
 
 MAX_POINTS = 128  # λmax at about this many steps over a run, however long
 
@@ -37,8 +37,17 @@ class CurvatureJob:
     Y: np.ndarray
 
     def compute(self) -> Spectrum:
-        with np.errstate(all="ignore"):  # near divergence the curvature may overflow: then it is inf
-            return top_eigen(self.model, self.loss, self.params, self.X, self.Y)
+        return spectrum_of(self.model, self.loss, self.params, self.X, self.Y)
+
+    def inputs(self) -> tuple:
+        """What `spectrum_of` needs, all of it picklable: a job can be computed in another process."""
+        return self.model, self.loss, self.params, self.X, self.Y
+
+
+def spectrum_of(model, loss, params, X: np.ndarray, Y: np.ndarray) -> Spectrum:
+    """The spectrum one job asks for (near divergence the curvature may overflow: then it is inf)."""
+    with np.errstate(all="ignore"):
+        return top_eigen(model, loss, params, X, Y)
 
 
 def _hash(theta: np.ndarray) -> int:

@@ -106,3 +106,19 @@ def test_the_eigen_slice_from_the_surfaces_combo_and_back_from_a_file(make_windo
     assert s.save(path)
     other = make_window("--load", str(path))
     assert other.session.slice.mode == "eigen" and other.session.slice.axis_labels == s.slice.axis_labels
+
+
+def test_the_feed_starts_a_new_worker_when_one_dies(make_window):
+    from gradviz.gui import curvature_feed
+
+    window = make_window("--preset", "step-size", "--steps", "3")
+    window.show_view("curvature")
+    window.curvature_feed.wait()
+    worker = curvature_feed._worker()
+    if worker._process is not None:
+        worker._process.kill()
+        worker._process.wait()
+    window.session.step(2)
+    window.curvature_feed.wait()
+    window.flush()
+    assert window.curvature_view.shown_step == 5

@@ -1,0 +1,58 @@
+"""A worker process for Hessian spectra: `python -m gradviz.state.spectrum_worker`.
+
+Reads requests from stdin and writes answers to stdout, each a length-prefixed pickle: a request
+is the inputs of `spectrum_of` (model, loss, params, X, Y), an answer (spectrum or None, seconds).
+The GUI runs its spectra here rather than on a thread of its own process: a thread computing
+eigenvalues competes with the GUI thread for the interpreter lock at every NumPy call. No Qt.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import time
+
+from .sharpness import spectrum_of
+
+__all__ = ["answer", "main", "read_message", "write_message"]
+
+
+def read_message(stream):
+    """The next length-prefixed pickle from a binary stream (None at its end)."""
+    header = stream.read(8)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def write_message(stream, message) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "little"))
+    stream.write(data)
+    stream.flush()
+
+
+def answer(inputs) -> tuple:
+    """(the spectrum, or None if it cannot be computed; the seconds it took)."""
+    start = time.perf_counter()
+    try:
+        spectrum = spectrum_of(*inputs)
+    except (ValueError, RuntimeError, ArithmeticError):  # no convergence, or nothing finite to decompose
+        spectrum = None
+    return spectrum, time.perf_counter() - start
+
+
+def main() -> None:
+    while True:
+        inputs = read_message(sys.stdin.buffer)
+        if inputs is None:
+            return
+        write_message(sys.stdout.buffer, answer(inputs))
+
+
+if __name__ == "__main__":
+    main()

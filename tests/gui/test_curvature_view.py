@@ -55,6 +55,8 @@ def test_the_sharpness_over_the_run_is_filled_in_on_a_stride(make_window):
     np.testing.assert_allclose(y, lam)
     assert view.limit == pytest.approx(2 / 0.35)
     assert view.limit_curve.isVisible() and view.marker.value() == 300
+    negative = int(np.sum(s.run.sharpness.at(s.trainer).values < -1e-10 * lam[-1]))
+    assert negative > 0 and f"{negative} λ < 0" in view.readout.text()  # written as text, not eaten as a tag
     # each value is the top eigenvalue of the Hessian at that step's θ
     t = s.trainer
     k = int(steps[len(steps) // 2])

@@ -49,6 +49,11 @@ class CurvatureView(View):
         self.log_check.setToolTip("The spectrum on a log scale: |λ| (negative eigenvalues in their own colour)")
         self.log_check.toggled.connect(lambda on: self._draw())
         self.legend = Legend("curvatureLegend", theme, leading=[self.log_check])
+        self.legend.setToolTip(
+            "Each bar is one eigenvalue of the Hessian at this step: positive, the loss curves up along its "
+            "eigenvector; negative, down (a saddle's directions). Along an eigenvector whose λ is above the dashed "
+            "line (2/η for gradient descent) every step overshoots more than the last."
+        )
 
         self.spectrum_widget, self.spectrum = theme.plot_widget("spectrumPlot", fixed=True)
         self.spectrum.setLabel("bottom", "eigenvalue i (largest first)")
@@ -192,7 +197,7 @@ class CurvatureView(View):
 
     def _say(self, latest, opt) -> None:
         s = self.session
-        entries = [(POSITIVE, "box", "λ > 0"), (NEGATIVE, "box", "λ < 0 (a saddle's directions)")]
+        entries = [(POSITIVE, "box", "λ > 0"), (NEGATIVE, "box", "λ < 0")]
         errors = self.eigen_errors
         if errors is not None:  # the errors plot's lines: one colour per eigenvector
             shown = min(len(errors.values), len(palette.EIGEN_COLORS))
@@ -207,7 +212,7 @@ class CurvatureView(View):
             )
         if self.limit is not None:
             name = {"sgd": "2/η", "momentum": "2(1 + μ)/η", "nesterov": "2(1 + μ)/((1 + 2μ)η)"}.get(opt.name, "limit")
-            entries.append((palette.GRADIENT, "dash", f"{name} = {num(self.limit, 3)}: steps overshoot above it"))
+            entries.append((palette.GRADIENT, "dash", f"{name} = {num(self.limit, 3)}"))
         if errors is None:  # the sharpness plot marks the current step
             entries.append((palette.CURRENT, "dash", "current step"))
         self.legend.set_entries(entries)
@@ -219,12 +224,12 @@ class CurvatureView(View):
         words.append(f"λmax = <b>{num(spectrum.top, 3)}</b>")
         if spectrum.complete:
             low = spectrum.smallest_positive
-            words.append("smallest λ > 0: " + (num(low, 3) if low is not None else "none"))
+            words.append("min λ > 0: " + (num(low, 3) if low is not None else "none"))
             if spectrum.condition is not None:
                 words.append(f"κ = {num(spectrum.condition, 3)}")
             negative = int(np.sum(spectrum.values < -1e-10 * max(1.0, abs(spectrum.top))))
             if negative:
-                words.append(f"{negative} negative")
+                words.append(html.escape(f"{negative} λ < 0"))  # rich text: "<" must be escaped
         else:
             words.append(f"the top {len(spectrum.values)} of {s.model.spec.size:,} (Lanczos)")
         bound = max_stable_lr(opt.name, opt.hyperparams, spectrum.top)

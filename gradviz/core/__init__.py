@@ -28,6 +28,7 @@ from .csv_io import DataFileError, load_csv, parse_csv, save_csv
 from .curvature import Spectrum, StepBound, hessian, hessian_vector_product, max_stable_lr, top_eigen
 from .datasets import GENERATORS, Dataset, TrainingData, generate
 from .fields import FIELDS, Field
+from .functions import FUNCTIONS, FunctionError, TestFunction, make_function
 from .gradcheck import GradCheckResult, gradcheck, numerical_gradient
 from .grid_io import save_surface
 from .history import History, HistoryStore
@@ -127,6 +128,10 @@ __all__ = [
     "Spectrum",
     "StepBound",
     "max_stable_lr",
+    "FUNCTIONS",
+    "FunctionError",
+    "TestFunction",
+    "make_function",
     "Quadratic",
     "quadratic_of",
     "predicted_errors",

@@ -1,0 +1,174 @@
+"""The playground's test functions f(x, y): the classics of every optimisation lecture, each with
+its exact gradient and Hessian, its usual domain, a start point and its known minima.
+
+`make_function(name)` returns one of `FUNCTIONS`; typed expressions come through the same door
+(see `make_function`). Everything broadcasts over arrays, so a surface of f is one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["FUNCTIONS", "FunctionError", "TestFunction", "make_function"]
+
+
+class FunctionError(ValueError):
+    """A function the playground cannot use: an unknown name, or an expression it refuses (and why)."""
+
+
+@dataclass(frozen=True)
+class TestFunction:
+    """f(x, y) with ∇f and ∇²f; `domain` ((x0, x1), (y0, y1)), `start` (x, y), `minima` [(x, y), …]."""
+
+    name: str
+    expression: str  # as a student writes it
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    start: tuple[float, float]
+    minima: tuple[tuple[float, float], ...]
+    _f: Callable
+    _grad: Callable
+    _hess: Callable
+
+    __test__ = False  # not a pytest class, whatever its name says
+
+    def value(self, x, y):
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        return self._f(x, y)
+
+    def grad(self, x, y) -> tuple:
+        """(∂f/∂x, ∂f/∂y), each shaped like x and y broadcast."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        gx, gy = self._grad(x, y)
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        return np.broadcast_to(gx, shape) * 1.0, np.broadcast_to(gy, shape) * 1.0
+
+    def hessian(self, x: float, y: float) -> np.ndarray:
+        """(2, 2) ∇²f at one point."""
+        (fxx, fxy), (_, fyy) = self._hess(float(x), float(y))
+        return np.array([[fxx, fxy], [fxy, fyy]], dtype=float)
+
+
+def _rosenbrock() -> TestFunction:
+    return TestFunction(
+        "rosenbrock",
+        "(1 − x)² + 100 (y − x²)²",
+        ((-2.0, 2.0), (-1.0, 3.0)),
+        (-1.5, 2.0),
+        ((1.0, 1.0),),
+        lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+        lambda x, y: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
+        lambda x, y: ((2 - 400 * (y - x**2) + 800 * x**2, -400 * x), (None, 200.0)),
+    )
+
+
+def _beale() -> TestFunction:
+    def parts(x, y):
+        return 1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3
+
+    def f(x, y):
+        a, b, c = parts(x, y)
+        return a**2 + b**2 + c**2
+
+    def grad(x, y):
+        a, b, c = parts(x, y)
+        gx = 2 * a * (y - 1) + 2 * b * (y**2 - 1) + 2 * c * (y**3 - 1)
+        gy = 2 * a * x + 2 * b * (2 * x * y) + 2 * c * (3 * x * y**2)
+        return gx, gy
+
+    def hess(x, y):
+        a, b, c = parts(x, y)
+        fxx = 2 * (y - 1) ** 2 + 2 * (y**2 - 1) ** 2 + 2 * (y**3 - 1) ** 2
+        fxy = 2 * x * (y - 1) + 2 * a + 2 * (2 * x * y) * (y**2 - 1) + 2 * b * 2 * y
+        fxy += 2 * (3 * x * y**2) * (y**3 - 1) + 2 * c * 3 * y**2
+        fyy = 2 * x**2 + 2 * (2 * x * y) ** 2 + 2 * b * 2 * x + 2 * (3 * x * y**2) ** 2 + 2 * c * 6 * x * y
+        return (fxx, fxy), (None, fyy)
+
+    return TestFunction(
+        "beale",
+        "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+        ((-4.5, 4.5), (-4.5, 4.5)),
+        (1.0, 1.5),
+        ((3.0, 0.5),),
+        f,
+        grad,
+        hess,
+    )
+
+
+def _himmelblau() -> TestFunction:
+    return TestFunction(
+        "himmelblau",
+        "(x² + y − 11)² + (x + y² − 7)²",
+        ((-5.0, 5.0), (-5.0, 5.0)),
+        (0.0, 0.0),
+        ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)),
+        lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+        lambda x, y: (4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7), 2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)),
+        lambda x, y: (
+            (12 * x**2 + 4 * y - 44 + 2, 4 * x + 4 * y),
+            (None, 2 + 12 * y**2 + 4 * x - 28),
+        ),
+    )
+
+
+def _saddle() -> TestFunction:
+    return TestFunction(
+        "saddle",
+        "x² − y²",
+        ((-2.0, 2.0), (-2.0, 2.0)),
+        (-1.5, 1e-3),
+        (),
+        lambda x, y: x**2 - y**2,
+        lambda x, y: (2 * x, -2 * y),
+        lambda x, y: ((2.0, 0.0), (None, -2.0)),
+    )
+
+
+def _monkey_saddle() -> TestFunction:
+    return TestFunction(
+        "monkey-saddle",
+        "x³ − 3xy²",
+        ((-1.5, 1.5), (-1.5, 1.5)),
+        (-1.0, 0.1),
+        (),
+        lambda x, y: x**3 - 3 * x * y**2,
+        lambda x, y: (3 * x**2 - 3 * y**2, -6 * x * y),
+        lambda x, y: ((6 * x, -6 * y), (None, -6 * x)),
+    )
+
+
+def _ill_conditioned() -> TestFunction:
+    return TestFunction(
+        "ill-conditioned",
+        "x² + 100 y²",
+        ((-2.0, 2.0), (-1.0, 1.0)),
+        (-1.8, 0.6),
+        ((0.0, 0.0),),
+        lambda x, y: x**2 + 100 * y**2,
+        lambda x, y: (2 * x, 200 * y),
+        lambda x, y: ((2.0, 0.0), (None, 200.0)),
+    )
+
+
+FUNCTIONS: dict[str, Callable[[], TestFunction]] = {
+    "rosenbrock": _rosenbrock,
+    "beale": _beale,
+    "himmelblau": _himmelblau,
+    "saddle": _saddle,
+    "monkey-saddle": _monkey_saddle,
+    "ill-conditioned": _ill_conditioned,
+}
+
+
+def make_function(spec: str) -> TestFunction:
+    """One of `FUNCTIONS` by name. (Typed expressions in x and y are the playground's next step; until
+    they come, anything else is refused with the list of names.)"""
+    if not isinstance(spec, str) or not spec.strip():
+        raise FunctionError("an empty function: name one of " + ", ".join(FUNCTIONS))
+    make = FUNCTIONS.get(spec.strip().lower())
+    if make is None:
+        raise FunctionError(f"unknown function {spec.strip()!r}; choose one of {', '.join(FUNCTIONS)}")
+    return make()

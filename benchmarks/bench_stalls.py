@@ -95,6 +95,17 @@ def wait_for(condition, timeout: float) -> None:
         time.sleep(0.0005)
 
 
+def play_for(window, probe, seconds: float) -> float:
+    """Play (at the speed set) for `seconds` with the probe on; the time it took."""
+    probe.start()
+    t0 = time.perf_counter()
+    window.playback.play()
+    wait_for(lambda: False, seconds)
+    window.playback.pause()
+    probe.stop()
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     args, window = long_run_window(__doc__, "mlp-moons")
     probe = _probe_class()()
@@ -128,13 +139,7 @@ def main() -> None:
         assert window.session.current_step == args.steps
 
     window.playback.set_speed(0)
-    probe.start()
-    t0 = time.perf_counter()
-    window.playback.play()
-    wait_for(lambda: False, 5.0)
-    window.playback.pause()
-    probe.stop()
-    probe.report("play at max speed for 5 s", time.perf_counter() - t0)
+    probe.report("play at max speed for 5 s", play_for(window, probe, 5.0))
 
     # File › Record a run: 60 frames of the whole window into a GIF, behind its progress dialog
     probe.start()
@@ -151,16 +156,10 @@ def main() -> None:
             window.show_view(front)
             settle()
             before = window.curvature_feed.computed
-            probe.start()
-            t0 = time.perf_counter()
-            window.playback.play()
-            wait_for(lambda: False, 5.0)
-            window.playback.pause()
-            probe.stop()
+            seconds = play_for(window, probe, 5.0)
             spectra = window.curvature_feed.computed - before
             steps = window.session.current_step
-            what = f"play 5 s, h = {hidden}, {front} in front: {steps} steps, {spectra} spectra"
-            probe.report(what, time.perf_counter() - t0)
+            probe.report(f"play 5 s, h = {hidden}, {front} in front: {steps} steps, {spectra} spectra", seconds)
             window.session.set_value("hidden", 8)  # the next one starts from step 0 again
 
 

@@ -55,14 +55,15 @@ class CurvatureView(View):
             "line (2/η for gradient descent) every step overshoots more than the last."
         )
 
+        def dashed(colour: str):
+            return pg.mkPen(colour, width=theme.line_width, style=Qt.PenStyle.DashLine)
+
         self.spectrum_widget, self.spectrum = theme.plot_widget("spectrumPlot", fixed=True)
         self.spectrum.setLabel("bottom", "eigenvalue i (largest first)")
         self.spectrum.setLabel("left", "λᵢ")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.spectrum.addItem(self.bars)
-        self.spectrum_limit = pg.InfiniteLine(
-            angle=0, pen=pg.mkPen(palette.GRADIENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
-        )
+        self.spectrum_limit = pg.InfiniteLine(angle=0, pen=dashed(palette.GRADIENT))
         self.spectrum.addItem(self.spectrum_limit)
 
         self.sharpness_widget, self.sharpness = theme.plot_widget("sharpnessPlot")
@@ -76,13 +77,9 @@ class CurvatureView(View):
             symbolPen=None,
         )
         self.sharpness.addItem(self.curve)
-        self.limit_curve = pg.PlotDataItem(
-            pen=pg.mkPen(palette.GRADIENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
-        )
+        self.limit_curve = pg.PlotDataItem(pen=dashed(palette.GRADIENT))
         self.sharpness.addItem(self.limit_curve)
-        self.marker = pg.InfiniteLine(
-            angle=90, pen=pg.mkPen(palette.CURRENT, width=theme.line_width, style=Qt.PenStyle.DashLine)
-        )
+        self.marker = pg.InfiniteLine(angle=90, pen=dashed(palette.CURRENT))
         self.sharpness.addItem(self.marker)
 
         # a quadratic loss (linear + MSE): its sharpness never changes; instead, the error along each

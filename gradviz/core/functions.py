@@ -12,19 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .expression import FunctionError, parse_formula
+
 __all__ = ["FUNCTIONS", "FunctionError", "TestFunction", "make_function"]
-
-
-class FunctionError(ValueError):
-    """A function the playground cannot use: an unknown name, or an expression it refuses (and why)."""
 
 
 @dataclass(frozen=True)
 class TestFunction:
     """f(x, y) with ∇f and ∇²f; `domain` ((x0, x1), (y0, y1)), `start` (x, y), `minima` [(x, y), …]."""
 
-    name: str
-    expression: str  # as a student writes it
+    name: str  # the key in FUNCTIONS, or the formula as typed
+    expression: str  # as a student writes it, and as make_function reads it
     domain: tuple[tuple[float, float], tuple[float, float]]
     start: tuple[float, float]
     minima: tuple[tuple[float, float], ...]
@@ -54,7 +52,7 @@ class TestFunction:
 def _rosenbrock() -> TestFunction:
     return TestFunction(
         "rosenbrock",
-        "(1 − x)² + 100 (y − x²)²",
+        "(1 − x)² + 100·(y − x²)²",
         ((-2.0, 2.0), (-1.0, 3.0)),
         (-1.5, 2.0),
         ((1.0, 1.0),),
@@ -88,7 +86,7 @@ def _beale() -> TestFunction:
 
     return TestFunction(
         "beale",
-        "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+        "(1.5 − x + x·y)² + (2.25 − x + x·y²)² + (2.625 − x + x·y³)²",
         ((-4.5, 4.5), (-4.5, 4.5)),
         (1.0, 1.5),
         ((3.0, 0.5),),
@@ -130,7 +128,7 @@ def _saddle() -> TestFunction:
 def _monkey_saddle() -> TestFunction:
     return TestFunction(
         "monkey-saddle",
-        "x³ − 3xy²",
+        "x³ − 3·x·y²",
         ((-1.5, 1.5), (-1.5, 1.5)),
         (-1.0, 0.1),
         (),
@@ -143,7 +141,7 @@ def _monkey_saddle() -> TestFunction:
 def _ill_conditioned() -> TestFunction:
     return TestFunction(
         "ill-conditioned",
-        "x² + 100 y²",
+        "x² + 100·y²",
         ((-2.0, 2.0), (-1.0, 1.0)),
         (-1.8, 0.6),
         ((0.0, 0.0),),
@@ -163,12 +161,28 @@ FUNCTIONS: dict[str, Callable[[], TestFunction]] = {
 }
 
 
+TYPED_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+TYPED_START = (-2.0, 2.0)
+
+
 def make_function(spec: str) -> TestFunction:
-    """One of `FUNCTIONS` by name. (Typed expressions in x and y are the playground's next step; until
-    they come, anything else is refused with the list of names.)"""
+    """One of `FUNCTIONS` by name, or a formula in x and y ("x**2 + 10*y**2", "sin(x)*cos(y)"; `^`,
+    `−`, `·` and `²` read as a textbook writes them) with its exact derivatives, over `TYPED_DOMAIN`
+    from `TYPED_START`. Anything else raises FunctionError saying what is wrong and where."""
     if not isinstance(spec, str) or not spec.strip():
-        raise FunctionError("an empty function: name one of " + ", ".join(FUNCTIONS))
+        raise FunctionError("an empty function: name one of " + ", ".join(FUNCTIONS) + " or type a formula in x and y")
     make = FUNCTIONS.get(spec.strip().lower())
-    if make is None:
-        raise FunctionError(f"unknown function {spec.strip()!r}; choose one of {', '.join(FUNCTIONS)}")
-    return make()
+    if make is not None:
+        return make()
+    try:
+        formula = parse_formula(spec)
+    except FunctionError as err:
+        if err.reason.startswith("unknown name") and spec.strip().isidentifier():  # a misspelt name
+            names = ", ".join(FUNCTIONS)
+            raise FunctionError(
+                f"unknown function {spec.strip()!r}: name one of {names} or type a formula in x and y"
+            ) from None
+        raise
+    return TestFunction(
+        formula.text, formula.text, TYPED_DOMAIN, TYPED_START, (), formula.value, formula.grad, formula.hessian
+    )

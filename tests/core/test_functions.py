@@ -50,7 +50,7 @@ def test_values_broadcast_over_grids():
     assert f.value(1.0, 1.0) == 0.0 and f.value(0.0, 0.0) == 1.0
 
 
-@pytest.mark.parametrize("spec", ["", "   ", "zeta", "__import__('os')", None])
+@pytest.mark.parametrize("spec", ["", "   ", "zeta", "rosenbrok", None])
 def test_anything_else_is_refused_with_a_reason(spec):
     with pytest.raises(core.FunctionError) as info:
         core.make_function(spec)

@@ -60,6 +60,29 @@ def _frame_rate(text: str) -> float:
     return fps
 
 
+def _function(text: str) -> str:
+    """--function: a name in core.FUNCTIONS or a formula in x and y, checked by core's own parser."""
+    from gradviz.core.functions import FunctionError, make_function
+
+    try:
+        return make_function(text).name
+    except FunctionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _point(text: str) -> tuple[float, float]:
+    """--start X,Y → (x, y)."""
+    from gradviz.core.function_model import check_start
+
+    parts = text.split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return check_start(float(p) for p in parts)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {str(exc) or 'give the start as X,Y, e.g. -1.5,2'}") from None
+
+
 def _batch_size(text: str) -> int | None:
     if text.lower() in ("full", "all", "0"):
         return None
@@ -136,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--dataset", choices=sorted(GENERATORS), metavar="NAME", help=f"generate a data set: {', '.join(GENERATORS)}"
     )
     p.add_argument("--model", choices=MODEL_KINDS, help="linear, logistic, softmax or mlp")
+    p.add_argument(
+        "--function",
+        type=_function,
+        metavar="SPEC",
+        help="the playground: descend on f(x, y) instead of a model; SPEC is rosenbrock, beale, himmelblau, "
+        "saddle, monkey-saddle, ill-conditioned, or a formula in x and y, e.g. 'x^2 + 10*y^2'",
+    )
+    p.add_argument("--start", type=_point, metavar="X,Y", help="where descent on --function starts, e.g. -1.5,2")
     p.add_argument("--loss", choices=tuple(LOSSES), help="mse, bce or ce")
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="the update rule (torch.optim's)")
     p.add_argument("--lr", type=_learning_rate, metavar="RATE", help="learning rate")
@@ -219,6 +250,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if getattr(args, option):
             parser.error(f"FILE {args.file} and --{option} {getattr(args, option)} both name what to open")
         setattr(args, option, args.file)
+    if args.function is not None and args.model is not None:
+        parser.error("--model and --function: a run descends on a model's loss or on a function, not both")
     if len(args.compare) > MAX_RUNS - 1:
         parser.error(
             f"at most {MAX_RUNS - 1} runs race beside the first; --compare was given {len(args.compare)} times"

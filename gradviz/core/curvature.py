@@ -177,6 +177,9 @@ def _chunked(model, pt: _Point, V: np.ndarray) -> np.ndarray:
 def hessian_vector_product(model, loss, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray):
     """A function v ↦ ∇²L(θ) v (v: (P,) or (P, m)), exact, without forming the matrix: each product
     costs about two passes over the data. The forward pass at θ is done once, here."""
+    if model.kind == "function":
+        H = model.hessian(params)
+        return lambda v: H @ np.asarray(v, dtype=float)
     pt = _point(model, loss, params, X, Y)
     size = model.spec.size
 
@@ -191,8 +194,11 @@ def hessian_vector_product(model, loss, params: Mapping[str, np.ndarray], X: np.
 
 
 def hessian(model, loss, params: Mapping[str, np.ndarray], X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """∇²L(θ) (P, P), symmetric, in the order of `ParamSpec.from_params(params).flatten`."""
+    """∇²L(θ) (P, P), symmetric, in the order of `ParamSpec.from_params(params).flatten`; for a
+    playground function, ∇²f at θ = (x, y)."""
     model.spec.check(params)
+    if model.kind == "function":
+        return model.hessian(params)
     pt = _point(model, loss, params, X, Y)
     if model.kind != "mlp":  # the closed form Σᵢ x̃ᵢx̃ᵢᵀ ⊗ Hᵢ / N
         d1, k = pt.Xt.shape[1], pt.H.shape[1]

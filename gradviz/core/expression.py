@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["FUNCTION_NAMES", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "Formula", "FunctionError", "parse_formula"]
+__all__ = [
+    "to_text",
+    "FUNCTION_NAMES",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "Formula",
+    "FunctionError",
+    "parse_formula",
+]
 
 MAX_LENGTH = 300
 MAX_DEPTH = 30
@@ -76,7 +85,7 @@ class Node:
 
 
 def number(v: float) -> Node:
-    return Node("num", value=float(v))
+    return Node("num", value=float(v) + 0.0)  # + 0.0: no −0
 
 
 def _is(node: Node, v: float) -> bool:
@@ -93,7 +102,13 @@ def add(a: Node, b: Node) -> Node:
         return b
     if _is(b, 0):
         return a
-    return _fold("+", a.value, b.value) if a.is_number and b.is_number else Node("+", (a, b))
+    if a.is_number and b.is_number:
+        return _fold("+", a.value, b.value)
+    if (positive := _negated(b)) is not None:  # a + (−2·x) is a − 2·x
+        return sub(a, positive)
+    if a.is_number and a.value < 0:  # −1 + y is y − 1
+        return sub(b, number(-a.value))
+    return Node("+", (a, b))
 
 
 def sub(a: Node, b: Node) -> Node:
@@ -101,33 +116,111 @@ def sub(a: Node, b: Node) -> Node:
         return a
     if _is(a, 0):
         return neg(b)
-    return _fold("-", a.value, b.value) if a.is_number and b.is_number else Node("-", (a, b))
+    if a.is_number and b.is_number:
+        return _fold("-", a.value, b.value)
+    if (positive := _negated(b)) is not None:  # a − (−1) is a + 1
+        return add(a, positive)
+    return Node("-", (a, b))
+
+
+def _negated(node: Node) -> Node | None:
+    """−node when node is written with a leading minus (−u, a negative number, −2·x), else None."""
+    if node.op == "neg":
+        return node.args[0]
+    if node.is_number and node.value < 0:
+        return number(-node.value)
+    if node.op in ("*", "/"):
+        coefficient, factors = _factors(node)
+        if coefficient < 0:
+            return _product(-coefficient, factors)
+    return None
 
 
 def mul(a: Node, b: Node) -> Node:
-    if _is(a, 0) or _is(b, 0):
-        return number(0)
-    if _is(a, 1):
-        return b
-    if _is(b, 1):
-        return a
-    if _is(a, -1):
-        return neg(b)
-    return _fold("*", a.value, b.value) if a.is_number and b.is_number else Node("*", (a, b))
+    if a.is_number and b.is_number:
+        return _fold("*", a.value, b.value)
+    ca, fa = _factors(a)
+    cb, fb = _factors(b)
+    return _product(ca * cb, fa + fb)
 
 
 def div(a: Node, b: Node) -> Node:
-    if _is(b, 1):
-        return a
-    if _is(a, 0) and not _is(b, 0):
-        return number(0)
-    return _fold("/", a.value, b.value) if a.is_number and b.is_number else Node("/", (a, b))
+    if a.is_number and b.is_number:
+        return _fold("/", a.value, b.value)
+    cb, fb = _factors(b)
+    if cb == 0 or not math.isfinite(cb):  # x/0: as written (evaluated, it is ±inf or nan)
+        return Node("/", (a, b))
+    ca, fa = _factors(a)
+    return _product(ca / cb, fa + [(base, -e) for base, e in fb])
 
 
 def neg(a: Node) -> Node:
     if a.is_number:
         return number(-a.value)
-    return a.args[0] if a.op == "neg" else Node("neg", (a,))
+    if a.op == "neg":
+        return a.args[0]
+    if a.op in ("*", "/"):
+        coefficient, factors = _factors(a)
+        return _product(-coefficient, factors)
+    return Node("neg", (a,))
+
+
+def _factors(node: Node) -> tuple[float, list[tuple[Node, float]]]:
+    """node = coefficient · Π baseᵉ: a product's numbers multiplied out, its factors with their powers
+    (whole powers only: x^0.5 · x^0.5 is not x where x < 0)."""
+    if node.is_number:
+        return node.value, []
+    if node.op == "neg":
+        c, f = _factors(node.args[0])
+        return -c, f
+    if node.op == "*":
+        ca, fa = _factors(node.args[0])
+        cb, fb = _factors(node.args[1])
+        return ca * cb, fa + fb
+    if node.op == "/":
+        ca, fa = _factors(node.args[0])
+        cb, fb = _factors(node.args[1])
+        if cb != 0 and math.isfinite(cb):
+            return ca / cb, fa + [(base, -e) for base, e in fb]
+    if node.op == "pow" and node.value == int(node.value):
+        return 1.0, [(node.args[0], node.value)]
+    return 1.0, [(node, 1.0)]
+
+
+def _product(coefficient: float, factors: list[tuple[Node, float]]) -> Node:
+    """coefficient · Π baseᵉ as a tree: equal bases merged (x·x is x²), the number first, the factors
+    with negative powers under one fraction bar."""
+    if coefficient == 0:
+        return number(0)
+    merged: dict[str, list] = {}
+    for base, e in factors:
+        key = to_text(base)
+        if key in merged:
+            merged[key][1] += e
+        else:
+            merged[key] = [base, e]
+    upper = [power(base, e) for base, e in merged.values() if e > 0]
+    lower = [power(base, -e) for base, e in merged.values() if e < 0]
+    if not upper and not lower:
+        return number(coefficient)
+    magnitude = abs(coefficient)
+    if magnitude != 1 or not upper:
+        upper.insert(0, number(magnitude))
+    node = upper[0]
+    for factor in upper[1:]:
+        node = Node("*", (node, factor))
+    if lower:
+        denominator = lower[0]
+        for factor in lower[1:]:
+            denominator = Node("*", (denominator, factor))
+        node = Node("/", (node, denominator))
+    if coefficient < 0:
+        if node.op == "*" and node.args[0].is_number:  # −2·x: the sign on the number
+            first = node.args[0]
+            node = Node("*", (number(-first.value), node.args[1])) if first.value != 1 else node.args[1]
+            return node
+        return Node("neg", (node,))
+    return node
 
 
 def power(a: Node, p: float) -> Node:
@@ -224,6 +317,58 @@ def _outer_derivative(node: Node) -> Node:
         "abs": lambda: call("sign", u),
         "sign": lambda: number(0),  # zero away from u = 0, where |u| has no second derivative
     }[node.op]()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a tree as a textbook would: the derivation view shows ∂f/∂x and ∂f/∂y this way.
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "pow": 4}
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _number_text(v: float) -> str:
+    if v == math.pi:
+        return "π"
+    if v == math.e:
+        return "e"
+    text = f"{v:.6g}"
+    return text.replace("-", "−")
+
+
+def to_text(node: Node) -> str:
+    """The tree as a formula: − for minus, · for times, superscripts for whole powers, and only the
+    parentheses precedence needs."""
+    op = node.op
+    if op == "num":
+        return _number_text(node.value)
+    if op == "var":
+        return node.name
+    if op in _UNARY or op in _INTERNAL:
+        return f"{op}({to_text(node.args[0])})"
+    if op == "neg":
+        inner = node.args[0]  # −(a·b) reads as −a·b: no parentheses needed around a product
+        return "−" + (to_text(inner) if inner.op in ("*", "/") else _wrapped(inner, 3, strict=True))
+    if op == "pow":
+        p = node.value
+        base = _wrapped(node.args[0], 4, strict=True)
+        if p == int(p) and abs(p) < 1e6:
+            return base + str(int(p)).translate(_SUPERSCRIPT_DIGITS)
+        return f"{base}^{_number_text(p) if p > 0 else '(' + _number_text(p) + ')'}"
+    level = _PRECEDENCE[op]
+    left = _wrapped(node.args[0], level)
+    right = _wrapped(node.args[1], level, strict=op in "-/")
+    symbol = {"+": " + ", "-": " − ", "*": "·", "/": "/"}[op]
+    return left + symbol + right
+
+
+def _wrapped(node: Node, level: int, strict: bool = False) -> str:
+    """A child written inside an operator of precedence `level`: in parentheses where it binds less
+    tightly (or as tightly, right of − and /, and as a base of a power; negative numbers too)."""
+    mine = _PRECEDENCE.get(node.op, 5)
+    if node.op == "num" and node.value < 0:
+        mine = 3
+    text = to_text(node)
+    return f"({text})" if mine < level or (strict and mine == level) else text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from . import rules
 from .limits import LIMITS, Limit
 from .optimizers import HYPERPARAMETER_HELP, OPTIMIZER_RULES, OPTIMIZER_TITLES
 
-__all__ = ["Field", "FIELDS", "HYPERPARAMETER_FIELDS", "RESTARTING", "SHARED_BY_RUNS", "MAX_RUNS"]
+__all__ = ["Field", "FIELDS", "FUNCTION_CHOICE", "HYPERPARAMETER_FIELDS", "RESTARTING", "SHARED_BY_RUNS", "MAX_RUNS"]
+
+FUNCTION_CHOICE = "function"  # the model choice that means "a function f(x, y) instead of a model"
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Field:
     name: str  # as Settings.get / Settings.with_value take it
     label: str
     help: str
-    kind: str  # "choice", "count" (whole numbers), "number", "toggle"
+    kind: str  # "choice", "count" (whole numbers), "number", "toggle", "text", "point" (x, y)
     limit: Limit | None = None
     choices: tuple[tuple[object, str, str], ...] = ()  # (value, title, tooltip)
     none_text: str = ""  # what the value None means, e.g. "full batch"
@@ -46,7 +48,31 @@ FIELDS: dict[str, Field] = {
             "Model",
             "The model ŷ = f(XW + b). Changing it starts a new run.",
             "choice",
-            choices=_choices(rules.MODEL_TITLES, rules.MODEL_TIPS),
+            choices=(
+                *_choices(rules.MODEL_TITLES, rules.MODEL_TIPS),
+                (
+                    FUNCTION_CHOICE,
+                    "f(x, y)  playground",
+                    "Descent on a function of two variables: Rosenbrock, Beale, Himmelblau, a saddle, … or your "
+                    "own formula. No data: θ is the point (x, y) and the gradient is ∇f, exact.",
+                ),
+            ),
+            restarts=True,
+        ),
+        Field(
+            "function",
+            "f(x, y) =",
+            "A named function (rosenbrock, beale, himmelblau, saddle, monkey-saddle, ill-conditioned) or a "
+            "formula in x and y: numbers, + − * / ** (or ^), parentheses, pi, e and sin cos tan exp log sqrt "
+            "tanh abs. Its gradient and Hessian are exact. Changing it starts a new run.",
+            "text",
+            restarts=True,
+        ),
+        Field(
+            "start",
+            "Start (x, y)",
+            "Where descent starts; click the surface to move it. Changing it starts a new run.",
+            "point",
             restarts=True,
         ),
         Field(
@@ -133,5 +159,5 @@ FIELDS: dict[str, Field] = {
 HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "weight_decay", "centered")
 RESTARTING = tuple(name for name, f in FIELDS.items() if f.restarts)
 # runs raced against each other share these (and the data and the start θ₀): the race is fair
-SHARED_BY_RUNS = ("model", "hidden", "hidden_activation")
+SHARED_BY_RUNS = ("model", "hidden", "hidden_activation", "function", "start")
 MAX_RUNS = 7  # the first run and up to six beside it: one colour each, a legend that still reads

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .expression import FunctionError, parse_formula
+from .expression import FunctionError, parse_formula, to_text
 
 __all__ = ["FUNCTIONS", "FunctionError", "TestFunction", "make_function"]
 
@@ -26,6 +26,7 @@ class TestFunction:
     domain: tuple[tuple[float, float], tuple[float, float]]
     start: tuple[float, float]
     minima: tuple[tuple[float, float], ...]
+    lr: float | None  # a step size for plain gradient descent that is stable at the start; None: not known
     _f: Callable
     _grad: Callable
     _hess: Callable
@@ -43,6 +44,12 @@ class TestFunction:
         shape = np.broadcast_shapes(x.shape, y.shape)
         return np.broadcast_to(gx, shape) * 1.0, np.broadcast_to(gy, shape) * 1.0
 
+    def gradient_formulas(self) -> tuple[str, str]:
+        """(∂f/∂x, ∂f/∂y) written out, as the derivation view shows them (the parser's exact derivatives
+        of `expression`, which the named functions' own gradients equal)."""
+        formula = parse_formula(self.expression)
+        return to_text(formula.dx), to_text(formula.dy)
+
     def hessian(self, x: float, y: float) -> np.ndarray:
         """(2, 2) ∇²f at one point."""
         (fxx, fxy), (_, fyy) = self._hess(float(x), float(y))
@@ -56,6 +63,7 @@ def _rosenbrock() -> TestFunction:
         ((-2.0, 2.0), (-1.0, 3.0)),
         (-1.5, 2.0),
         ((1.0, 1.0),),
+        5e-4,  # 2/λmax = 9.6e-4 at the start: GD crawls along the valley, as it does in every textbook
         lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
         lambda x, y: (-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)),
         lambda x, y: ((2 - 400 * (y - x**2) + 800 * x**2, -400 * x), (None, 200.0)),
@@ -90,6 +98,7 @@ def _beale() -> TestFunction:
         ((-4.5, 4.5), (-4.5, 4.5)),
         (1.0, 1.5),
         ((3.0, 0.5),),
+        2e-3,
         f,
         grad,
         hess,
@@ -103,6 +112,7 @@ def _himmelblau() -> TestFunction:
         ((-5.0, 5.0), (-5.0, 5.0)),
         (0.0, 0.0),
         ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)),
+        0.01,
         lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
         lambda x, y: (4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7), 2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)),
         lambda x, y: (
@@ -119,6 +129,7 @@ def _saddle() -> TestFunction:
         ((-2.0, 2.0), (-2.0, 2.0)),
         (-1.5, 1e-3),
         (),
+        0.1,
         lambda x, y: x**2 - y**2,
         lambda x, y: (2 * x, -2 * y),
         lambda x, y: ((2.0, 0.0), (None, -2.0)),
@@ -132,6 +143,7 @@ def _monkey_saddle() -> TestFunction:
         ((-1.5, 1.5), (-1.5, 1.5)),
         (-1.0, 0.1),
         (),
+        0.05,
         lambda x, y: x**3 - 3 * x * y**2,
         lambda x, y: (3 * x**2 - 3 * y**2, -6 * x * y),
         lambda x, y: ((6 * x, -6 * y), (None, -6 * x)),
@@ -145,6 +157,7 @@ def _ill_conditioned() -> TestFunction:
         ((-2.0, 2.0), (-1.0, 1.0)),
         (-1.8, 0.6),
         ((0.0, 0.0),),
+        0.009,  # just under 2/λmax = 0.01: GD zig-zags across the narrow valley
         lambda x, y: x**2 + 100 * y**2,
         lambda x, y: (2 * x, 200 * y),
         lambda x, y: ((2.0, 0.0), (None, 200.0)),
@@ -184,5 +197,5 @@ def make_function(spec: str) -> TestFunction:
             ) from None
         raise
     return TestFunction(
-        formula.text, formula.text, TYPED_DOMAIN, TYPED_START, (), formula.value, formula.grad, formula.hessian
+        formula.text, formula.text, TYPED_DOMAIN, TYPED_START, (), None, formula.value, formula.grad, formula.hessian
     )

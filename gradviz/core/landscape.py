@@ -53,7 +53,13 @@ def loss_surface(
     *,
     dtype=np.float64,
 ) -> np.ndarray:
-    """S[i, j] = L(center + alphas[i]·d1 + betas[j]·d2), shape (len(alphas), len(betas))."""
+    """S[i, j] = L(center + alphas[i]·d1 + betas[j]·d2), shape (len(alphas), len(betas)).
+    For a playground function (a model with `surface`) L is f itself, one vectorised call."""
+    if hasattr(model, "surface"):
+        for p in (center, d1, d2):
+            model.spec.check(p)
+        with np.errstate(all="ignore"):
+            return model.surface(center, d1, d2, alphas, betas)
     X, Y = model.check_data(X, Y)
     model.check_pair(loss)
     for p in (center, d1, d2):
@@ -112,6 +118,9 @@ def _grid_values(loss: Loss, output: str, logits, Y: np.ndarray, coeffs: np.ndar
 
 def gradient_field(model, loss: Loss, X, Y, center, d1, d2, alphas, betas) -> np.ndarray:
     """(len(alphas), len(betas), 2): ∂/∂α and ∂/∂β of the slice, i.e. (∇L·d₁, ∇L·d₂)."""
+    if hasattr(model, "surface_gradient"):
+        with np.errstate(all="ignore"):
+            return model.surface_gradient(center, d1, d2, alphas, betas)
     spec = model.spec
     c, u, v = spec.flatten(center), spec.flatten(d1), spec.flatten(d2)
     alphas = np.asarray(alphas, dtype=float).ravel()

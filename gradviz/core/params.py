@@ -22,6 +22,7 @@ Params = dict[str, np.ndarray]
 @dataclass(frozen=True)
 class ParamSpec:
     shapes: tuple[tuple[str, tuple[int, ...]], ...]
+    names: tuple[str, ...] | None = None  # each scalar's own name, where W[0,1]-style ones would not do ("x", "y")
 
     @classmethod
     def from_params(cls, params: Mapping[str, np.ndarray]) -> ParamSpec:
@@ -67,7 +68,9 @@ class ParamSpec:
                 raise ValueError(f"parameter {key} must have shape {shape}, got {np.shape(params[key])}")
 
     def labels(self) -> list[str]:
-        """One readable name per scalar, in flat order: W[0,0], W[0,1], …, b[0]."""
+        """One readable name per scalar, in flat order: W[0,0], W[0,1], …, b[0] (or the spec's own names)."""
+        if self.names is not None:
+            return list(self.names)
         names = []
         for key, shape in self.shapes:
             for idx in np.ndindex(*shape):

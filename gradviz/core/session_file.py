@@ -24,7 +24,10 @@ from typing import Any
 from ._files import UnreadableFile, read_text_limited, write_text_atomic
 from .datasets import GENERATORS, TASKS, Dataset, Recipe
 from .doc_reader import Doc, DocError, parse_json
+from .expression import MAX_LENGTH, FunctionError
 from .fields import MAX_RUNS
+from .function_model import START_LIMIT
+from .functions import make_function
 from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, MAX_STEPS
 from .run_record import RunRecord, read_hyperparams
 from .settings import Settings
@@ -100,7 +103,7 @@ def session_to_dict(data: SessionData) -> dict[str, Any]:
 
 
 def _run_doc(run: RunRecord, settings: Settings, ds: Dataset) -> dict:
-    return run.to_doc((ds.X, ds.encode_targets(settings.make_model(ds).n_outputs)))
+    return run.to_doc(settings.training_arrays(ds))
 
 
 SESSION_SUFFIX = ".gradviz.json"
@@ -176,7 +179,7 @@ def _read(doc: Doc) -> SessionData:
     step = doc.get("step", 0).integer(LIMITS["steps"])
     extra = doc.get("extra", {})
     extra.obj()
-    run = _run(doc, dataset, model) if version >= 2 else None
+    run = _run(doc, dataset, settings, model) if version >= 2 else None
     compare = ()
     if "compare" in doc and version >= 3:
         entries = doc["compare"].elements(max_len=MAX_RUNS - 1)
@@ -188,11 +191,11 @@ def _read(doc: Doc) -> SessionData:
     return SessionData(dataset, settings, step, extra.value, run, compare)
 
 
-def _run(doc: Doc, dataset: Dataset, model) -> RunRecord | None:
+def _run(doc: Doc, dataset: Dataset, settings: Settings, model) -> RunRecord | None:
     """A run's record, checked against its model and the data (None if the file has none)."""
     if "run" not in doc:
         return None
-    current = (dataset.X, dataset.encode_targets(model.n_outputs))
+    current = settings.training_arrays(dataset)
     return RunRecord.from_doc(doc["run"], model.spec, current, MAX_STEPS)
 
 
@@ -206,7 +209,7 @@ def _compared(entry: Doc, dataset: Dataset, first: Settings) -> ComparedRun:
     problem = settings.race_problem(first, dataset)
     if problem:
         raise entry["settings"].fail(f"cannot race the first run: {problem}")
-    return ComparedRun(settings, _run(entry, dataset, model))
+    return ComparedRun(settings, _run(entry, dataset, settings, model))
 
 
 _DATASET = ("name", "task", "n_classes", "class_names", "X", "targets", "recipe")
@@ -276,6 +279,14 @@ def _settings(doc: Doc) -> Settings:
         values["val_fraction"] = doc["val_fraction"].number(LIMITS["val_fraction"])
     if "hyperparams" in doc:
         values["hyperparams"] = read_hyperparams(doc["hyperparams"])
+    if "function" in doc:  # read by the same parser as typed formulas: refused the same way
+        values["function"] = None if doc["function"].is_null() else doc["function"].text(max_len=MAX_LENGTH)
+        try:
+            make_function(values["function"] or "x")
+        except FunctionError as exc:
+            raise doc["function"].fail(str(exc)) from None
+    if "start" in doc:
+        values["start"] = None if doc["start"].is_null() else tuple(doc["start"].vector(2, limit=START_LIMIT))
     try:
         return Settings(**values)
     except ValueError as exc:

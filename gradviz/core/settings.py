@@ -10,16 +10,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from . import rules
 from .datasets import Dataset
-from .fields import FIELDS, HYPERPARAMETER_FIELDS, SHARED_BY_RUNS
+from .fields import FIELDS, FUNCTION_CHOICE, HYPERPARAMETER_FIELDS, SHARED_BY_RUNS
+from .function_model import FunctionModel, check_start, defined_at
+from .functions import make_function
 from .limits import check_batch_size, check_seed
 from .losses import make_loss
 from .models import accuracy_from_predictions, make_model
 from .optimizers import OPTIMIZERS, default_hyperparams, make_optimizer
 from .trainer import Trainer
 
-__all__ = ["Settings", "default_loss_for", "output_of"]
+__all__ = ["Settings", "default_loss_for", "output_of", "DEFAULT_FUNCTION"]
+
+DEFAULT_FUNCTION = "rosenbrock"  # what choosing f(x, y) as the model starts with
+_MODEL_ONLY = ("loss", "hidden", "hidden_activation", "output", "batch_size", "val_fraction", "seed")
 
 output_of = rules.output_of
 default_loss_for = rules.default_loss_for
@@ -38,6 +45,9 @@ class Settings:
     batch_size: int | None = None
     seed: int = 0
     val_fraction: float = 0.0  # the share of the points held out for validation (0: none)
+    # the playground: f(x, y) (a name in core.FUNCTIONS or a formula) instead of the model; None: the model
+    function: str | None = None
+    start: tuple[float, float] | None = None  # where descent on the function starts; None: the function's own
 
     def __post_init__(self):
         for name, allowed in (
@@ -64,6 +74,29 @@ class Settings:
         object.__setattr__(self, "val_fraction", float(FIELDS["val_fraction"].limit.check(self.val_fraction)))
         make_loss(self.loss).check_output(self.output_activation)
         self.make_optimizer()  # validates the hyper-parameters
+        if self.function is not None:
+            object.__setattr__(self, "function", make_function(self.function).name)  # FunctionError says why not
+        if self.start is not None:
+            if self.function is None:
+                raise ValueError("a start point (x, y) belongs to a function f(x, y); choose one first")
+            object.__setattr__(self, "start", check_start(self.start))
+
+    @property
+    def start_point(self) -> tuple[float, float] | None:
+        """Where descent on the function starts: the chosen start, else the function's own (None: a model)."""
+        if not self.is_function:
+            return None
+        return self.start if self.start is not None else make_function(self.function).start
+
+    @property
+    def objective(self) -> str:
+        """The symbol of what the runs minimise, as the views write it: f on a function, else L."""
+        return "f" if self.is_function else "L"
+
+    @property
+    def is_function(self) -> bool:
+        """The playground: descent on f(x, y) (no data, no loss, no batch)."""
+        return self.function is not None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -101,8 +134,12 @@ class Settings:
 
     def applies(self, name: str) -> bool:
         """Whether a field means something for these settings (momentum only for momentum optimizers, …)."""
-        if name in ("hidden", "hidden_activation", "output"):
-            return self.model == "mlp"
+        if name in _MODEL_ONLY:
+            return not self.is_function and (
+                self.model == "mlp" or name not in ("hidden", "hidden_activation", "output")
+            )
+        if name in ("function", "start"):
+            return self.is_function
         if name in HYPERPARAMETER_FIELDS:
             defaults = default_hyperparams(self.optimizer)
             return ("betas" if name in ("beta1", "beta2") else name) in defaults
@@ -110,6 +147,8 @@ class Settings:
 
     def get(self, name: str):
         """A field's value; hyper-parameters as the optimizer uses them (defaults filled in)."""
+        if name == "model" and self.is_function:
+            return FUNCTION_CHOICE
         if name in HYPERPARAMETER_FIELDS:
             hp = self.make_optimizer().hyperparams
             if name in ("beta1", "beta2"):
@@ -129,11 +168,21 @@ class Settings:
         A new model kind starts from its canonical pair for `data`; a new MLP output keeps
         the loss if the output admits it; a new optimizer keeps η; β₁ and β₂ are one pair.
         """
+        if name == "model" and value == FUNCTION_CHOICE:
+            return self if self.is_function else self.with_value("function", DEFAULT_FUNCTION)
+        if name == "function":  # a named function brings its start and a stable η; a formula keeps both
+            f = make_function(value)
+            if f.lr is None:  # a formula: from where the last function started, if f is defined there
+                kept = self.start_point if self.is_function else None
+                return self.replace(function=f.name, start=kept if kept and defined_at(f, kept) else None)
+            return self.replace(function=f.name, start=None, hyperparams={**self.hyperparams, "lr": f.lr})
         if name == "model":
+            if self.is_function and value == self.model:
+                return self.replace(function=None, start=None)
             loss, output = rules.model_defaults(value, data) if data is not None else (self.loss, None)
             if not rules.admits(loss, rules.output_of(value, loss, output)):
                 loss = rules.default_loss_for(value, output)
-            return self.replace(model=value, loss=loss, output=output)
+            return self.replace(model=value, loss=loss, output=output, function=None, start=None)
         if name == "output":
             loss = self.loss
             if value is not None and not rules.admits(loss, value):
@@ -156,7 +205,9 @@ class Settings:
 
     def fitted(self, data: Dataset) -> tuple[Settings, tuple[str, ...]]:
         """Settings that fit the data (a model kind and a loss it admits, a batch no larger than the
-        data), and what changed, in words."""
+        data), and what changed, in words. A function needs no data: nothing changes."""
+        if self.is_function:
+            return self, ()
         fit = rules.fit(self.model, self.loss, self.output, data)
         settings, notes = self, tuple(fit.notes)
         if (fit.model, fit.loss, fit.output) != (self.model, self.loss, self.output):
@@ -167,7 +218,9 @@ class Settings:
         return settings, notes
 
     # ------------------------------------------------------------------ building
-    def make_model(self, dataset: Dataset):
+    def make_model(self, dataset: Dataset | None = None):
+        if self.is_function:
+            return FunctionModel(self.function, self.start)
         problem = rules.model_problem(self.model, dataset)
         out = self.output_activation
         if not problem and self.model == "mlp" and rules.output_problem(out, dataset):
@@ -191,13 +244,15 @@ class Settings:
 
     def make_trainer(self, dataset: Dataset, **kwargs) -> Trainer:
         model = self.make_model(dataset)
-        Y = dataset.encode_targets(model.n_outputs)
+        X, Y = self.training_arrays(dataset, model)
+        if self.is_function:
+            return Trainer(model, self.make_loss(), self.make_optimizer(), X, Y, **kwargs)
         metric = accuracy_from_predictions if dataset.is_classification else None
         return Trainer(
             model,
             self.make_loss(),
             self.make_optimizer(),
-            dataset.X,
+            X,
             Y,
             batch_size=self.batch_size,
             seed=self.seed,
@@ -206,11 +261,24 @@ class Settings:
             **kwargs,
         )
 
+    def training_arrays(self, dataset: Dataset | None, model=None) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) as the trainer holds them: the data with targets encoded for the model; for a
+        function, which has no data, empty arrays (the trainer never reads them)."""
+        if self.is_function:
+            return np.zeros((0, 2)), np.zeros((0, 1))
+        model = self.make_model(dataset) if model is None else model
+        return dataset.X, dataset.encode_targets(model.n_outputs)
+
     # ------------------------------------------------------------------ files
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         if "betas" in d["hyperparams"]:
             d["hyperparams"]["betas"] = list(d["hyperparams"]["betas"])
+        for name in ("function", "start"):  # files written before the playground stay as they were
+            if d[name] is None:
+                del d[name]
+        if "start" in d:
+            d["start"] = list(d["start"])
         return d
 
     @classmethod

@@ -172,6 +172,8 @@ MENUS: dict[str, tuple] = {
         _c("chooseLessonAction", "&Choose a lesson…", lambda w: w.choose_lesson(), "Ctrl+L", "choose a lesson"),
         None,
         "lessons",
+        None,
+        "playground",
     ),
     "&Help": (
         _c("shortcutsAction", "&Keyboard and mouse", lambda w: w.show_help(), "F1", "this list"),
@@ -184,11 +186,23 @@ MOUSE_HELP = (
     ("Drag a point", "move it"),
     ("Right-click a point", "remove it"),
     ("Click a point or a residual stem", "select that sample: the Jacobian, gradient and derivation views follow it"),
-    ("Click the loss surface", "start a new run (every run, when they race) from that point"),
+    ("Click the loss surface", "start a new run (every run, when they race) from that point; on f(x, y), its start"),
     ("Click a run's path or its name in a legend", "focus that run: the per-sample views explain it"),
     ("Drag the timeline", "go back to any earlier step"),
     ("Double-click the loss curve", "follow the run again after zooming"),
 )
+
+
+PLAYGROUND_PREFIX = "playground-"  # lessons on a function f(x, y): Lessons › Playground
+
+
+def _lesson_action(lesson, window) -> QAction:
+    action = QAction(lesson.title, window)
+    action.setObjectName(f"lessonAction_{lesson.name}")
+    action.setToolTip(lesson.description)
+    action.setStatusTip(lesson.description)
+    action.triggered.connect(lambda _=False, name=lesson.name: window.open_lesson(name))
+    return action
 
 
 def build_menus(window) -> dict[str, QAction]:
@@ -213,15 +227,24 @@ def build_menus(window) -> dict[str, QAction]:
                     actions[action.objectName()] = action
             elif entry == "recent":  # File › Open recent ▸ the sessions and data files last used
                 menu.addMenu(RecentMenu(window.open_recent, window))
-            elif entry == "lessons":
+            elif entry == "lessons":  # the models' lessons; the playground's have a menu of their own
                 menu.setToolTipsVisible(True)
                 for lesson in list_presets():
-                    action = QAction(lesson.title, window)
-                    action.setObjectName(f"lessonAction_{lesson.name}")
-                    action.setToolTip(lesson.description)
-                    action.setStatusTip(lesson.description)
-                    action.triggered.connect(lambda _=False, name=lesson.name: window.open_lesson(name))
-                    menu.addAction(action)
+                    if not lesson.name.startswith(PLAYGROUND_PREFIX):
+                        menu.addAction(_lesson_action(lesson, window))
+            elif entry == "playground":  # Lessons › Playground ▸ a race on each classic, or your own f(x, y)
+                sub = menu.addMenu("&Playground: descent on f(x, y)")
+                sub.setToolTipsVisible(True)
+                for lesson in list_presets():
+                    if lesson.name.startswith(PLAYGROUND_PREFIX):
+                        sub.addAction(_lesson_action(lesson, window))
+                sub.addSeparator()
+                own = QAction("Your own f(x, y)…", window)
+                own.setObjectName("playgroundOwnAction")
+                own.setStatusTip("descend on a formula you type: the formula field is ready for it")
+                own.triggered.connect(lambda _=False: window.type_own_function())
+                sub.addAction(own)
+                actions[own.objectName()] = own
             else:
                 action = QAction(entry.text, window)
                 action.setObjectName(entry.name)

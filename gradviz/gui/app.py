@@ -61,7 +61,13 @@ def session_data_from_args(args: argparse.Namespace) -> tuple[core.SessionData, 
         dataset = core.load_csv(args.data)
     elif args.dataset:
         dataset = core.generate(args.dataset, seed=settings.seed if args.seed is None else args.seed)
+    if args.function is not None:  # a named function brings its start and a stable η (given ones win)
+        settings = settings.with_value("function", args.function)
     changes = {}
+    if args.start is not None:
+        if not settings.is_function:
+            raise ValueError("--start X,Y is where descent on a function starts: give --function too")
+        changes["start"] = args.start
     for key in ("model", "loss", "optimizer", "hidden", "seed", "val_fraction"):
         value = getattr(args, key)
         if value is not None:

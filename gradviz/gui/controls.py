@@ -28,6 +28,7 @@ from gradviz import core
 from gradviz.core import FIELDS, LIMITS, rules
 
 from .bindings import Binding, Bindings
+from .function_editor import FunctionEditor
 from .playback import Playback
 from .qt_session import QtSession
 from .spinboxes import LogSpinBox
@@ -56,7 +57,7 @@ CONTROL_NAMES = {
     "val_fraction": "valFractionSpin",
 }
 GROUPS = {
-    "Model and loss": ("model", "hidden", "hidden_activation", "output", "loss"),
+    "Model and loss": ("model", "function", "start", "hidden", "hidden_activation", "output", "loss"),
     "Optimizer": (
         "optimizer",
         "lr",
@@ -81,6 +82,9 @@ DATASET_TIPS = {
     "spiral": "interleaved spiral arms (ConvNetJS / CS231n)",
 }
 _SETTINGS_ASPECTS = frozenset({"settings", "model", "data", "runs"})
+_FUNCTION_ROWS = ("function", "start")  # the playground's: a function and where descent starts
+_MLP_ROWS = ("hidden", "hidden_activation", "output")  # greyed out for the one-layer models
+_MODEL_ROWS = ("loss", "batch_size", "val_fraction", "seed")  # hidden on a function, which has no data
 
 
 def make_control(field: core.Field) -> QWidget:
@@ -135,13 +139,18 @@ class ControlsPanel(QScrollArea):
         self.setWidget(inner)
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self._data_box(qt_session))
+        self.data_box = self._data_box(qt_session)
+        layout.addWidget(self.data_box)
 
         self.controls: dict[str, QWidget] = {}
         for title, names in GROUPS.items():
             box = QGroupBox(title)
             form = _form(box)
             for name in names:
+                if name in _FUNCTION_ROWS:  # the playground's own rows, shown on a function only
+                    w = self.controls[name] = self._function_row(name, qt_session)
+                    form.addRow(FIELDS[name].label, w)
+                    continue
                 w = self.controls[name] = make_control(FIELDS[name])
                 form.addRow(FIELDS[name].label, w)
                 self.bindings.add(self._binding(name, w, form))
@@ -152,6 +161,7 @@ class ControlsPanel(QScrollArea):
                     self._lr_tip = w.toolTip()
                     form.addRow(self.lr_bound)
             if title == "Model and loss":
+                self._model_form = form
                 self.pair_label = QLabel()
                 self.pair_label.setObjectName("pairLabel")
                 self.pair_label.setWordWrap(True)
@@ -194,14 +204,44 @@ class ControlsPanel(QScrollArea):
             read=lambda s: s.settings.get(name),
             write=lambda value: session.set_value(name, value),
             aspects=_SETTINGS_ASPECTS,
-            enabled=(lambda s: s.settings.applies(name)) if name in ("hidden", "hidden_activation", "output") else None,
-            visible=(lambda s: s.settings.applies(name)) if name in core.fields.HYPERPARAMETER_FIELDS else None,
+            enabled=(lambda s: s.settings.applies(name)) if name in _MLP_ROWS else None,
+            # hyper-parameters show where their optimizer has them; a model's rows where there is a model
+            visible=(
+                (lambda s: s.settings.applies(name))
+                if name in core.fields.HYPERPARAMETER_FIELDS or name in _MODEL_ROWS
+                else (lambda s: not s.settings.is_function)
+                if name in _MLP_ROWS
+                else None
+            ),
             on_visible=lambda w, shown: form.setRowVisible(w, shown),
             decorate=decorate,
         )
 
+    def _function_row(self, name: str, qt_session: QtSession) -> QWidget:
+        if name == "function":
+            self.function_editor = FunctionEditor(qt_session)
+            return self.function_editor
+        self.start_label = QLabel()
+        self.start_label.setObjectName("startLabel")
+        self.start_label.setWordWrap(True)
+        self.start_label.setToolTip(FIELDS["start"].help)
+        return self.start_label
+
+    def _show_mode(self) -> None:
+        """A model's rows or a function's: the data, the loss and its pair belong to models."""
+        s = self.session.settings
+        form = self._model_form
+        for name in _FUNCTION_ROWS:
+            form.setRowVisible(self.controls[name], s.is_function)
+        form.setRowVisible(self.pair_label, not s.is_function)
+        self.data_box.setVisible(not s.is_function)
+        if s.is_function:
+            x, y = s.start_point
+            self.start_label.setText(f"({x:.4g}, {y:.4g}) · click the surface to move it")
+
     def _on_change(self, change) -> None:
         if change is None or change.touches(_SETTINGS_ASPECTS):
+            self._show_mode()
             s = self.session.settings
             self.pair_label.setText(
                 f"{'Canonical' if s.is_canonical else 'Non-canonical'} pair "
@@ -361,6 +401,8 @@ def _set_item(combo: QComboBox, i: int, enabled: bool, tip: str, text: str | Non
 def _enable_models(combo: QComboBox, session) -> None:
     for i in range(combo.count()):
         kind = combo.itemData(i)
+        if kind == core.fields.FUNCTION_CHOICE:  # a function needs no data: always there
+            continue
         problem = rules.model_problem(kind, session.source_dataset)
         _set_item(combo, i, not problem, problem or rules.MODEL_TIPS[kind])
 

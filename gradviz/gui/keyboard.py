@@ -3,8 +3,9 @@
 A spin box keeps the focus after its value is typed or its arrows clicked, and a text field takes
 Space, ←, →, Home, + and − for itself: a lecturer who just set η would press → and see nothing.
 Here Enter and Esc end the editing (Esc puts the shown value back) and hand the focus to the
-window, and while a field is not being typed in (its text unchanged) those keys go to the
-window's commands instead of the field.
+window, and while a number field is not being typed in (its text unchanged) those keys go to
+the window's commands instead of the field. A text field (the playground's formula) keeps every
+key it is given: a space or a + is part of a formula.
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ class KeyboardGuard(QObject):
         if kind == QEvent.Type.KeyPress and event.key() in _ENDS_EDITING and (editor or isinstance(focus, QComboBox)):
             if event.key() == Qt.Key.Key_Escape and spin is not None:
                 spin.setValue(spin.value())  # put back what the state holds, discard the typing
+            elif event.key() == Qt.Key.Key_Escape and callable(getattr(focus, "revert", None)):
+                focus.revert()  # a text field of the state's (the function's formula): the same
             QTimer.singleShot(0, self._hand_back)
             return event.key() == Qt.Key.Key_Escape  # Enter still reaches the field: it applies the value
-        if kind == QEvent.Type.ShortcutOverride and editor is not None and not editor.isModified():
+        if kind == QEvent.Type.ShortcutOverride and editor is not None and not editor.isModified() and spin is not None:
             keys = QKeySequence(event.keyCombination()).toString()
             if keys in self.command_keys:
                 return True  # not overridden: the window's command takes the key

@@ -13,7 +13,7 @@ import zlib
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QTabBar
 
-__all__ = ["arrange", "compact", "default_sizes", "fit_to_screen", "restore", "save", "shape"]
+__all__ = ["arrange", "compact", "default_sizes", "fit_to_problem", "fit_to_screen", "restore", "save", "shape"]
 
 _SETTINGS_VERSION = 1
 H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
@@ -25,6 +25,8 @@ WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than 
 _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "curvatureDock", "runsDock")
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", *_TABS)
+# views of data and of samples: on a function f(x, y) they have nothing to draw, and step aside
+MODEL_ONLY_DOCKS = ("dataDock", "residualsDock", "gradientDock")
 
 
 def compact(window) -> bool:
@@ -94,6 +96,47 @@ def _raise_front(window) -> None:
         d[window.front_dock].raise_()
 
 
+def fit_to_problem(window) -> None:
+    """On a function the docks of data and samples step aside, so the surface and the loss curve
+    have their room, and the derivation (∇f written out) comes to the front of its tab group; back
+    on a model, the docks that stepped aside return. (Opened again by hand, they say why they are
+    empty.)"""
+    aside = window.__dict__.setdefault("stepped_aside", set())
+    d = window.docks
+    if window.session.settings.is_function:
+        if aside:
+            return
+        for name in MODEL_ONLY_DOCKS:
+            if not d[name].isHidden():
+                aside.add(name)
+                d[name].hide()
+        if getattr(window, "front_dock", None) is None:  # unless a lesson asked for another view in front
+            d["derivationDock"].raise_()
+        if not (d["lossCurveDock"].isHidden() or d["lossSurfaceDock"].isHidden()):  # the surface is the picture
+            docks, widths = _columns(window)
+            rest = window.width() - sum(widths)
+            window.resizeDocks(
+                docks + [d["lossCurveDock"], d["lossSurfaceDock"]], widths + [2 * rest // 5, 3 * rest // 5], H
+            )
+            if not d["derivationDock"].isHidden():  # and the taller share of its column
+                rows = window.height() - 140
+                window.resizeDocks([d["lossSurfaceDock"], d["derivationDock"]], [int(rows * 0.62), int(rows * 0.38)], V)
+        return
+    for name in sorted(aside):
+        d[name].show()
+    if aside:
+        aside.clear()
+        _raise_front(window)
+
+
+def _columns(window) -> tuple[list, list[int]]:
+    """The controls' dock and its width at the desk (none presenting, or where it is closed)."""
+    dock = window.docks["controlsDock"]
+    if window.theme.present or dock.isHidden():
+        return [], []
+    return [dock], [int(min(330 * window.theme.scale, 0.24 * window.width()))]
+
+
 def default_sizes(window) -> None:
     """Every dock shown at its default size for the window's current size (re-arranged if need be)."""
     if getattr(window, "arranged_shape", None) != shape(window):
@@ -101,6 +144,7 @@ def default_sizes(window) -> None:
     d = window.docks
     for dock in d.values():
         dock.show()
+    window.__dict__.setdefault("stepped_aside", set()).clear()
     _raise_front(window)
     kind = window.arranged_shape
     width, height = window.width(), window.height()
@@ -109,9 +153,9 @@ def default_sizes(window) -> None:
         columns = ["dataDock", "lossSurfaceDock"] + (["gradientDock"] if kind == "wide" else [])
         window.resizeDocks([d[n] for n in columns], [width // len(columns)] * len(columns), H)
     else:
-        controls = int(min(330 * window.theme.scale, 0.24 * width))
-        column = (width - controls) // 2
-        window.resizeDocks([d["controlsDock"], d["dataDock"], d["lossSurfaceDock"]], [controls, column, column], H)
+        docks, widths = _columns(window)
+        column = (width - sum(widths)) // 2
+        window.resizeDocks(docks + [d["dataDock"], d["lossSurfaceDock"]], widths + [column, column], H)
     if kind == "desk":
         rows = [int((height - 120) * f) for f in (0.46, 0.27, 0.27)]
         for names in (
@@ -119,11 +163,13 @@ def default_sizes(window) -> None:
             ("lossSurfaceDock", "gradientDock", "jacobianDock"),
         ):
             window.resizeDocks([d[n] for n in names], rows, V)
+        fit_to_problem(window)
         return
     rows = [int((height - 140) * f) for f in ((0.56, 0.44) if kind == "wide" else (0.54, 0.46))]
     window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
     if kind == "compact":
         window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
+    fit_to_problem(window)
 
 
 def fit_to_screen(window, screen_rect) -> None:
@@ -167,6 +213,9 @@ def restore(window, screen_rect=None) -> bool:
 
 
 def save(window) -> None:
+    """The layout as the user arranged it for models: docks that stepped aside for a function count as shown."""
+    for name in getattr(window, "stepped_aside", ()):
+        window.docks[name].show()
     settings = QSettings()
     settings.setValue(f"{_key(window)}/geometry", window.saveGeometry())
     settings.setValue(f"{_key(window)}/state", window.saveState(_version(window)))

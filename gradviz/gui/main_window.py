@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         # the Hessian's spectra, computed aside: the learning rate's bound, and the curvature view
         self.curvature_feed = CurvatureFeed(self.qt_session, backfill=self._curvature_on_screen, parent=self)
         self.controls = ControlsPanel(self.qt_session, self.playback, self.theme)
+        # a formula refused while it is typed: why and where, in the status bar too
+        self.controls.function_editor.sigStatus.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.data_view = DataView(self.qt_session, self.theme)
         self.loss_curve = LossCurveView(self.qt_session, self.theme)
         self.runs_view = RunsView(self.qt_session, self.theme)
@@ -254,9 +256,10 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         s = self.session
         if "model" in change:
+            layout.fit_to_problem(self)
             self.message_bar.hide()
             # the platform adds " — gradviz" (the application's display name) where it shows titles
-            self.setWindowTitle(f"{s.model.describe()} + {s.loss.title}")
+            self.setWindowTitle(s.describe_problem())
         for note in change.notes:
             self.say(note.text, note.kind, note.fix)
         raced = len(s.runs) > 1
@@ -265,8 +268,9 @@ class MainWindow(QMainWindow):
         self._raced = raced
         if change.touches(_STATUS):
             self.status_labels["step"].setText(f"step {s.current_step}")
-            self.status_labels["loss"].setText(f"L = {num(s.frame.loss, 5)}")
-            self.status_labels["grad"].setText(f"‖∇L‖ = {num(s.frame.grad_norm, 3)}")
+            symbol = s.settings.objective
+            self.status_labels["loss"].setText(f"{symbol} = {num(s.frame.loss, 5)}")
+            self.status_labels["grad"].setText(f"‖∇{symbol}‖ = {num(s.frame.grad_norm, 3)}")
             self.status_labels["lr"].setText(f"η = {num(s.optimizer.lr, 3)}")
         if "undo" in change:
             for name, text in (("undoAction", s.undo_text), ("redoAction", s.redo_text)):
@@ -395,6 +399,16 @@ class MainWindow(QMainWindow):
             return
         self.open_replay(replay, f"Opening the lesson {name}")
         self.lesson = name
+
+    def type_own_function(self) -> None:
+        """Lessons › Playground › Your own f(x, y): the playground, the formula field ready for typing."""
+        if not self.session.settings.is_function and not self.session.set_value("model", "function"):
+            return
+        self.docks["controlsDock"].show()  # presenting, the controls are closed: the field must be seen
+        self.docks["controlsDock"].raise_()
+        field = self.controls.function_editor.edit
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
 
     def choose_lesson(self) -> None:
         picker = LessonPicker(list_presets(), self.theme, self, current=self.lesson)

@@ -139,6 +139,9 @@ class DataEditing:
             self._changed("selection")
         with self.batch():
             self._changed("data")
+            if all(run.settings.is_function for run in self._runs):  # f(x, y) has no data: no run changes
+                self._pair_data_with_run()
+                return
             fitted, notes = fits[self._focus]
             if not new.same_shape_as(old) or any(
                 Run.restarts(r.settings, f) for r, (f, _) in zip(self._runs, fits, strict=True)

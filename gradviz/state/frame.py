@@ -365,7 +365,17 @@ class Frame:
 
     @property
     def _classify(self) -> bool:
-        return self._s.source_dataset.is_classification
+        return self._s.measures_accuracy
+
+    @derived(params=False)
+    def minima(self) -> np.ndarray | None:
+        """The minima known in closed form, flat (k, P): the normal equation's θ* for linear regression
+        with MSE, a named function's known minima; None where none is known."""
+        s = self._s
+        if s.settings.is_function:
+            known = s.model.function.minima
+            return np.array(known, dtype=float).reshape(-1, 2) if known else None
+        return None if self.optimum is None else self.optimum[None, :]
 
     @derived(params=False)
     def optimum(self) -> np.ndarray | None:

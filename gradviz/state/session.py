@@ -166,8 +166,14 @@ class Session(DataEditing, SessionFiles):
         """The data the views show: the source's latest points with the run's latest targets.
 
         Not the current step's: scrubbed back past a data edit, the step trained on older data,
-        but the views show the data as they are now (and the frame computes on them).
+        but the views show the data as they are now (and the frame computes on them). On a function
+        the data wait, encoded for the model the user comes back to (the views that draw them say
+        they apply to models).
         """
+        if self.settings.is_function:
+            model = self.settings.replace(function=None, start=None).fitted(self._source)[0].make_model(self._source)
+            self._data = TrainingData.encode(self._source, model.n_outputs)
+            return
         self._data = TrainingData(self._source, self.trainer.latest.Y)
 
     def _name_runs(self) -> None:
@@ -198,6 +204,11 @@ class Session(DataEditing, SessionFiles):
     @property
     def source_dataset(self) -> Dataset:
         return self._source
+
+    @property
+    def measures_accuracy(self) -> bool:
+        """Whether the runs have an accuracy to show: a model on classes (a function has none)."""
+        return self._source.is_classification and not self.settings.is_function
 
     @property
     def settings(self) -> Settings:
@@ -459,6 +470,13 @@ class Session(DataEditing, SessionFiles):
         lr = run.settings.get("lr")
         fix = (f"Use η = {lr / 10:.3g}", lambda: self.set_value("lr", lr / 10, run=index))
         text = run.trainer.divergence_message
+        unbounded = _function_stop(run) if run.settings.is_function else ""
+        if unbounded:
+            text, fix = unbounded, None
+            if len(self._runs) > 1:
+                text = f"{run.name}: {text}" + (" The other runs go on." if others_go_on else "")
+            self._say("warning", text, fix)
+            return
         try:
             bound = run.step_bound()
         except (ValueError, RuntimeError, ArithmeticError):  # no finite curvature at the last step: say the rest
@@ -499,8 +517,20 @@ class Session(DataEditing, SessionFiles):
             self._changed("step", "settings")
             self._say("info", "Reset to step 0 (same initial weights)")
 
+    def describe_problem(self) -> str:
+        """What the runs minimise, in words: "softmax regression … + categorical cross-entropy", or
+        "f(x, y) = x² − y² from (−1.5, 0.001)"."""
+        if self.settings.is_function:
+            x, y = self.trainer.init_params["xy"]
+            return f"{self.model.describe()} from ({x:.4g}, {y:.4g})"
+        return f"{self.model.describe()} + {self.loss.title}"
+
     def restart_from(self, params: dict[str, np.ndarray]) -> bool:
-        """Every run anew from step 0, starting at `params` (a point clicked on the surface)."""
+        """Every run anew from step 0, starting at `params` (a point clicked on the surface). On a
+        function the point becomes the settings' start (files and races keep it)."""
+        if self.settings.is_function:
+            self.model.spec.check(params)
+            return self.set_settings(start=tuple(float(v) for v in params["xy"]))
         try:
             for run in self._runs:  # checked first: a start that one run cannot take moves none
                 run.trainer.check_start(params)
@@ -633,10 +663,10 @@ class Session(DataEditing, SessionFiles):
                 self._say("warning", note)
             if not raced and Run.restarts(old, new):
                 self._build(new, index)
-                self._say("info", f"{self.model.describe()} + {self.loss.title}: a new run from step 0")
+                self._say("info", f"{self.describe_problem()}: a new run from step 0")
             elif not own or (index == 0 and (new.seed != old.seed or self._shape_problem(new, first))):
                 self._build(new, index)  # a new model or a new θ₀: every run anew
-                self._say("info", f"{self.model.describe()}: every run starts again from step 0")
+                self._say("info", f"{self.describe_problem()}: every run starts again from step 0")
             elif Run.restarts(old, new):  # this run's loss or batch seed: it races again from θ₀
                 self._runs[index] = self._start_like(run, new, init_params=first.trainer.init_params)
                 for other in self._runs:
@@ -702,3 +732,27 @@ class Session(DataEditing, SessionFiles):
         self._slice = self._slice.through(self.model.spec, self.model.spec.flatten(self.params))
         self._changed("slice")
         return True
+
+
+def _function_stop(run: Run) -> str:
+    """Why descent on a function stopped, when the step size is not the cause: the next step leaves
+    where f is defined (log x at x < 0), or f fell at every one of the last steps to a very negative
+    value (x² − y² along y, x³ − 3xy²): no minimum lies that way. Empty when neither is the case."""
+    trainer = run.trainer
+    with np.errstate(all="ignore"):
+        ahead, _ = trainer.optimizer.step(trainer.params, trainer.grads, trainer.opt_state)
+        x, y = ahead["xy"]
+        outside = np.all(np.isfinite(ahead["xy"])) and not np.isfinite(trainer.model.value(ahead))
+    if outside:
+        return (
+            f"The next step lands at ({x:.4g}, {y:.4g}), where f is not defined (not a number there): the "
+            f"path left f's domain. Kept step {trainer.step_index:,}; a smaller η or another start stays inside."
+        )
+    losses = trainer.history().loss[-8:]
+    if len(losses) < 3 or not np.all(np.diff(losses) < 0) or losses[-1] > -1e6:
+        return ""
+    return (
+        f"f decreases without bound along this path (f = {losses[-1]:.3g} at step {trainer.step_index:,} and still "
+        "falling): this function has no minimum that way, whatever the step size. Stopped before the numbers "
+        f"overflow; kept step {trainer.step_index:,}."
+    )

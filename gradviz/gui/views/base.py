@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.state import ASPECTS, Change
 
@@ -28,6 +29,9 @@ class View(QWidget):
     """
 
     depends: frozenset[str] = frozenset(ASPECTS)
+    # what the view says instead of drawing when the runs descend on a function f(x, y), which has no
+    # data, predictions or layers (empty: the view draws functions too)
+    models_only: str = ""
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,6 +41,7 @@ class View(QWidget):
         self._missed = Change()
         self._applied: dict[str, object] = {}
         self._in_sight = True
+        self._instead: QLabel | None = None  # the words shown over the view where it does not apply
         qt_session.sigChanged.connect(self._on_change)
 
     def lay_out(self, above: Sequence[QWidget], plots: Sequence[tuple[QWidget, int]]) -> None:
@@ -52,10 +57,17 @@ class View(QWidget):
         layout.addLayout(row, 1)
 
     def start(self) -> None:
-        """Draw the state as it is (the end of a subclass's __init__)."""
+        """Draw the state as it is (the end of a subclass's __init__); a view of models on a function
+        says so instead, and draws once it applies again."""
+        if self.models_only and self.session.settings.is_function:
+            self._say_instead(self.models_only)
+            self._missed = Change.everything()
+            return
         self._redraw(Change.everything())
 
     def _on_change(self, change: Change) -> None:
+        if self.models_only and change.touches({"model", "runs"}):
+            self._say_instead(self.models_only if self.session.settings.is_function else "")
         if not change.touches(self.depends):
             return
         if self.seen:
@@ -65,7 +77,37 @@ class View(QWidget):
 
     @property
     def seen(self) -> bool:
-        return self._in_sight and self.isVisible()
+        return self._in_sight and self.isVisible() and not self.applies_not
+
+    @property
+    def applies_not(self) -> bool:
+        """Whether the view shows words instead (it explains models, and the runs are on a function)."""
+        return self._instead is not None and not self._instead.isHidden()
+
+    def _say_instead(self, text: str) -> None:
+        """Cover the view with `text` (a dock that goes blank would look broken), or uncover it ("")."""
+        if not text:
+            if self._instead is not None and not self._instead.isHidden():
+                self._instead.hide()
+                self._catch_up()
+            return
+        if self._instead is None:
+            self._instead = QLabel(self)
+            self._instead.setObjectName(f"{self.objectName() or type(self).__name__}Instead")
+            self._instead.setWordWrap(True)
+            self._instead.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._instead.setAutoFillBackground(True)
+            self._instead.setFont(self.theme.font(1.0))
+            self._instead.setMargin(int(16 * self.theme.scale))
+        self._instead.setText(text)
+        self._instead.setGeometry(self.rect())
+        self._instead.raise_()
+        self._instead.show()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._instead is not None:
+            self._instead.setGeometry(self.rect())
 
     def set_shown(self, shown: bool) -> None:
         """The dock holding the view became visible (True) or was closed or tabbed away."""

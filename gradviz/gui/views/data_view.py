@@ -48,6 +48,7 @@ class DataView(View):
     """The data set and the model's prediction; the place where data are edited."""
 
     depends = frozenset({"data", "model", "step", "selection", "runs", "view"})
+    models_only = "The data and the model’s predictions over them belong to a model. A function f(x, y) has no data: its surface is in the Loss surface view. Choose a model under Controls ▸ Model to see the data again (they are kept)."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -316,6 +317,8 @@ class DataView(View):
 
     def _draw_prediction(self, *args) -> None:
         s = self.session
+        if s.settings.is_function:  # no predictions to draw (the view says so): drawn again on a model
+            return
         ds = s.source_dataset
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         self._draw_race(x0, x1, y0, y1)

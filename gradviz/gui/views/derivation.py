@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core import rules
+from gradviz.core.optimizers import OPTIMIZER_RULES, OPTIMIZER_TITLES
 from gradviz.core.params import norm
 from gradviz.state import Change
 
@@ -21,7 +22,19 @@ from ..qt_session import QtSession
 from ..theme import Theme
 from .base import View
 
-__all__ = ["DerivationView"]
+__all__ = ["DerivationView", "curvature_words"]
+
+
+def curvature_words(values: np.ndarray) -> str:
+    """What the Hessian's two eigenvalues say about the point, in words."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if lo > 0:
+        return "both λ > 0: f curves up in every direction here (a bowl)"
+    if hi < 0:
+        return "both λ < 0: f curves down in every direction here (a cap; descent slides off)"
+    if lo < 0 < hi:
+        return "λ of both signs: a saddle here (up along one eigenvector, down along the other)"
+    return "a zero eigenvalue: f is flat along one direction here, to second order"
 
 
 def _fmt(a, digits: int = 4) -> str:
@@ -50,6 +63,9 @@ class DerivationView(View):
         self.start()
 
     def redraw(self, change: Change) -> None:
+        if self.session.settings.is_function:
+            self.browser.setHtml(self._function_derivation())
+            return
         s = self.session
         f = s.frame
         model, loss = s.model, s.loss
@@ -130,3 +146,38 @@ class DerivationView(View):
                 f"the current step is {num(dist, 3)} away<br>"
             )
         self.browser.setHtml("".join(lines))
+
+    def _function_derivation(self) -> str:
+        """The playground's derivation: f, its exact gradient as formulas and numbers, its Hessian
+        and what the optimizer makes of the gradient at this step."""
+        s = self.session
+        fr = s.frame
+        fn = s.model.function
+        x, y = (float(v) for v in s.params["xy"])
+        gx, gy = fr.grads
+        fx, fy = fn.gradient_formulas()
+        H = fn.hessian(x, y)
+        opt = s.optimizer
+        step = fr.next_update
+        lines = [f"<h3>Descent on f(x, y) = {fn.expression}</h3>"]
+        if s.diverged:
+            lines.append(f"<p><b>Stopped</b>: these are the numbers of the last finite step, {s.current_step}.</p>")
+        lines.append(
+            f"At step {s.current_step:,}: θ = (x, y) = ({num(x, 5)}, {num(y, 5)}), &nbsp; f(θ) = {num(fr.loss, 5)}<br>"
+        )
+        lines.append("<b>The gradient, exact</b> (each partial derivative from the formula itself)<br>")
+        lines.append(f"∂f/∂x = {fx} = <b>{num(gx, 5)}</b><br>")
+        lines.append(f"∂f/∂y = {fy} = <b>{num(gy, 5)}</b><br>")
+        lines.append(f"‖∇f‖ = {num(fr.grad_norm, 4)}<br>")
+        values = np.linalg.eigvalsh(H)
+        lines.append(
+            f"<b>The Hessian</b> ∇²f = {_fmt(H)}, eigenvalues {num(values[1], 4)} and {num(values[0], 4)}: "
+            f"{curvature_words(values)}<br>"
+        )
+        lines.append(f"<b>The step</b> ({OPTIMIZER_TITLES[opt.name]}: {OPTIMIZER_RULES[opt.name]})<br>")
+        plain = -opt.lr * np.array([gx, gy])
+        lines.append(f"−η∇f = {_fmt(plain)}, &nbsp; Δθ = {_fmt(step)}")
+        if opt.name != "sgd" or opt.hyperparams.get("weight_decay"):
+            lines.append(" (the optimizer's own step: not −η∇f)")
+        lines.append(f"<br>θ next = ({num(x + step[0], 5)}, {num(y + step[1], 5)})<br>")
+        return "".join(lines)

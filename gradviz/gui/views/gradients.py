@@ -31,6 +31,7 @@ __all__ = ["GradientView"]
 
 class GradientView(View):
     depends = frozenset({"data", "model", "step", "selection", "settings", "slice", "view", "runs"})
+    models_only = "Gradient vectors per sample: each data point’s own ∇ℓᵢ and their mean ∇L. A function f(x, y) has no samples: its gradient ∇f and the step are drawn on the Loss surface. This view is for models."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)

@@ -32,6 +32,7 @@ _LEVEL = 0.25  # |∂ŷᵢ/∂zⱼ| ≤ 1/4 for any softmax or sigmoid
 
 class JacobianView(View):
     depends = frozenset({"data", "model", "step", "selection", "runs"})
+    models_only = "The Jacobian ∂ŷ/∂z belongs to a model’s output activation (sigmoid, softmax). A function f(x, y) has none: its derivatives are ∇f and the Hessian (see Derivation and Curvature)."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)

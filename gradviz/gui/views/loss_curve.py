@@ -153,9 +153,10 @@ class LossCurveView(View):
         if change.touches({"data", "model", "runs"}):
             self._follow = True
             self._range = None
-            classify = s.source_dataset.is_classification
+            classify = s.measures_accuracy
             self.accuracy.setVisible(classify)
             self.plot.getAxis("right").setVisible(classify)
+            self.once("objective", s.settings.is_function, self._label_objective)
         if "view" in change:
             log = s.view.loss_log
             self.log_check.blockSignals(True)
@@ -168,7 +169,7 @@ class LossCurveView(View):
         """The held-out points' loss and accuracy at the curve's steps: the focused run's, or in a race each
         run's loss dashed in its colour (the accuracy stays the focused run's); the losses drawn."""
         shown = held_out is not None and len(held_out) == len(steps)
-        self.val_accuracy.setVisible(shown and self.session.source_dataset.is_classification)
+        self.val_accuracy.setVisible(shown and self.session.measures_accuracy)
         if shown:
             self.val_accuracy.setData(steps, held_out[:, 1])
         self.val_curve.setVisible(shown and not race)
@@ -179,6 +180,9 @@ class LossCurveView(View):
         loss = np.maximum(held_out[:, 0], 1e-300) if log else held_out[:, 0]
         self.val_curve.setData(steps, loss)
         return [loss]
+
+    def _label_objective(self, function: bool) -> None:
+        self.plot.setLabel("left", "f(θₜ)" if function else "loss L", color=palette.LOSS)
 
     def _set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
@@ -263,7 +267,7 @@ class LossCurveView(View):
             self.batch_curve.setData(steps, np.maximum(batch, 1e-300) if log else batch)
         elif self.batch_curve.xData is not None and len(self.batch_curve.xData):
             self.batch_curve.setData([], [])  # once: an empty setData per frame still re-measures the view
-        classify = s.source_dataset.is_classification
+        classify = s.measures_accuracy
         self._legend_runs = [e.index for e in race]
         losses = race_losses(s)
         mixed = len(losses) > 1 and classify  # L of MSE and of BCE are different quantities
@@ -272,7 +276,7 @@ class LossCurveView(View):
         if race:
             entries = [(e.color, "line", race_label(e)) for e in race]
         else:
-            entries = [(palette.LOSS, "line", "loss (all data)" if held_out is None else "training loss")]
+            entries = [(palette.LOSS, "line", _curve_title(s.settings.is_function, held_out is not None))]
         if race and val_losses:
             entries.append(("#555555", "dash", "validation loss: dashed, in each run's colour"))
         elif held_out is not None:
@@ -296,7 +300,7 @@ class LossCurveView(View):
         self.marker.setValue(step)
         y = f.loss
         self.current.setPos(step, np.log10(max(y, 1e-300)) if log else y)
-        text = f"step {step}    L = {num(y)}"
+        text = f"step {step}    {s.settings.objective} = {num(y)}"
         if s.diverged:
             text += "    diverged"
         if classify:
@@ -309,3 +313,9 @@ class LossCurveView(View):
         if held is not None:
             accuracy = f" · accuracy {held[1]:.0%}" if classify else ""
             self.val_readout.setText(f"held out: L = {num(held[0])}{accuracy}")
+
+
+def _curve_title(function: bool, held_out: bool) -> str:
+    if function:
+        return "f at each step"
+    return "training loss" if held_out else "loss (all data)"

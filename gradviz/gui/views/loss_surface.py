@@ -57,6 +57,7 @@ class LossSurfaceView(View):
         self._pool.setMaxThreadCount(1)
         self._gen = 0
         self._pending = 0
+        self._reframe_soon = False  # the plot changed shape while drawn to scale: a new surface is due
         self.surface: np.ndarray | None = None  # the S on screen (float64), rows = α, columns = β
         self.alphas = self.betas = np.zeros(0)
         self.slice: core.Slice | None = None  # the slice S was computed on
@@ -86,6 +87,7 @@ class LossSurfaceView(View):
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
         # −∇L is drawn a fixed number of pixels long: resized or zoomed, the plot draws it again
         self.plot.getViewBox().sigResized.connect(self._on_view_moved)
+        self.plot.getViewBox().sigResized.connect(self._on_resized)
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_view_moved)
         self.plot_widget.setToolTip(
             "Click the surface to start a new run there. −∇L is drawn as a direction (its length is fixed); "
@@ -113,6 +115,8 @@ class LossSurfaceView(View):
         if change.touches({"model", "slice", "view", "runs"}):
             self.controls.sync()
             self.once("axes", s.slice.axis_labels, self._label_axes)
+            # x and y of a function are one unit: drawn to scale, −∇f meets the contours at right angles
+            self.once("aspect", self._domain() is not None, self.plot.getViewBox().setAspectLocked)
         if "view" in change:
             self._show_surface()
             self._draw_field()
@@ -131,7 +135,18 @@ class LossSurfaceView(View):
         if self.seen and self.slice is not None:
             self._draw_step()
 
+    def _on_resized(self, *_) -> None:
+        """Drawn to scale (a function's x and y), a new shape of the plot shows more or less of the
+        plane: a surface for what is shown, soon."""
+        if self.seen and self.slice is not None and self.plot.getViewBox().state["aspectLocked"]:
+            self._reframe_soon = True
+            self._follow_timer.start()
+
     def _follow(self) -> None:
+        if self._reframe_soon:
+            self._reframe_soon = False
+            self.request(reframe=True, at_once=False)
+            return
         if self.session.slice is not self.slice:
             self.request(reframe=False, at_once=False)
 
@@ -147,10 +162,19 @@ class LossSurfaceView(View):
         path = f.path
         recent = np.vstack([path[-RECENT:], self._next_point()])
         optimum = self._optimum_coords()
-        if optimum is not None:  # linear regression: keep the normal equation's optimum in view
+        if optimum is not None and self.session.model.kind == "linear":  # the normal equation's θ* in view
             recent = np.vstack([recent, optimum])
         recent = recent[np.all(np.isfinite(recent), axis=1)]
         lo, hi = recent.min(axis=0), recent.max(axis=0)
+        domain = self._domain()
+        if domain is not None:  # a function: its usual box, and wherever the run went outside it
+            lo, hi = np.minimum(lo, domain[0]), np.maximum(hi, domain[1])
+            whole_lo, whole_hi = path.min(axis=0), path.max(axis=0)
+            if np.all(whole_hi - whole_lo <= 8 * (hi - lo)):
+                lo, hi = np.minimum(lo, whole_lo), np.maximum(hi, whole_hi)
+            margin = 0.03 * (hi - lo)
+            lo, hi = lo - margin, hi + margin
+            return np.linspace(lo[0], hi[0], FULL), np.linspace(lo[1], hi[1], FULL)
         whole_lo, whole_hi = path.min(axis=0), path.max(axis=0)
         if np.all(whole_hi - whole_lo <= 8 * np.maximum(hi - lo, 1e-12)):
             lo, hi = np.minimum(lo, whole_lo), np.maximum(hi, whole_hi)
@@ -162,6 +186,15 @@ class LossSurfaceView(View):
             np.linspace(mid[0] - half[0], mid[0] + half[0], FULL),
             np.linspace(mid[1] - half[1], mid[1] + half[1], FULL),
         )
+
+    def _domain(self) -> np.ndarray | None:
+        """A function's domain ((x0, y0), (x1, y1)) where the slice's coordinates are x and y, else None."""
+        s = self.session
+        if not s.settings.is_function or not s.slice.holds_everything(s.model.spec):
+            return None
+        (x0, x1), (y0, y1) = s.model.function.domain
+        order = [s.model.spec.index_of(label) for label in s.slice.axis_labels]  # y, x if the axes are swapped
+        return np.array([[x0, y0], [x1, y1]])[:, order]
 
     def _next_point(self) -> np.ndarray:
         """Where the next step lands (kept in view), unless training diverged and refuses to take it."""
@@ -186,9 +219,11 @@ class LossSurfaceView(View):
         self._follow_timer.stop()
         if reframe or len(self.alphas) == 0:
             self.alphas, self.betas = self._frame()
-            self.plot.getViewBox().setRange(
-                xRange=(self.alphas[0], self.alphas[-1]), yRange=(self.betas[0], self.betas[-1]), padding=0.0
-            )
+            vb = self.plot.getViewBox()
+            vb.setRange(xRange=(self.alphas[0], self.alphas[-1]), yRange=(self.betas[0], self.betas[-1]), padding=0.0)
+            if vb.state["aspectLocked"] and vb.width() > 0:  # drawn to scale: the plot widened the box; fill it
+                (x0, x1), (y0, y1) = vb.viewRange()
+                self.alphas, self.betas = np.linspace(x0, x1, FULL), np.linspace(y0, y1, FULL)
         self.slice = s.slice
         self._gen += 1
         X, Y = s.dataset.X, s.dataset.Y
@@ -255,12 +290,16 @@ class LossSurfaceView(View):
         if gen != self._gen:
             return
         self._pending = 0
+        self._reframe_soon = False  # the plot changed shape while drawn to scale: a new surface is due
         self.controls.show_progress(None)
         self._set_surface(S, self.alphas, self.betas)
 
     def finish_rendering(self) -> None:
         """Wait for the full-resolution surface on the current plane (a screenshot wants the final picture)."""
-        if self.session.slice is not self.slice:
+        if self._reframe_soon:  # the plot's shape changed (drawn to scale): the surface for what it shows
+            self._follow_timer.stop()
+            self._follow()
+        elif self.session.slice is not self.slice:
             self.request(reframe=False)
         if self._pending:
             self._pool.waitForDone(30_000)
@@ -286,22 +325,24 @@ class LossSurfaceView(View):
 
     def _show_surface(self) -> None:
         if self.surface is not None:
+            s = self.session
             self.surface_image.show(
-                self.surface, *self._shown_axes, self.session.view.surface_log, include=[self.session.frame.loss]
+                self.surface, *self._shown_axes, s.view.surface_log, include=[s.frame.loss], symbol=s.settings.objective
             )
             self._draw_optimum()
 
     def _optimum_coords(self) -> np.ndarray | None:
-        """Linear regression + MSE: the normal equation's optimum in slice coordinates."""
+        """The minima known in closed form (the normal equation's θ*, a function's minima) in slice
+        coordinates, (k, 2); None where none is known."""
         f = self.session.frame
-        if f.optimum is None:
+        if f.minima is None:
             return None
-        return self.session.slice.project(f.spec, f.optimum[None, :]).coords[0]
+        return self.session.slice.project(f.spec, f.minima).coords
 
     def _draw_optimum(self) -> None:
         optimum = self._optimum_coords()
         if optimum is not None:
-            self.optimum.setData([optimum[0]], [optimum[1]])
+            self.optimum.setData(optimum[:, 0], optimum[:, 1])
         else:
             self.optimum.setData([], [])
         self._update_legend()
@@ -313,13 +354,16 @@ class LossSurfaceView(View):
             entries = [(e.color, "line", race_label(e)) for e in race]
         else:
             entries = [(palette.PATH_LEGEND, "line", "descent path (□ start)")]
+        symbol = self.session.settings.objective
         entries += [
             (palette.CURRENT, "dot", "current step"),
-            (palette.GRADIENT, "line", "−∇L direction"),
+            (palette.GRADIENT, "line", f"−∇{symbol} direction"),
             (palette.UPDATE, "dash", "next step Δθ"),
         ]
-        if self._optimum_coords() is not None:
-            entries.append((palette.OPTIMUM, "star", "optimum (normal equation)"))
+        optimum = self._optimum_coords()
+        if optimum is not None:
+            known = "optimum (normal equation)" if self.session.model.kind == "linear" else "known minimum"
+            entries.append((palette.OPTIMUM, "star", known + ("s" if len(optimum) > 1 else "")))
         self.legend.set_entries(entries)
 
     def _on_legend_clicked(self, i: int) -> None:
@@ -368,7 +412,10 @@ class LossSurfaceView(View):
         f = s.frame
         spec = f.spec
         sl = s.slice
-        if sl.holds_everything(spec):
+        symbol = s.settings.objective
+        if s.settings.is_function and sl.holds_everything(spec):
+            plane = f"f(x, y) = {s.model.function.expression}"
+        elif sl.holds_everything(spec):
             plane = "Two parameters: the surface is the whole loss."
         elif not s.slice_pinned:
             plane = "Plane through ●, coloured by the loss; the path is projected onto it."
@@ -376,13 +423,17 @@ class LossSurfaceView(View):
             off = sl.project(spec, spec.flatten(s.params)[None, :]).off_plane[0]
             plane = f"Pinned plane: the run is {num(off, 3)} off it, so the colour under ● is not the loss."
         drawn = self.drawn
-        grad = "∇L = 0 (a stationary point)" if drawn and drawn.stationary else f"‖∇L‖ = {num(f.grad_norm, 3)}"
+        grad = (
+            f"∇{symbol} = 0 (a stationary point)"
+            if drawn and drawn.stationary
+            else f"‖∇{symbol}‖ = {num(f.grad_norm, 3)}"
+        )
         step = f"‖Δθ‖ = {num(norm(f.next_update), 3)}" + (" (leaves the plot)" if drawn and drawn.update_cut else "")
         if len(race_losses(s)) > 1:  # the surface is one loss: whose, and what the other paths are drawn on
             plane = (
                 f"The surface is {s.run.name}'s loss ({s.settings.loss.upper()}); every path is drawn on it. {plane}"
             )
-        self.note.setText(f"{plane}<br>L at ● = {num(f.loss)} · {grad} · {step}")
+        self.note.setText(f"{plane}<br>{symbol} at ● = {num(f.loss)} · {grad} · {step}")
 
     def _on_plot_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

@@ -121,6 +121,7 @@ def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
 
 class NetworkView(View):
     depends = frozenset({"data", "model", "step", "selection", "runs", "settings", "view"})
+    models_only = "The network view shows a model’s layers, weights and backprop through one sample. A function f(x, y) has no layers: θ is the point (x, y) itself."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)

@@ -30,6 +30,7 @@ __all__ = ["ResidualsView"]
 
 class ResidualsView(View):
     depends = frozenset({"data", "model", "step", "selection", "settings", "view", "runs"})
+    models_only = "Residuals ŷ − y are a model’s errors on its data points. A function f(x, y) has no data and no predictions: choose a model under Controls ▸ Model to see them."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)

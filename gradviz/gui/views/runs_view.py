@@ -172,7 +172,7 @@ class RunsView(View):
         ahead = leader(rows, same_loss=len(losses) == 1)
         self.table.setSortingEnabled(False)  # one sort after the cells change, not one per cell
         self.table.setColumnHidden(2, all(res.held_out_loss is None for res in rows))  # only with a split
-        self.table.setColumnHidden(3, not s.source_dataset.is_classification)  # accuracy: classes only
+        self.table.setColumnHidden(3, not s.measures_accuracy)  # accuracy: classes only
         for res, cells in zip(rows, self._cells, strict=True):
             stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
             cells[0].show(("★ " if res.index == ahead else "") + res.name + stopped, res.index)

@@ -12,6 +12,7 @@ from ..theme import Theme
 __all__ = ["SurfaceImage", "CONTOURS"]
 
 CONTOURS = 9
+LOG_DECADES = 8  # log colours span at most this many decades below the top: lower values get the lowest colour
 
 
 class SurfaceImage:
@@ -31,17 +32,27 @@ class SurfaceImage:
         self.contours.setZValue(-19)
         plot.addItem(self.contours)
 
-    def show(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray, log: bool, include=()) -> None:
-        """S[i, j] at (alphas[i], betas[j]), coloured by L or log₁₀ L, with explicit levels.
+    def show(
+        self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray, log: bool, include=(), symbol: str = "L"
+    ) -> None:
+        """S[i, j] at (alphas[i], betas[j]), coloured by L or log₁₀ L, with explicit levels; `symbol`
+        names the quantity (f on a function).
 
         The colour bar's range also spans the values in `include` (the loss at the current point,
-        which lies between grid points and can be below every one of them).
+        which lies between grid points and can be below every one of them). A log scale of values that
+        go below zero (a function such as x² − y²) is the log of their height above the lowest one.
         """
-        D = np.log10(np.maximum(S, 1e-12)) if log else S
         extra = np.asarray(include, dtype=float)
-        extra = np.log10(np.maximum(extra, 1e-12)) if log else extra
+        shift = 0.0
+        if log:
+            lowest = float(np.nanmin(np.concatenate([S[np.isfinite(S)], extra[np.isfinite(extra)], [0.0]])))
+            shift = -lowest if lowest < 0 else 0.0
+        D = np.log10(np.maximum(S + shift, 1e-12)) if log else S
+        extra = np.log10(np.maximum(extra + shift, 1e-12)) if log else extra
         finite = np.concatenate([D[np.isfinite(D)], extra[np.isfinite(extra)]])
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if log:  # a minimum at 1e-30 would spend the whole map on decades nothing else lives in
+            lo = max(lo, hi - LOG_DECADES)
         if hi <= lo:
             hi = lo + max(1e-9, 1e-9 * abs(lo))
         # where L overflowed (huge parameters) it is beyond every colour: drawn as the top one
@@ -53,7 +64,8 @@ class SurfaceImage:
             alphas[0] - da / 2, betas[0] - db / 2, alphas[-1] - alphas[0] + da, betas[-1] - betas[0] + db
         )
         self.colorbar.setLevels((lo, hi))
-        label = "log₁₀ L" if log else "loss L"
+        name = "loss L" if symbol == "L" else f"{symbol}(x, y)"
+        label = (f"log₁₀({symbol} + {shift:.3g})" if shift else f"log₁₀ {symbol}") if log else name
         if self.colorbar.axis.labelText != label:  # a new title re-lays out the plot: only when it changes
             self.colorbar.axis.setLabel(label)
         # contour levels evenly spaced in the displayed value, skipping the extremes

@@ -3,8 +3,8 @@ student types f(x, y), checked as they type.
 
 Every keystroke is read by core's own parser (no user text ever reaches Python): a formula it
 refuses turns the field's frame red and says why and where in the line below it and in the status
-bar, while the runs go on with the last valid function. Enter applies a valid formula, Esc puts
-back the one in use.
+bar, while the runs go on with the last valid function. Enter (or leaving the field) applies a
+valid formula, Esc puts back the one in use.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ class FunctionEditor(QWidget):
         self._tip = core.FIELDS["function"].help
         self.edit.setToolTip(self._tip)
         self.edit.textEdited.connect(self._on_typed)
-        self.edit.returnPressed.connect(self.apply)
+        # Enter or leaving the field applies a valid formula, as a number field applies its value
+        self.edit.editingFinished.connect(self.apply)
 
         self.problem = QLabel()
         self.problem.setObjectName("functionProblem")
@@ -127,6 +128,8 @@ class FunctionEditor(QWidget):
     def apply(self) -> bool:
         """Use the field's formula, if the parser takes it and it is not the one in use."""
         text = self.edit.text()
+        if self.session.settings.function is None:  # a model: the field is hidden, nothing to apply
+            return False
         if not self.valid:
             self.sigStatus.emit(f"{self.problem.text()}; still descending on f = {self._current_expression()}")
             return False

@@ -45,6 +45,9 @@ PRESETS = (
     "step-size",
     "ill-conditioned",
     "edge-of-stability",
+    "playground-rosenbrock",
+    "playground-saddle",
+    "playground-himmelblau",
 )
 KEYS = (
     "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
@@ -63,7 +66,12 @@ COMBOS = (
     "hiddenActivationCombo",
     "outputCombo",
     "sliceModeCombo",
+    "functionCombo",
 )
+FORMULAS = (  # typed into the playground's formula field: valid, invalid, hostile, undefined at the start
+    "x^2 + 10*y^2", "sin(x)*cos(y)", "x + z", "9**9**9**9", "__import__('os')", "log(x)", "exp(x*y)",
+    "(x", "", "x**y", "abs(x) + abs(y)", "1/(x^2 + y^2)", "x²−y²", "((((((((((((((((((((((((((((((((x",
+)  # fmt: skip
 TEXTS = ("0.3", "0.01", "7", "1", "0", "-5", "1e400", "99999999", "abc", "", "2.5", "1e-13", "full", "3")
 DOCKS = (
     "dataDock",
@@ -87,8 +95,8 @@ def draw_action(rng: random.Random) -> Action:
     """One random action (its parameters drawn now, so that the list replays exactly)."""
     kind = rng.choices(
         ["key", "click", "drag", "surface", "wheel", "type", "spin", "combo", "generate", "timeline", "play",
-         "save_open", "dock", "size", "runs", "record", "drop"],
-        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1, 3, 1, 1],
+         "save_open", "dock", "size", "runs", "record", "drop", "formula"],
+        weights=[30, 10, 4, 3, 4, 8, 5, 6, 2, 4, 2, 1, 3, 1, 3, 1, 1, 3],
     )[0]  # fmt: skip
     r = lambda: round(rng.random(), 4)  # noqa: E731
     if kind == "key":
@@ -110,6 +118,8 @@ def draw_action(rng: random.Random) -> Action:
         return ["combo", rng.choice(COMBOS), r()]
     if kind == "timeline":
         return ["timeline", r()]
+    if kind == "formula":
+        return ["formula", rng.choice(FORMULAS), rng.choice(["Return", "Return", "Escape", "Tab"])]
     if kind == "play":
         return ["play", rng.randint(20, 120)]
     if kind == "dock":
@@ -306,6 +316,21 @@ class Runner:
         if end == "Tab":
             self._focus_window()
 
+    def _formula(self, text: str, end: str) -> None:
+        """Type a formula into the playground's field (where it is shown: on a function)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        field = self._widget("functionEdit")
+        if field is None:
+            return
+        field.setFocus()
+        QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(field, text)
+        QTest.keyClick(field, getattr(Qt.Key, f"Key_{end}"))
+        if end == "Tab":
+            self._focus_window()
+
     def _spin(self, name: str, key: str, times: int) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -479,6 +504,12 @@ def control_problems(window) -> list[str]:
             found.append(f"the {name} control shows {shown!r}, the session holds {held!r}")
     ds = window.session.source_dataset
     controls = window.controls
+    editor = controls.function_editor
+    if s.is_function and editor.valid and not editor.edit.hasFocus():
+        from gradviz import core
+
+        if editor.edit.text() != core.make_function(s.function).expression:
+            found.append(f"the formula field shows {editor.edit.text()!r}, the runs descend on {s.function!r}")
     if controls.size_spin.value() != ds.n_samples:
         found.append(f"N shows {controls.size_spin.value()}, the data have {ds.n_samples} points")
     shown = controls.dataset_combo.currentData()

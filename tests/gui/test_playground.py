@@ -214,3 +214,15 @@ def test_lessons_playground_opens_each_classic_race_and_your_own_formula(window,
     field = _field(window)
     qtbot.waitUntil(field.hasFocus, timeout=2000)
     assert field.selectedText() == field.text()  # typing replaces it
+
+
+def test_leaving_the_field_applies_a_valid_formula(make_window, qtbot):
+    window = make_window("--function", "saddle")
+    field = _field(window)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "x^2 + 2*y^2")
+    window.findChild(QComboBox, "optimizerCombo").setFocus()  # Tab away, as a user does
+    qtbot.waitUntil(lambda: not field.hasFocus(), timeout=2000)
+    assert window.session.settings.function == "x^2 + 2*y^2"

@@ -303,25 +303,11 @@ class Runner:
         return widget if widget is not None and widget.isVisible() and widget.isEnabled() else None
 
     def _type(self, name: str, text: str, end: str) -> None:
+        """Select all in a field (a number's or the formula's), type `text`, end with `end`."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        spin = self._widget(name)
-        if spin is None:
-            return
-        spin.setFocus()
-        QTest.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        QTest.keyClicks(spin, text)
-        QTest.keyClick(spin, getattr(Qt.Key, f"Key_{end}"))
-        if end == "Tab":
-            self._focus_window()
-
-    def _formula(self, text: str, end: str) -> None:
-        """Type a formula into the playground's field (where it is shown: on a function)."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtTest import QTest
-
-        field = self._widget("functionEdit")
+        field = self._widget(name)
         if field is None:
             return
         field.setFocus()
@@ -330,6 +316,10 @@ class Runner:
         QTest.keyClick(field, getattr(Qt.Key, f"Key_{end}"))
         if end == "Tab":
             self._focus_window()
+
+    def _formula(self, text: str, end: str) -> None:
+        """Type a formula into the playground's field (where it is shown: on a function)."""
+        self._type("functionEdit", text, end)
 
     def _spin(self, name: str, key: str, times: int) -> None:
         from PySide6.QtCore import Qt

@@ -82,6 +82,7 @@ from .session_file import (
     session_path,
 )
 from .settings import Settings, default_loss_for, output_of
+from .step_parts import StepPart, StepParts, step_parts
 from .trace import backprop_trace, output_jacobian
 from .trainer import SNAPSHOT_BYTES, Trainer
 
@@ -114,6 +115,9 @@ __all__ = [
     "rules",
     "HistoryStore",
     "backprop_trace",
+    "StepPart",
+    "StepParts",
+    "step_parts",
     "output_jacobian",
     "OPTIMIZER_RULES",
     "OPTIMIZER_TITLES",

@@ -72,7 +72,7 @@ OPTIMIZER_RULES = {
     "nesterov": "v ← μv + g;  θ ← θ − η (g + μv)",
     "adagrad": "Σ ← Σ + g²;  θ ← θ − η g / (√Σ + ε)",
     "rmsprop": "s ← αs + (1 − α)g²;  θ ← θ − η g / (√s + ε)",
-    "adam": "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε)",
+    "adam": "m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η m/(√v + ε), m and v bias-corrected (÷ 1 − βᵗ)",
     "adamw": "θ ← θ(1 − ηλ);  then Adam's step with g alone (decoupled weight decay)",
 }
 

@@ -418,11 +418,17 @@ class Trainer:
         Exactly what `step` does: scrubbed back to before a change of settings, the next step
         branches with the latest settings (their optimizer, state and batch), not the old ones.
         """
+        optimizer, params, grads, state = self.next_step_inputs()
+        return optimizer.update(params, grads, state)
+
+    def next_step_inputs(self) -> tuple[Optimizer, Params, Params, OptimizerState]:
+        """(optimizer, θ, gradient, optimizer state) of the next step, as `step` will take it (for
+        `core.step_parts`: what the optimizer makes of the gradient, in parts)."""
         branch = self._branch()
         if branch is self._regimes.at(self._step):
-            return self.optimizer.update(self._params, self._grads, self._state)
+            return self.optimizer, self._params, self._grads, self._state
         state = branch.optimizer.adopt(self._raw_state, self._params)
-        return branch.optimizer.update(self._params, self.next_grads(), state)
+        return branch.optimizer, self._params, self.next_grads(), state
 
     # ------------------------------------------------------------------ saving the timeline
     def snapshot(self, max_bytes: int = SNAPSHOT_BYTES) -> Snapshot:

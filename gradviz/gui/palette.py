@@ -18,6 +18,7 @@ __all__ = [
     "LOGIT_GRAD",
     "GRADIENT",
     "UPDATE",
+    "STEP_CARRIED",
     "CURRENT",
     "SELECTION",
     "PATH",
@@ -54,6 +55,7 @@ RESIDUAL = "#CC79A7"  # ŷ − y drawn in the data's own plane
 LOGIT_GRAD = "#E69F00"  # N·∂L/∂z, what backprop passes on (≠ ŷ − y for a non-canonical pair)
 GRADIENT = "#D55E00"  # ∇L, −∇L and −η∇L
 UPDATE = "#009E73"  # Δθ, the step the optimizer takes
+STEP_CARRIED = "#EE3377"  # what an optimizer carries from step to step: momentum's velocity, Adam's m̂
 CURRENT = "#E69F00"  # the current step (surface point, loss-curve marker)
 SELECTION = "#000000"  # the selected sample (a ring, a thick line)
 PATH = "#FFFFFF"  # the descent path on the loss surface's colour map

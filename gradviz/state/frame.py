@@ -211,6 +211,12 @@ class Frame:
         """Δθ the next step will apply, flat (differs from −η∇L for momentum, Adam, …)."""
         return self.spec.flatten(self._s.trainer.next_update())
 
+    @derived("settings", may_overflow=True)
+    def step_parts(self) -> core.StepParts:
+        """The next step in the optimizer's own parts (momentum's velocity and gradient, Adam's
+        m̂/(√v̂ + ε), AdaGrad's and RMSProp's per-coordinate scale), flat."""
+        return core.step_parts(*self._s.trainer.next_step_inputs(), self.spec)
+
     @derived("selection", "settings")
     def shown(self) -> np.ndarray | None:
         """The samples per-sample views draw (None: all): the selection, the batch, the worst fits."""

@@ -47,11 +47,14 @@ def answer(inputs) -> tuple:
 
 
 def main() -> None:
-    while True:
-        inputs = read_message(sys.stdin.buffer)
-        if inputs is None:
-            return
-        write_message(sys.stdout.buffer, answer(inputs))
+    try:
+        while True:
+            inputs = read_message(sys.stdin.buffer)
+            if inputs is None:
+                return
+            write_message(sys.stdout.buffer, answer(inputs))
+    except (BrokenPipeError, ConnectionResetError):  # the window closed while an answer was on its way: done
+        return
 
 
 if __name__ == "__main__":

@@ -306,11 +306,18 @@ class Runner:
         """Select all in a field (a number's or the formula's), type `text`, end with `end`."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
 
         field = self._widget(name)
         if field is None:
             return
         field.setFocus()
+        if not field.hasFocus():  # a dialog (a recording's progress) had the focus: back to the window first
+            self.window.activateWindow()
+            QApplication.processEvents()
+            field.setFocus()
+        if not field.hasFocus():  # keys a user could not type there
+            return
         QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         QTest.keyClicks(field, text)
         QTest.keyClick(field, getattr(Qt.Key, f"Key_{end}"))

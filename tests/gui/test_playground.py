@@ -5,7 +5,7 @@ function, and the keys after typing a formula."""
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from gradviz import core
 from gradviz.gui.layout import MODEL_ONLY_DOCKS
@@ -226,3 +226,43 @@ def test_leaving_the_field_applies_a_valid_formula(make_window, qtbot):
     window.findChild(QComboBox, "optimizerCombo").setFocus()  # Tab away, as a user does
     qtbot.waitUntil(lambda: not field.hasFocus(), timeout=2000)
     assert window.session.settings.function == "x^2 + 2*y^2"
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"])
+def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_step(make_window, optimizer):
+    window = make_window("--function", "ill-conditioned", "--optimizer", optimizer, "--lr", "0.005", "--steps", "6")
+    s = window.session
+    window.findChild(QCheckBox, "stepPartsCheck").setChecked(True)
+    assert s.view.step_parts
+    window.flush()
+    view = window.surface_view
+    marks = view.step_marks
+    here = s.frame.path[-1]
+    drawn = [(line, key) for (line, _), (key, _) in zip(marks._arrows, marks.drawn, strict=False)]
+    chain = [line for line, key in drawn if key not in ("plain", "averaged")]
+    xs, ys = chain[0].getData()
+    assert (xs[0], ys[0]) == pytest.approx(tuple(here))  # from the current point …
+    xs, ys = chain[-1].getData()
+    np.testing.assert_allclose([xs[-1], ys[-1]], here + marks.factor * s.frame.slice_update, rtol=1e-9, atol=1e-12)
+    assert marks.factor >= 1  # … to where the step goes, magnified (the legend says by how much)
+    legend = " ".join(text for _, _, text in marks.legend_entries("f"))
+    assert ("×" in legend) == (marks.factor > 1)
+    note = view.note._text
+    assert {"adam": "±1 per coordinate", "momentum": "carried over", "adagrad": "step size"}.get(
+        optimizer, "Δθ"
+    ) in note
+    window.findChild(QCheckBox, "stepPartsCheck").setChecked(False)
+    window.flush()
+    assert not marks.drawn and not any(line.isVisible() for line, _ in marks._arrows)
+
+
+def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(make_window):
+    window = make_window("--preset", "playground-ill-conditioned", "--steps", "1")
+    s = window.session
+    s.focus_run(1)  # Adam
+    window.flush()
+    parts = s.frame.step_parts
+    np.testing.assert_allclose(np.abs(parts.step), 0.05, rtol=0.05)
+    plain = np.abs(parts.plain)
+    assert plain[1] > 10 * plain[0]
+    assert "±1 per coordinate" in window.surface_view.note._text

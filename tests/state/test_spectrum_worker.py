@@ -30,3 +30,21 @@ def test_the_worker_process_answers_as_this_process_computes():
         worker.stdin.close()
         assert worker.wait(timeout=10) == 0  # its input closed: it ends
         worker.stdout.close()
+
+
+def test_a_window_that_closes_while_an_answer_is_on_its_way_leaves_no_traceback():
+    d = load_preset("mlp-moons")
+    s = Session(d.dataset, d.settings)
+    job = s.run.sharpness.job(s.trainer, 0)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "gradviz.state.spectrum_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    write_message(worker.stdin, job.inputs())
+    worker.stdout.close()  # the reader is gone before the answer comes
+    worker.stdin.close()
+    assert worker.wait(timeout=30) == 0
+    assert worker.stderr.read() == b""  # quietly: nothing a user who launched from a terminal would see
+    worker.stderr.close()

@@ -19,7 +19,7 @@ from gradviz.state.series import thin_polyline
 from .. import palette
 from ..theme import Theme
 
-__all__ = ["DescentMarks", "Drawn", "ARROW_PX", "MARKED_STEPS", "STATIONARY"]
+__all__ = ["DescentMarks", "Drawn", "ARROW_PX", "MARKED_STEPS", "STATIONARY", "inside"]
 
 ARROW_PX = 60  # the −∇L arrow's length on screen (× the theme's scale)
 MARKED_STEPS = 200  # paths with more drawn points are drawn without a dot per step
@@ -101,10 +101,10 @@ class DescentMarks:
             unit = grad / np.abs(grad).max()  # first to ±1: a gradient of 1e300 over pixels of 1e-300 overflows
             direction = -unit / (px / px.max())  # −∇L in pixels: both axes' scales count
             direction *= ARROW_PX * self.theme.scale / norm(direction)
-            grad_tip = _inside(here, here + direction * px, lo, hi)
+            grad_tip = inside(here, here + direction * px, lo, hi)
             self._arrow(self.grad_line, self.grad_head, here, grad_tip)
         end = here + delta
-        update_tip = _inside(here, end, lo, hi) if np.all(np.isfinite(end)) else here
+        update_tip = inside(here, end, lo, hi) if np.all(np.isfinite(end)) else here
         self._arrow(self.update_line, self.update_head, here, update_tip)
         return Drawn(
             stationary=grad_tip is None,
@@ -125,7 +125,7 @@ class DescentMarks:
         head.setVisible(True)
 
 
-def _inside(start: np.ndarray, end: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def inside(start: np.ndarray, end: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The end of the segment start → end, cut where it leaves the box [lo, hi] (start is inside)."""
     d = end - start
     t = 1.0

@@ -35,6 +35,7 @@ from .base import View
 from .descent_marks import STATIONARY, DescentMarks
 from .race_marks import RaceMarks
 from .slice_controls import SliceControls
+from .step_marks import StepMarks, words
 from .surface_image import SurfaceImage
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
@@ -77,6 +78,7 @@ class LossSurfaceView(View):
             self.plot.addItem(item)
         self.marks = DescentMarks(self.plot, theme)
         self.race = RaceMarks(self.plot, theme)
+        self.step_marks = StepMarks(self.plot, theme)  # the optimizer's step in its parts (a view option)
         self.path, self.current = self.marks.path, self.marks.current
         self._legend_runs: list[int] = []  # the runs the legend's first entries name
         self.drawn = None  # what the marks showed last (tests read it)
@@ -360,6 +362,7 @@ class LossSurfaceView(View):
             (palette.GRADIENT, "line", f"−∇{symbol} direction"),
             (palette.UPDATE, "dash", "next step Δθ"),
         ]
+        entries += self.step_marks.legend_entries(symbol)
         optimum = self._optimum_coords()
         if optimum is not None:
             known = "optimum (normal equation)" if self.session.model.kind == "linear" else "known minimum"
@@ -404,8 +407,30 @@ class LossSurfaceView(View):
         self.marks.set_raced(bool(race))
         self.drawn = self.marks.draw(f.path, f.slice_grad, f.slice_update, f.grad_norm < STATIONARY * scale)
         self.race.draw(race, f.race_paths if race else ())
+        self._draw_step_parts()
         self._update_legend()
         self._update_note()
+
+    def _draw_step_parts(self) -> None:
+        s = self.session
+        if not s.view.step_parts or s.diverged:
+            self.step_marks.hide()
+            return
+        f = s.frame
+        spec, plane = f.spec, s.slice
+        self.step_marks.draw(f.path[-1], f.step_parts, lambda v: plane.displacement(spec, v))
+
+    def _step_words(self) -> str:
+        """The optimizer's parts in numbers, per axis where the axes are two parameters themselves."""
+        s = self.session
+        if not s.view.step_parts or s.diverged or not self.step_marks.drawn:
+            return ""
+        f = s.frame
+        spec, plane = f.spec, s.slice
+        if plane.mode == "axes":
+            at = [spec.index_of(label) for label in plane.axis_labels]
+            return words(f.step_parts, lambda v: np.asarray(v)[at], plane.axis_labels, s.settings.objective)
+        return words(f.step_parts, lambda v: plane.displacement(spec, v), None, s.settings.objective)
 
     def _update_note(self) -> None:
         s = self.session
@@ -433,7 +458,10 @@ class LossSurfaceView(View):
             plane = (
                 f"The surface is {s.run.name}'s loss ({s.settings.loss.upper()}); every path is drawn on it. {plane}"
             )
-        self.note.setText(f"{plane}<br>{symbol} at ● = {num(f.loss)} · {grad} · {step}")
+        parts = self._step_words()
+        self.note.setText(
+            f"{plane}<br>{symbol} at ● = {num(f.loss)} · {grad} · {step}" + (f"<br>{parts}" if parts else "")
+        )
 
     def _on_plot_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

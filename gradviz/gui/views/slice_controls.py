@@ -65,6 +65,14 @@ class SliceControls(QWidget):
         self.field_check = QCheckBox("gradient field")
         self.field_check.setObjectName("gradientFieldCheck")
         self.field_check.setToolTip("Arrows of −∇L over the slice: descent goes along them, across the contours")
+        self.parts_check = QCheckBox("optimizer's state")
+        self.parts_check.setObjectName("stepPartsCheck")
+        self.parts_check.setToolTip(
+            "At the current point, the step in the optimizer's own parts, beside gradient descent's −η∇: "
+            "momentum's velocity carried over and this step's gradient, Adam's averaged gradient m and its "
+            "step m/(√v + ε) (m and v bias-corrected; about η along every axis), AdaGrad's and RMSProp's per-coordinate scale. "
+            "Magnified together; the numbers under the plot."
+        )
         self.log_check = QCheckBox("log colours")
         self.log_check.setObjectName("surfaceLogCheck")
         self.log_check.setToolTip("Colour by log₁₀ L: shows the shape of the valley floor")
@@ -76,7 +84,7 @@ class SliceControls(QWidget):
         self.progress.setVisible(False)
         for w in (self.mode_combo, self.x_combo, self.y_combo, self.pin_button, self.recenter_button):
             w.setFont(theme.font(0.9))
-        for w in (self.field_check, self.log_check):
+        for w in (self.field_check, self.parts_check, self.log_check):
             w.setFont(theme.font(0.9))
         for combo in (self.mode_combo, self.x_combo, self.y_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -89,6 +97,7 @@ class SliceControls(QWidget):
             self.pin_button,
             self.recenter_button,
             self.field_check,
+            self.parts_check,
             self.log_check,
         ):
             flow.addWidget(w)
@@ -123,6 +132,7 @@ class SliceControls(QWidget):
         self.pin_button.toggled.connect(session.pin_slice)
         self.recenter_button.clicked.connect(lambda: session.recenter_slice())
         self.field_check.toggled.connect(lambda on: session.set_view(gradient_field=on))
+        self.parts_check.toggled.connect(lambda on: session.set_view(step_parts=on))
         self.log_check.toggled.connect(lambda on: session.set_view(surface_log=on))
 
     def sync(self) -> None:
@@ -130,7 +140,15 @@ class SliceControls(QWidget):
         s = self.session
         sl = s.slice
         labels = s.model.spec.labels()
-        widgets = (self.mode_combo, self.x_combo, self.y_combo, self.pin_button, self.field_check, self.log_check)
+        widgets = (
+            self.mode_combo,
+            self.x_combo,
+            self.y_combo,
+            self.pin_button,
+            self.field_check,
+            self.parts_check,
+            self.log_check,
+        )
         for w in widgets:
             w.blockSignals(True)
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(sl.mode))
@@ -144,6 +162,7 @@ class SliceControls(QWidget):
         self.pin_button.setChecked(s.slice_pinned)
         self.recenter_button.setEnabled(s.slice_pinned)
         self.field_check.setChecked(s.view.gradient_field)
+        self.parts_check.setChecked(s.view.step_parts)
         self.log_check.setChecked(s.view.surface_log)
         for w in widgets:
             w.blockSignals(False)

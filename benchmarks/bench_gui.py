@@ -1,6 +1,7 @@
 """GUI benchmarks. Prints medians; asserts nothing.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--frames 60] [--only frames|race|network|curvature|generate|surface|launch]
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/bench_gui.py --only surface3d
 
 1. A frame: one training step, then the event loop redraws every view and paints the 1600 × 900
    window (session.step(1) and the event loop until idle), at N = 1,000 and N = 100,000, for each
@@ -225,6 +226,39 @@ def desk_window(front: str, pinned: bool = False):
     return window
 
 
+def surface3d_window(preset: str, mode: str):
+    """`preset` (N = 1,000 where it has data) at 1600 × 900 with the 3-D surface `mode`: "closed" (as the
+    app opens), "front" (View › 3-D surface: in front of the tab it shares with the 2-D surface) or
+    "beside" (split off beside the 2-D surface: both on screen). Needs OpenGL: run under Xvfb."""
+    from PySide6.QtCore import Qt
+
+    from gradviz import core
+    from gradviz.gui import create_window
+
+    window = create_window(["--preset", preset, "--size", "1600x900"])
+    s = window.session
+    if not s.settings.is_function:
+        s.edit_dataset(core.generate("moons", n_samples=1_000, seed=0), "benchmark data")
+    window.show()
+    dock = window.docks["surface3dDock"]
+    if mode == "front":
+        window.show_view("surface3d")
+    elif mode == "beside":
+        dock.show()
+        window.splitDockWidget(window.docks["lossSurfaceDock"], dock, Qt.Orientation.Horizontal)
+    for _ in range(3):
+        settle()
+    window.surface_view.finish_rendering()
+    window.surface3d_view.finish_rendering()
+    settle()
+    return window
+
+
+def frames_with_surface3d(preset: str, mode: str, frames: int) -> dict:
+    """Frames with the 3-D surface closed and `mode` ("front", "beside")."""
+    return both_orders(lambda m: surface3d_window(preset, m), ("closed", mode), frames)
+
+
 def frames_jacobian_or_network_in_front(frames: int, pinned: bool = False) -> dict:
     """The default desk layout, its tab group showing the Jacobian (as it opens) or the network."""
     return both_orders(lambda front: desk_window(front, pinned), ("jacobianDock", "networkDock"), frames)
@@ -317,7 +351,9 @@ def compare_table(names: tuple[str, str], measure) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=60)
-    parser.add_argument("--only", choices=("frames", "race", "network", "curvature", "generate", "surface", "launch"))
+    parser.add_argument(
+        "--only", choices=("frames", "race", "network", "curvature", "generate", "surface", "launch", "surface3d")
+    )
     args = parser.parse_args()
     from gradviz.gui.app import ensure_app
 
@@ -342,6 +378,14 @@ def main() -> None:
         print("\n## A frame with the curvature view in front vs the Jacobian (mlp-moons, h = 8, N = 1,000, desk)\n")
         print("Its spectra (the current step's, and λmax on a stride over the run) come from a worker thread:\n")
         pair_table(("Jacobian", "curvature"), both_orders(desk_window, ("jacobianDock", "curvatureDock"), args.frames))
+    if args.only == "surface3d":  # needs OpenGL: QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" …
+        from PySide6.QtWidgets import QApplication
+
+        print(f"\n## A frame with the 3-D surface (budget ≤ 1.3×; {QApplication.platformName()}, Mesa's software GL)\n")
+        for preset in ("playground-rosenbrock", "mlp-moons"):
+            for mode in ("front", "beside"):
+                print(f"\n{preset}, the 3-D surface closed vs {mode}:\n")
+                pair_table(("closed", mode), frames_with_surface3d(preset, mode, args.frames))
     if args.only in (None, "generate"):
         print("\n## Generate 1,000 points, click to repainted window\n")
         for preset, label in SCENARIOS:

@@ -27,15 +27,32 @@ def ensure_app():
 
     app = QApplication.instance()
     if app is None:
+        from PySide6.QtCore import QCoreApplication, Qt
+
+        # one GL resource pool for every context: a dock that is floated, moved or docked again gives its
+        # 3-D view a new context, and pyqtgraph's compiled shaders must stay valid in it
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("gradviz")
         app.setOrganizationName("gradviz")
         app.setApplicationDisplayName("gradviz")
+    _collect_on_this_thread(app)
     if app.windowIcon().isNull():  # once (also when a test harness made the QApplication)
         app.setDesktopFileName(APP_ID)  # Wayland and docks match the window to the installed entry's icon
         app.setWindowIcon(app_icon())
     pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="k", antialias=True)
     return app
+
+
+def _collect_on_this_thread(app) -> None:
+    """Python's cycle collector runs only here, on the GUI thread, from a timer (pyqtgraph's
+    GarbageCollector), never on a worker: a cycle it frees may hold a Qt object whose destructor must
+    not run off the GUI thread (seen: a surface worker's collection freed a widget, and shiboken and
+    the interpreter lock waited on each other for good)."""
+    if getattr(app, "_gradviz_collector", None) is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        app._gradviz_collector = GarbageCollector(interval=0.5)
 
 
 def app_icon():

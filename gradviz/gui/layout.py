@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QTabBar
 
 __all__ = ["arrange", "compact", "default_sizes", "fit_to_problem", "fit_to_screen", "restore", "save", "shape"]
@@ -24,7 +24,7 @@ WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than 
 # (in pixels per unit of font scale: 1760 at presentation fonts): three columns
 _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "curvatureDock", "runsDock")
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
-_RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", *_TABS)
+_RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
 # views of data and of samples: on a function f(x, y) they have nothing to draw, and step aside
 MODEL_ONLY_DOCKS = ("dataDock", "residualsDock", "gradientDock")
 
@@ -73,6 +73,8 @@ def arrange(window) -> None:
         window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], H if kind == "wide" else V)
         for name in _TABS[1:]:
             window.tabifyDockWidget(d[_TABS[0]], d[name])
+    # after every split (splitting a dock that sits in a tab group only adds a tab to the group)
+    window.tabifyDockWidget(d["lossSurfaceDock"], d["surface3dDock"])  # View › 3-D surface opens it as a tab
     for name, short in _TAB_TITLES.items():
         full = d[name].property("fullTitle") or d[name].windowTitle()
         d[name].setProperty("fullTitle", full)
@@ -89,6 +91,7 @@ def arrange(window) -> None:
 
 def _raise_front(window) -> None:
     d = window.docks
+    d["lossSurfaceDock"].raise_()  # the 2-D surface in front of the 3-D one
     d["jacobianDock" if window.arranged_shape == "desk" else "gradientDock"].raise_()
     if len(window.session.runs) > 1:  # a race: its table in front
         d["runsDock"].raise_()
@@ -112,6 +115,8 @@ def fit_to_problem(window) -> None:
                 d[name].hide()
         if getattr(window, "front_dock", None) is None:  # unless a lesson asked for another view in front
             d["derivationDock"].raise_()
+            # and again once the hidden tabs are gone (a tab bar that loses its current tab picks another)
+            QTimer.singleShot(0, d["derivationDock"].raise_)
         if not (d["lossCurveDock"].isHidden() or d["lossSurfaceDock"].isHidden()):  # the surface is the picture
             docks, widths = _columns(window)
             rest = window.width() - sum(widths)
@@ -144,6 +149,7 @@ def default_sizes(window) -> None:
     d = window.docks
     for dock in d.values():
         dock.show()
+    d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface): it needs OpenGL
     window.__dict__.setdefault("stepped_aside", set()).clear()
     _raise_front(window)
     kind = window.arranged_shape

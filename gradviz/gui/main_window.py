@@ -57,6 +57,7 @@ from .views.loss_surface import LossSurfaceView
 from .views.network import NetworkView
 from .views.residuals import ResidualsView
 from .views.runs_view import RunsView
+from .views.surface3d import Surface3DView
 
 __all__ = ["MainWindow"]
 
@@ -69,6 +70,7 @@ _ANALYSIS_VIEWS = {
     "derivationDock": ("Derivation", "derivation_view", DerivationView),
     "networkDock": ("Network", "network_view", NetworkView),
     "curvatureDock": ("Curvature", "curvature_view", CurvatureView),
+    "surface3dDock": ("3-D surface", "surface3d_view", Surface3DView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
 # the names a lesson uses to say which view it wants in front ("extra": {"front": …})
@@ -83,6 +85,7 @@ _VIEW_DOCKS = {
     "network": "networkDock",
     "curvature": "curvatureDock",
     "runs": "runsDock",
+    "3-d surface": "surface3dDock",
 }
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
 # a picture's formats as the save dialog offers them, and the scale of raster ones (for slides: 2×, 4×)
@@ -179,6 +182,9 @@ class MainWindow(QMainWindow):
             self._add_dock(name, title, placeholder, right)
         if not defer_analysis:
             self.build_deferred_views()
+        # View › 3-D surface: opened from the menu, it comes to the front of the tab it shares with the 2-D one
+        surface3d = self.docks["surface3dDock"]
+        surface3d.toggleViewAction().triggered.connect(lambda shown: shown and surface3d.raise_())
 
         self.actions_by_name = build_menus(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
@@ -300,6 +306,7 @@ class MainWindow(QMainWindow):
         self.build_deferred_views()
         self.flush()
         self.surface_view.finish_rendering()
+        self.surface3d_view.finish_rendering()
         self.data_view.finish_rendering()
         self.curvature_feed.wait()
         self.flush()
@@ -684,6 +691,8 @@ class MainWindow(QMainWindow):
         self.curvature_feed.shut_down()
         if self.surface_view is not None:
             self.surface_view.shutdown()
+        if self.surface3d_view is not None:
+            self.surface3d_view.shutdown()
         if self.autosave is not None:  # a clean quit: nothing to offer back next time
             self.autosave.discard()
         layout.save(self)

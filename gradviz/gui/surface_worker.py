@@ -28,6 +28,13 @@ class SurfaceJob(QRunnable):
         self._gen, self._latest = gen, latest
         self._args = (model, loss, X, Y, sl, alphas, betas, dtype)
 
+    @classmethod
+    def on(cls, session, sl: core.Slice, alphas, betas, dtype, gen: int, latest: Callable[[], int]) -> SurfaceJob:
+        """A job for the session's focused run: its model, loss and data, over `sl`."""
+        return cls(
+            gen, latest, session.model, session.loss, session.dataset.X, session.dataset.Y, sl, alphas, betas, dtype
+        )
+
     def run(self) -> None:
         model, loss, X, Y, sl, alphas, betas, dtype = self._args
         S = np.empty((len(alphas), len(betas)))

@@ -51,7 +51,8 @@ class ViewOptions:
     network_edges: str = "weights"  # what the network view's edges show: "weights" or "gradient"
     network_walk: int = 0  # the network view's backward walk: 0 off, else its stop (1 …)
     unit_map: int = -1  # the hidden unit whose activation the data view shows as its background (−1: none)
-    step_parts: bool = False  # the surface draws the optimizer's step in its parts (velocity, m̂/√v̂, …)
+    step_parts: bool = False  # the surface draws the optimizer's step in its parts (velocity, m/√v, …)
+    surface3d_log: bool = False  # the 3-D surface's height is log₁₀ of the loss
 
 
 def walk_length(mlp: bool) -> int:

@@ -84,6 +84,7 @@ DOCKS = (
     "networkDock",
     "curvatureDock",
     "runsDock",
+    "surface3dDock",
 )
 SIZES = ((1600, 1000), (1280, 720), (1024, 768))
 IGNORED_QT = ("propagateSizeHints", "does not support raise()")  # the offscreen platform's, true of every run

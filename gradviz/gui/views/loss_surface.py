@@ -36,6 +36,7 @@ from .descent_marks import STATIONARY, DescentMarks
 from .race_marks import RaceMarks
 from .slice_controls import SliceControls
 from .step_marks import StepMarks, words
+from .surface_box import RECENT, function_domain, known_minima, next_point, surface_box
 from .surface_image import SurfaceImage
 
 __all__ = ["LossSurfaceView", "COARSE", "FULL"]
@@ -44,7 +45,6 @@ COARSE = 32  # first pass, shown at once
 FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,000)
 FIELD = 13  # gradient-field arrows per side
 FOLLOW_MS = 150  # while the run moves the plane, a new surface at most this often
-RECENT = 20  # the path's last steps, always in view
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
 
 
@@ -158,50 +158,15 @@ class LossSurfaceView(View):
 
     # ------------------------------------------------------------------ requests
     def _frame(self) -> tuple[np.ndarray, np.ndarray]:
-        """A grid around the run with a margin: its recent steps, the current point and Δθ always;
-        the whole path as well unless it spans so much more that the recent steps would be a dot."""
-        f = self.session.frame
-        path = f.path
-        recent = np.vstack([path[-RECENT:], self._next_point()])
-        optimum = self._optimum_coords()
-        if optimum is not None and self.session.model.kind == "linear":  # the normal equation's θ* in view
-            recent = np.vstack([recent, optimum])
-        recent = recent[np.all(np.isfinite(recent), axis=1)]
-        lo, hi = recent.min(axis=0), recent.max(axis=0)
-        domain = self._domain()
-        if domain is not None:  # a function: its usual box, and wherever the run went outside it
-            lo, hi = np.minimum(lo, domain[0]), np.maximum(hi, domain[1])
-            whole_lo, whole_hi = path.min(axis=0), path.max(axis=0)
-            if np.all(whole_hi - whole_lo <= 8 * (hi - lo)):
-                lo, hi = np.minimum(lo, whole_lo), np.maximum(hi, whole_hi)
-            margin = 0.03 * (hi - lo)
-            lo, hi = lo - margin, hi + margin
-            return np.linspace(lo[0], hi[0], FULL), np.linspace(lo[1], hi[1], FULL)
-        whole_lo, whole_hi = path.min(axis=0), path.max(axis=0)
-        if np.all(whole_hi - whole_lo <= 8 * np.maximum(hi - lo, 1e-12)):
-            lo, hi = np.minimum(lo, whole_lo), np.maximum(hi, whole_hi)
-        mid = (lo + hi) / 2
-        half = np.maximum(0.65 * (hi - lo), 1.0)
-        if self.session.slice.mode == "axes":
-            half = np.maximum(half, 0.25 * np.abs(mid))
-        return (
-            np.linspace(mid[0] - half[0], mid[0] + half[0], FULL),
-            np.linspace(mid[1] - half[1], mid[1] + half[1], FULL),
-        )
+        """The grid over the box the surface views show (`surface_box`)."""
+        lo, hi = surface_box(self.session)
+        return np.linspace(lo[0], hi[0], FULL), np.linspace(lo[1], hi[1], FULL)
 
     def _domain(self) -> np.ndarray | None:
-        """A function's domain ((x0, y0), (x1, y1)) where the slice's coordinates are x and y, else None."""
-        s = self.session
-        if not s.settings.is_function or not s.slice.holds_everything(s.model.spec):
-            return None
-        (x0, x1), (y0, y1) = s.model.function.domain
-        order = [s.model.spec.index_of(label) for label in s.slice.axis_labels]  # y, x if the axes are swapped
-        return np.array([[x0, y0], [x1, y1]])[:, order]
+        return function_domain(self.session)
 
     def _next_point(self) -> np.ndarray:
-        """Where the next step lands (kept in view), unless training diverged and refuses to take it."""
-        f = self.session.frame
-        return f.path[-1] if self.session.diverged else f.path[-1] + f.slice_update
+        return next_point(self.session)
 
     def _lost_sight(self) -> bool:
         """Whether the current point, the recent path or the next step's end left the plot."""
@@ -245,18 +210,7 @@ class LossSurfaceView(View):
 
     def _start_job(self, alphas: np.ndarray, betas: np.ndarray, final: bool) -> None:
         s = self.session
-        job = SurfaceJob(
-            self._gen,
-            lambda: self._gen,
-            s.model,
-            s.loss,
-            s.dataset.X,
-            s.dataset.Y,
-            self.slice,
-            alphas,
-            betas,
-            self._dtype(),
-        )
+        job = SurfaceJob.on(s, self.slice, alphas, betas, self._dtype(), self._gen, lambda: self._gen)
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done if final else self._on_coarse_done)
         self._pending = self._gen
@@ -334,12 +288,7 @@ class LossSurfaceView(View):
             self._draw_optimum()
 
     def _optimum_coords(self) -> np.ndarray | None:
-        """The minima known in closed form (the normal equation's θ*, a function's minima) in slice
-        coordinates, (k, 2); None where none is known."""
-        f = self.session.frame
-        if f.minima is None:
-            return None
-        return self.session.slice.project(f.spec, f.minima).coords
+        return known_minima(self.session)
 
     def _draw_optimum(self) -> None:
         optimum = self._optimum_coords()

@@ -13,7 +13,17 @@ import zlib
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QTabBar
 
-__all__ = ["arrange", "compact", "default_sizes", "fit_to_problem", "fit_to_screen", "restore", "save", "shape"]
+__all__ = [
+    "arrange",
+    "compact",
+    "default_sizes",
+    "fit_to_problem",
+    "fit_to_screen",
+    "open_beside_surface",
+    "restore",
+    "save",
+    "shape",
+]
 
 _SETTINGS_VERSION = 1
 H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
@@ -73,8 +83,6 @@ def arrange(window) -> None:
         window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], H if kind == "wide" else V)
         for name in _TABS[1:]:
             window.tabifyDockWidget(d[_TABS[0]], d[name])
-    # after every split (splitting a dock that sits in a tab group only adds a tab to the group)
-    window.tabifyDockWidget(d["lossSurfaceDock"], d["surface3dDock"])  # View › 3-D surface opens it as a tab
     for name, short in _TAB_TITLES.items():
         full = d[name].property("fullTitle") or d[name].windowTitle()
         d[name].setProperty("fullTitle", full)
@@ -87,6 +95,16 @@ def arrange(window) -> None:
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
     _raise_front(window)
+
+
+def open_beside_surface(window, dock) -> None:
+    """A dock opened from the View menu (the 3-D surface) as a tab in front of the 2-D surface's place;
+    tabbed there only now: a hidden tab leaves its group's tab bar on screen."""
+    surface = window.docks["lossSurfaceDock"]
+    if not dock.isFloating() and dock not in window.tabifiedDockWidgets(surface) and not surface.isHidden():
+        window.tabifyDockWidget(surface, dock)
+    dock.show()
+    dock.raise_()
 
 
 def _raise_front(window) -> None:
@@ -149,7 +167,7 @@ def default_sizes(window) -> None:
     d = window.docks
     for dock in d.values():
         dock.show()
-    d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface): it needs OpenGL
+    d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface, `open_beside_surface`): it needs OpenGL
     window.__dict__.setdefault("stepped_aside", set()).clear()
     _raise_front(window)
     kind = window.arranged_shape

@@ -182,9 +182,11 @@ class MainWindow(QMainWindow):
             self._add_dock(name, title, placeholder, right)
         if not defer_analysis:
             self.build_deferred_views()
-        # View › 3-D surface: opened from the menu, it comes to the front of the tab it shares with the 2-D one
+        # View › 3-D surface: opened from the menu, as a tab in front of the 2-D surface
         surface3d = self.docks["surface3dDock"]
-        surface3d.toggleViewAction().triggered.connect(lambda shown: shown and surface3d.raise_())
+        surface3d.toggleViewAction().triggered.connect(
+            lambda shown: shown and layout.open_beside_surface(self, surface3d)
+        )
 
         self.actions_by_name = build_menus(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
@@ -565,6 +567,8 @@ class MainWindow(QMainWindow):
         dock = self.docks.get(f"{view}Dock")
         if dock is None:
             return
+        if dock.isHidden() and view == "surface3d":
+            layout.open_beside_surface(self, dock)
         dock.show()
         dock.raise_()
         for _ in range(2):
@@ -682,6 +686,12 @@ class MainWindow(QMainWindow):
         if self._layout_on_show:
             self._layout_on_show = False
             layout.default_sizes(self)
+        elif not getattr(self, "_fitted_on_show", False):
+            # a restored layout is the models' (layout.save) and is applied as the window shows: on a
+            # function, the model's docks step aside again
+            self._fitted_on_show = True
+            self.__dict__["stepped_aside"] = set()
+            layout.fit_to_problem(self)
 
     def closeEvent(self, event) -> None:
         if self.ask_before_closing and not self.may_discard():  # Cancel, or a save that did not happen

@@ -266,3 +266,18 @@ def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(make_window)
     plain = np.abs(parts.plain)
     assert plain[1] > 10 * plain[0]
     assert "±1 per coordinate" in window.surface_view.note._text
+
+
+def test_a_saved_layout_reopened_on_a_function_still_sets_the_model_views_aside(qtbot):
+    from gradviz.gui import create_window
+
+    first = create_window(["--preset", "logistic-blobs"])
+    qtbot.addWidget(first)
+    first.show()
+    first.close()  # saves its layout (every dock shown)
+    again = create_window(["--function", "himmelblau"])  # restores that layout
+    qtbot.addWidget(again)
+    again.show()
+    for name in MODEL_ONLY_DOCKS:
+        assert again.docks[name].isHidden()
+    again.close()

@@ -10,13 +10,15 @@ def _visible_views(window):
 
 @pytest.fixture
 def every_view(make_window):
-    """The default window with the derivation, the network and the runs beside the Jacobian, so every
-    view is visible."""
+    """The default window with the derivation, the network and the runs beside the Jacobian and the 3-D
+    surface (off screen: its words) beside the 2-D one, so every view is visible."""
     window = make_window("--preset", "softmax-blobs", "--steps", "3")
     for name in ("derivationDock", "networkDock", "curvatureDock", "runsDock"):
         window.splitDockWidget(window.docks["jacobianDock"], window.docks[name], Qt.Orientation.Horizontal)
+    window.docks["surface3dDock"].show()
+    window.splitDockWidget(window.docks["lossSurfaceDock"], window.docks["surface3dDock"], Qt.Orientation.Horizontal)
     window.flush()
-    assert len(_visible_views(window)) == 10
+    assert len(_visible_views(window)) == 11
     # spectra computed aside arrive as changes of their own (a second redraw of the curvature view):
     # counted in tests/gui/test_curvature_view.py, not here
     window.curvature_feed.wait()

@@ -188,6 +188,9 @@ def test_a_race_on_a_function_draws_every_path(make_window, qtbot):
         assert len(xs) > 10 and np.all(np.isfinite(xs))
     ends = {tuple(np.round(r.trainer.params["xy"], 6)) for r in s.runs}
     assert len(ends) == 3  # three optimizers, three places after 100 steps
+    table = window.runs_view.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert "f" in headers and "‖∇f‖" in headers and "L" not in headers  # the table names what is minimised
 
 
 def test_keys_typed_into_the_formula_are_text_not_commands(make_window, qtbot):

@@ -143,6 +143,10 @@ class RunsView(View):
         if index is not None:
             self.session.set_run_visible(index, item.checkState() == Qt.CheckState.Checked)
 
+    def _title_columns(self, symbol: str) -> None:
+        """The headers name what the runs minimise: L, or f on a function."""
+        self.table.setHorizontalHeaderLabels([title.replace("L", symbol) for title in COLUMNS])
+
     def redraw(self, change: Change) -> None:
         s = self.session
         tau = s.view.loss_threshold
@@ -173,6 +177,7 @@ class RunsView(View):
         self.table.setSortingEnabled(False)  # one sort after the cells change, not one per cell
         self.table.setColumnHidden(2, all(res.held_out_loss is None for res in rows))  # only with a split
         self.table.setColumnHidden(3, not s.measures_accuracy)  # accuracy: classes only
+        self.once("symbol", s.settings.objective, self._title_columns)
         for res, cells in zip(rows, self._cells, strict=True):
             stopped = f"  (diverged: step {res.step:,})" if res.stopped else ""
             cells[0].show(("★ " if res.index == ahead else "") + res.name + stopped, res.index)

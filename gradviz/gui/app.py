@@ -163,7 +163,7 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
         screen_height=args.size[1] if args.size else None,  # a projector's size: its fonts too
         size=args.size,
     )
-    window.lesson = None if args.load else args.preset or DEFAULT_PRESET
+    window.preset_name = None if args.load else args.preset or DEFAULT_PRESET
     if defer_analysis:  # on screen: a long saved run re-runs in slices, with its progress shown
         name = os.path.basename(args.load) if args.load else f"the lesson {args.preset or DEFAULT_PRESET}"
         window.open_replay(session.replay(data), f"Opening {name}")

@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
         self.front_dock: str | None = None  # a view a lesson asked to have in front of its tab group
-        self.lesson: str | None = None  # the lesson last opened (the picker starts there)
+        self.preset_name: str | None = None  # the prepared scenario last opened (the picker starts there)
+        self.lesson = None  # the guided lesson whose scenes are shown (.scene_index, .scene_count); None: none
         # quitting asks first when work is unsaved (the app's own window; scripts, tests and
         # screenshots close theirs without a question)
         self.ask_before_closing = False
@@ -407,7 +408,7 @@ class MainWindow(QMainWindow):
             self.say(f"Could not open the lesson: {exc}", "error")
             return
         self.open_replay(replay, f"Opening the lesson {name}")
-        self.lesson = name
+        self.preset_name = name
 
     def type_own_function(self) -> None:
         """Lessons › Playground › Your own f(x, y): the playground, the formula field ready for typing."""
@@ -420,7 +421,7 @@ class MainWindow(QMainWindow):
         field.selectAll()
 
     def choose_lesson(self) -> None:
-        picker = LessonPicker(list_presets(), self.theme, self, current=self.lesson)
+        picker = LessonPicker(list_presets(), self.theme, self, current=self.preset_name)
         if picker.exec() and picker.chosen:
             self.open_lesson(picker.chosen)
 
@@ -467,7 +468,7 @@ class MainWindow(QMainWindow):
             dock.raise_()
 
     def save_session(self) -> None:
-        name = f"{self.lesson or 'session'}-step{self.session.current_step}.gradviz.json"
+        name = f"{self.preset_name or 'session'}-step{self.session.current_step}.gradviz.json"
         self._ask_path(True, "Save session", name, SESSION_FILTER, self._save_to)
 
     def _save_to(self, path: str) -> None:
@@ -481,7 +482,7 @@ class MainWindow(QMainWindow):
         self._ask_path(True, "Export data", "data.csv", "CSV files (*.csv);;All files (*)", self.session.export_csv)
 
     def export_history(self) -> None:
-        name = f"{self.lesson or 'session'}-history-step{self.session.current_step}.csv"
+        name = f"{self.preset_name or 'session'}-history-step{self.session.current_step}.csv"
         self._ask_path(
             True, "Export the runs' history", name, "CSV files (*.csv);;All files (*)", self.session.export_history
         )
@@ -498,7 +499,7 @@ class MainWindow(QMainWindow):
             return
         alphas, betas, S = grid
         labels = tuple(self.session.slice.axis_labels)
-        name = f"{self.lesson or 'session'}-surface-step{self.session.current_step}.npz"
+        name = f"{self.preset_name or 'session'}-surface-step{self.session.current_step}.npz"
 
         def write(path: str) -> bool:
             done = f"Saved the {len(alphas)} × {len(betas)} loss surface"
@@ -518,7 +519,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             return
         kinds = ";;".join([*EXPORT_FILTERS, "All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"])
-        default = f"{self.lesson or 'gradviz'}-{view}-step{self.session.current_step}.png"
+        default = f"{self.preset_name or 'gradviz'}-{view}-step{self.session.current_step}.png"
         path, chosen = QFileDialog.getSaveFileName(self, f"Export {view}", default, kinds)
         if path:
             self.write_view(view, path, EXPORT_FILTERS.get(chosen, 1))
@@ -535,7 +536,7 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         c = dialog.choice()
-        default = f"{self.lesson or 'gradviz'}-{c.view}-steps{c.start}-{c.start + c.steps}.gif"
+        default = f"{self.preset_name or 'gradviz'}-{c.view}-steps{c.start}-{c.start + c.steps}.gif"
         path, _ = QFileDialog.getSaveFileName(
             self, "Record a run", default, "Animated GIF (*.gif);;MP4 video (*.mp4);;All files (*)"
         )
@@ -657,7 +658,7 @@ class MainWindow(QMainWindow):
             other.front_dock = self.front_dock
             other.docks[self.front_dock].raise_()
         other.playback.set_speed(self.playback.speed)
-        other.lesson = self.lesson
+        other.preset_name = self.preset_name
         other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
         other.ask_before_closing, self.ask_before_closing = self.ask_before_closing, False  # the session moves on
         other.autosave, self.autosave = self.autosave, None

@@ -24,6 +24,7 @@ from ..surface_worker import SurfaceJob
 from ..theme import Theme
 from .base import View
 from .surface_box import surface_box
+from .surface_image import LOG_DECADES
 
 __all__ = ["Surface3DView", "gl_problem", "GRID"]
 
@@ -227,7 +228,7 @@ class Surface3DView(View):
         shown = np.log10(np.maximum(finite - self._shift, 1e-300)) if self._log else finite
         lo, hi = float(shown.min()), float(shown.max())
         if self._log:
-            lo = max(lo, hi - 8)  # as the 2-D view's colours: at most eight decades
+            lo = max(lo, hi - LOG_DECADES)  # as the 2-D view's colours
         self._range = (lo, hi if hi > lo else lo + 1.0)
         Z = self.heights = self._heights(np.where(np.isfinite(S), S, np.inf))
         colours = pg.colormap.get("viridis").map(Z.ravel() / HEIGHT, mode="float")  # one RGBA per vertex, flat
@@ -274,7 +275,7 @@ class Surface3DView(View):
             ]
         for k, (path, colour, width) in enumerate(paths):
             uv = self._to_scene(path)
-            inside = np.all(np.isfinite(uv), axis=1) & np.all(np.abs(uv) <= 1.0, axis=1)
+            inside = _in_box(uv)
             ground = np.column_stack([uv[inside], self._lift(uv[inside])])
             # a white halo under each run's colour (dark colours stay visible on the dark valley floor), the
             # colour lifted a little more, so that it lies in front of its halo seen from above
@@ -287,7 +288,7 @@ class Surface3DView(View):
         for line in self.path_lines[2 * len(paths) :]:
             line.setVisible(False)
         uv = self._to_scene(f.path)
-        inside = np.all(np.isfinite(uv), axis=1) & np.all(np.abs(uv) <= 1.0, axis=1)
+        inside = _in_box(uv)
         for item, k, lift, colour in (
             (self.point, -1, 0.02, (0.9, 0.62, 0.0, 1.0)),
             (self.start_point, 0, 0.015, (1, 1, 1, 1)),
@@ -305,3 +306,8 @@ class Surface3DView(View):
             self.scene.addItem(line)
             self.path_lines.append(line)
         return self.path_lines[k]
+
+
+def _in_box(uv: np.ndarray) -> np.ndarray:
+    """Which scene points lie over the surface's square (finite, within [−1, 1]²)."""
+    return np.all(np.isfinite(uv), axis=1) & np.all(np.abs(uv) <= 1.0, axis=1)

@@ -186,7 +186,7 @@ class Settings:
         if name == "output":
             loss = self.loss
             if value is not None and not rules.admits(loss, value):
-                loss = rules.CANONICAL_LOSS[value]
+                loss = rules.CANONICAL_LOSS.get(value, loss)  # (an unknown output: replace says so)
             return self.replace(output=value, loss=loss)
         if name == "optimizer":
             kept = {k: v for k, v in self.hyperparams.items() if k in _KEPT_ACROSS_OPTIMIZERS}

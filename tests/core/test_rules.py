@@ -145,3 +145,11 @@ def test_formulas_are_written_once_for_every_pair():
     assert "ŷ(1 − ŷ)" in rules.logit_gradient_formula("mse", "sigmoid")
     assert rules.LOSS_FORMULAS["ce"].rhs == "−y/ŷ"
     assert np.all([f.value for f in rules.OUTPUT_FORMULAS.values()])
+
+
+def test_an_unknown_output_is_a_value_error_that_names_the_choices():
+    from gradviz.core.settings import Settings
+
+    for value in ("x", True, 3):
+        with pytest.raises(ValueError, match="unknown output .*choose one of identity, sigmoid, softmax"):
+            Settings().with_value("output", value)

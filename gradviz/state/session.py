@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -45,10 +45,10 @@ class ViewOptions:
     surface_log: bool = False
     gradient_field: bool = False
     tip_to_tail: bool = False
-    residual_order: str = "index"  # or "size"
+    residual_order: str = field(default="index", metadata={"choices": ("index", "size")})
     loss_log: bool = False
     loss_threshold: float = 0.1  # τ of the race's table: the first step at which L ≤ τ
-    network_edges: str = "weights"  # what the network view's edges show: "weights" or "gradient"
+    network_edges: str = field(default="weights", metadata={"choices": ("weights", "gradient")})  # what its edges show
     network_walk: int = 0  # the network view's backward walk: 0 off, else its stop (1 …)
     unit_map: int = -1  # the hidden unit whose activation the data view shows as its background (−1: none)
     step_parts: bool = False  # the surface draws the optimizer's step in its parts (velocity, m/√v, …)
@@ -609,6 +609,8 @@ class Session(DataEditing, SessionFiles):
             self._changed("runs", "settings")
 
     def set_run_visible(self, index: int, visible: bool) -> None:
+        if not 0 <= index < len(self._runs):  # (a table row of runs gone since: nothing to show or hide)
+            return
         run = self._runs[index]
         if run.visible != bool(visible):
             run.visible = bool(visible)

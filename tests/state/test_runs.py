@@ -163,6 +163,10 @@ def test_remove_focus_and_hide():
     assert s.remove_run(1) and s.focus_index == 0
     assert not s.remove_run(0)  # the last run stays
     assert s.runs[0].name == "run 1"
+    shown = [r.visible for r in s.runs]
+    s.set_run_visible(3, not shown[0])  # a row of a run since removed (a table not yet redrawn): nothing happens
+    s.set_run_visible(-1, not shown[0])
+    assert [r.visible for r in s.runs] == shown
 
 
 @pytest.mark.parametrize("steps", [25, 2_100])  # 2,100: the runs' timelines are saved, not replayed

@@ -154,6 +154,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--preset", metavar="NAME", help="open a prepared scenario (see --list-presets)")
     p.add_argument("--list-presets", action="store_true", help="list the prepared scenarios and exit")
+    p.add_argument(
+        "--lesson",
+        metavar="NAME|FILE",
+        help="present a guided lesson (a shipped one's name, see --list-lessons, or a .toml file): PageDown and "
+        "PageUp move through its scenes",
+    )
+    p.add_argument(
+        "--scene", type=_count(1, "the scene"), metavar="K", help="open --lesson at scene K (1 is the first)"
+    )
+    p.add_argument("--list-lessons", action="store_true", help="list the shipped lessons and exit")
+    p.add_argument(
+        "--export-lesson",
+        metavar="OUT.pdf",
+        help="write --lesson as a PDF handout, one page per scene with its picture and caption, and exit; "
+        "needs no display (--size sets the window drawn, default 1280x720)",
+    )
     p.add_argument("--data", metavar="FILE.csv", help="load a data set (header x1,x2,…,y)")
     p.add_argument(
         "--dataset", choices=sorted(GENERATORS), metavar="NAME", help=f"generate a data set: {', '.join(GENERATORS)}"
@@ -250,6 +266,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if getattr(args, option):
             parser.error(f"FILE {args.file} and --{option} {getattr(args, option)} both name what to open")
         setattr(args, option, args.file)
+    if args.lesson is None and (args.scene is not None or args.export_lesson):
+        parser.error(f"{'--scene' if args.scene is not None else '--export-lesson'} needs --lesson NAME|FILE")
+    if args.lesson is not None:
+        clash = [
+            f"--{o.replace('_', '-')}" for o in ("preset", "load", "data", "dataset", "function") if getattr(args, o)
+        ]
+        if clash:
+            parser.error(f"--lesson and {clash[0]}: a lesson says what each scene opens")
     if args.function is not None and args.model is not None:
         parser.error("--model and --function: a run descends on a model's loss or on a function, not both")
     if len(args.compare) > MAX_RUNS - 1:

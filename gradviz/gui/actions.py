@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from gradviz.lessons import list_lessons
 from gradviz.presets import list_presets
 
-from .recent import RecentMenu
+from .recent import LESSON_KINDS, RecentMenu
 
 __all__ = ["Command", "MENUS", "MOUSE_HELP", "build_menus", "help_html"]
 
@@ -43,8 +44,9 @@ def _class_command(c: int) -> Command:
 
 
 # menu → commands; None is a separator; "docks" stands for one toggle per dock, "lessons" for one
-# entry per prepared scenario (its title; its description as the tooltip), "recent" for File › Open
-# recent, "views" for File › Export a view
+# entry per shipped guided lesson, "recentLessons" for the lesson files opened last, "scenarios" for
+# a submenu of the prepared scenarios (their titles; descriptions as tooltips), "playground" for the
+# playground's, "recent" for File › Open recent, "views" for File › Export a view
 MENUS: dict[str, tuple] = {
     "&File": (
         _c("openAction", "&Open session…", lambda w: w.open_session(), "Ctrl+O", "open a saved session"),
@@ -131,14 +133,21 @@ MENUS: dict[str, tuple] = {
         _c("playAction", "&Play / pause", lambda w: w.playback.toggle(), "Space", "play / pause"),
         _c("stepAction", "&Step", lambda w: w.session.step(1), "Right", "one step forward"),
         _c("stepBackAction", "Step &back", lambda w: w.session.step_back(), "Left", "one step back"),
-        _c("resetAction", "&Reset", lambda w: w.session.reset(), "Home", "back to step 0, same initial weights"),
+        _c(
+            "resetAction",
+            "&Reset",
+            lambda w: w.home(),
+            "Home",
+            "back to step 0, same initial weights (in a lesson: its first scene)",
+        ),
+        _c("endAction", "To the &end", lambda w: w.end(), "End", "the last step (in a lesson: its last scene)"),
         _c("runStepsAction", "Run &N steps…", lambda w: w.ask_steps(), "Ctrl+R", "run N steps at once"),
         _c(
             "cancelJobAction",
             "S&top the long run",
-            lambda w: w.jobs.cancel(),
+            lambda w: w.escape(),
             "Esc",
-            "stop a long run (steps taken stay)",
+            "stop a long run (steps taken stay); else lift the black screen, else leave presentation mode",
         ),
         _c(
             "fasterAction",
@@ -169,10 +178,29 @@ MENUS: dict[str, tuple] = {
         _c("previousRunAction", "&Previous run", lambda w: w.focus_next_run(-1), "Shift+R", "focus the previous run"),
     ),
     "&Lessons": (
-        _c("chooseLessonAction", "&Choose a lesson…", lambda w: w.choose_lesson(), "Ctrl+L", "choose a lesson"),
-        None,
         "lessons",
+        _c(
+            "openLessonAction",
+            "&Open a lesson file…",
+            lambda w: w.ask_lesson_file(),
+            "Ctrl+Shift+L",
+            "open a lesson written as a TOML file",
+        ),
+        "recentLessons",
         None,
+        _c("nextSceneAction", "&Next scene", lambda w: w.move_scene(1), "PgDown", "the lesson's next scene"),
+        _c("previousSceneAction", "&Previous scene", lambda w: w.move_scene(-1), "PgUp", "the scene before"),
+        _c("blackAction", "&Black screen", lambda w: w.blackout.toggle(), ("B", "."), "black screen on / off"),
+        _c("closeLessonAction", "&Close the lesson", lambda w: w.close_lesson(), (), "end the lesson, keep the state"),
+        None,
+        _c(
+            "chooseLessonAction",
+            "&Choose a lesson or a scenario…",
+            lambda w: w.choose_lesson(),
+            "Ctrl+L",
+            "choose a guided lesson or a prepared scenario",
+        ),
+        "scenarios",
         "playground",
     ),
     "&Help": (
@@ -196,12 +224,13 @@ MOUSE_HELP = (
 PLAYGROUND_PREFIX = "playground-"  # lessons on a function f(x, y): Lessons › Playground
 
 
-def _lesson_action(lesson, window) -> QAction:
-    action = QAction(lesson.title, window)
-    action.setObjectName(f"lessonAction_{lesson.name}")
-    action.setToolTip(lesson.description)
-    action.setStatusTip(lesson.description)
-    action.triggered.connect(lambda _=False, name=lesson.name: window.open_lesson(name))
+def _named_action(kind: str, item, window, open_it) -> QAction:
+    """A menu entry for a shipped lesson or a scenario: its title, its description as the tooltip."""
+    action = QAction(item.title, window)
+    action.setObjectName(f"{kind}Action_{item.name}")
+    action.setToolTip(item.description)
+    action.setStatusTip(item.description)
+    action.triggered.connect(lambda _=False, name=item.name: open_it(name))
     return action
 
 
@@ -227,17 +256,26 @@ def build_menus(window) -> dict[str, QAction]:
                     actions[action.objectName()] = action
             elif entry == "recent":  # File › Open recent ▸ the sessions and data files last used
                 menu.addMenu(RecentMenu(window.open_recent, window))
-            elif entry == "lessons":  # the models' lessons; the playground's have a menu of their own
+            elif entry == "lessons":  # the guided lessons shipped with gradviz
                 menu.setToolTipsVisible(True)
-                for lesson in list_presets():
-                    if not lesson.name.startswith(PLAYGROUND_PREFIX):
-                        menu.addAction(_lesson_action(lesson, window))
+                for lesson in list_lessons():
+                    action = _named_action("lesson", lesson, window, window.open_lesson)
+                    menu.addAction(action)
+                    actions[action.objectName()] = action
+            elif entry == "recentLessons":
+                menu.addMenu(RecentMenu(window.open_recent, window, LESSON_KINDS, "Recent lesson &files"))
+            elif entry == "scenarios":  # the models' scenarios; the playground's have a menu of their own
+                sub = menu.addMenu("Prepared &scenarios")
+                sub.setToolTipsVisible(True)
+                for preset in list_presets():
+                    if not preset.name.startswith(PLAYGROUND_PREFIX):
+                        sub.addAction(_named_action("preset", preset, window, window.open_preset))
             elif entry == "playground":  # Lessons › Playground ▸ a race on each classic, or your own f(x, y)
                 sub = menu.addMenu("&Playground: descent on f(x, y)")
                 sub.setToolTipsVisible(True)
-                for lesson in list_presets():
-                    if lesson.name.startswith(PLAYGROUND_PREFIX):
-                        sub.addAction(_lesson_action(lesson, window))
+                for preset in list_presets():
+                    if preset.name.startswith(PLAYGROUND_PREFIX):
+                        sub.addAction(_named_action("preset", preset, window, window.open_preset))
                 sub.addSeparator()
                 own = QAction("Your own f(x, y)…", window)
                 own.setObjectName("playgroundOwnAction")

@@ -18,6 +18,7 @@ from gradviz.presets import list_presets, load_preset
 
 DEFAULT_PRESET = "logistic-blobs"
 SCREENSHOT_SIZE = (1600, 900)
+HANDOUT_SIZE = (1280, 720)  # a projector's: the lesson's pictures as the hall saw them
 
 
 def ensure_app():
@@ -146,12 +147,29 @@ def create_window(argv: Sequence[str] | None = None):
     return _build_window(parse_args(argv))
 
 
+def lesson_from_args(args: argparse.Namespace):
+    """--lesson NAME|FILE [--scene K]: the lesson with every scene built, at scene K (None: no lesson)."""
+    if not args.lesson:
+        return None
+    from gradviz.lessons import LessonShow, build_lesson, find_lesson
+
+    lesson = find_lesson(args.lesson)
+    if args.scene is not None and args.scene > len(lesson.scenes):
+        raise ValueError(f"--scene {args.scene}: {lesson.path.name} has {len(lesson.scenes)} scenes")
+    return LessonShow(lesson, build_lesson(lesson), (args.scene or 1) - 1)
+
+
 def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     ensure_app()
     from gradviz.gui.main_window import MainWindow
     from gradviz.state import Session
 
-    data, notes = session_data_from_args(args)
+    show = getattr(args, "lesson_show", None) or lesson_from_args(args)  # run() built it already
+    if show is not None:  # a lesson is presented
+        args = argparse.Namespace(**{**vars(args), "present": True})
+        data, notes = show.state.data, ()
+    else:
+        data, notes = session_data_from_args(args)
     session = Session(data.dataset, data.settings)
     if not defer_analysis:  # a screenshot or a test: the state at once
         session.apply_session(data)  # steps, selection and slice
@@ -164,7 +182,14 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
         size=args.size,
     )
     window.preset_name = None if args.load else args.preset or DEFAULT_PRESET
-    if defer_analysis:  # on screen: a long saved run re-runs in slices, with its progress shown
+    if show is not None:
+        window.lesson = show
+        window.preset_name = show.lesson.name
+        if defer_analysis:
+            window.show_scene(show.scene_index)
+        else:
+            window.arrive_at_scene(show.scene_index)
+    elif defer_analysis:  # on screen: a long saved run re-runs in slices, with its progress shown
         name = os.path.basename(args.load) if args.load else f"the lesson {args.preset or DEFAULT_PRESET}"
         window.open_replay(session.replay(data), f"Opening {name}")
     else:
@@ -297,11 +322,43 @@ def record(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_lesson(args: argparse.Namespace) -> int:
+    """`--export-lesson OUT.pdf`: every scene of --lesson drawn at --size (default 1280 × 720), one page each."""
+    from gradviz.gui.handout import write_handout
+
+    if _start_qt(pictures=True) is None:
+        return 1
+    args = argparse.Namespace(**{**vars(args), "size": args.size or HANDOUT_SIZE})  # fonts for that screen too
+    try:
+        window = _build_window(args)
+        pages = write_handout(window, args.export_lesson, args.size)
+    except (ValueError, OSError) as exc:
+        print(f"gradviz: {exc}", file=sys.stderr)
+        return 2
+    window.close()
+    print(f"Wrote {args.export_lesson}: {pages} pages, one per scene.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_presets:
         for preset in list_presets():
             print(f"{preset.name:18s} {preset.title}: {preset.description}")
         return 0
+    if args.list_lessons:
+        from gradviz.lessons import list_lessons
+
+        for lesson in list_lessons():
+            print(f"{lesson.name}  {lesson.title}")
+        return 0
+    if args.lesson:  # every scene built before any window: a lesson that cannot be shown is one line, at once
+        try:
+            args = argparse.Namespace(**{**vars(args), "lesson_show": lesson_from_args(args)})
+        except ValueError as exc:
+            print(f"gradviz: {exc}", file=sys.stderr)
+            return 2
+    if args.export_lesson:
+        return export_lesson(args)
     if args.export_history:  # no window: nothing here needs Qt
         return export_history(args)
     if args.record:

@@ -3,7 +3,7 @@
 A spin box keeps the focus after its value is typed or its arrows clicked, and a text field takes
 Space, ←, →, Home, + and − for itself: a lecturer who just set η would press → and see nothing.
 Here Enter and Esc end the editing (Esc puts the shown value back) and hand the focus to the
-window, and while a number field is not being typed in (its text unchanged) those keys go to
+window (Esc while typing is the field's, never the window's "leave presentation"), and while a number field is not being typed in (its text unchanged) those keys go to
 the window's commands instead of the field. A text field (the playground's formula) keeps every
 key it is given: a space or a + is part of a formula.
 """
@@ -58,6 +58,14 @@ class KeyboardGuard(QObject):
                 focus.revert()  # a text field of the state's (the function's formula): the same
             QTimer.singleShot(0, self._hand_back)
             return event.key() == Qt.Key.Key_Escape  # Enter still reaches the field: it applies the value
+        if (
+            kind == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Escape
+            and editor is not None
+            and editor.isModified()
+        ):
+            event.accept()  # typing: Esc is the field's, it puts the value back and hands the keys back (below)
+            return True
         if kind == QEvent.Type.ShortcutOverride and editor is not None and not editor.isModified() and spin is not None:
             keys = QKeySequence(event.keyCombination()).toString()
             if keys in self.command_keys:

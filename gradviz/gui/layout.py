@@ -17,9 +17,11 @@ __all__ = [
     "arrange",
     "compact",
     "default_sizes",
+    "enlarge",
     "fit_to_problem",
     "fit_to_screen",
     "open_beside_surface",
+    "raise_front",
     "restore",
     "save",
     "shape",
@@ -94,7 +96,7 @@ def arrange(window) -> None:
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
-    _raise_front(window)
+    raise_front(window)
 
 
 def open_beside_surface(window, dock) -> None:
@@ -107,14 +109,37 @@ def open_beside_surface(window, dock) -> None:
     dock.raise_()
 
 
-def _raise_front(window) -> None:
+def enlarge(window, dock) -> None:
+    """`dock` takes its whole column (a lesson's scene that needs a larger view: the network); the views
+    above and below it step aside until the layout is reset (a squeezed plot would be unreadable)."""
+    if dock.isHidden() or dock.isFloating():
+        return
+    x0, x1 = dock.x(), dock.x() + dock.width()
+    column = [
+        other
+        for other in window.docks.values()
+        if other is not dock
+        and other.isVisible()
+        and not other.isFloating()
+        and other not in window.tabifiedDockWidgets(dock)
+        and other.x() < x1 - 10
+        and other.x() + other.width() > x0 + 10
+        and other.visibleRegion().isEmpty() is False
+    ]
+    for other in column:  # and the tabs behind it: a tab group whose front dock hides shows its next one
+        for hidden in (other, *window.tabifiedDockWidgets(other)):
+            hidden.hide()
+
+
+def raise_front(window) -> None:
+    """The default views in front of their tab groups (and a race's table, and the view a lesson wants)."""
     d = window.docks
     d["lossSurfaceDock"].raise_()  # the 2-D surface in front of the 3-D one
     d["jacobianDock" if window.arranged_shape == "desk" else "gradientDock"].raise_()
     if len(window.session.runs) > 1:  # a race: its table in front
         d["runsDock"].raise_()
-    if getattr(window, "front_dock", None) in d:  # the view the lesson wants in front
-        d[window.front_dock].raise_()
+    for name in getattr(window, "front_docks", ()):  # the views the lesson wants in front
+        d[name].raise_()
 
 
 def fit_to_problem(window) -> None:
@@ -131,7 +156,7 @@ def fit_to_problem(window) -> None:
             if not d[name].isHidden():
                 aside.add(name)
                 d[name].hide()
-        if getattr(window, "front_dock", None) is None:  # unless a lesson asked for another view in front
+        if not getattr(window, "front_docks", ()):  # unless a lesson asked for other views in front
             d["derivationDock"].raise_()
             # and again once the hidden tabs are gone (a tab bar that loses its current tab picks another)
             QTimer.singleShot(0, d["derivationDock"].raise_)
@@ -149,7 +174,7 @@ def fit_to_problem(window) -> None:
         d[name].show()
     if aside:
         aside.clear()
-        _raise_front(window)
+        raise_front(window)
 
 
 def _columns(window) -> tuple[list, list[int]]:
@@ -169,7 +194,7 @@ def default_sizes(window) -> None:
         dock.show()
     d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface, `open_beside_surface`): it needs OpenGL
     window.__dict__.setdefault("stepped_aside", set()).clear()
-    _raise_front(window)
+    raise_front(window)
     kind = window.arranged_shape
     width, height = window.width(), window.height()
     if window.theme.present:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -26,15 +26,18 @@ from PySide6.QtWidgets import (
 
 from gradviz import core
 from gradviz.core import LIMITS
+from gradviz.lessons import VIEW_DOCKS, LessonBuild, LessonError, LessonShow, find_lesson, lessons_dir, list_lessons
 from gradviz.presets import list_presets, load_preset
 from gradviz.state import Change, Session
 
 from . import layout
 from .actions import build_menus, help_html
+from .blackout import Blackout
+from .caption_band import CaptionBand
 from .controls import ControlsPanel
 from .curvature_feed import CurvatureFeed
 from .keyboard import KeyboardGuard
-from .lesson_picker import LessonPicker
+from .lesson_picker import Entry, LessonPicker
 from .long_job import SLICE_S, LongJob
 from .message_bar import MessageBar
 from .numbers import num
@@ -73,20 +76,6 @@ _ANALYSIS_VIEWS = {
     "surface3dDock": ("3-D surface", "surface3d_view", Surface3DView),
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
-# the names a lesson uses to say which view it wants in front ("extra": {"front": …})
-_VIEW_DOCKS = {
-    "data": "dataDock",
-    "loss curve": "lossCurveDock",
-    "surface": "lossSurfaceDock",
-    "residuals": "residualsDock",
-    "gradients": "gradientDock",
-    "jacobian": "jacobianDock",
-    "derivation": "derivationDock",
-    "network": "networkDock",
-    "curvature": "curvatureDock",
-    "runs": "runsDock",
-    "3-d surface": "surface3dDock",
-}
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
 # a picture's formats as the save dialog offers them, and the scale of raster ones (for slides: 2×, 4×)
 EXPORT_FILTERS = {
@@ -101,10 +90,11 @@ EXPORT_FILTERS = {
 def _command_keys(actions) -> set[str]:
     """The keys of the window's commands that a field which is not being typed in must not swallow.
 
-    Digits stay with the fields (a number is typed with them), however they pick classes elsewhere.
+    Digits and the decimal point stay with the fields (a number is typed with them), however they pick
+    classes or black the screen elsewhere.
     """
     keys = {k.toString() for a in actions for k in a.shortcuts()}
-    return {k for k in keys if not k.isdigit()}
+    return {k for k in keys if not k.isdigit() and k != "."}
 
 
 _WINDOWS: set[QMainWindow] = set()
@@ -151,6 +141,13 @@ class MainWindow(QMainWindow):
         self.playback_bar.run_button.clicked.connect(lambda: self.run_steps(self.playback_bar.run_spin.value()))
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.message_bar)
+        # a lesson's caption: a band along the bottom edge, which the docks make room for
+        self.caption_band = CaptionBand(self.theme, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.caption_band)
+        self.caption_band.hide()
+        self.blackout = Blackout(self)
+        self.successor: MainWindow | None = None  # the window F5 or Esc handed the session to
+        self._scene_target: int | None = None  # the scene being opened (PageDown pressed again goes on from it)
 
         # the Hessian's spectra, computed aside: the learning rate's bound, and the curvature view
         self.curvature_feed = CurvatureFeed(self.qt_session, backfill=self._curvature_on_screen, parent=self)
@@ -163,7 +160,7 @@ class MainWindow(QMainWindow):
         for _, attribute, _ in _ANALYSIS_VIEWS.values():
             setattr(self, attribute, None)
         self.docks: dict[str, QDockWidget] = {}
-        self.front_dock: str | None = None  # a view a lesson asked to have in front of its tab group
+        self.front_docks: tuple[str, ...] = ()  # views a scenario or a scene put in front of their tab groups
         self.preset_name: str | None = None  # the prepared scenario last opened (the picker starts there)
         self.lesson = None  # the guided lesson whose scenes are shown (.scene_index, .scene_count); None: none
         # quitting asks first when work is unsaved (the app's own window; scripts, tests and
@@ -192,9 +189,6 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_menus(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
         self.keyboard = KeyboardGuard(self, _command_keys(self.actions_by_name.values()))
-        cancel = self.actions_by_name["cancelJobAction"]
-        cancel.setEnabled(False)  # Esc is the fields' own while no long run goes on
-        self.jobs.sigRunning.connect(cancel.setEnabled)
         self.jobs.sigRunning.connect(lambda running: self.qt_session.set_min_interval(100 if running else 0))
         self.status_labels = {}
         for key in ("step", "loss", "grad", "lr"):
@@ -216,6 +210,7 @@ class MainWindow(QMainWindow):
         # it is first shown, unless a saved layout was restored
         self._layout_on_show = not (restore_layout and layout.restore(self, self.screen().availableGeometry()))
         self.message_bar.hide()
+        self.blackout.raise_()
 
     # ------------------------------------------------------------------ building
     def build_deferred_views(self) -> None:
@@ -333,9 +328,11 @@ class MainWindow(QMainWindow):
             self.open_replay(replay, f"Opening {os.path.basename(path)}", on_done)
 
     def open_recent(self, kind: str, path: str) -> None:
-        """File › Open recent: a session (after asking about unsaved work) or a data set."""
+        """File › Open recent: a session (after asking about unsaved work) or a data set; Lessons › a lesson file."""
         if kind == "data":
             self.import_data(path)
+        elif kind == "lesson":
+            self.open_lesson(path)
         elif self.may_discard():
             self._open_file(path)
 
@@ -398,17 +395,151 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.open_recent("data" if path.lower().endswith(".csv") else "session", path)
 
-    def open_lesson(self, name: str) -> None:
+    def open_preset(self, name: str) -> None:
         """Open a prepared scenario in this window (after asking about unsaved work)."""
         if not self.may_discard():
             return
         try:
             replay = self.session.replay(load_preset(name))
         except ValueError as exc:
-            self.say(f"Could not open the lesson: {exc}", "error")
+            self.say(f"Could not open the scenario: {exc}", "error")
             return
-        self.open_replay(replay, f"Opening the lesson {name}")
+        self.open_replay(replay, f"Opening {name}")
         self.preset_name = name
+
+    # ------------------------------------------------------------------ guided lessons
+    def open_lesson(self, name_or_path: str, scene: int = 0) -> None:
+        """A guided lesson (a shipped one's name or a file): every scene is built first, off to the side
+        (in slices; Esc cancels, and a lesson that cannot be shown is one line: nothing changes), then
+        it is presented from scene `scene` (0-based), after asking about unsaved work."""
+        try:
+            lesson = find_lesson(name_or_path)
+        except LessonError as exc:
+            self.say(f"Could not open the lesson: {exc}. Nothing was changed.", "error")
+            return
+        build = LessonBuild(lesson)
+
+        def work() -> float | None:
+            try:
+                done = build.advance(SLICE_S)
+            except LessonError as exc:
+                self.say(f"Could not open the lesson: {exc}. Nothing was changed.", "error")
+                return None
+            if done is None:  # built: asked about unsaved work once the job has ended (a dialog inside it would nest)
+                QTimer.singleShot(0, lambda: self._offer_lesson(LessonShow(lesson, build.states, scene)))
+            return done
+
+        self.jobs.start(f"Preparing {lesson.title}", work, on_cancel=lambda: self.say("Lesson not opened.", "warning"))
+
+    def _offer_lesson(self, show: LessonShow) -> None:
+        if show.lesson.path.parent != lessons_dir():
+            remember_file("lesson", show.lesson.path)
+        if self.may_discard():
+            self.present_lesson(show)
+
+    def ask_lesson_file(self) -> None:
+        """Lessons › Open a lesson file…"""
+        self._ask_path(False, "Open a lesson", "", "gradviz lessons (*.toml);;All files (*)", self.open_lesson)
+
+    def present_lesson(self, show: LessonShow) -> MainWindow:
+        """Show a built lesson at its scene, in presentation mode (F5's window if this one is not presenting)."""
+        window = self if self.theme.present else self.toggle_presentation()
+        window.lesson = show
+        window.preset_name = show.lesson.name
+        window.show_scene(show.scene_index)
+        return window
+
+    def show_scene(self, k: int) -> None:
+        """Scene k (0-based) of the lesson: its state opened (a replay, in slices), its views in front,
+        its caption under them. Whatever happened in the scene before is not carried over."""
+        show = self.lesson
+        if show is None:
+            return
+        k = max(0, min(int(k), show.scene_count - 1))
+        state = show.states[k]
+        self.playback.pause()
+        self.blackout.set_on(False)
+        self._scene_target = k
+        self.open_replay(self.session.replay(state.data), f"Scene {k + 1}", lambda: self.arrive_at_scene(k), quiet=True)
+
+    def arrive_at_scene(self, k: int) -> None:
+        """The session holds scene k's state: its views in front, its caption and counter shown."""
+        show = self.lesson
+        state = show.states[k]
+        self._scene_target = None
+        show.scene_index = k
+        self.arrange_scene()
+        self.show_lesson_caption()
+        if state.stopped:  # it diverged there: the step that fails says so again, with its fix
+            self.session.step(1)
+
+    def arrange_scene(self) -> None:
+        """The docks as the scene shown wants them: the default arrangement (whatever was moved in the
+        scene before), its views in front, the one it enlarges given its column (once laid out)."""
+        state = self.lesson.state
+        self.front_docks = ()
+        layout.default_sizes(self)
+        if "3-d surface" in state.front:
+            layout.open_beside_surface(self, self.docks["surface3dDock"])
+        for name in state.front:
+            self.bring_to_front(name, keep=True)
+        if state.large:
+            dock = self.docks[VIEW_DOCKS[state.large]]
+            QTimer.singleShot(0, lambda: self.lesson is not None and layout.enlarge(self, dock))
+
+    def move_scene(self, direction: int) -> None:
+        """PageDown (1) / PageUp (−1): the next or the scene before (from the one being opened, if any)."""
+        if self.lesson is None:
+            self.say("No lesson is open: Lessons › choose one (PageDown then moves through its scenes).")
+            return
+        at = self._scene_target if self._scene_target is not None and self.jobs.running else self.lesson.scene_index
+        if 0 <= at + direction < self.lesson.scene_count:
+            self.show_scene(at + direction)
+
+    def home(self) -> None:
+        """Home: a lesson's first scene, else step 0."""
+        if self.lesson is not None:
+            self.show_scene(0)
+        else:
+            self.session.reset()
+
+    def end(self) -> None:
+        """End: a lesson's last scene, else the run's last step."""
+        if self.lesson is not None:
+            self.show_scene(self.lesson.scene_count - 1)
+        else:
+            self.session.seek(self.session.last_step)
+
+    def escape(self) -> None:
+        """Esc: stop a long run; else lift the black screen; else leave presentation mode. A field that
+        has the focus (and is not being typed in: that Esc is the field's) hands the keys back too."""
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not self and focus.window() is self:
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.jobs.running:
+            self.jobs.cancel()
+        elif self.blackout.on:
+            self.blackout.set_on(False)
+        elif self.theme.present:
+            self.toggle_presentation()
+
+    def close_lesson(self) -> None:
+        """Lessons › Close the lesson: the session stays as the scene left it; the caption goes."""
+        self.lesson = None
+        self.show_lesson_caption()
+
+    def show_lesson_caption(self) -> None:
+        """The caption band and the scene counter for the scene shown (hidden without a lesson)."""
+        show = self.lesson
+        self.caption_band.setVisible(show is not None)
+        self.playback_bar.scene_label.setVisible(show is not None)
+        close = self.actions_by_name.get("closeLessonAction")
+        if close is not None:
+            close.setEnabled(show is not None)
+        if show is None:
+            return
+        self.caption_band.show_scene(show.lesson.title, show.scene)
+        self.playback_bar.scene_label.setText(f"scene {show.counter()}")
 
     def type_own_function(self) -> None:
         """Lessons › Playground › Your own f(x, y): the playground, the formula field ready for typing."""
@@ -421,24 +552,33 @@ class MainWindow(QMainWindow):
         field.selectAll()
 
     def choose_lesson(self) -> None:
-        picker = LessonPicker(list_presets(), self.theme, self, current=self.preset_name)
+        """Ctrl+L: a guided lesson or a prepared scenario, from a list the keys drive."""
+        entries = [Entry(f"lesson:{x.name}", x.title, x.description) for x in list_lessons()]
+        entries += [Entry(f"preset:{x.name}", x.title, x.description) for x in list_presets()]
+        current = f"lesson:{self.lesson.lesson.name}" if self.lesson else f"preset:{self.preset_name}"
+        picker = LessonPicker(entries, self.theme, self, current=current)
         if picker.exec() and picker.chosen:
-            self.open_lesson(picker.chosen)
+            kind, _, name = picker.chosen.partition(":")
+            (self.open_lesson if kind == "lesson" else self.open_preset)(name)
 
-    def open_replay(self, replay, what: str, on_done=None) -> None:
+    def open_replay(self, replay, what: str, on_done=None, quiet: bool = False) -> None:
         """Re-run a saved session's steps in slices (the window stays live; Esc drops it, changing
-        nothing); `on_done()` once it is the window's session."""
+        nothing); `on_done()` once it is the window's session. Another session than a lesson's scene
+        (not `quiet`) ends the lesson."""
 
         def work() -> float | None:
             done = replay.advance(SLICE_S)
             if done is None:
                 replay.commit()
                 self.bring_to_front(replay.data.extra.get("front"))
+                if not quiet and self.lesson is not None:
+                    self.close_lesson()
                 if on_done is not None:
                     on_done()
             return done
 
-        self.jobs.start(what, work, on_cancel=lambda: self.say(f"{what}: cancelled, nothing changed.", "warning"))
+        cancelled = None if quiet else lambda: self.say(f"{what}: cancelled, nothing changed.", "warning")
+        self.jobs.start(what, work, on_cancel=cancelled)
 
     def may_discard(self) -> bool:
         """True when nothing unsaved would be lost, or the user saved it or chose to let it go."""
@@ -459,10 +599,12 @@ class MainWindow(QMainWindow):
             return not self.session.unsaved
         return answer == buttons.Discard
 
-    def bring_to_front(self, view: str | None) -> None:
-        """Raise the dock of `view` ("residuals", "gradients", …) over the docks it shares a tab with."""
-        dock = self.docks.get(_VIEW_DOCKS.get(view, ""))
-        self.front_dock = None if dock is None else dock.objectName()  # the default layout keeps it
+    def bring_to_front(self, view: str | None, keep: bool = False) -> None:
+        """Raise the dock of `view` ("residuals", "gradients", …) over the docks it shares a tab with;
+        the layout keeps it there (`keep`: and the views raised before it, each in its own tab group)."""
+        dock = self.docks.get(VIEW_DOCKS.get(view, ""))
+        kept = self.front_docks if keep else ()
+        self.front_docks = kept if dock is None else (*kept, dock.objectName())
         if dock is not None:
             dock.show()
             dock.raise_()
@@ -654,11 +796,14 @@ class MainWindow(QMainWindow):
         playing = self.playback.playing
         self.jobs.cancel()
         other = type(self)(self.session, present=not self.theme.present)
-        if self.front_dock:  # the view the lesson put in front stays in front
-            other.front_dock = self.front_dock
-            other.docks[self.front_dock].raise_()
+        other.front_docks = self.front_docks  # the views the lesson put in front stay in front
+        for name in self.front_docks:
+            other.docks[name].raise_()
         other.playback.set_speed(self.playback.speed)
         other.preset_name = self.preset_name
+        other.lesson = self.lesson  # the lesson goes on at its scene
+        other.show_lesson_caption()
+        self.successor = other
         other.playback_bar.run_spin.setValue(self.playback_bar.run_spin.value())
         other.ask_before_closing, self.ask_before_closing = self.ask_before_closing, False  # the session moves on
         other.autosave, self.autosave = self.autosave, None
@@ -686,7 +831,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._layout_on_show:
             self._layout_on_show = False
-            layout.default_sizes(self)
+            if self.lesson is not None:
+                self.arrange_scene()
+            else:
+                layout.default_sizes(self)
         elif not getattr(self, "_fitted_on_show", False):
             # a restored layout is the models' (layout.save) and is applied as the window shows: on a
             # function, the model's docks step aside again

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from .palette import MESSAGE_STYLES
 from .theme import Theme
+from .wrapped_label import WrappedLabel
 
 __all__ = ["MessageBar"]
 
@@ -17,11 +18,9 @@ class MessageBar(QToolBar):
         self.setObjectName("messageBar")
         self.setMovable(False)
         self.setFloatable(False)
-        self.label = QLabel()
+        self.label = WrappedLabel(reserve=int(260 * theme.scale))  # beside it: the fix's button and ✕
         self.label.setObjectName("messageLabel")
-        self.label.setWordWrap(True)
         self.label.setFont(theme.font(1.05, bold=True))
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(self.label)
         self.fix_action = QAction(self)
         self.fix_action.setObjectName("messageFixAction")

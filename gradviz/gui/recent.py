@@ -13,10 +13,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMenu, QWidget
 
-__all__ = ["MAX_RECENT", "RECENT_KINDS", "RecentMenu", "recent_files", "remember_file"]
+__all__ = ["LESSON_KINDS", "MAX_RECENT", "RECENT_KINDS", "RecentMenu", "recent_files", "remember_file"]
 
 MAX_RECENT = 8
-RECENT_KINDS = {"session": "Sessions", "data": "Data files"}
+RECENT_KINDS = {"session": "Sessions", "data": "Data files"}  # File › Open recent
+LESSON_KINDS = {"lesson": "Lesson files"}  # Lessons › Recent lesson files
 
 
 def _key(kind: str) -> str:
@@ -24,7 +25,7 @@ def _key(kind: str) -> str:
 
 
 def recent_files(kind: str) -> list[str]:
-    """The `kind` ("session" or "data") files, newest first."""
+    """The `kind` ("session", "data" or "lesson") files, newest first."""
     value = QSettings().value(_key(kind), [])
     if isinstance(value, str):  # QSettings gives a one-element list back as its element
         value = [value]
@@ -38,27 +39,34 @@ def remember_file(kind: str, path: str | os.PathLike) -> None:
     QSettings().setValue(_key(kind), paths)
 
 
-def _clear() -> None:
+def _clear(kinds=(*RECENT_KINDS, *LESSON_KINDS)) -> None:
     settings = QSettings()
-    for kind in RECENT_KINDS:
+    for kind in kinds:
         settings.remove(_key(kind))
 
 
 class RecentMenu(QMenu):
     """The submenu, rebuilt each time it opens; choosing a file calls open_file(kind, path)."""
 
-    def __init__(self, open_file: Callable[[str, str], None], parent: QWidget):
-        super().__init__("Open &recent", parent)
-        self.setObjectName("recentMenu")
+    def __init__(
+        self,
+        open_file: Callable[[str, str], None],
+        parent: QWidget,
+        kinds: dict[str, str] = RECENT_KINDS,
+        title: str = "Open &recent",
+    ):
+        super().__init__(title, parent)
+        self.setObjectName("recentMenu" if kinds is RECENT_KINDS else f"recentMenu_{'_'.join(kinds)}")
         self.setToolTipsVisible(True)
         self._open_file = open_file
+        self._kinds = kinds
         self.aboutToShow.connect(self.rebuild)
         self.rebuild()
 
     def rebuild(self) -> None:
         self.clear()
         number = 0
-        for kind, title in RECENT_KINDS.items():
+        for kind, title in self._kinds.items():
             paths = recent_files(kind)
             if not paths:
                 continue
@@ -80,4 +88,4 @@ class RecentMenu(QMenu):
             self.addSeparator()
             clear = self.addAction("&Clear the list")
             clear.setObjectName("recentClearAction")
-            clear.triggered.connect(_clear)
+            clear.triggered.connect(lambda: _clear(self._kinds))

@@ -78,6 +78,12 @@ class PlaybackBar(QToolBar):
         self.step_label = Readout(theme.font(1.25, bold=True))
         self.step_label.setObjectName("stepLabel")
         layout.addWidget(self.step_label)
+        # a lesson's scene counter ("scene 3 / 9") beside the step counter, while a lesson is shown
+        self.scene_label = Readout(theme.font(1.25, bold=True))
+        self.scene_label.setObjectName("sceneLabel")
+        self.scene_label.setToolTip("The lesson's scene: PageDown the next, PageUp the one before")
+        self.scene_label.hide()
+        layout.addWidget(self.scene_label)
         self.row.setMinimumWidth(0)
         self.row.setSizePolicy(
             QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred

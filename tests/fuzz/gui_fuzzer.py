@@ -48,10 +48,14 @@ PRESETS = (
     "playground-rosenbrock",
     "playground-saddle",
     "playground-himmelblau",
+    "lesson:backprop",  # guided lessons, presented: PageDown, B, Esc (which hands over to a desk window)
+    "lesson:step-size",
+    "lesson:canonical-pairs",
 )
 KEYS = (
     "Right", "Right", "Right", "Left", "Home", "Space", "+", "-", "1", "2", "3",
     "Ctrl+Z", "Ctrl+Shift+Z", "Delete", "F", "Ctrl+0", "Escape", "Ctrl+N", "R", "Shift+R",
+    "PgDown", "PgDown", "PgUp", "End", "B", ".",
 )  # fmt: skip
 SPINS = (
     "learningRateSpin", "batchSizeSpin", "seedSpin", "hiddenSpin", "datasetSizeSpin", "datasetNoiseSpin",
@@ -156,7 +160,8 @@ class Runner:
         from gradviz.gui import create_window
 
         self.qtbot = qtbot
-        self.window = create_window(["--preset", preset, "--size", "1600x1000"])
+        kind, _, name = preset.rpartition(":")
+        self.window = create_window(["--lesson" if kind == "lesson" else "--preset", name, "--size", "1600x1000"])
         self.window.show()
         self.tmp = Path(tempfile.mkdtemp(prefix="gradviz-fuzz-"))
         self.errors: list[str] = []
@@ -193,6 +198,8 @@ class Runner:
 
         for _ in range(2):
             QApplication.processEvents()
+        while self.window.successor is not None:  # Esc or F5 handed the session to a new window (the old is gone)
+            self.window = self.window.successor
         self.window.flush()
 
     def do(self, action: Action) -> list[str]:
@@ -206,6 +213,7 @@ class Runner:
             except Exception as exc:  # an exception the user would have met
                 self.errors.append(f"{type(exc).__name__} in {action}: {exc}{_where(exc.__traceback__)}")
             self._settle()
+            w = self.window
         self.errors += [f"{w_.category.__name__}: {w_.message} ({Path(w_.filename).name}:{w_.lineno})" for w_ in caught]
         found = self.errors[:]
         self.errors.clear()
@@ -444,7 +452,7 @@ class Runner:
         from PySide6.QtTest import QTest
 
         view = self.window.runs_view
-        if not view.isVisible():
+        if not view.isVisible() or view.visibleRegion().isEmpty():  # behind a tab: no one can click it
             return
         table = view.table
         row = min(int(fraction * table.rowCount()), table.rowCount() - 1)
@@ -592,10 +600,19 @@ def shrink(actions: list[Action], fails: Callable[[list[Action]], bool], budget_
     return actions
 
 
-def fuzz(seed: int, n_actions: int, qtbot=None, out_dir: str | os.PathLike = ".", shrink_s: float = 300) -> dict:
-    """Run one seed; on a failure shrink it and write a replayable file. Returns a summary."""
+def fuzz(
+    seed: int,
+    n_actions: int,
+    qtbot=None,
+    out_dir: str | os.PathLike = ".",
+    shrink_s: float = 300,
+    preset: str | None = None,
+) -> dict:
+    """Run one seed (on `preset`, default one the seed draws); on a failure shrink it and write a
+    replayable file. Returns a summary."""
     rng = random.Random(seed)
-    preset = rng.choice(PRESETS)
+    drawn = rng.choice(PRESETS)
+    preset = preset or drawn
     actions = [draw_action(rng) for _ in range(n_actions)]
     index, found = run(actions, preset, qtbot)
     if index < 0:
@@ -615,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions", type=int, default=2000)
     parser.add_argument("--replay", help="a fuzz-failure-*.json file to run again")
     parser.add_argument("--shrink-seconds", type=float, default=300, help="time to spend shrinking a failure")
+    parser.add_argument("--preset", help="start every seed here (a preset, or lesson:NAME), not where the seed says")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # the layouts its windows save on closing (docks floated, closed) and their autosaves go to
@@ -631,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if index >= 0 else 0
     total, failures = 0, 0
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        summary = fuzz(seed, args.actions, shrink_s=args.shrink_seconds)
+        summary = fuzz(seed, args.actions, shrink_s=args.shrink_seconds, preset=args.preset)
         total += summary["actions"]
         failures += bool(summary["problems"])
         print(json.dumps(summary), flush=True)

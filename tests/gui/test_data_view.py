@@ -237,7 +237,7 @@ def test_opening_another_lesson_fits_its_data_even_inside_the_old_view(window):
 
     window.session.mark_saved()
     before = window.data_view.view_box.viewRange()
-    window.open_lesson("mlp-moons")  # the moons lie well inside the blobs' view
+    window.open_preset("mlp-moons")  # the moons lie well inside the blobs' view
     while window.jobs.running:
         QApplication.processEvents()
     window.flush()

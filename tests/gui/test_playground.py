@@ -206,12 +206,12 @@ def test_keys_typed_into_the_formula_are_text_not_commands(make_window, qtbot):
 
 def test_lessons_playground_opens_each_classic_race_and_your_own_formula(window, qtbot):
     menu_actions = {a.objectName(): a for a in window.findChildren(type(window.actions_by_name["stepAction"]))}
-    names = [n for n in menu_actions if n.startswith("lessonAction_playground-")]
-    assert {n.removeprefix("lessonAction_playground-") for n in names} == set(core.FUNCTIONS)
-    menu_actions["lessonAction_playground-saddle"].trigger()
+    names = [n for n in menu_actions if n.startswith("presetAction_playground-")]
+    assert {n.removeprefix("presetAction_playground-") for n in names} == set(core.FUNCTIONS)
+    menu_actions["presetAction_playground-saddle"].trigger()
     qtbot.waitUntil(lambda: window.session.settings.function == "saddle", timeout=5000)
     assert len(window.session.runs) == 2
-    menu_actions["lessonAction_playground-saddle"]
+    menu_actions["presetAction_playground-saddle"]
     own = menu_actions["playgroundOwnAction"]
     own.trigger()
     field = _field(window)

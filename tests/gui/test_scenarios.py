@@ -1,4 +1,4 @@
-"""Lessons open inside the running app; nothing unsaved is lost without asking; long sessions open in slices."""
+"""Prepared scenarios open inside the running app; nothing unsaved is lost without asking; long sessions open in slices."""
 
 import json
 
@@ -12,11 +12,12 @@ from gradviz.presets import list_presets, load_preset
 LESSONS = list_presets()
 
 
-def test_the_menus_and_the_lessons_menu_lists_every_lesson(window):
+def test_the_menus_and_the_scenarios_menu_lists_every_scenario(window):
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Train", "&Runs", "&Lessons", "&Help"]
     menu = window.menuBar().actions()[5].menu()
-    entries = [a for a in menu.actions() if a.objectName().startswith("lessonAction_")]
+    (scenarios,) = [a.menu() for a in menu.actions() if a.text() == "Prepared &scenarios"]
+    entries = [a for a in scenarios.actions() if a.objectName().startswith("presetAction_")]
     models = [p for p in LESSONS if not p.name.startswith("playground-")]  # those are under Playground ▸
     assert [(a.text(), a.toolTip()) for a in entries] == [(p.title, p.description) for p in models]
     assert window.actions_by_name["chooseLessonAction"].shortcut().toString() == "Ctrl+L"
@@ -24,7 +25,7 @@ def test_the_menus_and_the_lessons_menu_lists_every_lesson(window):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
 def test_every_lesson_opens_in_the_running_window(window, lesson):
-    window.open_lesson(lesson.name)
+    window.open_preset(lesson.name)
     data = load_preset(lesson.name)
     s = window.session
     assert s.settings == data.settings.fitted(data.dataset)[0]
@@ -48,7 +49,7 @@ def test_unsaved_work_is_asked_about_and_cancel_keeps_it(window, monkeypatch):
     s.step(4)
     s.set_value("lr", 0.07)
     asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
-    window.open_lesson("mlp-moons")
+    window.open_preset("mlp-moons")
     assert asked and "The settings and the training step changed" in asked[0]
     assert s.current_step == 4 and s.optimizer.lr == pytest.approx(0.07) and s.model.kind != "mlp"
 
@@ -56,7 +57,7 @@ def test_unsaved_work_is_asked_about_and_cancel_keeps_it(window, monkeypatch):
 def test_discard_opens_the_lesson(window, monkeypatch):
     window.session.step(4)
     _answer(monkeypatch, QMessageBox.StandardButton.Discard)
-    window.open_lesson("mlp-moons")
+    window.open_preset("mlp-moons")
     assert window.session.model.kind == "mlp" and window.session.current_step == 0
 
 
@@ -67,7 +68,7 @@ def test_save_saves_first_then_opens(window, monkeypatch, tmp_path):
     _answer(monkeypatch, QMessageBox.StandardButton.Save)
     target = tmp_path / "before-the-lesson.gradviz.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.open_lesson("mlp-moons")
+    window.open_preset("mlp-moons")
     assert target.is_file() and window.session.model.kind == "mlp"
 
 
@@ -77,21 +78,28 @@ def test_a_save_dialog_closed_without_saving_opens_nothing(window, monkeypatch):
     window.session.step(4)
     _answer(monkeypatch, QMessageBox.StandardButton.Save)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
-    window.open_lesson("mlp-moons")
+    window.open_preset("mlp-moons")
     assert window.session.current_step == 4 and window.session.model.kind != "mlp"
 
 
-def test_the_picker_is_driven_by_the_keys(qtbot):
+def test_the_picker_is_driven_by_the_keys_over_its_headings(qtbot):
+    from gradviz.gui.lesson_picker import Entry
     from gradviz.gui.theme import Theme
+    from gradviz.lessons import list_lessons
 
-    picker = LessonPicker(LESSONS, Theme(present=True))
+    guided = [Entry(f"lesson:{x.name}", x.title, x.description) for x in list_lessons()]
+    entries = guided + [Entry(f"preset:{p.name}", p.title, p.description) for p in LESSONS]
+    picker = LessonPicker(entries, Theme(present=True))
     qtbot.addWidget(picker)
     picker.show()
-    assert picker.chosen == LESSONS[0].name
-    assert picker.description.text() == LESSONS[0].description
+    assert picker.chosen == entries[0].key
+    assert picker.description.text() == entries[0].description
     qtbot.keyClick(picker.list, Qt.Key.Key_Down)
     qtbot.keyClick(picker.list, Qt.Key.Key_Down)
-    assert picker.chosen == LESSONS[2].name and picker.description.text() == LESSONS[2].description
+    assert picker.chosen == entries[2].key and picker.description.text() == entries[2].description
+    for _ in range(len(guided) - 2):  # past the last lesson, over the scenarios' heading
+        qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    assert picker.chosen == f"preset:{LESSONS[0].name}"
     qtbot.keyClick(picker.list, Qt.Key.Key_Return)
     assert picker.result() == LessonPicker.DialogCode.Accepted
 
@@ -131,9 +139,9 @@ def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
     seen = []
     monkeypatch.setattr(LessonPicker, "exec", lambda self: seen.append(self.chosen) or 0)
     window.choose_lesson()
-    window.open_lesson("softmax-blobs")
+    window.open_preset("softmax-blobs")
     window.choose_lesson()
-    assert seen == ["momentum-ravine", "softmax-blobs"]
+    assert seen == ["preset:momentum-ravine", "preset:softmax-blobs"]
 
 
 def test_a_long_session_saved_with_its_timeline_opens_at_once(make_window, tmp_path):

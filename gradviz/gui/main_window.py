@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         )
 
         self.actions_by_name = build_menus(self)
+        self.show_lesson_caption()  # none yet: no band, no counter, nothing to close
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where Enter and Esc hand the keys back to
         self.keyboard = KeyboardGuard(self, _command_keys(self.actions_by_name.values()))
         self.jobs.sigRunning.connect(lambda running: self.qt_session.set_min_interval(100 if running else 0))

@@ -176,6 +176,7 @@ def test_the_scene_keys_work_right_after_a_field_was_edited(lesson_window, qtbot
 
 def test_the_lessons_menu_opens_a_shipped_lesson_presented_at_its_first_scene(lesson_window, qtbot):
     window = lesson_window()
+    assert not window.actions_by_name["closeLessonAction"].isEnabled() and not window.caption_band.isVisible()
     for name in SHIPPED:
         action = window.actions_by_name[f"lessonAction_{name}"]
         assert action.text() == find_lesson(name).title
@@ -183,7 +184,7 @@ def test_the_lessons_menu_opens_a_shipped_lesson_presented_at_its_first_scene(le
     qtbot.waitUntil(lambda: window.successor is not None, timeout=20_000)
     shown = window.successor
     assert shown.theme.present and shown.lesson.scene_index == 0 and shown.lesson.lesson.name == "backprop"
-    assert shown.preset_name == "backprop"
+    assert shown.preset_name == "backprop" and shown.actions_by_name["closeLessonAction"].isEnabled()
     assert shown.caption_band.title.text().startswith(find_lesson("backprop").scenes[0].title)
 
 

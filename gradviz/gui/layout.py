@@ -119,12 +119,11 @@ def enlarge(window, dock) -> None:
         other
         for other in window.docks.values()
         if other is not dock
-        and other.isVisible()
         and not other.isFloating()
+        and not other.visibleRegion().isEmpty()  # on screen: not closed, not behind a tab
         and other not in window.tabifiedDockWidgets(dock)
         and other.x() < x1 - 10
         and other.x() + other.width() > x0 + 10
-        and other.visibleRegion().isEmpty() is False
     ]
     for other in column:  # and the tabs behind it: a tab group whose front dock hides shows its next one
         for hidden in (other, *window.tabifiedDockWidgets(other)):

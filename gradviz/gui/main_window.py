@@ -413,10 +413,14 @@ class MainWindow(QMainWindow):
         """A guided lesson (a shipped one's name or a file): every scene is built first, off to the side
         (in slices; Esc cancels, and a lesson that cannot be shown is one line: nothing changes), then
         it is presented from scene `scene` (0-based), after asking about unsaved work."""
+
+        def refuse(exc: LessonError) -> None:
+            self.say(f"Could not open the lesson: {exc}. Nothing was changed.", "error")
+
         try:
             lesson = find_lesson(name_or_path)
         except LessonError as exc:
-            self.say(f"Could not open the lesson: {exc}. Nothing was changed.", "error")
+            refuse(exc)
             return
         build = LessonBuild(lesson)
 
@@ -424,7 +428,7 @@ class MainWindow(QMainWindow):
             try:
                 done = build.advance(SLICE_S)
             except LessonError as exc:
-                self.say(f"Could not open the lesson: {exc}. Nothing was changed.", "error")
+                refuse(exc)
                 return None
             if done is None:  # built: asked about unsaved work once the job has ended (a dialog inside it would nest)
                 QTimer.singleShot(0, lambda: self._offer_lesson(LessonShow(lesson, build.states, scene)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +14,8 @@ from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, MAX_RUNS
 from gradviz.core.losses import LOSSES
 from gradviz.core.models import MODEL_KINDS
 from gradviz.core.optimizers import MAX_LR, OPTIMIZERS
+
+SLIDE_SIZE = (1280, 720)  # what --export-view draws a single view at: a slide's pixels (16:9)
 
 __all__ = ["build_parser", "parse_args", "main"]
 
@@ -213,6 +216,25 @@ def build_parser() -> argparse.ArgumentParser:
         "lossCurve, derivation, runs, controls) to OUT (.png, .svg, .pdf, …) and exit; needs no display",
     )
     p.add_argument(
+        "--view-size",
+        type=_size,
+        default=SLIDE_SIZE,
+        metavar="WxH",
+        help=f"the size --export-view draws a single view at (default {SLIDE_SIZE[0]}x{SLIDE_SIZE[1]}, a slide's)",
+    )
+    p.add_argument(
+        "--scale",
+        type=int,
+        choices=(1, 2, 4),
+        default=1,
+        help="--export-view and --screenshot draw 1, 2 or 4 times the pixels (sharp on a 4K projector)",
+    )
+    p.add_argument(
+        "--keep-controls",
+        action="store_true",
+        help="--export-view keeps the view's own buttons and menus in the picture (default: the plot only)",
+    )
+    p.add_argument(
         "--export-history",
         metavar="OUT.csv",
         help="train (--steps N), write every run's recorded steps as CSV and exit; needs no display",
@@ -258,9 +280,32 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _joined_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`--start -1.5,2` as `--start=-1.5,2`: argparse takes a value that starts with '-' for an option
+    (unless it looks like a plain negative number), and answers "expected one argument". Every option
+    that takes one value gets the word after it, whatever it starts with, unless that is an option."""
+    takes_one = {name for action in parser._actions if action.nargs is None for name in action.option_strings}
+    joined, words = [], iter(argv)
+    for word in words:
+        if word in takes_one:
+            value = next(words, None)
+            if (
+                value is not None
+                and value.startswith("-")
+                and value != "--"
+                and value.split("=")[0] not in parser._option_string_actions
+            ):
+                joined.append(f"{word}={value}")
+                continue
+            joined.extend([word] if value is None else [word, value])
+            continue
+        joined.append(word)
+    return joined
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(_joined_values(parser, list(sys.argv[1:] if argv is None else argv)))
     if args.file:  # FILE is --load or --data, by its kind
         option = "data" if args.file.lower().endswith(".csv") else "load"
         if getattr(args, option):
@@ -310,11 +355,15 @@ def _desktop_entry(install: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.install_desktop_entry or args.uninstall_desktop_entry:
-        return _desktop_entry(args.install_desktop_entry)
     try:
-        from gradviz.gui.app import run
-    except ImportError as exc:  # Qt missing or broken: say so instead of a traceback
-        print(f"gradviz: the window cannot start ({exc}). Install with: pip install gradviz", file=sys.stderr)
-        return 1
-    return run(args)
+        if args.install_desktop_entry or args.uninstall_desktop_entry:
+            return _desktop_entry(args.install_desktop_entry)
+        try:
+            from gradviz.gui.app import run
+        except ImportError as exc:  # Qt missing or broken: say so instead of a traceback
+            print(f"gradviz: the window cannot start ({exc}). Install with: pip install gradviz", file=sys.stderr)
+            return 1
+        return run(args)
+    except BrokenPipeError:  # `gradviz --list-presets | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more at exit either
+        return 0

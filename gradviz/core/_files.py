@@ -39,6 +39,13 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def put_in_place(temporary: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Rename a finished temporary file (from `tempfile.mkstemp`, private 0600) over `path`, with the
+    permissions a plain `open` would have given `path`."""
+    os.chmod(temporary, _mode_for(Path(path)))
+    os.replace(temporary, path)
+
+
 def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777

@@ -16,6 +16,8 @@ from .expression import FunctionError, parse_formula, to_text
 
 __all__ = ["FUNCTIONS", "FunctionError", "TestFunction", "make_function"]
 
+LOG_COLOURS_SHARE = 1 / 3  # `spans_decades`: the share of the domain in the lowest tenth of linear colours
+
 
 @dataclass(frozen=True)
 class TestFunction:
@@ -54,6 +56,21 @@ class TestFunction:
         """(2, 2) ∇²f at one point."""
         (fxx, fxy), (_, fyy) = self._hess(float(x), float(y))
         return np.array([[fxx, fxy], [fxy, fyy]], dtype=float)
+
+    @property
+    def spans_decades(self) -> bool:
+        """Whether f is best coloured on a log scale over its domain: on a linear scale more than a
+        third of the picture would get the lowest tenth of the colours (Rosenbrock's valley, Beale's
+        arms and Himmelblau's four basins vanish in one colour; a quadratic bowl or a saddle do not)."""
+        (x0, x1), (y0, y1) = self.domain
+        x, y = np.meshgrid(np.linspace(x0, x1, 64), np.linspace(y0, y1, 64))
+        with np.errstate(all="ignore"):
+            values = self.value(x, y)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return False
+        low, high = values.min(), values.max()
+        return bool(high > low and np.mean(values - low < 0.1 * (high - low)) > LOG_COLOURS_SHARE)
 
 
 def _rosenbrock() -> TestFunction:

@@ -178,8 +178,7 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
         present=args.present,
         restore_layout=not (args.screenshot or args.size),
         defer_analysis=defer_analysis,
-        screen_height=args.size[1] if args.size else None,  # a projector's size: its fonts too
-        size=args.size,
+        size=args.size,  # a projector's size: its fonts too
     )
     window.preset_name = None if args.load else args.preset or DEFAULT_PRESET
     if show is not None:
@@ -203,7 +202,7 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     """Build, show, and then fill in the analysis views: on screen as early as possible."""
     from PySide6.QtWidgets import QApplication
 
-    from gradviz.gui import layout
+    from gradviz.gui import placement
     from gradviz.gui.autosave import Autosave, orphaned_autosaves
     from gradviz.gui.recent import remember_file
 
@@ -215,11 +214,7 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     for kind, path in (("session", args.load), ("data", args.data)):
         if path:
             remember_file(kind, path)
-    layout.fit_to_screen(window, window.screen().availableGeometry())  # a laptop: never larger than its screen
-    if args.present and not args.size:
-        window.showFullScreen()
-    else:
-        window.show()
+    placement.show(window)  # a presentation (a lesson's too) fills the screen; the desk fits it
     QApplication.processEvents()
     window.build_deferred_views()
     if orphans:  # a gradviz before this one ended without closing: its work is offered back
@@ -227,17 +222,11 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     return window
 
 
-def save_screenshot(window, path: str, size: tuple[int, int] | None = None, view: str = "window") -> str | None:
-    """Render the window off screen at a size (default 1600 × 900) and write it, or one of its views
-    (PNG, SVG, PDF, …); None, or what went wrong in words."""
-    from gradviz.gui.snapshot import write_image
-
-    prepare_for_pictures(window, size)
-    if window.unknown_view(view):
-        return window.unknown_view(view)
-    window.show_view(view)  # in front of its tab group: laid out at its size, drawn up to date
-    window.finish_rendering()
-    return write_image(window.view_widget(view), path)
+def save_screenshot(window, path: str, args: argparse.Namespace, view: str = "window") -> str | None:
+    """Render the window off screen at `--size` (default 1600 × 900) and write it, or one of its views
+    alone at `--view-size` (a slide's, 1280 × 720), at `--scale`; None, or what went wrong in words."""
+    prepare_for_pictures(window, args.size)
+    return window.draw_view(view, path, args.scale, args.view_size, args.keep_controls)
 
 
 def prepare_for_pictures(window, size: tuple[int, int] | None = None) -> None:
@@ -370,7 +359,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if picture:
             window = _build_window(args)
-            problem = save_screenshot(window, picture, args.size, view)
+            problem = save_screenshot(window, picture, args, view)
             if problem:
                 print(f"gradviz: {problem}", file=sys.stderr)
                 return 2

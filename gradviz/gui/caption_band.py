@@ -32,7 +32,7 @@ class CaptionBand(QToolBar):
         pad = int(6 * theme.scale)
         layout.setContentsMargins(2 * pad, pad, 2 * pad, pad)
         layout.setSpacing(pad // 2)
-        self.title = QLabel()
+        self.title = WrappedLabel(reserve=4 * pad + 16)  # a long title wraps: never wider than the screen
         self.title.setObjectName("captionTitle")
         self.title.setFont(theme.font(1.1, bold=True))
         self.text = WrappedLabel(reserve=4 * pad + 16)  # the box's margins and the toolbar's own
@@ -54,17 +54,18 @@ class CaptionBand(QToolBar):
         """Every word of the caption and the title inside the band, by the fonts' metrics."""
         if not self.isVisible():
             return False
-        title = self.title
-        if title.fontMetrics().horizontalAdvance(title.text()) > title.contentsRect().width():
-            return False
-        if self.text.isHidden():  # a scene without a caption: its title only
-            return True
-        label = self.text
+        labels = [self.title] + ([] if self.text.isHidden() else [self.text])  # a scene may have no caption
+        return all(self._fits(label) for label in labels)
+
+    def _fits(self, label: QLabel) -> bool:
         rect = label.contentsRect()
-        laid_out = QTextDocument()  # the caption laid out as the label lays it out: its font, its width
+        laid_out = QTextDocument()  # the text laid out as the label lays it out: its font, its width
         laid_out.setDocumentMargin(0)
         laid_out.setDefaultFont(label.font())
-        laid_out.setHtml(label.text())
+        if label.textFormat() == Qt.TextFormat.RichText:
+            laid_out.setHtml(label.text())
+        else:
+            laid_out.setPlainText(label.text())
         laid_out.setTextWidth(rect.width())
         inside_band = label.mapTo(self, rect.bottomLeft()).y() <= self.height()
         return laid_out.size().height() <= rect.height() + 1 and laid_out.idealWidth() <= rect.width() and inside_band

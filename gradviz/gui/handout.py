@@ -16,6 +16,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from gradviz.core import os_reason
+from gradviz.core._files import put_in_place
 from gradviz.lessons import caption_html
 
 __all__ = ["write_handout"]
@@ -67,7 +68,7 @@ def write_handout(window, path: str | os.PathLike, size: tuple[int, int]) -> int
                 _page(painter, writer, show, k, picture)
         finally:
             painter.end()
-        os.replace(temporary, path)
+        put_in_place(temporary, path)  # the user's umask, not mkstemp's 0600
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)

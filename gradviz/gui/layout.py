@@ -19,12 +19,12 @@ __all__ = [
     "default_sizes",
     "enlarge",
     "fit_to_problem",
-    "fit_to_screen",
     "open_beside_surface",
     "raise_front",
     "restore",
     "save",
     "shape",
+    "whole_tab_titles",
 ]
 
 _SETTINGS_VERSION = 1
@@ -92,11 +92,16 @@ def arrange(window) -> None:
     window.arranged_shape = kind
     window.layout().activate()  # the new arrangement's minimum, not the column's, limits the size
     window.resize(size)
-    # six views share a tab group: whole words and scroll arrows rather than "Gradi…", "Net…"
+    whole_tab_titles(window)
+    raise_front(window)
+
+
+def whole_tab_titles(window) -> None:
+    """Six views share a tab group: whole words and scroll arrows rather than "Gradi…", "Net…" (also
+    on the tab bars a restored layout makes)."""
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
-    raise_front(window)
 
 
 def open_beside_surface(window, dock) -> None:
@@ -218,16 +223,6 @@ def default_sizes(window) -> None:
     if kind == "compact":
         window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
     fit_to_problem(window)
-
-
-def fit_to_screen(window, screen_rect) -> None:
-    """Never larger than the screen's free area: shrink to it, and move inside it."""
-    width = min(window.width(), screen_rect.width())
-    height = min(window.height(), screen_rect.height())
-    window.resize(width, height)
-    window.move(
-        screen_rect.x() + (screen_rect.width() - width) // 2, screen_rect.y() + (screen_rect.height() - height) // 2
-    )
 
 
 def _key(window) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from .dialog_buttons import go_or_cancel
 from .theme import Theme
 
 __all__ = ["Entry", "LessonPicker"]
@@ -59,9 +60,7 @@ class LessonPicker(QDialog):
         self.description.setWordWrap(True)
         self.description.setFont(theme.font(0.95))
         self.description.setMinimumHeight(self.description.fontMetrics().lineSpacing() * 3 + 8)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = go_or_cancel(self, QDialogButtonBox.StandardButton.Open)
         self.list.itemActivated.connect(lambda *_: self.accept())
         self.list.currentItemChanged.connect(self._describe)
         layout = QVBoxLayout(self)

@@ -30,12 +30,13 @@ from gradviz.lessons import VIEW_DOCKS, LessonBuild, LessonError, LessonShow, fi
 from gradviz.presets import list_presets, load_preset
 from gradviz.state import Change, Session
 
-from . import layout
+from . import layout, placement
 from .actions import build_menus, help_html
 from .blackout import Blackout
 from .caption_band import CaptionBand
 from .controls import ControlsPanel
 from .curvature_feed import CurvatureFeed
+from .export_dialog import ExportDialog
 from .keyboard import KeyboardGuard
 from .lesson_picker import Entry, LessonPicker
 from .long_job import SLICE_S, LongJob
@@ -47,6 +48,7 @@ from .readout import Readout
 from .recent import remember_file
 from .record_dialog import RecordDialog
 from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
+from .slide import posed_for_slide
 from .snapshot import image_formats, write_image
 from .theme import Theme
 from .toolbar import PlaybackBar
@@ -77,14 +79,6 @@ _ANALYSIS_VIEWS = {
 }
 _STATUS = frozenset({"step", "settings", "data", "model", "runs"})
 SESSION_FILTER = "gradviz sessions (*.gradviz.json *.json);;All files (*)"
-# a picture's formats as the save dialog offers them, and the scale of raster ones (for slides: 2×, 4×)
-EXPORT_FILTERS = {
-    "PNG images (*.png)": 1,
-    "PNG images at 2× (*.png)": 2,
-    "PNG images at 4× (*.png)": 4,
-    "SVG drawings (*.svg)": 1,
-    "PDF documents (*.pdf)": 1,
-}
 
 
 def _command_keys(actions) -> set[str]:
@@ -114,18 +108,23 @@ class MainWindow(QMainWindow):
         present: bool = False,
         restore_layout: bool = True,
         defer_analysis: bool = False,
-        screen_height: int | None = None,
         size: tuple[int, int] | None = None,
+        screen=None,
     ):
         """`defer_analysis`: show the window first and build the analysis views right after
         (`build_deferred_views`), so it is on screen sooner; tests and screenshots build all at once.
-        `screen_height`: the height presenting fonts are sized for (default: this window's screen's);
-        `size`: the window's size (default: 1600 × 900, or the screen's free area if smaller)."""
+        `size`: a rehearsal of a screen that size (`--size WxH`: the window's size, and presenting,
+        its fonts); without it a presentation fills `screen` (default: the one Qt puts the window on)
+        and the desk is 1600 × 900 or the screen's free area if smaller (`placement`)."""
         super().__init__()
         self.setObjectName("gradvizMainWindow")
+        if screen is not None:
+            self.setScreen(screen)
         self.session = session
         self.qt_session = QtSession(session, self)
-        self.theme = Theme(present, screen_height or self.screen().availableGeometry().height())
+        self.rehearsal_size = size
+        width, height = placement.initial_size(present, size, self.screen())
+        self.theme = Theme(present, height)
         self.playback = Playback(session, self)
         self.setDockNestingEnabled(True)
         f = self.font()
@@ -203,13 +202,14 @@ class MainWindow(QMainWindow):
         self.qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(Change.everything())
         # the docks are arranged once, at the size the window will have (arranged again later, Qt can
-        # leave a stale tab bar on screen): the size asked for, else 1600 × 900 or the screen if smaller
-        free = self.screen().availableGeometry()
-        self.resize(*(size or (min(1600, free.width()), min(900, free.height()))))
+        # leave a stale tab bar on screen)
+        self.resize(width, height)
         layout.default_sizes(self)
-        # the window may end up smaller than asked (a laptop screen): size the docks again when
-        # it is first shown, unless a saved layout was restored
-        self._layout_on_show = not (restore_layout and layout.restore(self, self.screen().availableGeometry()))
+        # the window may end up smaller than asked (a laptop screen): size the docks again when it is
+        # first shown, unless the user's own desk layout was restored (a presentation is always the
+        # designed one: what the lecturer rehearsed is what the hall sees, whichever way it was opened)
+        restored = restore_layout and not present and layout.restore(self, self.screen().availableGeometry())
+        self._layout_on_show = not restored
         self.message_bar.hide()
         self.blackout.raise_()
 
@@ -371,13 +371,15 @@ class MainWindow(QMainWindow):
         elif box.clickedButton() is discard:
             path.unlink(missing_ok=True)
 
-    # a session or a data set dropped onto the window: one local file, a .json or a .csv
+    # a session, a data set or a lesson dropped onto the window: one local file, a .json, .csv or .toml
+    _DROPPED_KINDS = {".json": "session", ".csv": "data", ".toml": "lesson"}
+
     def _dropped_file(self, event) -> str | None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         if len(urls) != 1 or not urls[0].isLocalFile():
             return None
         path = urls[0].toLocalFile()
-        return path if path.lower().endswith((".json", ".csv")) else None
+        return path if os.path.splitext(path.lower())[1] in self._DROPPED_KINDS else None
 
     def dragEnterEvent(self, event) -> None:
         if self._dropped_file(event):
@@ -394,7 +396,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_recent("data" if path.lower().endswith(".csv") else "session", path)
+        self.open_recent(self._DROPPED_KINDS[os.path.splitext(path.lower())[1]], path)
 
     def open_preset(self, name: str) -> None:
         """Open a prepared scenario in this window (after asking about unsaved work)."""
@@ -660,16 +662,23 @@ class MainWindow(QMainWindow):
         self.export_view("window")
 
     def export_view(self, view: str) -> None:
-        """The window or one view ("data", "lossSurface", …: a dock's name without "Dock") as a
-        picture: PNG at 1×, 2× or 4× its pixels (the filter chosen says which), SVG or PDF."""
+        """The window or one view ("data", "lossSurface", …: a dock's name without "Dock") as a picture:
+        first how (a slide's size or the window's, 1×, 2× or 4×, the view's own controls or not), then
+        where (PNG, SVG, PDF, …)."""
         widget = self.view_widget(view)
         if widget is None:
             return
-        kinds = ";;".join([*EXPORT_FILTERS, "All images (" + " ".join(f"*.{f}" for f in image_formats()) + ")"])
+        title = dict(self.exportable_views())[view]
+        dialog = ExportDialog(title, (widget.width(), widget.height()), view != "window", self.theme, self)
+        if not dialog.exec():
+            return
+        c = dialog.choice()
+        kinds = ";;".join(["PNG images (*.png)", "SVG drawings (*.svg)", "PDF documents (*.pdf)", "All images ("
+                           + " ".join(f"*.{f}" for f in image_formats()) + ")"])  # fmt: skip
         default = f"{self.preset_name or 'gradviz'}-{view}-step{self.session.current_step}.png"
-        path, chosen = QFileDialog.getSaveFileName(self, f"Export {view}", default, kinds)
+        path, _ = QFileDialog.getSaveFileName(self, f"Export “{title}”", default, kinds)
         if path:
-            self.write_view(view, path, EXPORT_FILTERS.get(chosen, 1))
+            self.write_view(view, path, c.scale, size=c.size, keep_controls=c.keep_controls)
 
     def exportable_views(self) -> list[tuple[str, str]]:
         """(name, title) of what can be exported or recorded: the window, then every dock."""
@@ -736,22 +745,36 @@ class MainWindow(QMainWindow):
         views = ", ".join(name for name, _ in self.exportable_views())
         return f"there is no view named {view!r}; the views are {views}"
 
-    def write_view(self, view: str, path: str, scale: int = 1) -> bool:
-        """Draw the window or a view into `path` (finished first: full-resolution surface); says how it went."""
-        widget = self.view_widget(view)
-        if widget is None:
-            problem = self.unknown_view(view)
-            self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
-            return False
-        self.show_view(view)
-        self.finish_rendering()
-        problem = write_image(widget, path, scale)
+    def write_view(self, view: str, path: str, scale: int = 1, **how) -> bool:
+        """`draw_view` (`how`: its size and keep_controls), and say how it went."""
+        problem = self.draw_view(view, path, scale, **how)
         if problem:
             self.say(f"{problem[0].upper()}{problem[1:]}.", "error")
             return False
-        size = f" at {scale}×" if scale > 1 else ""
-        self.say(f"Saved {os.path.basename(path)}{size}")
+        self.say(f"Saved {os.path.basename(path)}" + (f" at {scale}×" if scale > 1 else ""))
         return True
+
+    def draw_view(
+        self,
+        view: str,
+        path: str,
+        scale: int = 1,
+        size: tuple[int, int] | None = None,
+        keep_controls: bool = False,
+    ) -> str | None:
+        """Draw the window or a view into `path` (finished first: full-resolution surface); None, or what
+        went wrong in words. A view is drawn alone at `size` (a slide's; None: as in the window) without
+        its own controls unless `keep_controls`; the window does not change."""
+        problem = self.unknown_view(view)
+        if problem is not None:
+            return problem
+        self.show_view(view)
+        self.finish_rendering()
+        widget = self.view_widget(view)
+        if view == "window" or view == "surface3d" or (size is None and keep_controls):  # GL: drawn in place
+            return write_image(widget, path, scale)
+        with posed_for_slide(self, view, size or (widget.width(), widget.height()), keep_controls) as posed:
+            return write_image(posed, path, scale)
 
     def walk(self, direction: int) -> None:
         """The network's backward walk one stop on (1) or back (−1), its view in front."""
@@ -800,7 +823,7 @@ class MainWindow(QMainWindow):
         closes (its layout is remembered for its mode). A long run in progress stops where it is."""
         playing = self.playback.playing
         self.jobs.cancel()
-        other = type(self)(self.session, present=not self.theme.present)
+        other = type(self)(self.session, present=not self.theme.present, size=self.rehearsal_size, screen=self.screen())
         other.front_docks = self.front_docks  # the views the lesson put in front stay in front
         for name in self.front_docks:
             other.docks[name].raise_()
@@ -815,11 +838,7 @@ class MainWindow(QMainWindow):
         if other.autosave is not None:
             other.autosave.hand_to(other)
         _keep_alive(other)
-        if other.theme.present:
-            other.showFullScreen()
-        else:
-            layout.fit_to_screen(other, other.screen().availableGeometry())
-            other.show()
+        placement.show(other, self.screen())
         other.activateWindow()
         other.setFocus()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -845,6 +864,7 @@ class MainWindow(QMainWindow):
             # function, the model's docks step aside again
             self._fitted_on_show = True
             self.__dict__["stepped_aside"] = set()
+            layout.whole_tab_titles(self)
             layout.fit_to_problem(self)
 
     def closeEvent(self, event) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from gradviz.core import LIMITS
 
+from .dialog_buttons import go_or_cancel
 from .movie import MAX_FPS
 from .recorder import DEFAULT_FPS, DEFAULT_STEPS
 from .theme import Theme
@@ -52,10 +53,7 @@ class RecordDialog(QDialog):
         form.addRow("Steps", self.steps_spin)
         form.addRow("Frames a second", self.fps_spin)
         form.addRow(self.summary)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Record…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = go_or_cancel(self, QDialogButtonBox.StandardButton.Ok, "Record…")
         form.addRow(buttons)
         for spin in (self.start_spin, self.steps_spin, self.fps_spin):
             spin.valueChanged.connect(self._summarise)

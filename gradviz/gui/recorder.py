@@ -42,6 +42,7 @@ class Recording:
         self.start, self.steps, self.fps = start, steps, fps
         self.movie = open_movie(path, fps, steps + 1)
         self.drawn = 0  # frames in the movie so far
+        self.was_at = session.current_step  # where the live window goes back to once the frames are drawn
         self.stopped_at: int | None = None  # the step where the run stopped early (it diverged)
 
     @property
@@ -169,6 +170,10 @@ class RecordingProgress(QProgressDialog):
         self._timer.stop()
         if discard:
             self.recording.discard()
+        # the window where it was before: recording shows a run, it does not move the lecture on (the
+        # steps it trained stay on the timeline)
+        session = self.recording.window.session
+        session.seek(min(self.recording.was_at, session.last_step))
         self.canceled.disconnect(self._cancelled)
         self.close()
         self.deleteLater()

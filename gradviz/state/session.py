@@ -126,6 +126,9 @@ class Session(DataEditing, SessionFiles):
             for note in notes:
                 self._say("info", f"{r.name}: {note}")
             runs.append(self._start_like(r, s, init_params=first.trainer.init_params))
+        if settings.function and settings.function != (old[0].settings.function if old[0] else None):
+            # a new function opens on the colours that show it; a session file's own choice follows
+            self.set_view(surface_log=core.make_function(settings.function).spans_decades)
         self._adopt(runs, self._focus)
 
     def _start_like(self, old: Run | None, settings: Settings, **trainer_options) -> Run:

@@ -122,6 +122,18 @@ def test_a_csv_or_a_session_dropped_onto_the_window_opens(make_window, tmp_path,
     assert window.session.source_dataset is before and "Could not import" in window.message_bar.text
 
 
+def test_a_lesson_file_dropped_onto_the_window_is_presented(make_window, tmp_path):
+    window = make_window("--present", "--preset", "logistic-blobs")
+    lesson = tmp_path / "mine.toml"
+    lesson.write_text('title = "Mine"\n[[scene]]\ntitle = "One"\nfrom = "preset:linear-line"\ncaption = "A line."\n')
+    assert _drop(window, lesson)
+    qtbot_wait_jobs(window)
+    QApplication.processEvents()  # built, then offered (after asking about unsaved work), then opened
+    qtbot_wait_jobs(window)
+    assert window.lesson.lesson.title == "Mine" and window.lesson.scene_index == 0
+    assert window.caption_band.isVisible() and window.session.settings.model == "linear"
+
+
 def test_work_is_autosaved_and_offered_back_after_gradviz_did_not_close(make_window, tmp_path, monkeypatch, qtbot):
     folder = tmp_path / "autosave"
     window = make_window("--preset", "softmax-blobs")

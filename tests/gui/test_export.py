@@ -83,30 +83,51 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     from PIL import Image
     from PySide6.QtWidgets import QFileDialog
 
-    from gradviz.gui.main_window import EXPORT_FILTERS
+    from gradviz.gui.export_dialog import ExportDialog
 
     window = make_window("--preset", "race-optimizers", "--steps", "10")
-    cases = [("lossCurve", "c.png", "PNG images at 2× (*.png)"), ("data", "d.svg", "SVG drawings (*.svg)"),
-             ("window", "w.pdf", "PDF documents (*.pdf)")]  # fmt: skip
-    for view, name, chosen in cases:
+    asked = []
+
+    def answer(size_text, scale, keep=False):
+        def exec_(dialog):
+            asked.append(dialog.windowTitle())
+            dialog.size_combo.setCurrentIndex(dialog.size_combo.findText(size_text))
+            dialog.scale_combo.setCurrentIndex(dialog.scale_combo.findData(scale))
+            dialog.keep_check.setChecked(keep)
+            asked.append(dialog.summary.text())
+            return True
+
+        return exec_
+
+    cases = [("lossCurve", "c.png", "As in the window", 2), ("data", "d.svg", "As in the window", 1),
+             ("window", "w.pdf", "As in the window", 1), ("lossSurface", "s.png", "Slide, 1280 × 720", 2)]  # fmt: skip
+    data_dock = window.docks["dataDock"]
+    before = (data_dock.widget(), data_dock.widget().size(), window.size())
+    for view, name, size_text, scale in cases:
         target = tmp_path / name
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, c=chosen, **k: (str(t), c))
+        monkeypatch.setattr(ExportDialog, "exec", answer(size_text, scale, keep=view == "data"))
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
         window.actions_by_name[f"exportViewAction_{view}"].trigger()
         assert target.is_file(), view
+    assert asked[0] == "Export “Loss curve”" and asked[-2] == "Export “Loss surface and descent path”"
+    assert asked[-1] == "A PNG of 2,560 × 1,440 pixels"  # the size and resolution are said before the file
+    assert (data_dock.widget(), data_dock.widget().size(), window.size()) == before  # the window is as it was
     widget = window.view_widget("lossCurve")
     with Image.open(tmp_path / "c.png") as png:
         png.load()  # decoded whole: a truncated file fails here
         assert png.format == "PNG" and png.size == (2 * widget.width(), 2 * widget.height())
-    assert EXPORT_FILTERS[cases[0][2]] == 2
+    with Image.open(tmp_path / "s.png") as png:
+        assert png.size == (2560, 1440)  # a slide's size at 2×, whatever the dock's size
     svg = ET.parse(tmp_path / "d.svg").getroot()
     assert svg.tag.endswith("svg") and len(list(svg.iter())) > 50  # the plot's items are drawn as vectors
     data_view = window.view_widget("data")
     assert round(float(svg.get("width").removesuffix("mm")) / 25.4 * 96) == data_view.width()  # 96 px an inch
     words = " ".join(t.text or "" for t in svg.iter() if t.tag.endswith("text"))
-    assert "prediction" in words and "Click to add a point" in words  # the legend and the hint, as text
+    assert "prediction" in words and "Click to add a point" in words  # the legend and the hint (kept), as text
     assert (tmp_path / "w.pdf").read_bytes()[:5] == b"%PDF-"
     assert not list(tmp_path.glob(".*partial*"))  # nothing half-written is left beside them
     # an unknown format is refused in words and writes nothing
+    monkeypatch.setattr(ExportDialog, "exec", answer("As in the window", 1))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "x.doc"), ""))
     window.actions_by_name["exportViewAction_data"].trigger()
     assert not (tmp_path / "x.doc").exists() and ".svg, .pdf" in window.message_bar.text
@@ -116,13 +137,21 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     cmd = [sys.executable, "-m", "gradviz", "--preset", "linear-line", "--steps", "5", "--export-view"]
     subprocess.run([*cmd, "lossSurface", str(out)], check=True, env=env, timeout=120)
     assert ET.parse(out).getroot().tag.endswith("svg")
+    words = " ".join(t.text or "" for t in ET.parse(out).getroot().iter() if t.tag.endswith("text"))
+    assert "Two parameters" in words and "Plane" not in words  # its note, not its own buttons
     png = tmp_path / "window.png"
     subprocess.run([*cmd, "window", str(png), "--size", "1280x720"], check=True, env=env, timeout=120)
     with Image.open(png) as picture:
         picture.load()
         assert picture.size == (1280, 720)
+    slide = tmp_path / "slide.png"
+    subprocess.run([*cmd, "residuals", str(slide), "--view-size", "1000x600", "--scale", "4"], check=True, env=env)
+    with Image.open(slide) as picture:
+        assert picture.size == (4000, 2400)
     bad = subprocess.run([*cmd, "nope", str(out)], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "the views are window" in bad.stderr
+    bad = subprocess.run([*cmd, "data", str(out), "--scale", "3"], env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "--scale" in bad.stderr
 
 
 def _env_without_display() -> dict:
@@ -172,7 +201,8 @@ def test_a_recorded_gif_has_a_frame_per_step_of_the_view_and_is_the_same_every_t
     first = tmp_path / "run.gif"
     _record(window, qtbot, monkeypatch, first, steps=6, fps=12)
     frames = _gif_frames(first)
-    assert len(frames) == 7 and window.session.current_step == 9  # steps 3 … 9, trained on from 3
+    assert len(frames) == 7 and window.session.last_step == 9  # steps 3 … 9, trained on from 3
+    assert window.session.current_step == 3  # and the window back where the lecture was
     assert {size for size, _, _ in frames} == {(widget.width(), widget.height())}
     assert {duration for _, duration, _ in frames} == {80}  # 1/12 s in a GIF's hundredths
     assert len({pixels for _, _, pixels in frames}) == 7  # every step looks different: the path grows
@@ -210,7 +240,8 @@ def test_the_window_stays_live_while_recording_and_cancel_leaves_no_file(make_wi
     timer.stop()
     assert window.findChild(object, "recordingProgress") is None or not progress.isVisible()
     assert not target.exists() and not list(tmp_path.iterdir())
-    assert "cancelled" in _said(window) and 2 <= window.session.current_step < 200  # the steps taken stay
+    assert "cancelled" in _said(window) and 2 <= window.session.last_step < 200  # the steps taken stay
+    assert window.session.current_step == 0  # the window where it was
     # Esc in the dialog cancels too
     progress = window.record("data", str(target), steps=200, fps=10)
     qtbot.waitUntil(lambda: progress.value() >= 1, timeout=30_000)
@@ -243,8 +274,8 @@ def test_a_run_that_diverges_is_recorded_up_to_where_it_stopped(make_window, qtb
     window = make_window("--preset", "linear-line", "--lr", "50")
     target = tmp_path / "boom.gif"
     _record(window, qtbot, monkeypatch, target, view="lossCurve", steps=40)
-    stopped = window.session.current_step
-    assert 0 < stopped < 40 and len(_gif_frames(target)) == stopped + 1
+    stopped = window.session.last_step
+    assert window.session.current_step == 0 and 0 < stopped < 40 and len(_gif_frames(target)) == stopped + 1
     assert f"stopped at step {stopped}" in window.message_bar.text
 
 

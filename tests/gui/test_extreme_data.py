@@ -93,3 +93,26 @@ def test_values_beyond_the_limit_are_refused_with_the_line(window, tmp_path):
         timeout=120,
     )
     assert out.returncode == 2 and "line 3" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_an_arrow_head_points_along_its_arrow_on_screen_at_any_scale(qtbot):
+    """The head's angle is the arrow's in pixels, whatever the axes' scales; no overflow warning at
+    1e300 over pixels of 1e-300 (it reached the terminal from the gradient view)."""
+    import pyqtgraph as pg
+
+    from gradviz.gui.views.plot_items import head_angle
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 200)
+    widget.show()
+    qtbot.waitExposed(widget)
+    box = widget.getViewBox()
+    box.setRange(xRange=(0, 4), yRange=(0, 1), padding=0)  # x: 1 a 100 pixels, y: 1 a 200 pixels
+    px, py = box.viewPixelSize()
+    for d in ([1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-2.0, 0.5]):
+        expected = 180 + np.degrees(np.arctan2(-d[1] / py, d[0] / px))
+        assert head_angle(box, np.array(d)) == pytest.approx(expected)
+    box.setRange(xRange=(0, 1e-298), yRange=(0, 1e-298), padding=0)
+    for d in ([1e300, 1.0], [1e-300, -1e300], [5e-324, 0.0]):
+        assert np.isfinite(head_angle(box, np.array(d)))

@@ -259,6 +259,9 @@ def test_the_handout_has_one_page_per_scene_and_a_screenshot_renders_a_scene(tmp
     body = pdf.read_bytes()
     assert body.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", body)) == 7
     assert b"The softmax Jacobian" in body or b"/Title" in body
+    mask = os.umask(0o22)
+    os.umask(mask)
+    assert pdf.stat().st_mode & 0o777 == 0o666 & ~mask  # the user's umask, as every other file written
     png = tmp_path / "scene.png"
     done = _cli("--lesson", "softmax-jacobian", "--scene", "3", "--screenshot", str(png), "--size", "1280x720")
     assert done.returncode == 0 and png.stat().st_size > 10_000

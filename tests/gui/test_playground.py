@@ -139,7 +139,7 @@ def test_the_surface_shows_the_domain_the_minima_and_f(make_window, qtbot):
     alphas, betas, S = view.shown_grid()
     A, B = np.meshgrid(alphas, betas, indexing="ij")
     np.testing.assert_allclose(S, core.make_function("himmelblau").value(A, B), rtol=1e-6)
-    assert "f at ●" in view.note.text() and view.surface_image.colorbar.axis.labelText == "f(x, y)"
+    assert "f at ●" in view.note.text() and view.surface_image.colorbar.axis.labelText == "log₁₀ f"  # its basins span decades
     text = window.derivation_view.browser.toPlainText()
     assert "∂f/∂x = 4·(x² + y − 11)·x + 2·(x + y² − 7)" in text
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar, QWidget
 
-from gradviz.gui import create_window, layout
+from gradviz.gui import create_window, layout, placement
 from gradviz.presets import list_presets
 
 MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
@@ -122,7 +122,7 @@ def test_the_window_never_opens_larger_than_the_screen(qtbot):
     window = create_window([])
     qtbot.addWidget(window)
     window.resize(1600, 900)
-    layout.fit_to_screen(window, QRect(0, 0, 1024, 700))
+    placement.fit_to_screen(window, QRect(0, 0, 1024, 700))
     assert window.width() <= 1024 and window.height() <= 700
 
 

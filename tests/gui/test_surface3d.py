@@ -3,16 +3,11 @@ nothing else changes; under Xvfb with Mesa's software OpenGL it draws the slice 
 path and the point, turns and zooms with the mouse, and leaves the arrow keys to the run."""
 
 import builtins
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 from gradviz.gui.views import surface3d
+
+from .xvfb import needs_xvfb, run_probe
 
 PROBE = Path(__file__).with_name("gl_probe.py")
 
@@ -42,23 +37,13 @@ def test_without_pyopengl_it_says_how_to_get_it(monkeypatch):
     assert 'pip install "gradviz[3d]"' in surface3d.gl_problem()
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is not installed here (.ci/run installs it)")
+@needs_xvfb
 def test_under_xvfb_with_software_opengl(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env.update(QT_QPA_PLATFORM="xcb", LIBGL_ALWAYS_SOFTWARE="1", XDG_CONFIG_HOME=str(tmp_path))
     shot = tmp_path / "window.png"
-    command = [sys.executable, str(PROBE), "--function", "himmelblau", "--steps", "30", str(shot)]
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    out, stderr = run_probe(
+        PROBE, ["--function", "himmelblau", "--steps", "30", str(shot)], tmp_path, LIBGL_ALWAYS_SOFTWARE="1"
     )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    assert done.returncode == 0 and lines, done.stderr[-2000:]
-    out = json.loads(lines[-1])
-    assert out["platform"] == "xcb" and out["problem"] == "", out
+    assert out["problem"] == "", out
     assert out["surface_shape"] == [surface3d.GRID, surface3d.GRID]
     assert out["non_white"] > 0.1 and out["low"] > 0.02 and out["high"] > 0.002  # the surface, in viridis
     assert out["step_after"] == out["step_before"] + 1 and out["point_moved"]  # → steps the run …
@@ -67,5 +52,5 @@ def test_under_xvfb_with_software_opengl(tmp_path):
     assert "x" in out["log_label"] and "height log₁₀ f" in out["log_label"]
     # a new GL context (floated and docked again; F5's new window): still drawn, without a GL error
     assert out["redocked_non_white"] > 0.1 and out["presenting_non_white"] > 0.1
-    assert "Error while drawing" not in done.stderr
+    assert "Error while drawing" not in stderr
     assert shot.exists()

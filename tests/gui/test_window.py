@@ -256,6 +256,25 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path):
     assert out.returncode == 2 and "no preset named" in out.stderr
 
 
+def test_values_on_the_command_line_may_be_negative():
+    """argparse takes '-1.5,2' for an option ("expected one argument"): every value may start with '-'."""
+    from gradviz.cli import parse_args
+
+    args = parse_args(["--function", "rosenbrock", "--start", "-1.5,2", "--seed", "3"])
+    assert args.start == (-1.5, 2.0) and args.seed == 3
+    assert parse_args(["--function", "saddle", "--start=-1,-0.5"]).start == (-1.0, -0.5)
+    with pytest.raises(SystemExit):  # a value that is not there is still said
+        parse_args(["--lr", "--steps", "3"])
+
+
+def test_list_presets_to_a_reader_that_stops_early_ends_quietly():
+    """`gradviz --list-presets | head -1`: no BrokenPipe traceback at the user."""
+    done = subprocess.run(
+        f"{sys.executable} -m gradviz --list-presets | head -c 10", shell=True, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr and len(done.stdout) == 10
+
+
 def test_screenshot_option_writes_a_png(tmp_path):
     shot = tmp_path / "shot.png"
     out = subprocess.run(
@@ -274,6 +293,7 @@ def test_list_presets():
     assert out.returncode == 0
     for name in ("logistic-blobs", "linear-line", "mlp-moons"):
         assert name in out.stdout
+    assert "lesson" not in out.stdout.lower()  # these are scenarios: lessons are --list-lessons
 
 
 @pytest.mark.parametrize("name", [p.stem for p in __import__("gradviz.presets").presets._presets_dir().glob("*.json")])

@@ -181,3 +181,24 @@ def test_settings_refuse_a_start_without_a_function_and_an_absurd_one():
         Settings(function="saddle", start=(np.inf, 0))
     with pytest.raises(core.FunctionError):
         Settings(function="x +")
+
+
+def test_a_function_whose_values_span_decades_opens_on_log_colours_and_a_file_s_choice_wins():
+    """Linear colours would paint Rosenbrock's valley, Beale's arms and Himmelblau's basins in one
+    colour; a bowl or a saddle read well on them."""
+    assert [name for name in core.FUNCTIONS if core.make_function(name).spans_decades] == [
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+    ]
+    session = Session(core.generate("blobs", seed=0), Settings(function="rosenbrock"))
+    assert session.view.surface_log
+    session.set_value("function", "x^2 + 10*y^2")
+    assert not session.view.surface_log
+    session.set_value("function", "exp(x + y)")
+    assert session.view.surface_log
+    session.set_value("model", "logistic")  # back on a model: the user's choice of colours stays
+    assert session.view.surface_log
+    session.set_view(surface_log=False)  # chosen by hand for the same function: kept
+    session.set_value("lr", 0.01)
+    assert not session.view.surface_log

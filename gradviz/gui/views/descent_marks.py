@@ -18,6 +18,7 @@ from gradviz.state.series import thin_polyline
 
 from .. import palette
 from ..theme import Theme
+from .plot_items import head_angle
 
 __all__ = ["DescentMarks", "Drawn", "ARROW_PX", "MARKED_STEPS", "STATIONARY", "inside"]
 
@@ -120,7 +121,7 @@ class DescentMarks:
         if norm(d / px) < 3:  # shorter than its own head: no head
             head.setVisible(False)
             return
-        head.setStyle(angle=180 + np.degrees(np.arctan2(-d[1] / px[1], d[0] / px[0])))
+        head.setStyle(angle=head_angle(self.plot.getViewBox(), d))
         head.setPos(tip[0], tip[1])
         head.setVisible(True)
 

@@ -25,6 +25,7 @@ from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import SymmetricRange, Theme, zero_line
 from .base import View
+from .plot_items import head_angle
 
 __all__ = ["GradientView"]
 
@@ -218,12 +219,10 @@ class GradientView(View):
     def _arrow(self, name: str, line: pg.PlotDataItem, end: np.ndarray) -> None:
         line.setData([0.0, end[0]], [0.0, end[1]])
         head = self.heads[name]
-        if not np.any(end):
+        if not np.any(end) or not np.all(np.isfinite(end)):
             head.setVisible(False)
             return
-        px, py = self.plane.getViewBox().viewPixelSize()
-        angle = np.degrees(np.arctan2(-end[1] / max(py, 1e-300), end[0] / max(px, 1e-300)))
-        head.setStyle(angle=180 + angle)
+        head.setStyle(angle=head_angle(self.plane.getViewBox(), end))
         head.setPos(end[0], end[1])
         head.setVisible(True)
 

@@ -8,7 +8,19 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 
-__all__ = ["EdgeLines", "EditableViewBox", "ImageTiles", "PassiveScatter", "PointLabels", "RegionImage"]
+__all__ = ["EdgeLines", "EditableViewBox", "ImageTiles", "PassiveScatter", "PointLabels", "RegionImage", "head_angle"]
+
+
+def head_angle(view_box: pg.ViewBox, d: np.ndarray) -> float:
+    """The angle an ArrowItem at the tip of the segment d (in plot coordinates) takes on screen, where
+    the two axes may have very different scales: atan2(−dy/py, dx/px) for pixels of px × py, written
+    with d scaled to at most 1 and without a division by a pixel's size, so that neither overflows
+    (an arrow of 1e300 on pixels of 1e-300 did). d must be finite and not zero."""
+    px, py = view_box.viewPixelSize()
+    if not (np.isfinite(px) and np.isfinite(py) and px > 0 and py > 0):  # a range pyqtgraph cannot scale
+        px = py = 1.0
+    x, y = d / np.abs(d).max()
+    return 180 + float(np.degrees(np.arctan2(-y * px, x * py)))
 
 
 class EditableViewBox(pg.ViewBox):
@@ -271,6 +283,16 @@ class PointLabels(pg.GraphicsObject):
         view = self.getViewBox()
         return view.viewRect() if view is not None else QRectF(self._rect)
 
+    def _boxes(self, transform) -> list[tuple[str, QRectF]]:
+        """Each text with the box it is drawn in, in the pixels `transform` maps the plot's coordinates to."""
+        boxes = []
+        for (x, y), (fx, fy), text in zip(self.pos, self.anchors, self.texts, strict=False):
+            at = transform.map(QPointF(x, y))
+            width, height = self._metrics.horizontalAdvance(text), self._metrics.height()
+            boxes.append((text, QRectF(at.x() - fx * width, at.y() - fy * height, width, height)))
+        return boxes
+
+
     def paint(self, painter, *args) -> None:
         if not self.texts:
             return
@@ -279,11 +301,8 @@ class PointLabels(pg.GraphicsObject):
         painter.resetTransform()
         painter.setFont(self._font)
         painter.setPen(self._color)
-        for (x, y), (fx, fy), text in zip(self.pos, self.anchors, self.texts, strict=False):
-            at = transform.map(QPointF(x, y))
-            width, height = self._metrics.horizontalAdvance(text), self._metrics.height()
-            left, top = at.x() - fx * width, at.y() - fy * height
+        for text, box in self._boxes(transform):
             if self._backdrop is not None:
-                painter.fillRect(QRectF(left - 2, top, width + 4, height), self._backdrop)
-            painter.drawText(QPointF(left, top + self._metrics.ascent()), text)
+                painter.fillRect(box.adjusted(-2, 0, 2, 0), self._backdrop)
+            painter.drawText(QPointF(box.left(), box.top() + self._metrics.ascent()), text)
         painter.restore()

@@ -19,6 +19,7 @@ __all__ = [
     "default_sizes",
     "enlarge",
     "fit_to_problem",
+    "hide_stale_tab_bars",
     "open_beside_surface",
     "raise_front",
     "restore",
@@ -35,6 +36,11 @@ COMPACT_BELOW = 900  # window heights (logical pixels) under this put the smalle
 WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than tall, and this wide
 # (in pixels per unit of font scale: 1760 at presentation fonts): three columns
 _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "curvatureDock", "runsDock")
+# two rows (compact, wide): the curvature shares the data's place (the larger one, over the loss curve),
+# so that each tab group's titles fit its column whole at a projector's fonts, and a scene can show the
+# sharpness over the run above the loss curve
+_WITH_DATA = ("curvatureDock",)
+TAB_FONT = 0.8  # presenting, the tab titles' font (of the base): they name views, the hall reads the views
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
 # views of data and of samples: on a function f(x, y) they have nothing to draw, and step aside
@@ -82,9 +88,12 @@ def arrange(window) -> None:
         window.tabifyDockWidget(d["jacobianDock"], d["runsDock"])
     else:
         window.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)
+        for name in _WITH_DATA:
+            window.tabifyDockWidget(d["dataDock"], d[name])
         window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], H if kind == "wide" else V)
         for name in _TABS[1:]:
-            window.tabifyDockWidget(d[_TABS[0]], d[name])
+            if name not in _WITH_DATA:
+                window.tabifyDockWidget(d[_TABS[0]], d[name])
     for name, short in _TAB_TITLES.items():
         full = d[name].property("fullTitle") or d[name].windowTitle()
         d[name].setProperty("fullTitle", full)
@@ -94,6 +103,20 @@ def arrange(window) -> None:
     window.resize(size)
     whole_tab_titles(window)
     raise_front(window)
+    if window.isVisible():  # once the docks have their new places
+        QTimer.singleShot(0, window, lambda: hide_stale_tab_bars(window))
+
+
+def hide_stale_tab_bars(window) -> None:
+    """Hide the tab bars Qt left behind: the first bar of a tab group formed while another group exists
+    is replaced by a new one and stays on the window, over the views, with the group's old titles. A
+    live bar sits right under its group's front dock, as wide."""
+    docks = [d for d in window.docks.values() if d.isVisible() and not d.isFloating()]
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        geo = bar.geometry()
+        live = any(abs(d.geometry().bottom() - geo.top()) <= 3 and abs(d.x() - geo.x()) <= 3 for d in docks)
+        if bar.isVisible() and not live:
+            bar.hide()
 
 
 def whole_tab_titles(window) -> None:
@@ -102,6 +125,10 @@ def whole_tab_titles(window) -> None:
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
+        if window.theme.present:
+            bar.setFont(window.theme.font(TAB_FONT))
+            pad = round(4 * window.theme.scale)  # Qt's padding is a desk's: six titles must fit a column
+            bar.setStyleSheet(f"QTabBar::tab {{ padding: {pad // 2}px {pad}px; }}")
 
 
 def open_beside_surface(window, dock) -> None:
@@ -139,6 +166,7 @@ def raise_front(window) -> None:
     """The default views in front of their tab groups (and a race's table, and the view a lesson wants)."""
     d = window.docks
     d["lossSurfaceDock"].raise_()  # the 2-D surface in front of the 3-D one
+    d["dataDock"].raise_()  # in front of the curvature, which shares its place in two rows
     d["jacobianDock" if window.arranged_shape == "desk" else "gradientDock"].raise_()
     if len(window.session.runs) > 1:  # a race: its table in front
         d["runsDock"].raise_()
@@ -191,6 +219,14 @@ def _columns(window) -> tuple[list, list[int]]:
 
 def default_sizes(window) -> None:
     """Every dock shown at its default size for the window's current size (re-arranged if need be)."""
+    size = window.size()
+    _default_sizes(window)
+    if window.size() != size:  # the docks on their way (all shown, in one column) widened it: 1024 became 1086
+        window.layout().activate()
+        window.resize(size)
+
+
+def _default_sizes(window) -> None:
     if getattr(window, "arranged_shape", None) != shape(window):
         arrange(window)
     d = window.docks

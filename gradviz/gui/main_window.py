@@ -48,6 +48,7 @@ from .readout import Readout
 from .recent import remember_file
 from .record_dialog import RecordDialog
 from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
+from .scaled_style import use_scaled_style
 from .slide import posed_for_slide
 from .snapshot import image_formats, write_image
 from .theme import Theme
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         f.setPointSizeF(self.theme.base_point_size)
         self.setFont(f)
         QApplication.setFont(f)  # dialogs are windows of their own: they read the fonts from the app
+        use_scaled_style(self.theme.scale)  # and the check boxes, arrows and handles grow with the fonts
 
         self.message_bar = MessageBar(self.theme, self)
         self.jobs = LongJob(self)
@@ -539,14 +541,12 @@ class MainWindow(QMainWindow):
         """The caption band and the scene counter for the scene shown (hidden without a lesson)."""
         show = self.lesson
         self.caption_band.setVisible(show is not None)
-        self.playback_bar.scene_label.setVisible(show is not None)
         close = self.actions_by_name.get("closeLessonAction")
         if close is not None:
             close.setEnabled(show is not None)
-        if show is None:
-            return
-        self.caption_band.show_scene(show.lesson.title, show.scene)
-        self.playback_bar.scene_label.setText(f"scene {show.counter()}")
+        self.playback_bar.show_scene_counter(None if show is None else f"scene {show.counter()}")
+        if show is not None:
+            self.caption_band.show_scene(show.lesson.title, show.scene)
 
     def type_own_function(self) -> None:
         """Lessons › Playground › Your own f(x, y): the playground, the formula field ready for typing."""
@@ -853,6 +853,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        QTimer.singleShot(0, self, lambda: layout.hide_stale_tab_bars(self))  # once the docks have their places
         if self._layout_on_show:
             self._layout_on_show = False
             if self.lesson is not None:

@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 __all__ = ["Theme", "present_scale", "zero_line", "legend_html", "nice_ceil", "SymmetricRange"]
 
@@ -59,6 +59,12 @@ class Theme:
         more than everything else in the plot; plots that redraw each step go without.
         """
         tick_font = self.font(0.9)
+        # room at the edges for the tick labels that sit on them: pyqtgraph centres a label on its tick,
+        # so the top and bottom ones reach half a line past the plot and the last one half a number past
+        # its right end, where the widget's edge cut them ("1.0" of a loss axis, a colour bar's ends)
+        metrics = QFontMetrics(tick_font)
+        half_line = metrics.height() // 2 + 2
+        plot.layout.setContentsMargins(2, half_line, metrics.horizontalAdvance("0.25") // 2 + 2, half_line)
         for name in ("left", "bottom", "right", "top"):
             axis = plot.getAxis(name)
             axis.setTickFont(tick_font)

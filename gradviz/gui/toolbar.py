@@ -140,13 +140,20 @@ class PlaybackBar(QToolBar):
         super().resizeEvent(event)
         self._fit()
 
+    def show_scene_counter(self, text: str | None) -> None:
+        """ "scene 3 / 9" beside the step counter (None: no lesson), the buttons refitted to the room left."""
+        self.scene_label.setText(text or "")
+        self.scene_label.setVisible(text is not None)
+        self._fit()
+
     def _fit(self) -> None:
         """Words beside the icons while they fit, icons alone when the window is narrow."""
         layout = self.row.layout()
         for b in self.buttons:
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         layout.invalidate()
-        if layout.minimumSize().width() > self.width() - 12:
+        room = min(self.width(), self.window().width())  # a toolbar wider than its window is being squeezed
+        if layout.minimumSize().width() > room - 12:
             for b in self.buttons:
                 b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
             layout.invalidate()

@@ -51,6 +51,21 @@ def test_choosing_f_of_x_y_shows_the_function_and_sets_the_model_views_aside(win
     assert not residuals.applies_not and residuals.redraws > drawn
 
 
+def test_a_view_of_models_shown_before_the_words_arrive_draws_nothing(make_window):
+    """A dock shown in the same turn as the switch to a function (a lesson's scene raising its views): the
+    view must not ask a function for per-sample gradients (it raised AttributeError from the frame)."""
+    window = make_window("--preset", "logistic-blobs")
+    view = window.gradient_view
+    drawn = view.redraws
+    window.session.set_value("model", "function")
+    window.docks["gradientDock"].show()
+    view.set_shown(False)
+    view.set_shown(True)  # no event-loop turn in between: the words are not up yet
+    assert view.applies_not and view.redraws == drawn
+    window.flush()
+    assert "model" in view._instead.text()
+
+
 def test_a_formula_is_checked_as_it_is_typed_and_the_last_valid_one_kept(make_window, qtbot):
     window = make_window("--function", "saddle")
     s = window.session
@@ -139,7 +154,9 @@ def test_the_surface_shows_the_domain_the_minima_and_f(make_window, qtbot):
     alphas, betas, S = view.shown_grid()
     A, B = np.meshgrid(alphas, betas, indexing="ij")
     np.testing.assert_allclose(S, core.make_function("himmelblau").value(A, B), rtol=1e-6)
-    assert "f at ●" in view.note.text() and view.surface_image.colorbar.axis.labelText == "log₁₀ f"  # its basins span decades
+    assert (
+        "f at ●" in view.note.text() and view.surface_image.colorbar.axis.labelText == "log₁₀ f"
+    )  # its basins span decades
     text = window.derivation_view.browser.toPlainText()
     assert "∂f/∂x = 4·(x² + y − 11)·x + 2·(x + y² − 7)" in text
 

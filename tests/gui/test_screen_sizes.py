@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar, QWidget
 from gradviz.gui import create_window, layout, placement
 from gradviz.presets import list_presets
 
+from .audit import audit
+
 MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
 
 SIZES = [
@@ -35,15 +37,23 @@ def lay_out(qtbot, mode, width, height, preset="mlp-moons"):
     window.show()
     qtbot.waitExposed(window)
     layout.default_sizes(window)
-    window.flush()
-    for _ in range(3):
-        QApplication.processEvents()
+    settle(window)
     return window
 
 
+def settle(window) -> None:
+    """Drawn and painted, as on screen: pyqtgraph fits an axis to its tick labels when it paints them (a
+    surface that arrives from its worker after the last paint has its colour bar's new ticks unmeasured)."""
+    window.flush()
+    for _ in range(3):
+        QApplication.processEvents()
+        window.grab()
+
+
 def problems(window):
-    """Everything that makes a layout unusable, in words (empty when it is fine)."""
-    found = []
+    """Everything that makes a layout unusable, in words (empty when it is fine): these checks, and the
+    projector audit's rules that hold everywhere today (tests/gui/test_projector_audit.py)."""
+    found = audit(window, ("stray", "small", "tabs") if window.theme.present else ("stray",))
     if window.width() > window.size().width() or window.minimumSizeHint().width() > window.width():
         found.append(f"the window needs {window.minimumSizeHint().width()} px of width")
     if window.minimumSizeHint().height() > window.height():
@@ -112,9 +122,7 @@ def test_every_lesson_fits_a_720p_projector_whichever_tab_is_in_front(qtbot, pre
     window = lay_out(qtbot, "present", 1280, 720, preset)
     for front in ("gradientDock", "residualsDock", "jacobianDock", "derivationDock"):
         window.docks[front].raise_()
-        for _ in range(3):
-            QApplication.processEvents()
-        window.flush()
+        settle(window)
         assert problems(window) == [], front
 
 

@@ -81,8 +81,10 @@ class View(QWidget):
 
     @property
     def applies_not(self) -> bool:
-        """Whether the view shows words instead (it explains models, and the runs are on a function)."""
-        return self._instead is not None and not self._instead.isHidden()
+        """Whether the view shows words instead: it explains models, and the runs are on a function. Read
+        off the session, not off the words on screen, which follow a turn of the event loop later: a dock
+        shown in between (a lesson's scene raising its views) must not draw a model's numbers for f."""
+        return bool(self.models_only) and self.session.settings.is_function
 
     def _say_instead(self, text: str) -> None:
         """Cover the view with `text` (a dock that goes blank would look broken), or uncover it ("")."""

@@ -22,6 +22,7 @@ from gradviz.core.curvature import curvature_limit
 from gradviz.state import Change
 
 from .. import palette
+from ..axis_labels import set_axis_label
 from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
@@ -59,16 +60,16 @@ class CurvatureView(View):
             return pg.mkPen(colour, width=theme.line_width, style=Qt.PenStyle.DashLine)
 
         self.spectrum_widget, self.spectrum = theme.plot_widget("spectrumPlot", fixed=True)
-        self.spectrum.setLabel("bottom", "eigenvalue i (largest first)")
-        self.spectrum.setLabel("left", "λᵢ")
+        set_axis_label(self.spectrum, "bottom", "i (eigenvalues, largest first)")
+        set_axis_label(self.spectrum, "left", "λᵢ")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.spectrum.addItem(self.bars)
         self.spectrum_limit = pg.InfiniteLine(angle=0, pen=dashed(palette.GRADIENT))
         self.spectrum.addItem(self.spectrum_limit)
 
         self.sharpness_widget, self.sharpness = theme.plot_widget("sharpnessPlot")
-        self.sharpness.setLabel("bottom", "step t")
-        self.sharpness.setLabel("left", "sharpness λmax")
+        set_axis_label(self.sharpness, "bottom", "t (step)")
+        set_axis_label(self.sharpness, "left", "λmax (sharpness)")
         self.curve = pg.PlotDataItem(
             pen=pg.mkPen(POSITIVE, width=theme.line_width),
             symbol="o",
@@ -85,8 +86,8 @@ class CurvatureView(View):
         # a quadratic loss (linear + MSE): its sharpness never changes; instead, the error along each
         # eigenvector, measured (solid) against the optimizer's rule on the quadratic (dashed)
         self.errors_widget, self.errors = theme.plot_widget("eigenErrorPlot")
-        self.errors.setLabel("bottom", "step t")
-        self.errors.setLabel("left", "|vᵢᵀ(θ − θ*)|")
+        set_axis_label(self.errors, "bottom", "t (step)")
+        set_axis_label(self.errors, "left", "eᵢ (error |vᵢᵀ(θ − θ*)|)")
         self.errors.setLogMode(y=True)
         self.measured_items: list[pg.PlotDataItem] = []
         self.predicted_items: list[pg.PlotDataItem] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from gradviz.core import rules
@@ -51,6 +52,8 @@ class JacobianView(View):
             [[(v, f"{v:+.2f}".replace("+0.00", "0")) for v in (-0.25, -0.125, 0.0, 0.125, 0.25)]]
         )
         self.cell_text: list[pg.TextItem] = []  # made when a k × k matrix first needs them
+        self._cell_font = theme.font(0.9 if theme.scale == 1 else 0.8)
+        self.matrix.getViewBox().sigResized.connect(lambda *_: self._number_cells())
 
         self.bars_widget, self.bars = theme.plot_widget("jacobianBars", fixed=True)
         self.bars.setLabel("bottom", "class j")
@@ -156,18 +159,35 @@ class JacobianView(View):
             set_axis_label(self.matrix, "left", "i (output ŷᵢ)")
             self.bars.getAxis("bottom").setTicks([ticks])
             self.bars.getViewBox().setRange(xRange=(0.4, k + 0.6), yRange=(-1.05, 1.05), padding=0)
-        numbered = k <= MAX_NUMBERED
-        cells = k * k if numbered else 0
-        while len(self.cell_text) < cells:
+        self._number_cells()
+
+    def _number_cells(self) -> None:
+        """Each cell's value written in it, with as many digits as fit the cell's pixels (3, else 2), or
+        none where even 2 do not fit: the colours and the colour bar still say it, no number sits on its
+        neighbour."""
+        J = self.jacobian
+        texts: list[str] = []
+        if J is not None and len(J) <= MAX_NUMBERED:
+            k = len(J)
+            box = self.matrix.getViewBox()
+            cell_w, cell_h = box.width() / (k + 0.04 * k), box.height() / (k + 0.04 * k)  # the range's padding
+            metrics = QFontMetricsF(self._cell_font)
+            for digits in (3, 2):
+                texts = [num(v, digits) for v in J.ravel()]
+                widest = max(metrics.horizontalAdvance(t) for t in texts)
+                if widest + 8 * self.theme.scale <= cell_w and metrics.height() + 4 <= cell_h:
+                    break
+            else:
+                texts = []
+        while len(self.cell_text) < len(texts):
             t = pg.TextItem(anchor=(0.5, 0.5), color="k")
-            t.setFont(self.theme.font(0.9 if self.theme.scale == 1 else 0.8))
+            t.setFont(self._cell_font)
             self.matrix.addItem(t)
             self.cell_text.append(t)
-        digits = 3 if self.matrix_widget.width() / max(k, 1) > 110 * self.theme.scale else 2  # fit a cell
         for n, t in enumerate(self.cell_text):
-            if n < cells:
-                r, c = divmod(n, k)
-                t.setText(num(J[r, c], digits))
+            if n < len(texts):
+                r, c = divmod(n, len(J))
+                t.setText(texts[n])
                 t.setPos(c + 1, r + 1)
                 t.setVisible(True)
             else:

@@ -292,6 +292,9 @@ class PointLabels(pg.GraphicsObject):
             boxes.append((text, QRectF(at.x() - fx * width, at.y() - fy * height, width, height)))
         return boxes
 
+    def text_rects(self) -> list[tuple[str, QRectF]]:
+        """Each text with its box in scene coordinates (what the projector audit checks for overlaps)."""
+        return self._boxes(self.sceneTransform())
 
     def paint(self, painter, *args) -> None:
         if not self.texts:

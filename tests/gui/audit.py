@@ -1,0 +1,339 @@
+"""The projector audit: what a hall would see of the window, checked by geometry, not by pictures.
+
+`audit(window)` lists, in words, every rule of docs/lecturing.md ("What fits on a projector") that
+the window breaks as it is laid out now:
+
+- every text (labels, legends, readouts, button and combo texts, tab titles, a plot's tick labels,
+  axis titles and the texts drawn in it) lies whole inside the widget that shows it, and no two texts
+  of one plot or one row overlap;
+- every plot that is on screen has room: presenting, its plotting area is at least a tenth of the
+  screen's width and an eighth of its height; at the desk at least MIN_PLOT pixels;
+- presenting, every text is at least TEXT_LINE of the screen's height (a line the last row reads),
+  and check boxes, spin arrows and slider handles grow with the fonts.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QScrollArea,
+    QSlider,
+    QStyle,
+    QStyleOptionComboBox,
+    QStyleOptionSlider,
+    QStyleOptionSpinBox,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+from gradviz.gui.views.plot_items import PointLabels
+
+MIN_PLOT = (140, 90)  # the desk: a plotting area smaller than this is not usable
+PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: a plotting area at least these shares of the screen's width and height
+TEXT_LINE = 1 / 56  # presenting: the smallest text's line, as a share of the screen's height
+HANDLE_SHARE = 0.6  # presenting: a check box, spin arrow or slider handle at least this share of a line
+SLACK = 1.0  # pixels of rounding forgiven
+
+
+def seen(widget: QWidget) -> bool:
+    """Visible and on the window: Qt keeps a dock tabbed behind another "visible" but off-window."""
+    if not widget.isVisible():
+        return False
+    dock = widget.parentWidget()
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    return dock is None or not dock.visibleRegion().isEmpty()
+
+
+def _name(widget: QWidget) -> str:
+    w = widget
+    while w is not None and not w.objectName():
+        w = w.parentWidget()
+    return f"{type(widget).__name__} in {w.objectName() if w is not None else '?'}"
+
+
+def _clipped(widget: QWidget) -> bool:
+    """Part of the widget is cut off by a parent (or it reaches past the window). In a scroll area only
+    across: what lies below the fold is scrolled to, not cut."""
+    region = widget.visibleRegion().boundingRect()
+    scrolled = any(isinstance(p, QScrollArea) for p in _parents(widget))
+    if scrolled and region.isEmpty():  # below the fold
+        return False
+    return region.width() + SLACK < widget.width() or (not scrolled and region.height() + SLACK < widget.height())
+
+
+def _parents(widget: QWidget):
+    p = widget.parentWidget()
+    while p is not None:
+        yield p
+        p = p.parentWidget()
+
+
+def _label_needs(label: QLabel) -> tuple[float, float]:
+    """The width and height the label's text takes laid out at the label's width."""
+    rect = label.contentsRect()
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setDefaultFont(label.font())
+    if label.textFormat() == Qt.TextFormat.PlainText or "<" not in label.text():
+        doc.setPlainText(label.text())
+    else:
+        doc.setHtml(label.text())
+    if label.wordWrap():
+        doc.setTextWidth(rect.width())
+        return doc.idealWidth(), doc.size().height()
+    return doc.idealWidth(), doc.size().height()
+
+
+def _widget_texts(window) -> list[str]:
+    found = []
+    for label in window.findChildren(QLabel):
+        if not seen(label) or not label.text() or label.pixmap() is not None and not label.pixmap().isNull():
+            continue
+        width, height = _label_needs(label)
+        rect = label.contentsRect()
+        if width > rect.width() + 2 or height > rect.height() + 2:
+            found.append(
+                "cut: "
+                f"{_name(label)}: {label.text()[:40]!r} needs {width:.0f} × {height:.0f} in {rect.width()} × {rect.height()}"
+            )
+        elif _clipped(label):
+            found.append(f"cut: {_name(label)}: {label.text()[:40]!r} is cut by what holds it")
+    for combo in window.findChildren(QComboBox):
+        if not seen(combo) or not combo.currentText():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
+        if needed > field.width() + 2 or _clipped(combo):
+            found.append(f"cut: {_name(combo)}: {combo.currentText()!r} needs {needed} px in {field.width()}")
+    for button in window.findChildren(QAbstractButton):
+        if not seen(button) or not button.text():
+            continue
+        if isinstance(button, QToolButton) and button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly:
+            continue  # a toolbar short of room shows the icons alone (the text is the tooltip)
+        needed = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+        if needed > button.width() or _clipped(button):
+            found.append(f"cut: {_name(button)}: {button.text()!r} needs {needed} px in {button.width()}")
+    for bar in window.findChildren(QTabBar):
+        if not seen(bar):
+            continue
+        geo = bar.geometry()
+        if not geo.intersects(window.rect()):  # parked off the window by Qt: not on screen
+            continue
+        if bar.parentWidget() is window and bar.count():  # a dock tab bar sits right under its group's front dock
+            under = [d for d in window.docks.values() if d.isVisible() and abs(d.geometry().bottom() - geo.top()) <= 3]
+            if not any(abs(d.x() - geo.x()) <= 3 for d in under):
+                found.append(f"stray: a tab bar ({bar.tabText(0)}, …) at {geo.x()}, {geo.y()}")
+                continue
+        for i in range(bar.count()):
+            rect = bar.tabRect(i)
+            if rect.left() < -SLACK or rect.right() > bar.width() + SLACK:
+                found.append(f"tabs: the tab {bar.tabText(i)!r} does not fit its tab bar ({bar.width()} px)")
+            elif bar.fontMetrics().horizontalAdvance(bar.tabText(i)) > rect.width():
+                found.append(f"tabs: the tab {bar.tabText(i)!r} is cut")
+    return found
+
+
+def _axis_texts(plot: pg.PlotWidget) -> list[tuple[str, QRectF]]:
+    """Every tick label and axis title of the plot, in the plot widget's pixels."""
+    out = []
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        for side in ("left", "bottom", "right", "top"):
+            axis = plot.getPlotItem().getAxis(side)
+            if not axis.isVisible():
+                continue
+            if axis.style.get("showValues", True):
+                painter.setFont(axis.style["tickFont"] or axis.font())
+                specs = axis.generateDrawSpecs(painter)
+                if specs is not None:
+                    metrics = QFontMetricsF(painter.font())
+                    for rect, flags, text in specs[2]:
+                        out.append((f"{side} tick {text!r}", _to_widget(plot, axis, _ink(rect, flags, text, metrics))))
+            label = axis.label
+            if label.isVisible() and label.toPlainText():
+                margin = label.document().documentMargin()  # the text item's box is its text's plus this
+                title = label.mapRectToParent(label.boundingRect().adjusted(margin, margin, -margin, -margin))
+                out.append((f"{side} axis title {label.toPlainText()!r}", _to_widget(plot, axis, title)))
+    finally:
+        painter.end()
+    return out
+
+
+def _ink(rect: QRectF, flags, text: str, metrics: QFontMetricsF) -> QRectF:
+    """Where the glyphs of `text` land when drawn in `rect` with alignment `flags` (what can be cut)."""
+    align = Qt.AlignmentFlag(int(flags))
+    A = Qt.AlignmentFlag
+    left = _aligned(rect.left(), rect.right(), metrics.horizontalAdvance(text), align, A.AlignRight, A.AlignHCenter)
+    top = _aligned(rect.top(), rect.bottom(), metrics.height(), align, A.AlignBottom, A.AlignVCenter)
+    return metrics.tightBoundingRect(text).translated(left, top + metrics.ascent())
+
+
+def _aligned(low: float, high: float, size: float, align, to_end, centred) -> float:
+    """Where a box of `size` starts between low and high, aligned to the end, the centre or the start."""
+    if align & to_end:
+        return high - size
+    if align & centred:
+        return (low + high - size) / 2
+    return low
+
+
+def _to_widget(plot: pg.PlotWidget, item, rect: QRectF) -> QRectF:
+    return plot.mapFromScene(item.mapToScene(rect)).boundingRect().toRectF()
+
+
+def _drawn_texts(plot: pg.PlotWidget) -> list[tuple[str, QRectF]]:
+    """The texts drawn inside the plot (a heatmap's numbers, the network's labels), in widget pixels."""
+    out = []
+    for item in plot.getPlotItem().items:
+        if not item.isVisible():
+            continue
+        if isinstance(item, pg.TextItem) and item.toPlainText():
+            rect = item.mapRectToScene(item.boundingRect())
+            out.append((f"text {item.toPlainText()!r}", plot.mapFromScene(rect).boundingRect().toRectF()))
+        elif isinstance(item, PointLabels):
+            for text, rect in item.text_rects():
+                out.append((f"label {text!r}", plot.mapFromScene(rect).boundingRect().toRectF()))
+    return out
+
+
+def _overlaps(texts: list[tuple[str, QRectF]]) -> list[str]:
+    found = []
+    for (a, ra), (b, rb) in itertools.combinations(texts, 2):
+        common = ra.intersected(rb)
+        if common.width() > SLACK and common.height() > SLACK:
+            found.append(f"{a} overlaps {b}")
+    return found
+
+
+def _plot_problems(window, plot: pg.PlotWidget, present: bool) -> list[str]:
+    found = []
+    name = plot.objectName() or _name(plot)
+    inside = QRectF(plot.rect()).adjusted(-SLACK, -SLACK, SLACK, SLACK)
+    axis_texts, drawn = _axis_texts(plot), _drawn_texts(plot)
+    for what, rect in axis_texts + drawn:
+        if not inside.contains(rect):
+            found.append(f"cut: {name}: the {what} leaves the plot")
+    by_axis: dict[str, list] = {}
+    for what, rect in axis_texts:
+        by_axis.setdefault(what.split()[0], []).append((what, rect))
+    for texts in by_axis.values():
+        found += [f"overlap: {name}: {x}" for x in _overlaps(texts)]
+    found += [f"overlap: {name}: {x}" for x in _overlaps(drawn)]
+    if name.endswith("ColorBar"):  # a colour bar is narrow by design: its ticks and title are checked above
+        return found
+    box = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    if present:
+        low_w, low_h = PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
+    else:
+        low_w, low_h = MIN_PLOT
+    if box.width() < low_w or box.height() < low_h:
+        found.append(
+            f"room: {name}: the plotting area is {box.width():.0f} × {box.height():.0f}, under {low_w:.0f} × {low_h:.0f}"
+        )
+    return found
+
+
+def _legibility(window) -> list[str]:
+    """Presenting: every text a line the last row reads; the controls' handles grow with the fonts."""
+    found = []
+    least = TEXT_LINE * window.height()
+    line = window.fontMetrics().height()
+    for widget in window.findChildren(QWidget):
+        if not seen(widget):
+            continue
+        if (
+            isinstance(widget, (QLabel, QAbstractButton, QComboBox, QAbstractSpinBox))
+            and widget.fontMetrics().height() < least
+        ):
+            found.append(
+                f"small: {_name(widget)}: its text is {widget.fontMetrics().height()} px tall, under {least:.0f}"
+            )
+        if isinstance(widget, QCheckBox):
+            size = widget.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, widget)
+            if size < HANDLE_SHARE * line:
+                found.append(f"small: {_name(widget)}: its box is {size} px, under {HANDLE_SHARE * line:.0f}")
+        elif (
+            isinstance(widget, QAbstractSpinBox) and widget.buttonSymbols() != QAbstractSpinBox.ButtonSymbols.NoButtons
+        ):
+            option = QStyleOptionSpinBox()
+            widget.initStyleOption(option)
+            up = widget.style().subControlRect(
+                QStyle.ComplexControl.CC_SpinBox, option, QStyle.SubControl.SC_SpinBoxUp, widget
+            )
+            if up.width() < HANDLE_SHARE * line:
+                found.append(
+                    f"small: {_name(widget)}: its arrows are {up.width()} px wide, under {HANDLE_SHARE * line:.0f}"
+                )
+        elif isinstance(widget, QSlider):
+            option = QStyleOptionSlider()
+            widget.initStyleOption(option)
+            handle = widget.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, widget
+            )
+            if min(handle.width(), handle.height()) < HANDLE_SHARE * line:
+                found.append(
+                    f"small: {_name(widget)}: its handle is {handle.width()} × {handle.height()} px, under {HANDLE_SHARE * line:.0f}"
+                )
+    for plot in window.findChildren(pg.PlotWidget):
+        if seen(plot):
+            for side in ("left", "bottom", "right", "top"):
+                axis = plot.getPlotItem().getAxis(side)
+                font = axis.style["tickFont"]
+                if axis.isVisible() and font is not None and QFontMetricsF(font).height() < least:
+                    found.append(
+                        f"small: {plot.objectName()}: its {side} ticks are {QFontMetricsF(font).height():.0f} px tall"
+                    )
+    return found
+
+
+def _toolbar(window) -> list[str]:
+    found = []
+    bar = window.playback_bar
+    for w in (*bar.buttons, bar.run_spin, bar.timeline, bar.step_label):
+        geo = w.geometry()
+        if not w.isVisible() or geo.right() > bar.row.width() or geo.left() < 0:
+            found.append(f"cut: {w.objectName()} falls out of the toolbar")
+    return found
+
+
+RULES = ("cut", "stray", "tabs", "overlap", "room", "small")  # each problem's first word: the rule it breaks
+
+
+def audit(window, rules: tuple[str, ...] = RULES) -> list[str]:
+    """Every way the window as laid out now breaks the projector's `rules`, in words (empty: none)."""
+    return [problem for problem in _all_problems(window) if problem.split(":", 1)[0] in rules]
+
+
+def _all_problems(window) -> list[str]:
+    present = window.theme.present
+    found = _toolbar(window)
+    screen = window.rehearsal_size or (window.screen().geometry().width(), window.screen().geometry().height())
+    need = window.minimumSizeHint()
+    if max(need.width(), window.width()) > screen[0] or max(need.height(), window.height()) > screen[1]:
+        found.append(
+            f"cut: the window is {window.width()} × {window.height()} (it needs {need.width()} × {need.height()}) on a screen of {screen[0]} × {screen[1]}"
+        )
+    found += _widget_texts(window)
+    for plot in window.findChildren(pg.PlotWidget):
+        if seen(plot):
+            found += _plot_problems(window, plot, present)
+    if present:
+        found += _legibility(window)
+    return found

@@ -2,7 +2,7 @@
 
 Qt's styles size check boxes, slider handles and spin-box arrows in fixed pixels: at 4K with fonts
 three times the desk's, a 14-pixel box beside 40-pixel text can neither be read nor hit. This proxy
-style multiplies those sizes by the theme's scale; at the desk (scale 1) it changes nothing.
+style multiplies those sizes by the scale of the window's theme; at the desk (scale 1) it changes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
 
-__all__ = ["ScaledStyle", "use_scaled_style"]
+__all__ = ["ScaledStyle", "scale_of", "use_scaled_style"]
 
 _PM = QStyle.PixelMetric
 _SCALED = {
@@ -28,20 +28,21 @@ SPIN_BUTTON = 14  # the width Qt's Fusion style gives a spin box's arrows, in pi
 
 
 class ScaledStyle(QProxyStyle):
-    def __init__(self, base: str, scale: float):
-        super().__init__(base)
-        self.scale = scale
+    """Installed once for the application; each widget's sizes follow the scale of the gradviz window it
+    belongs to (a dialog: the window it was opened from), so a presenting window and a desk window side by
+    side (F5 hands over) each get theirs, and no style is swapped (which repolishes every widget)."""
 
     def pixelMetric(self, metric, option=None, widget=None) -> int:
         value = super().pixelMetric(metric, option, widget)
-        return round(value * self.scale) if metric in _SCALED else value
+        return round(value * scale_of(widget)) if metric in _SCALED else value
 
     def subControlRect(self, control, option, sub, widget=None) -> QRect:
         rect = super().subControlRect(control, option, sub, widget)
-        if control != QStyle.ComplexControl.CC_SpinBox or self.scale == 1:
+        scale = scale_of(widget)
+        if control != QStyle.ComplexControl.CC_SpinBox or scale == 1:
             return rect
         frame = option.rect
-        width = round(SPIN_BUTTON * self.scale)
+        width = round(SPIN_BUTTON * scale)
         half = frame.height() // 2
         if sub == QStyle.SubControl.SC_SpinBoxUp:
             return QRect(frame.right() - width, frame.top(), width, half)
@@ -52,15 +53,19 @@ class ScaledStyle(QProxyStyle):
         return rect
 
 
-def use_scaled_style(scale: float) -> None:
-    """The application's style with handles `scale` times Qt's (dialogs are windows of their own: the
-    style is the application's, as its font is)."""
+def scale_of(widget) -> float:
+    """The presentation scale of the gradviz window `widget` is in (1 at the desk or outside one)."""
+    while widget is not None:
+        window = widget.window()
+        theme = getattr(window, "theme", None)
+        if theme is not None:
+            return theme.scale
+        widget = window.parentWidget()
+    return 1.0
+
+
+def use_scaled_style() -> None:
+    """Install the scaled style once (dialogs are windows of their own: the style is the application's)."""
     app = QApplication.instance()
-    current = app.style()
-    if isinstance(current, ScaledStyle):
-        if current.scale == scale:
-            return
-        base = current.baseStyle().name()
-    else:
-        base = current.name()
-    app.setStyle(ScaledStyle(base, scale))
+    if not isinstance(app.style(), ScaledStyle):
+        app.setStyle(ScaledStyle(app.style().name()))

@@ -10,13 +10,38 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="gradviz-test-config-")
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gradviz-test-data-")
 
 import gc
+import sys
 
 import pytest
 
 
+def _free_what_tests_left() -> None:
+    """Windows closed by pytest-qt are deleted later (deleteLater), which an event loop only does when it
+    returns to the level the deletion was asked at: here, at once, or they pile up and keep their timers
+    and threads going through the tests that follow. Then Python's cycles (the app collects them from a
+    timer on the GUI thread: once more here, so nothing is freed later on a worker thread)."""
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
+def _forget_settings() -> None:
+    """Each test starts as a fresh user: no layout an earlier test's window saved on closing (a 1024 × 768
+    desk's, restored into the next window), no recent files. Which tests ran before in the same process
+    depends on how they were shared out among the workers."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QSettings
+
+        QSettings().clear()
+
+
 @pytest.fixture(autouse=True)
 def _collect_between_tests():
-    """The app collects cycles from a timer on the GUI thread (gui/app.py): between tests, once more
-    here, so nothing a test left behind is freed later on a worker thread."""
+    _free_what_tests_left()  # the last test's windows, closed after its fixtures were torn down
+    _forget_settings()
     yield
     gc.collect()

@@ -29,14 +29,35 @@ def _editor(widget: QWidget | None) -> QLineEdit | None:
 
 
 class KeyboardGuard(QObject):
-    """An application event filter for one window, installed by the window."""
+    """An event filter on whichever widget of one window has the keyboard focus: keys go there first,
+    and only there (a filter on the whole application would be asked about every event of every window,
+    paints and layouts included)."""
 
     def __init__(self, window: QWidget, command_keys: set[str]):
         super().__init__(window)
         self.window = window
         self.command_keys = command_keys  # key sequences of the window's commands ("Space", "Right", …)
-        QApplication.instance().installEventFilter(self)
-        window.destroyed.connect(lambda *_: QApplication.instance().removeEventFilter(self))
+        self._watched: QWidget | None = None
+        app = QApplication.instance()
+        app.focusChanged.connect(self._follow_focus)
+        window.destroyed.connect(lambda *_: self._stop(app))
+        self._follow_focus(None, QApplication.focusWidget())
+
+    def _stop(self, app) -> None:
+        try:
+            app.focusChanged.disconnect(self._follow_focus)
+        except (RuntimeError, TypeError):  # already gone with the window
+            pass
+
+    def _follow_focus(self, _old: QWidget | None, now: QWidget | None) -> None:
+        try:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+        except RuntimeError:  # the widget that had the focus was deleted
+            pass
+        self._watched = now if self._inside(now) else None
+        if self._watched is not None:
+            self._watched.installEventFilter(self)
 
     def _inside(self, widget: QWidget | None) -> bool:
         return widget is not None and widget.window() is self.window

@@ -132,7 +132,8 @@ class MainWindow(QMainWindow):
         f.setPointSizeF(self.theme.base_point_size)
         self.setFont(f)
         QApplication.setFont(f)  # dialogs are windows of their own: they read the fonts from the app
-        use_scaled_style()  # and the check boxes, arrows and handles grow with the window's fonts
+        if self.theme.scale != 1:  # the check boxes, arrows and handles grow with the window's fonts
+            use_scaled_style()
 
         self.message_bar = MessageBar(self.theme, self)
         self.jobs = LongJob(self)

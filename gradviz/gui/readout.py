@@ -110,18 +110,37 @@ class Readout(QWidget):
         elif not self._repaint.isActive():
             self._repaint.start(wait_ms)
 
+    def _room(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(2, 1, -2, -1)
+
+    def _flags(self) -> int:
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        if self._lines > 1:
+            flags |= Qt.TextFlag.TextWordWrap
+        return int(flags)
+
+    def fits(self) -> tuple[bool, str]:
+        """Whether the text shows whole in the room it is painted in, and the sizes in words (what a
+        projector audit reports): a readout is painted, so nothing else would notice it cut."""
+        room = self._room()
+        if self._doc is not None:
+            self._doc.setTextWidth(room.width())
+            width, height = self._doc.idealWidth(), self._doc.size().height()
+        else:
+            needed = self.fontMetrics().boundingRect(room.toRect(), self._flags(), self._text)
+            width, height = needed.width(), needed.height()
+        ok = width <= room.width() + 1 and height <= room.height() + 1
+        return ok, f"needs {width:.0f} × {height:.0f} in {room.width():.0f} × {room.height():.0f}"
+
     def paintEvent(self, event) -> None:
         self._painted_at = time.perf_counter()
         painter = QPainter(self)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        rect = QRectF(self.rect()).adjusted(2, 1, -2, -1)
+        rect = self._room()
         if self._doc is not None:
             self._doc.setTextWidth(rect.width())
             painter.translate(rect.topLeft())
             self._doc.drawContents(painter, QRectF(0, 0, rect.width(), rect.height()))
         else:
-            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-            if self._lines > 1:
-                flags |= Qt.TextFlag.TextWordWrap
-            painter.drawText(rect, int(flags), self._text)
+            painter.drawText(rect, self._flags(), self._text)
         painter.end()

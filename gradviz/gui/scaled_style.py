@@ -28,9 +28,11 @@ SPIN_BUTTON = 14  # the width Qt's Fusion style gives a spin box's arrows, in pi
 
 
 class ScaledStyle(QProxyStyle):
-    """Installed once for the application; each widget's sizes follow the scale of the gradviz window it
-    belongs to (a dialog: the window it was opened from), so a presenting window and a desk window side by
-    side (F5 hands over) each get theirs, and no style is swapped (which repolishes every widget)."""
+    """Installed once for the application, by the first window that presents; each widget's sizes follow
+    the scale of the gradviz window it belongs to (a dialog: the window it was opened from), so a presenting
+    window and a desk window side by side (F5 hands over) each get theirs, and no style is swapped back and
+    forth (which repolishes every widget). Until then Qt's own style answers, without a call into Python
+    for each of the thousands of sizes a layout asks for."""
 
     def pixelMetric(self, metric, option=None, widget=None) -> int:
         value = super().pixelMetric(metric, option, widget)
@@ -65,7 +67,8 @@ def scale_of(widget) -> float:
 
 
 def use_scaled_style() -> None:
-    """Install the scaled style once (dialogs are windows of their own: the style is the application's)."""
+    """Install the scaled style once, when a window first presents (dialogs are windows of their own: the
+    style is the application's)."""
     app = QApplication.instance()
     if not isinstance(app.style(), ScaledStyle):
         app.setStyle(ScaledStyle(app.style().name()))

@@ -92,7 +92,7 @@ class Theme:
 
     def plot_widget(self, name: str, *, fixed: bool = False) -> tuple[pg.PlotWidget, pg.PlotItem]:
         """A styled PlotWidget named for tests and saveState; `fixed`: no pan, zoom or buttons."""
-        widget = pg.PlotWidget()
+        widget = pg.PlotWidget(viewBox=pg.ViewBox(enableMenu=False))  # never built: the menu is off (below)
         widget.setObjectName(name)
         plot = widget.getPlotItem()
         self.style_plot(plot)

@@ -22,6 +22,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.gui.readout import Readout
 from gradviz.gui.views.plot_items import PointLabels
 
 MIN_PLOT = (140, 90)  # the desk: a plotting area smaller than this is not usable
@@ -44,6 +46,17 @@ PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: a plotting area at least these share
 TEXT_LINE = 1 / 56  # presenting: the smallest text's line, as a share of the screen's height
 HANDLE_SHARE = 0.6  # presenting: a check box, spin arrow or slider handle at least this share of a line
 SLACK = 1.0  # pixels of rounding forgiven
+
+
+def settle(window) -> None:
+    """Laid out, drawn and painted as on screen, before anything is measured: the turn's changes drawn,
+    the surface back from its worker, then painted a few times (pyqtgraph fits an axis to its tick
+    labels when it paints them, which re-lays out the plot)."""
+    window.flush()
+    window.surface_view.finish_rendering()
+    for _ in range(3):
+        QApplication.processEvents()
+        window.grab()
 
 
 def seen(widget: QWidget) -> bool:
@@ -110,6 +123,14 @@ def _widget_texts(window) -> list[str]:
             )
         elif _clipped(label):
             found.append(f"cut: {_name(label)}: {label.text()[:40]!r} is cut by what holds it")
+    for readout in window.findChildren(Readout):
+        if not seen(readout) or not readout.text():
+            continue
+        fits, sizes = readout.fits()
+        if not fits:
+            found.append(f"cut: {_name(readout)}: {readout.text()[:40]!r} {sizes}")
+        elif _clipped(readout):
+            found.append(f"cut: {_name(readout)}: {readout.text()[:40]!r} is cut by what holds it")
     for combo in window.findChildren(QComboBox):
         if not seen(combo) or not combo.currentText():
             continue
@@ -259,7 +280,7 @@ def _legibility(window) -> list[str]:
         if not seen(widget):
             continue
         if (
-            isinstance(widget, (QLabel, QAbstractButton, QComboBox, QAbstractSpinBox))
+            isinstance(widget, (QLabel, Readout, QAbstractButton, QComboBox, QAbstractSpinBox))
             and widget.fontMetrics().height() < least
         ):
             found.append(

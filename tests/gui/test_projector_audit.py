@@ -10,13 +10,13 @@ import os
 from functools import cache
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from gradviz.gui import create_window
 from gradviz.lessons import LessonShow, build_lesson, find_lesson, list_lessons
 from gradviz.presets import list_presets, load_preset
 
-from .audit import RULES, audit, seen
+from .audit import RULES, audit, seen, settle
 
 PRESENTING = ("1024x768", "1280x720", "1920x1080", "3840x2160")
 DESK = ("1024x768", "1366x768")
@@ -34,22 +34,12 @@ def _built(name: str):
     return lesson, build_lesson(lesson)
 
 
-def _settle(window) -> None:
-    """Laid out, drawn and painted: pyqtgraph sizes an axis to its tick labels when it paints them."""
-    for _ in range(3):
-        QApplication.processEvents()
-    window.flush()
-    window.grab()
-    for _ in range(2):
-        QApplication.processEvents()
-
-
 def _window(qtbot, *argv):
     window = create_window(list(argv))
     if qtbot is not None:
         qtbot.addWidget(window)
     window.show()
-    _settle(window)
+    settle(window)
     return window
 
 
@@ -83,7 +73,7 @@ def lesson_problems(window, rules) -> list[str]:
         for k in range(len(states)):
             window.session.apply_session(states[k].data)
             window.arrive_at_scene(k)
-            _settle(window)
+            settle(window)
             found += [f"{lesson.name} scene {k + 1}: {p}" for p in audit(window, rules)]
     return found
 
@@ -97,7 +87,7 @@ def scenario_problems(window, rules) -> list[str]:
         window.session.apply_session(data)
         window.default_layout()
         window.bring_to_front(data.extra.get("front"))
-        _settle(window)
+        settle(window)
         found += [f"{preset.name}: {p}" for p in audit(window, rules)]
     return found
 
@@ -131,7 +121,7 @@ def test_the_audit_finds_what_it_looks_for(qtbot):
     label = next(w for w in window.findChildren(QLabel) if seen(w) and w.text() and not w.wordWrap())
     label.setFixedWidth(5)
     window.docks["lossSurfaceDock"].setFixedHeight(150)
-    _settle(window)
+    settle(window)
     found = audit(window)
     assert any(p.startswith("cut: ") and label.text()[:20] in p for p in found), found
     assert any(p.startswith("room: lossSurfacePlot") for p in found), found

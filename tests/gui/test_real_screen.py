@@ -12,8 +12,6 @@ from .xvfb import needs_xvfb, run_probe
 
 PROBE = Path(__file__).with_name("screen_probe.py")
 
-pytestmark = needs_xvfb
-
 
 def probe(tmp_path, screen: str, *flags: str) -> dict:
     return run_probe(PROBE, list(flags), tmp_path, screen)[0]
@@ -36,11 +34,13 @@ def check(out: dict) -> None:
 
 
 @pytest.mark.skipif(shutil.which("openbox") is None, reason="openbox is not installed here (.ci/run installs it)")
+@needs_xvfb
 def test_a_lesson_fills_the_screen_under_a_window_manager_and_f5_twice_comes_back(tmp_path):
     out = probe(tmp_path, "1280x720", "--wm")
     assert out["wm"], "openbox did not start"
     check(out)
 
 
+@needs_xvfb
 def test_a_lesson_fills_the_screen_without_a_window_manager(tmp_path):
     check(probe(tmp_path, "1024x768"))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar, QWidget
 from gradviz.gui import create_window, layout, placement
 from gradviz.presets import list_presets
 
-from .audit import audit
+from .audit import audit, settle
 
 MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
 
@@ -39,15 +39,6 @@ def lay_out(qtbot, mode, width, height, preset="mlp-moons"):
     layout.default_sizes(window)
     settle(window)
     return window
-
-
-def settle(window) -> None:
-    """Drawn and painted, as on screen: pyqtgraph fits an axis to its tick labels when it paints them (a
-    surface that arrives from its worker after the last paint has its colour bar's new ticks unmeasured)."""
-    window.flush()
-    for _ in range(3):
-        QApplication.processEvents()
-        window.grab()
 
 
 def problems(window):

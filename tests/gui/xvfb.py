@@ -15,9 +15,17 @@ from pathlib import Path
 
 import pytest
 
-needs_xvfb = pytest.mark.skipif(
+_skip_without_xvfb = pytest.mark.skipif(
     shutil.which("xvfb-run") is None, reason="Xvfb is not installed here (.ci/run installs it)"
 )
+# every real-screen test on one test worker: two servers started at once by `xvfb-run -a` can pick the
+# same display number
+_one_at_a_time = pytest.mark.xdist_group("xvfb")
+
+
+def needs_xvfb(test):
+    """Mark a test that runs a probe in a real window (skipped where Xvfb cannot be had)."""
+    return _one_at_a_time(_skip_without_xvfb(test))
 
 
 def run_probe(probe: Path, args: list[str], tmp_path: Path, screen: str = "1280x720", **env_extra: str) -> tuple:

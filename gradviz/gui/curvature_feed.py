@@ -4,7 +4,9 @@ After every change the session names the next spectrum worth having (`Session.ne
 the focused run's current step first, its stride over the run while the curvature view is on
 screen, then the other runs); the worker computes it and the answer is filed back on the GUI
 thread, which asks for the next. While a run plays faster than spectra come, the worker simply
-takes the newest step each time: no frame ever waits for a Hessian.
+takes the newest step each time: no frame ever waits for a Hessian. When nothing in sight wants a spectrum,
+the feed computes those a lesson's coming scenes will want (`compute_ahead`) into the process's
+`SPECTRA`, where the session finds them when the scene arrives (`Session.file_known_curvature`).
 
 A process (`gradviz.state.spectrum_worker`), not a thread: a thread computing eigenvalues competes
 with the GUI thread for the interpreter lock at every NumPy call, and at h = 256 that alone turned
@@ -25,6 +27,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from gradviz.state.spectrum_cache import SPECTRA, spectrum_key
 from gradviz.state.spectrum_worker import answer, read_message, write_message
 
 from .qt_session import QtSession
@@ -101,6 +104,7 @@ def _worker() -> _Worker:
 
 class _Signals(QObject):
     done = Signal(object, object)  # the job, (its spectrum or None, seconds)
+    done_ahead = Signal(object, object)  # the key of a spectrum computed ahead, (it or None, seconds)
 
 
 class CurvatureFeed(QObject):
@@ -112,6 +116,8 @@ class CurvatureFeed(QObject):
         self._backfill = backfill
         self._signals = _Signals(self)
         self._signals.done.connect(self._on_done)
+        self._signals.done_ahead.connect(self._on_done_ahead)
+        self._ahead: list[tuple] = []  # inputs of spectra a coming lesson scene will want, in order
         self.busy = False
         self.paused = False  # nothing new is started (tests that count one change's redraws)
         self.computed = 0  # spectra filed (tests and benchmarks read it)
@@ -124,19 +130,51 @@ class CurvatureFeed(QObject):
         """Start the next job if the worker is free and rested, and something is wanted."""
         if self.busy or self._rest.isActive() or self.paused:
             return
+        self.session.file_known_curvature(backfill=self._backfill())
         job = self.session.next_curvature_job(backfill=self._backfill())
         if job is None:
+            self._start_ahead()
             return
+        self._submit(job.inputs(), self._signals.done, job)
+
+    def _submit(self, inputs: tuple, signal, tag) -> None:
+        """Hand one spectrum to the worker; its answer comes back as signal(tag, (spectrum, seconds))."""
         self.busy = True
-        signals = self._signals
 
         def done(result: tuple) -> None:  # on the worker's thread: on to the GUI thread
             try:
-                signals.done.emit(job, result)
+                signal.emit(tag, result)
             except RuntimeError:  # the window closed while we computed: nobody is listening
                 return
 
-        _worker().submit(job.inputs(), done)
+        _worker().submit(inputs, done)
+
+    def compute_ahead(self, inputs: list[tuple]) -> None:
+        """Spectra that scenes still to come will want (`Session.curvature_jobs_ahead`, in the order they
+        come): computed whenever nothing in sight wants one, and remembered (`SPECTRA`), so that a scene
+        about its sharpness is complete when it appears. Replaces what was asked ahead before."""
+        self._ahead = list(inputs)
+        self.request()
+
+    @property
+    def ahead_done(self) -> bool:
+        """Everything asked ahead is computed (or was known)."""
+        return not self._ahead and not self.busy
+
+    def _start_ahead(self) -> None:
+        while self._ahead:
+            inputs = self._ahead.pop(0)
+            key = spectrum_key(inputs)
+            if key not in SPECTRA:
+                self._submit(inputs, self._signals.done_ahead, key)
+                return
+
+    def _on_done_ahead(self, key: bytes, result) -> None:
+        spectrum, seconds = result
+        self.busy = False
+        if spectrum is not None:
+            SPECTRA.put(key, spectrum)
+        self._rest.start(int(1000 * seconds))
 
     def _on_done(self, job, result) -> None:
         spectrum, seconds = result
@@ -144,6 +182,11 @@ class CurvatureFeed(QObject):
         self.computed += 1
         self.session.record_curvature(job, spectrum)
         self._rest.start(int(1000 * seconds))  # then request() again
+
+    @property
+    def idle(self) -> bool:
+        """Nothing computing and nothing more wanted: every spectrum the views in sight ask for is filed."""
+        return not self.busy and self.session.next_curvature_job(backfill=self._backfill()) is None
 
     def wait(self, timeout_ms: int = 60_000) -> None:
         """Until the worker has nothing left to do (tests, screenshots)."""
@@ -156,7 +199,7 @@ class CurvatureFeed(QObject):
             QCoreApplication.processEvents()
             self._rest.stop()
             self.request()
-            if not self.busy and self.session.next_curvature_job(backfill=self._backfill()) is None:
+            if self.idle:
                 return
             time.sleep(0.002)
 

@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
             if getattr(self, attribute) is None:
                 view = cls(self.qt_session, self.theme)
                 setattr(self, attribute, view)
+                if view is self.curvature_view:  # in sight: the sharpness over the run is wanted now
+                    view.came_into_sight.connect(self.curvature_feed.request)
                 self.docks[name].setWidget(view)
                 view.set_shown(self._dock_shown.get(name, True))
 
@@ -298,6 +300,18 @@ class MainWindow(QMainWindow):
         """Whether a view shows the sharpness over the whole run (then the feed computes it on a stride)."""
         view = getattr(self, "curvature_view", None)
         return view is not None and view.seen
+
+    def still_computing(self) -> list[str]:
+        """What the views in sight are still waiting for from the background (empty: the scene is
+        complete): benchmarks/bench_lessons.py times a scene until this is empty."""
+        waiting = []
+        if self.surface_view.seen and not self.surface_view.idle:
+            waiting.append("the loss surface")
+        if self._curvature_on_screen() and not self.curvature_feed.idle:
+            waiting.append("the curvature")
+        if self.jobs.running:
+            waiting.append("a long job")
+        return waiting
 
     def flush(self) -> None:
         """Redraw every view for the Changes of this event-loop turn now."""
@@ -478,6 +492,8 @@ class MainWindow(QMainWindow):
         state = show.states[k]
         self._scene_target = None
         show.scene_index = k
+        # the sharpness the next scenes talk about, computed while this one is shown
+        self.curvature_feed.compute_ahead([inputs for later in show.states[k + 1 :] for inputs in later.spectra_ahead])
         self.arrange_scene()
         self.show_lesson_caption()
         if state.stopped:  # it diverged there: the step that fails says so again, with its fix

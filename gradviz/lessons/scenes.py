@@ -38,6 +38,9 @@ class SceneState:
     front: tuple[str, ...]  # the views brought to the front, in order (a later one wins its tab group)
     large: str | None  # the view given its whole column (None: the default layout)
     stopped: bool  # every run had diverged: one more step says so again, as it did while building
+    # a scene about the curvature: the spectra its view will ask for (the run's sharpness on its stride),
+    # as inputs the window computes ahead while earlier scenes are shown
+    spectra_ahead: tuple = ()
 
     @property
     def step(self) -> int:
@@ -93,7 +96,9 @@ class LessonBuild:
             if scene.large is not None:
                 large = None if scene.large == "none" else scene.large
                 front = tuple(name for name in front if name != large) + ((large,) if large else ())
-            self.states.append(SceneState(scene, session.session_data(), front, large, session.all_stopped))
+            about_curvature = "curvature" in front or large == "curvature"
+            ahead = tuple(session.curvature_jobs_ahead()) if about_curvature else ()
+            self.states.append(SceneState(scene, session.session_data(), front, large, session.all_stopped, ahead))
             yield True
 
 

@@ -29,6 +29,7 @@ from .editing import DataEditing
 from .files import SessionFiles
 from .frame import Frame
 from .run import Run, run_names
+from .spectrum_cache import SPECTRA
 from .undo import UndoStack
 
 __all__ = ["Session", "ViewOptions"]
@@ -304,6 +305,25 @@ class Session(DataEditing, SessionFiles):
                 return run.sharpness.job(run.trainer, steps[0])
         return None
 
+    def file_known_curvature(self, backfill: bool = False) -> int:
+        """File every wanted spectrum that was computed before for the same numbers (`SPECTRA`: a lesson
+        computes its scenes' ahead); how many. The feed calls it before asking for a new job."""
+        filed = 0
+        with self.batch():
+            while (job := self.next_curvature_job(backfill)) is not None:
+                known = SPECTRA.get(job.key)
+                if known is None:
+                    break
+                self.record_curvature(job, known)
+                filed += 1
+        return filed
+
+    def curvature_jobs_ahead(self) -> list:
+        """Every spectrum the focused run's curvature would ask for with the curvature view in sight (its
+        current step, the stride over the run), as picklable inputs: a lesson computes them ahead."""
+        sharpness, trainer = self.run.sharpness, self.run.trainer
+        return [sharpness.job(trainer, step).inputs() for step in sharpness.wanted(trainer, backfill=True)]
+
     def record_curvature(self, job, spectrum: core.Spectrum | None) -> None:
         """File a spectrum computed in the background (None: it could not be computed; not asked again)."""
         if not any(run.sharpness is job.target for run in self._runs):
@@ -311,6 +331,7 @@ class Session(DataEditing, SessionFiles):
         if spectrum is None:
             job.target.give_up(job)
             return
+        SPECTRA.put(job.key, spectrum)
         job.target.record(job, spectrum)
         with self.batch():
             self._changed("curvature")

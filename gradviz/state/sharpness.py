@@ -17,6 +17,8 @@ import numpy as np
 
 from gradviz.core import Quadratic, Spectrum, Trainer, predicted_errors, quadratic_of, top_eigen
 
+from .spectrum_cache import SPECTRA, spectrum_key
+
 __all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "spectrum_of", "training_data"]
 
 MAX_POINTS = 128  # λmax at about this many steps over a run, however long
@@ -43,11 +45,21 @@ class CurvatureJob:
         """What `spectrum_of` needs, all of it picklable: a job can be computed in another process."""
         return self.model, self.loss, self.params, self.X, self.Y
 
+    @property
+    def key(self) -> bytes:
+        """What the spectrum is remembered by (`SPECTRA`): the digest of its inputs."""
+        return spectrum_key(self.inputs())
+
 
 def spectrum_of(model, loss, params, X: np.ndarray, Y: np.ndarray) -> Spectrum:
     """The spectrum one job asks for (near divergence the curvature may overflow: then it is inf)."""
     with np.errstate(all="ignore"):
         return top_eigen(model, loss, params, X, Y)
+
+
+def _coarseness(step: int) -> int:
+    """How coarse a stride `step` is on: the exponent of the largest power of two dividing it (0: all)."""
+    return (step & -step).bit_length() if step else 64
 
 
 def _hash(theta: np.ndarray) -> int:
@@ -94,7 +106,8 @@ class Sharpness:
 
     def wanted(self, trainer: Trainer, backfill: bool = True) -> list[int]:
         """Steps still without a spectrum: the current step first, then (backfill) the recorded steps on
-        the stride, newest first."""
+        the stride, coarse to fine (every 64th step before the 32nd between them, and so on; newest first
+        within each): the whole run's sharpness takes shape from its first few spectra and fills in."""
         self.sync(trainer)
         now = trainer.step_index
         out = [] if self.at(trainer, now) is not None or self._gave_up(trainer, now) else [now]
@@ -102,8 +115,9 @@ class Sharpness:
             store = trainer.history_store
             steps = store.steps[: len(store)]
             stride = self.stride(now)
-            on_stride = steps[(steps % stride == 0) & (steps <= now)][::-1]
-            out += [int(k) for k in on_stride if int(k) != now and int(k) not in self._values]
+            on_stride = steps[(steps % stride == 0) & (steps <= now)]
+            missing = [int(k) for k in on_stride if int(k) != now and int(k) not in self._values]
+            out += sorted(missing, key=lambda k: (-_coarseness(k), -k))
         return [k for k in out if k == now or not self._gave_up(trainer, k)]
 
     def give_up(self, job: CurvatureJob) -> None:
@@ -157,12 +171,17 @@ class Sharpness:
             self.record(job, job.compute())
 
     def current(self, trainer: Trainer) -> Spectrum:
-        """The spectrum at the current step, computed now if it is not known yet."""
+        """The spectrum at the current step with its eigenvectors (the eigen slice's axes): computed now if
+        it is not known, or if a newer record took its vectors (then it is remembered, in `SPECTRA`)."""
         known = self.at(trainer)
+        if known is not None and (known.vectors.size or not known.values.size):
+            return known
+        job = self.job(trainer, trainer.step_index)
+        known = SPECTRA.get(job.key)
         if known is None:
-            job = self.job(trainer, trainer.step_index)
             known = job.compute()
-            self.record(job, known)
+            SPECTRA.put(job.key, known)
+        self.record(job, known)
         return known
 
     # ------------------------------------------------------------------ keeping it true

@@ -97,6 +97,8 @@ def test_the_eigen_slice_from_the_surfaces_combo_and_back_from_a_file(make_windo
     from PySide6.QtWidgets import QComboBox
 
     window = make_window("--preset", "ill-conditioned", "--steps", "20")
+    window.show_view("curvature")
+    window.curvature_feed.wait()  # the sharpness over the run filed after the current step's spectrum
     combo = window.findChild(QComboBox, "sliceModeCombo")
     combo.setCurrentIndex(combo.findData("eigen"))
     window.flush()
@@ -124,3 +126,36 @@ def test_the_feed_starts_a_new_worker_when_one_dies(make_window):
     window.curvature_feed.wait()
     window.flush()
     assert window.curvature_view.shown_step == 5
+
+
+def test_a_scene_about_the_sharpness_finds_it_computed_while_the_scene_before_was_shown(make_window, qtbot, tmp_path):
+    """A scene is ready when it appears: the spectra of a scene whose caption talks about the sharpness
+    over the run are computed while the scene before it is on screen, and they are the same numbers."""
+    from gradviz.state import Session
+
+    path = tmp_path / "sharp.toml"
+    path.write_text(
+        'title = "Sharp"\n[[scene]]\nfrom = "preset:edge-of-stability"\ncaption = "one"\n'
+        '[[scene]]\nuntil = { step = 160 }\nfront = ["curvature"]\ncaption = "two"\n',
+        encoding="utf-8",
+    )
+    window = make_window("--lesson", str(path))
+    feed = window.curvature_feed
+    qtbot.waitUntil(
+        lambda: window.lesson is not None and feed.ahead_done and not window.still_computing(), timeout=60_000
+    )
+    computed = feed.computed
+    window.move_scene(1)
+    qtbot.waitUntil(lambda: window.lesson.scene_index == 1 and not window.jobs.running, timeout=20_000)
+    qtbot.waitUntil(lambda: not window.still_computing(), timeout=2_000)  # within 2 s of PageDown …
+    assert feed.computed == computed  # … because nothing was left to compute
+    s = window.session
+    steps, sharpness = s.run.sharpness.curve(s.trainer)
+    assert len(steps) == len(range(0, 161, 2)) and steps[-1] == 160
+    fresh = Session(s.source_dataset, s.settings)
+    replay = fresh.replay(window.lesson.state.data)
+    while replay.advance() is not None:
+        pass
+    replay.commit()
+    fresh.run.sharpness.fill(fresh.trainer)
+    assert np.array_equal(fresh.run.sharpness.curve(fresh.trainer)[1], sharpness)

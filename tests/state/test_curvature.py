@@ -101,6 +101,9 @@ def test_the_sharpness_series_is_strided_and_drops_what_a_branch_or_an_edit_rewr
     s.step(300)
     sharp, t = s.run.sharpness, s.trainer
     assert sharp.stride(300) == 4 and sharp.wanted(t)[0] == 300  # the current step first, then the stride
+    # coarse to fine: the run's shape from its first few spectra (0, 256, 128, … every 128th, 64th, …)
+    assert sharp.wanted(t)[1:6] == [0, 256, 128, 192, 64]
+    assert sorted(sharp.wanted(t)[1:]) == list(range(0, 300, 4))
     sharp.fill(t)
     assert sharp.wanted(t) == [] and sharp.at(t) is not None
     steps, lam = sharp.curve(t)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.state import ASPECTS, Change
@@ -32,6 +32,8 @@ class View(QWidget):
     # what the view says instead of drawing when the runs descend on a function f(x, y), which has no
     # data, predictions or layers (empty: the view draws functions too)
     models_only: str = ""
+
+    came_into_sight = Signal()  # the view is seen again: work it waits for (spectra, a surface) is wanted now
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -121,6 +123,8 @@ class View(QWidget):
         self._catch_up()
 
     def _catch_up(self) -> None:
+        if self.seen:
+            self.came_into_sight.emit()
         if self._missed and self.seen:
             missed, self._missed = self._missed, Change()
             self._redraw(missed)

@@ -165,7 +165,7 @@ class CurvatureFeed(QObject):
         while self._ahead:
             inputs = self._ahead.pop(0)
             key = spectrum_key(inputs)
-            if key not in SPECTRA:
+            if key is not None and key not in SPECTRA:  # None: a formula, which cannot travel
                 self._submit(inputs, self._signals.done_ahead, key)
                 return
 

@@ -507,8 +507,10 @@ class MainWindow(QMainWindow):
         layout.default_sizes(self)
         if "3-d surface" in state.front:
             layout.open_beside_surface(self, self.docks["surface3dDock"])
-        for name in state.front:
+        for name in (*state.front, *state.scene.views_pointed_at):
             self.bring_to_front(name, keep=True)
+        self.build_deferred_views()  # the derivation keeps the line the caption points at in sight
+        self.derivation_view.keep_in_sight(state.scene.derivation_line)
         if state.large:
             dock = self.docks[VIEW_DOCKS[state.large]]
             QTimer.singleShot(0, lambda: self.lesson is not None and layout.enlarge(self, dock))
@@ -551,6 +553,8 @@ class MainWindow(QMainWindow):
 
     def close_lesson(self) -> None:
         """Lessons › Close the lesson: the session stays as the scene left it; the caption goes."""
+        if self.derivation_view is not None:
+            self.derivation_view.keep_in_sight(None)
         self.lesson = None
         self.show_lesson_caption()
 

@@ -77,8 +77,12 @@ SCENE_KEYS = (
     "view",
     "front",
     "large",
+    "points_at",
     "caption",
 )
+# what a caption may point at besides a view: the surface's start marker, a line of the derivation
+START_MARKER = "start marker"
+DERIVATION_LINE = "derivation:"  # "derivation: ∂ℓ/∂z": the first line containing that text
 
 
 class LessonError(ValueError):
@@ -118,7 +122,24 @@ class Scene:
     view: tuple[tuple[str, object], ...] = ()
     front: tuple[str, ...] = ()
     large: str | None = None  # a view given its whole column ("none": back to the default layout)
+    points_at: tuple[str, ...] = ()  # what the caption talks about: views, the start marker, derivation lines
     caption: str = ""
+
+    @property
+    def views_pointed_at(self) -> tuple[str, ...]:
+        """The views `points_at` needs in sight (a marker's or a line's view included), in order."""
+        out = []
+        for item in self.points_at:
+            name = "surface" if item == START_MARKER else "derivation" if item.startswith(DERIVATION_LINE) else item
+            if name not in out:
+                out.append(name)
+        return tuple(out)
+
+    @property
+    def derivation_line(self) -> str | None:
+        """The text of the derivation line the caption points at, if any."""
+        lines = [item[len(DERIVATION_LINE) :].strip() for item in self.points_at if item.startswith(DERIVATION_LINE)]
+        return lines[0] if lines else None
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,7 @@ def _scene(path: Path, k: int, s: dict) -> Scene:
         view=_view(here, s.get("view", {})),
         front=_front(here, s.get("front", [])),
         large=_large(here, s["large"]) if "large" in s else None,
+        points_at=_points_at(here, s.get("points_at", [])),
         caption=_text(path, s.get("caption", ""), k, "caption", limit=MAX_CAPTION).strip(),
     )
 
@@ -385,6 +407,20 @@ def _large(here: Place, value) -> str:
     if value != "none" and value not in VIEW_NAMES:
         raise here.error(f'{value!r} is not a view; the views are {", ".join(VIEW_NAMES)} (or "none")', "large")
     return value
+
+
+def _points_at(here: Place, value) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else _list(here, value, "points_at")
+    for item in items:
+        line = isinstance(item, str) and item.startswith(DERIVATION_LINE) and item[len(DERIVATION_LINE) :].strip()
+        if item not in VIEW_NAMES and item != START_MARKER and not line:
+            raise here.error(
+                f"{item!r} is not a view, {START_MARKER!r} or 'derivation: TEXT' (a line of the derivation)",
+                "points_at",
+            )
+    if sum(str(item).startswith(DERIVATION_LINE) for item in items) > 1:
+        raise here.error("one line of the derivation at a time", "points_at")
+    return tuple(items)
 
 
 def _front(here: Place, value) -> tuple[str, ...]:

@@ -46,8 +46,8 @@ class CurvatureJob:
         return self.model, self.loss, self.params, self.X, self.Y
 
     @property
-    def key(self) -> bytes:
-        """What the spectrum is remembered by (`SPECTRA`): the digest of its inputs."""
+    def key(self) -> bytes | None:
+        """What the spectrum is remembered by (`SPECTRA`): the digest of its inputs (None: not remembered)."""
         return spectrum_key(self.inputs())
 
 

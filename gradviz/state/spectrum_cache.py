@@ -17,9 +17,13 @@ from gradviz.core import Spectrum
 __all__ = ["SpectrumCache", "SPECTRA", "spectrum_key"]
 
 
-def spectrum_key(inputs: tuple) -> bytes:
-    """A digest of a job's inputs (model, loss, parameters, X, Y): equal only for equal numbers."""
-    return hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
+def spectrum_key(inputs: tuple) -> bytes | None:
+    """A digest of a job's inputs (model, loss, parameters, X, Y): equal only for equal numbers. None
+    where they cannot be pickled (a typed function f(x, y) holds its compiled formula): not remembered."""
+    try:
+        return hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 class SpectrumCache:
@@ -29,20 +33,22 @@ class SpectrumCache:
         self.capacity = capacity
         self._values: OrderedDict[bytes, Spectrum] = OrderedDict()
 
-    def get(self, key: bytes) -> Spectrum | None:
-        value = self._values.get(key)
+    def get(self, key: bytes | None) -> Spectrum | None:
+        value = self._values.get(key) if key is not None else None
         if value is not None:
             self._values.move_to_end(key)
         return value
 
-    def put(self, key: bytes, spectrum: Spectrum) -> None:
+    def put(self, key: bytes | None, spectrum: Spectrum) -> None:
+        if key is None:
+            return
         self._values[key] = spectrum
         self._values.move_to_end(key)
         while len(self._values) > self.capacity:
             self._values.popitem(last=False)
 
-    def __contains__(self, key: bytes) -> bool:
-        return key in self._values
+    def __contains__(self, key: bytes | None) -> bool:
+        return key is not None and key in self._values
 
     def __len__(self) -> int:
         return len(self._values)

@@ -9,7 +9,9 @@ the window breaks as it is laid out now:
 - every plot that is on screen has room: presenting, its plotting area is at least a tenth of the
   screen's width and an eighth of its height; at the desk at least MIN_PLOT pixels;
 - presenting, every text is at least TEXT_LINE of the screen's height (a line the last row reads),
-  and check boxes, spin arrows and slider handles grow with the fonts.
+  and check boxes, spin arrows and slider handles grow with the fonts;
+- in a lesson, what the scene's caption points at (`points_at`: views, the start marker, a line of the
+  derivation) is in sight.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from PySide6.QtWidgets import (
 
 from gradviz.gui.readout import Readout
 from gradviz.gui.views.plot_items import PointLabels
+from gradviz.lessons import VIEW_DOCKS
+from gradviz.lessons.reader import START_MARKER
 
 MIN_PLOT = (140, 90)  # the desk: a plotting area smaller than this is not usable
 PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: a plotting area at least these shares of the screen's width and height
@@ -334,7 +338,31 @@ def _toolbar(window) -> list[str]:
     return found
 
 
-RULES = ("cut", "stray", "tabs", "overlap", "room", "small")  # each problem's first word: the rule it breaks
+def _pointed_at(window) -> list[str]:
+    """What the lesson's caption points at (the scene's `points_at`) is in sight: each view seen, the
+    start marker drawn over the current step's dot inside the plot, the derivation's line scrolled to."""
+    found = []
+    scene = window.lesson.scene
+    for name in scene.views_pointed_at:
+        view = window.docks[VIEW_DOCKS[name]].widget()
+        if not seen(view):
+            found.append(f"unseen: scene {scene.number} points at the {name} view, which is not in sight")
+    if START_MARKER in scene.points_at:
+        marks = window.surface_view.marks
+        (x0, x1), (y0, y1) = window.surface_view.plot.getViewBox().viewRange()
+        xs, ys = marks.start.getData()
+        if marks.start.zValue() <= marks.current.zValue():
+            found.append(f"unseen: scene {scene.number} points at the start marker, drawn under the current step")
+        elif not (len(xs) and x0 <= xs[0] <= x1 and y0 <= ys[0] <= y1):
+            found.append(f"unseen: scene {scene.number} points at the start marker, outside the plot")
+    if scene.derivation_line and not window.derivation_view.shows_in_sight():
+        found.append(
+            f"unseen: scene {scene.number} points at {scene.derivation_line!r}, not in sight in the derivation"
+        )
+    return found
+
+
+RULES = ("cut", "stray", "tabs", "overlap", "room", "small", "unseen")  # each problem's first word: its rule
 
 
 def audit(window, rules: tuple[str, ...] = RULES) -> list[str]:
@@ -357,4 +385,6 @@ def _all_problems(window) -> list[str]:
             found += _plot_problems(window, plot, present)
     if present:
         found += _legibility(window)
+    if window.lesson is not None:
+        found += _pointed_at(window)
     return found

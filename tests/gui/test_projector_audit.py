@@ -21,7 +21,7 @@ from .audit import RULES, audit, seen, settle
 PRESENTING = ("1024x768", "1280x720", "1920x1080", "3840x2160")
 DESK = ("1024x768", "1366x768")
 # the rules each size is held to (the others are reported by tests/gui/audit.py and tracked until they hold)
-ENFORCED = dict.fromkeys(PRESENTING, ("stray", "tabs", "small"))
+ENFORCED = dict.fromkeys(PRESENTING, ("stray", "tabs", "small", "unseen"))
 DESK_ENFORCED = ("stray", "small")
 if os.environ.get("GRADVIZ_AUDIT") == "all":  # every rule at every size: what is left to do
     ENFORCED = dict.fromkeys(ENFORCED, RULES)
@@ -130,3 +130,20 @@ def test_the_audit_finds_what_it_looks_for(qtbot):
 
 if __name__ == "__main__":
     report()
+
+
+def test_what_a_caption_points_at_is_in_sight_and_the_audit_sees_when_it_is_not(qtbot):
+    """canonical-pairs scene 1 asks to read the derivation's ∂ℓ/∂z line: scrolled to at 1024 × 768, where
+    it lies below the fold; scrolled away, the audit says so. A start marker over the current step's dot."""
+    window = _window(qtbot, "--lesson", "canonical-pairs", "--size", "1024x768")
+    browser = window.derivation_view.browser
+    assert audit(window, ("unseen",)) == [] and browser.verticalScrollBar().value() > 0
+    window.derivation_view.keep_in_sight(None)
+    browser.verticalScrollBar().setValue(0)
+    settle(window)
+    assert [p.split(": ")[0] for p in audit(window, ("unseen",))] == ["unseen"]
+    window.lesson = LessonShow(*_built("loss-gradients"))
+    window.session.apply_session(window.lesson.states[0].data)
+    window.arrive_at_scene(0)
+    settle(window)
+    assert audit(window, ("unseen",)) == [] and window.session.current_step == 0

@@ -60,11 +60,40 @@ class DerivationView(View):
         layout.addWidget(self.browser)
         self.sample: int | None = None
         self.checks: dict[str, bool] = {}  # what the derivation verified (tests read it)
+        self.in_sight: str | None = None  # a line a caption talks about: kept scrolled into sight
         self.start()
+
+    def keep_in_sight(self, text: str | None) -> bool:
+        """Keep the first line containing `text` scrolled into sight, through every redraw (None: the
+        top). Whether the text is there now."""
+        self.in_sight = text
+        return self._scroll_to_in_sight()
+
+    def shows_in_sight(self) -> bool:
+        """Whether the line kept in sight lies inside the visible part of the text."""
+        cursor = self.browser.document().find(self.in_sight or "")
+        if cursor.isNull():
+            return False
+        rect = self.browser.cursorRect(cursor)
+        return self.browser.viewport().rect().contains(rect)
+
+    def _scroll_to_in_sight(self) -> bool:
+        if not self.in_sight:
+            return True
+        cursor = self.browser.document().find(self.in_sight)
+        if cursor.isNull():
+            return False
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        return True
+
+    def _show(self, html: str) -> None:
+        self.browser.setHtml(html)
+        self._scroll_to_in_sight()
 
     def redraw(self, change: Change) -> None:
         if self.session.settings.is_function:
-            self.browser.setHtml(self._function_derivation())
+            self._show(self._function_derivation())
             return
         s = self.session
         f = s.frame
@@ -145,7 +174,7 @@ class DerivationView(View):
                 f"<b>Normal equation</b>: W* = {_fmt(theta['W'])}, b* = {_fmt(theta['b'])}; "
                 f"the current step is {num(dist, 3)} away<br>"
             )
-        self.browser.setHtml("".join(lines))
+        self._show("".join(lines))
 
     def _function_derivation(self) -> str:
         """The playground's derivation: f, its exact gradient as formulas and numbers, its Hessian

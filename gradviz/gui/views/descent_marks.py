@@ -63,8 +63,10 @@ class DescentMarks:
             pen=pg.mkPen(palette.UPDATE, width=theme.line_width * 1.2, style=Qt.PenStyle.DashLine)
         )
         self.update_head = pg.ArrowItem(headLen=11 * theme.scale, tipAngle=35, brush=palette.UPDATE, pen=None)
+        # the start square over the current step's dot: at step 0 they coincide, and "the square is where
+        # we start" must still show a square
         for z, item in enumerate(
-            (self.path, self.start, self.update_line, self.grad_line, self.update_head, self.grad_head, self.current), 2
+            (self.path, self.update_line, self.grad_line, self.update_head, self.grad_head, self.current, self.start), 2
         ):
             item.setZValue(z)
             plot.addItem(item)

@@ -9,7 +9,7 @@ against the trainer's gradient. For linear regression with MSE, the normal equat
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core import rules
@@ -86,6 +86,11 @@ class DerivationView(View):
         self.browser.setTextCursor(cursor)
         self.browser.ensureCursorVisible()
         return True
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.in_sight:  # a smaller panel (the caption laid out, a view enlarged) can hide the line again
+            QTimer.singleShot(0, self._scroll_to_in_sight)
 
     def _show(self, html: str) -> None:
         self.browser.setHtml(html)

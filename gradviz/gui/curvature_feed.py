@@ -6,7 +6,7 @@ screen, then the other runs); the worker computes it and the answer is filed bac
 thread, which asks for the next. While a run plays faster than spectra come, the worker simply
 takes the newest step each time: no frame ever waits for a Hessian. When nothing in sight wants a spectrum,
 the feed computes those a lesson's coming scenes will want (`compute_ahead`) into the process's
-`SPECTRA`, where the session finds them when the scene arrives (`Session.file_known_curvature`).
+`SPECTRA`, where the session finds them when the scene arrives (`Session.next_unknown_curvature_job`).
 
 A process (`gradviz.state.spectrum_worker`), not a thread: a thread computing eigenvalues competes
 with the GUI thread for the interpreter lock at every NumPy call, and at h = 256 that alone turned
@@ -130,8 +130,7 @@ class CurvatureFeed(QObject):
         """Start the next job if the worker is free and rested, and something is wanted."""
         if self.busy or self._rest.isActive() or self.paused:
             return
-        self.session.file_known_curvature(backfill=self._backfill())
-        job = self.session.next_curvature_job(backfill=self._backfill())
+        job = self.session.next_unknown_curvature_job(backfill=self._backfill())
         if job is None:
             self._start_ahead()
             return

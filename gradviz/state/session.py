@@ -305,18 +305,16 @@ class Session(DataEditing, SessionFiles):
                 return run.sharpness.job(run.trainer, steps[0])
         return None
 
-    def file_known_curvature(self, backfill: bool = False) -> int:
-        """File every wanted spectrum that was computed before for the same numbers (`SPECTRA`: a lesson
-        computes its scenes' ahead); how many. The feed calls it before asking for a new job."""
-        filed = 0
+    def next_unknown_curvature_job(self, backfill: bool = False):
+        """`next_curvature_job`, after filing every wanted spectrum computed before for the same numbers
+        (`SPECTRA`: a lesson computes its scenes' ahead): the first that must really be computed, or None."""
         with self.batch():
             while (job := self.next_curvature_job(backfill)) is not None:
                 known = SPECTRA.get(job.key)
                 if known is None:
-                    break
+                    return job
                 self.record_curvature(job, known)
-                filed += 1
-        return filed
+        return None
 
     def curvature_jobs_ahead(self) -> list:
         """Every spectrum the focused run's curvature would ask for with the curvature view in sight (its

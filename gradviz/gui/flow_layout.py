@@ -7,7 +7,7 @@ screen, or at a projector's large fonts, the row wraps instead of pushing the ot
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget, QWidgetItem
 
 __all__ = ["FlowLayout", "flow_row"]
 
@@ -27,6 +27,12 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+
+    def insert_widget(self, index: int, widget: QWidget) -> None:
+        """`widget` at `index` in the row (addWidget appends)."""
+        self.addChildWidget(widget)
+        self._items.insert(index, QWidgetItem(widget))
+        self.invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -72,6 +78,8 @@ class FlowLayout(QLayout):
             if widget is not None and not widget.isVisibleTo(widget.parentWidget()):
                 continue
             hint = item.sizeHint()
+            if hint.width() > area.width() and item.hasHeightForWidth():  # wider than the row: wrapped in it
+                hint = QSize(area.width(), item.heightForWidth(area.width()))
             if x + hint.width() > area.right() + 1 and lines[-1]:
                 lines.append([])
                 x = area.x()

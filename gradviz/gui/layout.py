@@ -8,13 +8,19 @@ The two are remembered separately; a layout saved with another set of docks is i
 
 from __future__ import annotations
 
+import math
 import zlib
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QTabBar
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QTabBar, QWidget
+
+from gradviz.lessons import VIEW_DOCKS
 
 __all__ = [
+    "RowBalancer",
     "arrange",
+    "PLOT_SHARE",
     "compact",
     "default_sizes",
     "enlarge",
@@ -40,6 +46,10 @@ _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "net
 # so that each tab group's titles fit its column whole at a projector's fonts, and a scene can show the
 # sharpness over the run above the loss curve
 _WITH_DATA = ("curvatureDock",)
+TOP_SHARE = {"compact": 0.54, "wide": 0.56}
+# presenting: a plotting area narrower or shorter than these shares of the window is a strip the hall cannot
+# read (the projector audit holds every plot on screen to it)
+PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: the top row's share of a column (data, surface)
 TAB_FONT = 0.8  # presenting, the tab titles' font (of the base): they name views, the hall reads the views
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
@@ -98,6 +108,7 @@ def arrange(window) -> None:
         full = d[name].property("fullTitle") or d[name].windowTitle()
         d[name].setProperty("fullTitle", full)
         d[name].setWindowTitle(full if kind == "desk" else short)
+    _tab_titles_once(window)
     window.arranged_shape = kind
     window.layout().activate()  # the new arrangement's minimum, not the column's, limits the size
     window.resize(size)
@@ -105,6 +116,17 @@ def arrange(window) -> None:
     raise_front(window)
     if window.isVisible():  # once the docks have their new places
         QTimer.singleShot(0, window, lambda: hide_stale_tab_bars(window))
+
+
+def _tab_titles_once(window) -> None:
+    """Presenting, a dock in a tab group is named by its tab: its title bar, the same words again above
+    it, gives its line to the plot (24 px of a column at 1024 × 768). Alone, a dock keeps its title."""
+    for dock in window.docks.values():
+        named_by_tab = window.theme.present and bool(window.tabifiedDockWidgets(dock))
+        if named_by_tab and dock.titleBarWidget() is None:
+            dock.setTitleBarWidget(QWidget(dock))
+        elif not named_by_tab and dock.titleBarWidget() is not None:
+            dock.setTitleBarWidget(None)
 
 
 def hide_stale_tab_bars(window) -> None:
@@ -232,6 +254,7 @@ def _default_sizes(window) -> None:
     d = window.docks
     for dock in d.values():
         dock.show()
+    window.row_balancer.stepped_aside.clear()  # every view is back
     d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface, `open_beside_surface`): it needs OpenGL
     window.__dict__.setdefault("stepped_aside", set()).clear()
     raise_front(window)
@@ -254,11 +277,147 @@ def _default_sizes(window) -> None:
             window.resizeDocks([d[n] for n in names], rows, V)
         fit_to_problem(window)
         return
-    rows = [int((height - 140) * f) for f in ((0.56, 0.44) if kind == "wide" else (0.54, 0.46))]
+    rows = [int((height - 140) * f) for f in (TOP_SHARE[kind], 1 - TOP_SHARE[kind])]
     window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
     if kind == "compact":
         window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
     fit_to_problem(window)
+    if window.theme.present:
+        window.row_balancer.request()
+
+
+class RowBalancer(QObject):
+    """Presenting, the two views of a column share its height so that their plots, not their docks, get
+    the rows' shares; in a lesson, on a screen too small for both, the one the scene names takes the
+    column (`stepped_aside` says which view made room for which, until the next arrangement).
+
+    Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
+    first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
+    above it, under one row, had three times that. In a lesson the rows are balanced again when a view's
+    words change height after the scene is arranged (the curvature's readout grows a line when the
+    Hessian arrives); freely presenting, the rows are the lecturer's once arranged."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self._window = window
+        self.stepped_aside: dict[str, str] = {}  # dock name -> the dock that took its column
+        self._due = QTimer(self)  # many views re-lay out in one turn: balance once, after them
+        self._due.setSingleShot(True)
+        self._due.setInterval(0)
+        self._due.timeout.connect(self.balance)
+
+    def watch(self) -> None:
+        """Listen to every view in a dock (again after deferred views are built: installing twice is once)."""
+        for dock in self._window.docks.values():
+            if dock.widget() is not None:
+                dock.widget().installEventFilter(self)
+
+    def request(self) -> None:
+        """Balance once the docks are laid out and the views have drawn (after this turn)."""
+        self._due.start()
+
+    def eventFilter(self, watched, event) -> bool:
+        window = self._window
+        if event.type() == QEvent.Type.LayoutRequest and window.theme.present and window.lesson is not None:
+            self._due.start()
+        return False
+
+    def balance(self) -> None:
+        window = self._window
+        kind = getattr(window, "arranged_shape", "desk")
+        if not window.theme.present or kind == "desk":
+            return
+        window.flush()  # the scene's legends as they will be
+        # and every widget laid out for them: the caption band's new height is a posted layout request
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        window.layout().activate()
+        columns: dict[int, list] = {}
+        for dock in window.docks.values():
+            if not dock.isFloating() and not dock.isHidden() and not dock.visibleRegion().isEmpty():
+                columns.setdefault(dock.x(), []).append(dock)
+        for docks in columns.values():
+            docks.sort(key=lambda dock: dock.y())
+            plots = [_plot_height(dock) for dock in docks]
+            if len(docks) != 2 or plots == [0, 0]:
+                continue
+            if 0 in plots:  # a table or a text beside a plot: it scrolls, the plot gets the room the hall needs
+                i = 0 if plots[0] else 1
+                short = math.ceil(PLOT_SHARE[1] * window.height()) + 2 - plots[i]
+                if short > 0:
+                    _resize_column(
+                        window, docks, [d.height() + (short if k == i else -short) for k, d in enumerate(docks)]
+                    )
+            else:
+                words = [dock.height() - plot for dock, plot in zip(docks, plots, strict=True)]
+                top = int(sum(plots) * TOP_SHARE[kind])
+                _resize_column(window, docks, [words[0] + top, words[1] + sum(plots) - top])
+            if any(_strip(window, dock) for dock in docks):
+                self._make_room(docks)
+
+    def _make_room(self, column: list) -> None:
+        """A lesson's scene on a small screen (1024 × 768) where the two views of a column cannot both have
+        room: the one the scene names takes the column and the other steps aside until the next scene.
+        Named is, first, what the caption points at (`points_at`), then the scene's own `front`, then the
+        view the lesson brought to the front last; neither named, the upper one (data, surface) stays. Two
+        views named alike both stay (the projector audit tells the lesson's author). Without a lesson
+        nothing steps aside: presenting freely, the lecturer picks the views."""
+        lesson = self._window.lesson
+        if lesson is None or lesson.state.large:
+            return
+        state = lesson.state
+        docks = {dock.objectName(): dock for dock in column}
+        latest = [VIEW_DOCKS[name] for name in reversed(state.front) if VIEW_DOCKS[name] in docks][:1]
+        for named in (
+            [VIEW_DOCKS[name] for name in state.scene.views_pointed_at if VIEW_DOCKS[name] in docks],
+            [VIEW_DOCKS[name] for name in state.scene.front if VIEW_DOCKS[name] in docks],
+            latest,
+        ):
+            if named:
+                break
+        if len(named) > 1:
+            return
+        keeper = (named or [column[0].objectName()])[0]
+        for name in docks:
+            if name != keeper:
+                self.stepped_aside[name] = keeper
+        enlarge(self._window, docks[keeper])
+
+
+def _resize_column(window, docks: list, want: list[int]) -> None:
+    """The docks of a column `want` pixels tall each: Qt shares the sizes asked for out with the column's
+    other items (separators, tab bars), so ask again by what it missed."""
+    if min(want) <= 0:  # not laid out yet (a window still being built)
+        return
+    asked = list(want)
+    for _ in range(4):
+        miss = [w - dock.height() for w, dock in zip(want, docks, strict=True)]
+        if max(abs(m) for m in miss) <= 2:
+            return
+        asked = [max(1, a + m) for a, m in zip(asked, miss, strict=True)]
+        window.resizeDocks(docks, asked, V)
+        window.layout().activate()
+
+
+def _strip(window, dock) -> bool:
+    """Whether a plot of the dock is narrower or shorter than PLOT_SHARE of the window."""
+    low_w, low_h = PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
+    for plot in dock.findChildren(pg.PlotWidget):
+        box = plot.getPlotItem().getViewBox().sceneBoundingRect()
+        if plot.isVisible() and (box.width() < low_w or box.height() < low_h):
+            return True
+    return False
+
+
+def _plot_height(dock) -> int:
+    """How tall the plotting areas a dock shows are (stacked ones added; side by side, the tallest): 0 for
+    a view without a plot. Their axes count as words: a colour bar or an axis title takes its own room."""
+    rows: dict[int, float] = {}
+    for plot in dock.findChildren(pg.PlotWidget):
+        if plot.isVisible():
+            top = plot.mapTo(dock, plot.rect().topLeft()).y()
+            area = plot.getPlotItem().getViewBox().sceneBoundingRect().height()
+            rows[top] = max(rows.get(top, 0.0), area)
+    return int(sum(rows.values()))
 
 
 def _key(window) -> str:

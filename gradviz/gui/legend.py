@@ -8,9 +8,11 @@ Entries change rarely (a new model, a new slice); setting the same ones again co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from .flow_layout import FlowLayout
@@ -22,7 +24,23 @@ Entry = tuple[str, str, str]  # colour, glyph kind, words
 
 
 class _Entry(QLabel):
+    """One entry: on one line where the legend is wide enough, wrapped between words where it is not
+    (the flow gives an entry wider than the legend the legend's width and asks its height for it)."""
+
     clicked = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(self.font())
+        doc.setHtml(self.text())
+        margins = self.contentsMargins()
+        width = math.ceil(doc.idealWidth()) + margins.left() + margins.right() + 2
+        return QSize(width, self.heightForWidth(width))
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -35,14 +53,24 @@ class Legend(QWidget):
 
     sigEntryClicked = Signal(int)
 
-    def __init__(self, name: str, theme: Theme, factor: float = 0.9, leading: Sequence[QWidget] = ()):
+    def __init__(
+        self,
+        name: str,
+        theme: Theme,
+        factor: float = 0.9,
+        leading: Sequence[QWidget] = (),
+        trailing: Sequence[QWidget] = (),
+    ):
+        """`leading` widgets come before the entries in the row, `trailing` ones after them (a wide readout
+        last: short entries fill the line beside a menu, and the readout takes the next one whole)."""
         super().__init__()
         self.setObjectName(name)
         self._font = theme.font(factor)
         self._flow = FlowLayout(self, spacing=int(10 * theme.scale))
         self._flow.setVerticalSpacing(2)
-        for widget in leading:
+        for widget in (*leading, *trailing):
             self._flow.addWidget(widget)
+        self._first_entry = len(leading)  # where entries go in the flow
         self._labels: list[QLabel] = []
         self._entries: tuple[Entry, ...] = ()
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -60,12 +88,12 @@ class Legend(QWidget):
             label.clicked.connect(lambda i=index: self.sigEntryClicked.emit(i))
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setFont(self._font)
-            self._flow.addWidget(label)
+            self._flow.insert_widget(self._first_entry + len(self._labels), label)
             self._labels.append(label)
         for i, label in enumerate(self._labels):
             label.setVisible(i < len(entries))
             if i < len(entries):
-                label.setText(legend_html([entries[i]]))
+                label.setText(legend_html([entries[i]], wrap=True))
         self._flow.invalidate()
         self.updateGeometry()
 

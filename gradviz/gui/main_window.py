@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.autosave = None  # the app's own window writes its session aside (gui.autosave)
         self.setAcceptDrops(True)  # a session file or a CSV dropped onto the window opens
         self._dock_shown: dict[str, bool] = {}
+        self.row_balancer = layout.RowBalancer(self)  # a lesson's rows, balanced again as the views' words change
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self._add_dock("controlsDock", "Controls", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._add_dock("dataDock", "Data and prediction", self.data_view, right)
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
             self._add_dock(name, title, placeholder, right)
         if not defer_analysis:
             self.build_deferred_views()
+        self.row_balancer.watch()
         # View › 3-D surface: opened from the menu, as a tab in front of the 2-D surface
         surface3d = self.docks["surface3dDock"]
         surface3d.toggleViewAction().triggered.connect(
@@ -227,6 +229,7 @@ class MainWindow(QMainWindow):
                     view.came_into_sight.connect(self.curvature_feed.request)
                 self.docks[name].setWidget(view)
                 view.set_shown(self._dock_shown.get(name, True))
+                self.row_balancer.watch()
 
     def _add_dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)

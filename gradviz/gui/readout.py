@@ -67,7 +67,11 @@ class Readout(QWidget):
         wrap), more lines for a multi-line one. That re-lays out the window, so it happens only when
         the text needs more than any text before it, or the number of its lines changes."""
         if self._width is None and self._lines == 1:
-            advance = self.fontMetrics().horizontalAdvance(self.text()) + 8
+            if self._doc is not None:  # bold words are wider than the plain text's metrics say
+                self._doc.setTextWidth(-1)
+                advance = int(self._doc.idealWidth()) + 8
+            else:
+                advance = self.fontMetrics().horizontalAdvance(self.text()) + 8
             if advance > self._widest:
                 self._widest = advance
                 self.updateGeometry()

@@ -8,6 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
 
+from .axis_labels import TitledAxis
+
 __all__ = ["Theme", "present_scale", "zero_line", "legend_html", "nice_ceil", "SymmetricRange"]
 
 
@@ -51,30 +53,27 @@ class Theme:
     def line_width(self) -> float:
         return 2.0 * self.scale
 
-    def style_plot(self, plot: pg.PlotItem, title: str | None = None, grid: bool = False) -> None:
-        """Axis fonts and labels large enough to read; major ticks only.
-
-        No grid by default: pyqtgraph's grid lines are replayed from a QPicture on every
-        repaint and cost 3 ms (major ticks) to 20 ms (all levels) per plot per frame offscreen,
-        more than everything else in the plot; plots that redraw each step go without.
-        """
+    def _style_plot(self, plot: pg.PlotItem, axes: tuple[str, ...]) -> None:
+        """Axis fonts and labels large enough to read; major ticks only; no grid (pyqtgraph replays grid
+        lines from a QPicture on every repaint: 3-20 ms per plot per frame offscreen)."""
         tick_font = self.font(0.9)
         # room at the edges for the tick labels that sit on them: pyqtgraph centres a label on its tick,
         # so the top and bottom ones reach half a line past the plot and the last one half a number past
-        # its right end, where the widget's edge cut them ("1.0" of a loss axis, a colour bar's ends)
+        # its right end, where the widget's edge cut them ("1.0" of a loss axis, a colour bar's ends).
+        # Under a bottom axis the lowest label has the corner beside the bottom ticks: a descender's room is
+        # enough (the bottom ticks of an untitled axis, "W[0,0]", reach the widget's edge).
         metrics = QFontMetrics(tick_font)
         half_line = metrics.height() // 2 + 2
-        plot.layout.setContentsMargins(2, half_line, metrics.horizontalAdvance("0.25") // 2 + 2, half_line)
+        bottom = metrics.descent() + 2 if "bottom" in axes else half_line
+        plot.layout.setContentsMargins(2, half_line, metrics.horizontalAdvance("0.25") // 2 + 2, bottom)
         for name in ("left", "bottom", "right", "top"):
             axis = plot.getAxis(name)
             axis.setTickFont(tick_font)
             axis.setStyle(tickTextOffset=4, maxTickLevel=0)
-            if grid and name in ("left", "bottom"):
-                axis.setGrid(45)
             axis.label.setFont(self.font(1.0))
             axis.enableAutoSIPrefix(False)  # "loss (×0.001)" confuses more than it helps
-        if title:
-            plot.setTitle(title, size=f"{self.base_point_size * 1.15:.0f}pt")
+            if name not in axes:
+                plot.hideAxis(name)
 
     def colour_bar(
         self, image: pg.ImageItem, plot: pg.PlotItem, colormap, values: tuple[float, float], label: str
@@ -90,12 +89,23 @@ class Theme:
         bar.axis.setLabel(label)
         return bar
 
-    def plot_widget(self, name: str, *, fixed: bool = False) -> tuple[pg.PlotWidget, pg.PlotItem]:
-        """A styled PlotWidget named for tests and saveState; `fixed`: no pan, zoom or buttons."""
-        widget = pg.PlotWidget(viewBox=pg.ViewBox(enableMenu=False))  # never built: the menu is off (below)
+    def plot_widget(
+        self,
+        name: str,
+        *,
+        fixed: bool = False,
+        view_box: pg.ViewBox | None = None,
+        axes: tuple[str, ...] = ("left", "bottom"),
+    ) -> tuple[pg.PlotWidget, pg.PlotItem]:
+        """A styled PlotWidget named for tests and saveState, showing `axes` (more can be shown later);
+        `fixed`: no pan, zoom or buttons."""
+        widget = pg.PlotWidget(
+            viewBox=view_box or pg.ViewBox(enableMenu=False),  # never built: the menu is off (below)
+            axisItems={side: TitledAxis(side) for side in ("left", "bottom", "right", "top")},
+        )
         widget.setObjectName(name)
         plot = widget.getPlotItem()
-        self.style_plot(plot)
+        self._style_plot(plot, axes)
         plot.setMenuEnabled(False)
         if fixed:
             plot.setMouseEnabled(x=False, y=False)
@@ -113,13 +123,15 @@ def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.Infi
 _GLYPHS = {"line": "━━", "dash": "╍╍", "dot": "●", "ring": "○", "box": "■", "star": "★", "square": "□"}
 
 
-def legend_html(entries: list[tuple[str, str, str]]) -> str:
+def legend_html(entries: list[tuple[str, str, str]], wrap: bool = False) -> str:
     """A legend as rich text (colour, glyph kind, label): it sits beside a plot, never on top
-    of what the plot shows. Each entry holds together (non-breaking spaces) when the line wraps; a label is
-    plain text ("λ < 0" shows as written)."""
+    of what the plot shows. Each entry holds together (non-breaking spaces) when the line wraps, unless
+    `wrap` (one entry wider than its legend breaks between words); a label is plain text ("λ < 0" shows
+    as written)."""
+    space = " " if wrap else "&nbsp;"
     parts = [
         f"<span style='color:{color}; font-weight:bold'>{_GLYPHS[kind]}</span>&nbsp;"
-        + html.escape(label, quote=False).replace(" ", "&nbsp;")
+        + html.escape(label, quote=False).replace(" ", space)
         for color, kind, label in entries
     ]
     return "&nbsp;&nbsp; ".join(parts)

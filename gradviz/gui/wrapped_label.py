@@ -34,6 +34,7 @@ class WrappedLabel(QLabel):
     def fit(self) -> None:
         guess = self.window().width() - self.reserve
         width = self.width() if self.width() >= max(300, guess // 2) else guess
+        self.setMinimumHeight(0)  # QLabel's heightForWidth is never under its minimum: a fixed height stuck
         height = self.heightForWidth(max(300, width))
-        if height > 0 and height != self.height():
+        if height > 0:
             self.setFixedHeight(height)

@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.gui.layout import PLOT_SHARE
 from gradviz.gui.readout import Readout
 from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import VIEW_DOCKS
 from gradviz.lessons.reader import START_MARKER
 
 MIN_PLOT = (140, 90)  # the desk: a plotting area smaller than this is not usable
-PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: a plotting area at least these shares of the screen's width and height
 TEXT_LINE = 1 / 56  # presenting: the smallest text's line, as a share of the screen's height
 HANDLE_SHARE = 0.6  # presenting: a check box, spin arrow or slider handle at least this share of a line
 SLACK = 1.0  # pixels of rounding forgiven
@@ -54,10 +54,12 @@ SLACK = 1.0  # pixels of rounding forgiven
 
 def settle(window) -> None:
     """Laid out, drawn and painted as on screen, before anything is measured: the turn's changes drawn,
-    the surface back from its worker, then painted a few times (pyqtgraph fits an axis to its tick
+    the surface back from its worker, the curvature's spectra computed, then painted a few times (pyqtgraph fits an axis to its tick
     labels when it paints them, which re-lays out the plot)."""
     window.flush()
     window.surface_view.finish_rendering()
+    if window.curvature_view is not None and window.curvature_view.seen:  # the spectra its scene shows
+        window.curvature_feed.wait()
     for _ in range(3):
         QApplication.processEvents()
         window.grab()

@@ -118,7 +118,7 @@ def test_the_audit_finds_what_it_looks_for(qtbot):
     each other are all reported."""
     window = _window(qtbot, "--present", "--preset", "softmax-blobs", "--size", "1280x720")
     assert audit(window, ("stray", "cut", "small")) == []
-    label = next(w for w in window.findChildren(QLabel) if seen(w) and w.text() and not w.wordWrap())
+    label = next(w for w in window.findChildren(QLabel) if seen(w) and w.text())
     label.setFixedWidth(5)
     window.docks["lossSurfaceDock"].setFixedHeight(150)
     settle(window)

@@ -67,15 +67,14 @@ class DataView(View):
         self._region_view = (0.0, 1.0, 0.0, 1.0)
 
         self.view_box = EditableViewBox()
-        self.plot_widget = pg.PlotWidget(viewBox=self.view_box)
-        self.plot_widget.setObjectName("dataPlot")
-        self.plot = self.plot_widget.getPlotItem()
-        theme.style_plot(self.plot)
+        self.plot_widget, self.plot = theme.plot_widget("dataPlot", view_box=self.view_box)
         self._hint = QLabel()
         self._hint.setObjectName("dataHint")
         self._hint.setWordWrap(True)
         self._hint.setFont(theme.font(0.9))
         self._hint.setStyleSheet("color: #444;")
+        # how to edit with the mouse is for the desk: presenting, its two lines go to the plot
+        self._hint.setVisible(not theme.present)
         # a legend beside the plot: one drawn on it would repaint with every frame (~1.4 ms)
         self.legend = Legend("dataLegend", theme, 0.95)
         layout = QVBoxLayout(self)

@@ -392,7 +392,7 @@ class LossSurfaceView(View):
         elif sl.holds_everything(spec):
             plane = "Two parameters: the surface is the whole loss."
         elif not s.slice_pinned:
-            plane = "Plane through ●, coloured by the loss; the path is projected onto it."
+            plane = "Plane through ●; the path is projected onto it."  # the colour bar says "loss"
         else:
             off = sl.project(spec, spec.flatten(s.params)[None, :]).off_plane[0]
             plane = f"Pinned plane: the run is {num(off, 3)} off it, so the colour under ● is not the loss."

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from gradviz.state import Change, walk_length
 
 from .. import palette
+from ..flow_layout import flow_row
 from ..numbers import num, subscript, vec
 from ..qt_session import QtSession
 from ..readout import Readout
@@ -126,9 +128,7 @@ class NetworkView(View):
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
         self.setObjectName("networkView")
-        self.plot_widget, self.plot = theme.plot_widget("networkPlot", fixed=True)
-        for side in ("left", "bottom"):
-            self.plot.hideAxis(side)
+        self.plot_widget, self.plot = theme.plot_widget("networkPlot", fixed=True, axes=())
         self.colormap = pg.colormap.get(palette.DIVERGING_MAP)
         self.edges = EdgeLines()
         self.plot.addItem(self.edges)
@@ -136,10 +136,7 @@ class NetworkView(View):
         self.nodes.setZValue(5)
         self.plot.addItem(self.nodes)
         # the colour bar: the map as an image in its own narrow plot, its axis in the edges' units
-        self.bar_widget, self.bar = theme.plot_widget("networkColorBar", fixed=True)
-        self.bar.hideAxis("left")
-        self.bar.hideAxis("bottom")
-        self.bar.showAxis("right")
+        self.bar_widget, self.bar = theme.plot_widget("networkColorBar", fixed=True, axes=("right",))
         self._lut = np.asarray(self.colormap.getLookupTable(nPts=256, alpha=True), dtype=np.uint8)  # (256, 4)
         self.bar_image = pg.ImageItem(self._lut[:, None, :3])
         self.bar.addItem(self.bar_image)
@@ -148,7 +145,9 @@ class NetworkView(View):
         self._bar_range = SymmetricRange()
         self.captions = PointLabels(theme.font(0.8), color="#444444")  # the layers' names, under their columns
         self.plot.addItem(self.captions)
-        self.labels = PointLabels(theme.font(0.8), backdrop=True)  # the numbers beside the nodes (h ≤ MAX_NUMBERED)
+        # the numbers beside the nodes (h ≤ MAX_NUMBERED): the outputs' first, then the inputs', then the hidden
+        # units', each layer drawn whole where it fits beside the others and the layers' names
+        self.labels = PointLabels(theme.font(0.8), backdrop=True, avoid=self.captions)
         self.labels.setZValue(6)
         self.plot.addItem(self.labels)
         self.maps = ImageTiles(self.session.show_unit)  # each hidden unit's map (two inputs, h ≤ MAX_MAPPED)
@@ -166,6 +165,8 @@ class NetworkView(View):
         self._mlp = False
         self._sizes = [1]  # nodes per column
         self._numbered = False
+        self._largest_node = 22 * theme.scale  # pixels across
+        self._unit_y = 100.0  # pixels from y = 0 to y = 1 (set by _frame)
         self.plot.getViewBox().sigResized.connect(self._on_resized)
 
         self.edge_combo = QComboBox()
@@ -190,6 +191,8 @@ class NetworkView(View):
         self.walk_back = QPushButton("◀")
         self.walk_back.setObjectName("networkWalkBack")
         self.walk_back.setToolTip("The backward walk one stop back (Shift+W); from the first stop, off")
+        # as wide as its arrow (a push button is 80 px at least): the row keeps room for the sample's name
+        self.walk_back.setMaximumWidth(3 * self.walk_back.fontMetrics().horizontalAdvance("◀"))
         self.walk_next = QPushButton("Backprop ▶")
         self.walk_next.setObjectName("networkWalkNext")
         self.walk_next.setToolTip("Walk the backward pass for this sample: δ at the outputs, δ¹, ∂ℓ/∂W², ∂ℓ/∂W¹ (W)")
@@ -199,14 +202,10 @@ class NetworkView(View):
         self.walk_text.setObjectName("networkWalkText")
         self.walk_text.hide()
         self.stage: WalkStage | None = None  # the stop of the walk drawn (None: the walk is off)
-        top = QHBoxLayout()
-        top.addWidget(self.edge_combo)
-        top.addWidget(self.walk_back)
-        top.addWidget(self.walk_next)
-        top.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(top)
+        # the sample's name goes under the buttons where a narrow column has no room for it beside them
+        layout.addWidget(flow_row([self.edge_combo, self.walk_back, self.walk_next, self.readout]))
         layout.addWidget(self.walk_text)
         plots = QHBoxLayout()
         plots.addWidget(self.plot_widget, 1)
@@ -229,7 +228,6 @@ class NetworkView(View):
         matrices = [np.asarray(values[key], dtype=float) for key in weights]
         sizes = (model.n_features, *(m.shape[1] for m in matrices))
         layers = network_layout(sizes)
-        self.once("range", len(layers), self._frame)
         out = f"ŷ = {model.output}(z{'²' if mlp else ''})"
         names = ("x", f"a = {s.settings.hidden_activation}(z¹)", out) if mlp else ("x", out)
         self.once("captions", names, self._caption)
@@ -246,6 +244,7 @@ class NetworkView(View):
                 what = "w"
         self._draw_edges(layers, matrices, what, lit)
         self._draw_nodes(layers, mlp)
+        self.once("range", self._margins(), self._frame)
         self._draw_maps(layers, mlp)
 
     def _stage(self, mlp: bool) -> WalkStage | None:
@@ -268,16 +267,55 @@ class NetworkView(View):
         self.walk_text.show()
         return result
 
-    def _frame(self, n_layers: int) -> None:
-        # room for the numbers beside the outer nodes, and for the layers' names below the columns
-        self.plot.setRange(xRange=(-0.9, n_layers - 1 + 0.9), yRange=(-0.34, 1.1), padding=0)
+    def _margins(self) -> tuple[int, int, int]:
+        """The layers, and the pixels the inputs' numbers need left of the first column and the outputs'
+        right of the last (in steps of 20 px: the frame moves when a number grows a digit, not every step)."""
+        metrics = QFontMetricsF(self.theme.font(0.8))
+        widths = [max((metrics.horizontalAdvance(t) for t in texts), default=0.0) for texts in self._layer_texts()]
+        node = 11 * self.theme.scale
+        left = 1.25 * widths[0] + node if widths else node
+        right = 1.25 * widths[-1] + node if widths else node
+        caption = 0.5 * max((metrics.horizontalAdvance(t) for t in self.captions.texts), default=0.0)
+        step = 20
+        return (
+            len(self._sizes),
+            int(np.ceil(max(left, caption) / step) * step),
+            int(np.ceil(max(right, caption) / step) * step),
+        )
+
+    def _layer_texts(self) -> list[list[str]]:
+        texts, start = [], 0
+        for n in self._sizes:
+            texts.append(self.labels.texts[start : start + n])
+            start += n
+        return texts
+
+    def _frame(self, margins: tuple[int, int, int]) -> None:
+        """The columns spread over the plot's width less the numbers' margins (a plot 400 px wide cut
+        "ŷ₂ = 1 − 1.2e−4" when the margins were a fixed share of a column), the nodes over its height less
+        a node's radius above and the layers' names below (in pixels: a short plot cut the top nodes)."""
+        n_layers, left, right = margins
+        box = self.plot.getViewBox()
+        width, height = max(box.width(), 1.0), max(box.height(), 1.0)
+        unit_x = max(width - left - right, 0.3 * width) / max(n_layers - 1, 1)  # pixels from a column to the next
+        radius = self._largest_node / 2
+        top, bottom = radius + 3, radius + 6 + QFontMetricsF(self.theme.font(0.8)).height()
+        self._unit_y = max(height - top - bottom, 0.3 * height)  # pixels from y = 0 to y = 1
+        self.plot.setRange(
+            xRange=(-left / unit_x, n_layers - 1 + right / unit_x),
+            yRange=(-bottom / self._unit_y, 1 + top / self._unit_y),
+            padding=0,
+        )
+        n = len(self.captions.texts)
+        self.captions.set_places(
+            np.column_stack([np.arange(n), np.full(n, -(radius + 4) / self._unit_y)]), np.tile((0.5, 0.0), (n, 1))
+        )
 
     def _caption(self, names: tuple[str, ...]) -> None:
-        """Each layer's name under its column."""
-        self.captions.set_places(
-            np.column_stack([np.arange(len(names)), np.full(len(names), -0.16)]), np.tile((0.5, 0.0), (len(names), 1))
-        )
-        self.captions.set_texts(list(names))
+        """Each layer's name under its column (placed by `_frame`); their symbols alone ("a", "ŷ") where the
+        names would meet."""
+        self.captions.set_texts(list(names), groups=[0] * len(names), fallback=[n.split(" ")[0] for n in names])
+        self._frame(self._margins())
 
     def _colour_levels(self, values: np.ndarray, top: float) -> np.ndarray:
         """Each value's colour as one of the diverging map's 256 levels: 0 white, ±top and beyond the ends
@@ -342,8 +380,15 @@ class NetworkView(View):
                 (stage.node_values, stage.node_name) if k == lit else (v, name)
                 for k, (v, _, name) in enumerate(columns)
             ]
-            texts = [f"{name}{subscript(k + 1)} = {num(v[k], 2)}" for v, name in words for k in range(len(v))]
-            self.labels.set_texts(texts)
+            values = [num(v[k], 2) for v, _ in words for k in range(len(v))]
+            names = [f"{name}{subscript(k + 1)}" for v, name in words for k in range(len(v))]
+            last = len(self._sizes) - 1  # the outputs' numbers first, then the inputs', then the hidden units'
+            order = [0 if layer == last else 1 if layer == 0 else 2 for layer in range(len(self._sizes))]
+            self.labels.set_texts(  # where "a₁ = −0.32" has no room between the columns, "−0.32" under "a"
+                [f"{n} = {v}" for n, v in zip(names, values, strict=True)],
+                groups=np.repeat(order, self._sizes).tolist(),
+                fallback=values,
+            )
         self.readout.setText(f"<b>sample {i}</b> ({'selected' if chosen else 'worst fit'})")
 
     def _place_nodes(self, sizes: tuple[int, ...]) -> None:
@@ -400,11 +445,11 @@ class NetworkView(View):
 
     def _node_size(self) -> np.ndarray:
         """Each node as large as 22 points, but never overlapping the next in its column."""
-        per_unit = self.plot.getViewBox().height() / 1.26  # pixels from y = 0 to y = 1
-        sizes = [np.clip(0.8 * per_unit / max(1, n - 1), 3.0, 22 * self.theme.scale) for n in self._sizes]
+        sizes = [np.clip(0.8 * self._unit_y / max(1, n - 1), 3.0, self._largest_node) for n in self._sizes]
         return np.repeat(sizes, self._sizes).astype(float)
 
     def _on_resized(self, *_) -> None:
+        self._frame(self._margins())
         if len(self.node_values):
             self.nodes.setSize(self._node_size())
 

@@ -241,15 +241,20 @@ class EdgeLines(pg.GraphicsObject):
 
 
 class PointLabels(pg.GraphicsObject):
-    """Short texts beside points, all painted by one item in screen pixels.
+    """Short texts beside points, all painted by one item in screen pixels, none over another.
 
     A pyqtgraph TextItem per label is a QGraphicsTextItem that re-lays itself out on every setText
     (a dozen changing numbers cost ~7 ms a frame); here a new set of texts is one update, and the
     paint draws each with QPainter.drawText where its point lands on screen. `backdrop`: each text on
     a pale box, legible where it sits over lines.
+
+    Texts come in groups (a layer's numbers): a group is drawn whole, inside the plot and clear of the
+    groups before it and of what `avoid` draws, in its `fallback` words if the full ones do not fit,
+    or not at all (hovering still tells). Eight units' numbers in a plot 140 px tall would be drawn
+    over each other ("x₁ = a₁ = −1 + 2.3e−4"); a missing layer of numbers says less, not something false.
     """
 
-    def __init__(self, font, color: str = "#222222", backdrop: bool = False):
+    def __init__(self, font, color: str = "#222222", backdrop: bool = False, avoid: PointLabels | None = None):
         super().__init__()
         from PySide6.QtGui import QColor, QFontMetricsF
 
@@ -257,9 +262,12 @@ class PointLabels(pg.GraphicsObject):
         self._metrics = QFontMetricsF(font)
         self._color = QColor(color)
         self._backdrop = QColor(255, 255, 255, 215) if backdrop else None
+        self._avoid = avoid
         self.pos = np.zeros((0, 2))
         self.anchors = np.zeros((0, 2))  # (fx, fy): the fraction of the text's box placed at its point
         self.texts: list[str] = []
+        self.groups: list[int] = []  # each text's group; lower groups are placed first
+        self.fallback: list[str] | None = None  # shorter words for each text, tried where the full ones do not fit
         self._rect = QRectF()
 
     def set_places(self, pos: np.ndarray, anchors: np.ndarray) -> None:
@@ -272,9 +280,12 @@ class PointLabels(pg.GraphicsObject):
             self._rect = QRectF()
         self.update()
 
-    def set_texts(self, texts: list[str]) -> None:
-        if texts != self.texts:
-            self.texts = list(texts)
+    def set_texts(self, texts: list[str], groups: list[int] | None = None, fallback: list[str] | None = None) -> None:
+        texts = list(texts)
+        groups = list(range(len(texts))) if groups is None else [int(g) for g in groups]
+        fallback = None if fallback is None else list(fallback)
+        if (texts, groups, fallback) != (self.texts, self.groups, self.fallback):
+            self.texts, self.groups, self.fallback = texts, groups, fallback
             self.update()
 
     def boundingRect(self) -> QRectF:
@@ -283,18 +294,39 @@ class PointLabels(pg.GraphicsObject):
         view = self.getViewBox()
         return view.viewRect() if view is not None else QRectF(self._rect)
 
-    def _boxes(self, transform) -> list[tuple[str, QRectF]]:
-        """Each text with the box it is drawn in, in the pixels `transform` maps the plot's coordinates to."""
+    def _boxes(self, transform, texts: list[str]) -> list[QRectF]:
+        """The box each text is drawn in, in the pixels `transform` maps the plot's coordinates to."""
         boxes = []
-        for (x, y), (fx, fy), text in zip(self.pos, self.anchors, self.texts, strict=False):
+        for (x, y), (fx, fy), text in zip(self.pos, self.anchors, texts, strict=False):
             at = transform.map(QPointF(x, y))
             width, height = self._metrics.horizontalAdvance(text), self._metrics.height()
-            boxes.append((text, QRectF(at.x() - fx * width, at.y() - fy * height, width, height)))
+            boxes.append(QRectF(at.x() - fx * width, at.y() - fy * height, width, height))
         return boxes
 
+    def shown(self, transform) -> list[tuple[str, QRectF]]:
+        """The texts drawn, each with its box in `transform`'s pixels: whole groups that fit (see the class)."""
+        view = self.getViewBox()
+        if not self.texts or view is None:
+            return []
+        inside = transform.mapRect(view.viewRect()).adjusted(-1, -1, 1, 1)
+        taken = [box for _, box in self._avoid.shown(transform)] if self._avoid is not None else []
+        choices = [(self.texts, self._boxes(transform, self.texts))]
+        if self.fallback is not None:
+            choices.append((self.fallback, self._boxes(transform, self.fallback)))
+        out = []
+        for group in sorted(set(self.groups)):
+            members = [i for i, g in enumerate(self.groups) if g == group and i < len(self.pos)]
+            for texts, boxes in choices:
+                mine = [boxes[i] for i in members]
+                if all(inside.contains(b) for b in mine) and not _any_overlap(mine, taken):
+                    out += [(texts[i], boxes[i]) for i in members]
+                    taken += mine
+                    break
+        return out
+
     def text_rects(self) -> list[tuple[str, QRectF]]:
-        """Each text with its box in scene coordinates (what the projector audit checks for overlaps)."""
-        return self._boxes(self.sceneTransform())
+        """Each text drawn with its box in scene coordinates (what the projector audit checks for overlaps)."""
+        return self.shown(self.sceneTransform())
 
     def paint(self, painter, *args) -> None:
         if not self.texts:
@@ -304,8 +336,18 @@ class PointLabels(pg.GraphicsObject):
         painter.resetTransform()
         painter.setFont(self._font)
         painter.setPen(self._color)
-        for text, box in self._boxes(transform):
+        for text, box in self.shown(transform):
             if self._backdrop is not None:
                 painter.fillRect(box.adjusted(-2, 0, 2, 0), self._backdrop)
             painter.drawText(QPointF(box.left(), box.top() + self._metrics.ascent()), text)
         painter.restore()
+
+
+def _any_overlap(boxes: list[QRectF], others: list[QRectF]) -> bool:
+    """Whether two of `boxes`, or one of them and one of `others`, share more than a pixel each way."""
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1 :] + others:
+            common = box.intersected(other)
+            if common.width() > 1 and common.height() > 1:
+                return True
+    return False

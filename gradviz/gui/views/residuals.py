@@ -51,7 +51,7 @@ class ResidualsView(View):
         self.readout = Readout(theme.font(0.9))
         self.readout.setObjectName("residualReadout")
         self._y_range = SymmetricRange()
-        self.legend = Legend("residualsLegend", theme, 0.85, leading=[self.order_combo, self.readout])
+        self.legend = Legend("residualsLegend", theme, 0.85, leading=[self.order_combo], trailing=[self.readout])
 
         self.plot_widget, self.plot = theme.plot_widget("residualsPlot")
         self.plot.setLabel("left", "ŷ − y")

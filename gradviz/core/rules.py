@@ -53,10 +53,11 @@ CANONICAL_LOSS = {"identity": "mse", "sigmoid": "bce", "softmax": "ce"}
 CANONICAL_OUTPUT = {loss: output for output, loss in CANONICAL_LOSS.items()}
 ADMITTED_OUTPUTS = {"mse": OUTPUTS, "bce": ("sigmoid",), "ce": ("softmax",)}
 
+# the model's name; its output's formula is the Output row's and the canonical pair's (and the tooltip's)
 MODEL_TITLES = {
-    "linear": "Linear regression  ŷ = z",
-    "logistic": "Logistic regression  ŷ = σ(z)",
-    "softmax": "Softmax regression  ŷ = softmax(z)",
+    "linear": "Linear regression",
+    "logistic": "Logistic regression",
+    "softmax": "Softmax regression",
     "mlp": "2-layer MLP",
 }
 MODEL_TIPS = {

@@ -226,7 +226,7 @@ class Settings:
         if not problem and self.model == "mlp" and rules.output_problem(out, dataset):
             problem = f"with {rules.output_problem(out, dataset)}"
         if problem:
-            raise ValueError(f"{rules.MODEL_TITLES[self.model].split('  ')[0]} {problem}")
+            raise ValueError(f"{rules.MODEL_TITLES[self.model]} {problem}")
         return make_model(
             self.model,
             dataset.n_features,

@@ -33,6 +33,14 @@ class TitledAxis(pg.AxisItem):
     width) and a gap.
     """
 
+    def boundingRect(self):
+        # pyqtgraph clips the tick labels to this box; under a bottom axis a label's descenders ("W[0,0]"'s
+        # brackets and comma) were cut at a projector's sizes: let them reach into the margin below
+        rect = super().boundingRect()
+        if self.orientation == "bottom":
+            rect.adjust(0, 0, 0, QFontMetricsF(self.style["tickFont"] or self.font()).descent())
+        return rect
+
     def tickSpacing(self, minVal: float, maxVal: float, size: float):
         levels = super().tickSpacing(minVal, maxVal, size)
         span = abs(maxVal - minVal)

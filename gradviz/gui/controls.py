@@ -8,7 +8,7 @@ not train with 0, 0.0 and 0.05 on the way.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +87,7 @@ _SETTINGS_ASPECTS = frozenset({"settings", "model", "data", "runs"})
 _FUNCTION_ROWS = ("function", "start")  # the playground's: a function and where descent starts
 _MLP_ROWS = ("hidden", "hidden_activation", "output")  # greyed out for the one-layer models
 _MODEL_ROWS = ("loss", "batch_size", "val_fraction", "seed")  # hidden on a function, which has no data
+CANONICAL_MARK, NON_CANONICAL_MARK = "  ✓", "  ⚠"  # after a loss's title, for the model and output chosen
 
 
 def make_control(field: core.Field) -> QWidget:
@@ -121,10 +124,49 @@ def make_control(field: core.Field) -> QWidget:
 
 
 def _form(box: QGroupBox) -> QFormLayout:
-    """A form whose fields move under their labels when the dock is too narrow for both side by side."""
+    """A form whose fields move under their labels when the dock is too narrow for both side by side
+    (`_fit_form`), and fill the width they have."""
     form = QFormLayout(box)
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form
+
+
+def _fit_form(form: QFormLayout, width: int) -> None:
+    """Labels beside their fields where every choice's words fit beside the labels at `width`, over them
+    where they do not: a combo box shows its whole choice ("Gradient descent (SGD)" was cut to
+    "Gradient descent (S" beside its label at 1366 × 768), the narrow form just grows longer."""
+    labels = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
+    label_width = max((item.widget().sizeHint().width() for item in labels if item and item.widget()), default=0)
+    fields = [form.itemAt(row, QFormLayout.ItemRole.FieldRole) for row in range(form.rowCount())]
+    needed = max((_field_needs(item) for item in fields if item is not None), default=0)
+    margins = form.contentsMargins()
+    beside = label_width + form.horizontalSpacing() + needed + margins.left() + margins.right()
+    policy = QFormLayout.RowWrapPolicy
+    wanted = policy.WrapLongRows if beside <= width else policy.WrapAllRows
+    if form.rowWrapPolicy() != wanted:
+        form.setRowWrapPolicy(wanted)
+
+
+def _field_needs(item) -> int:
+    """The width a field needs to show its widest choice whole (a combo, or a row holding one)."""
+    widgets = [item.widget()] if item.widget() is not None else []
+    if item.layout() is not None:
+        widgets = [item.layout().itemAt(i).widget() for i in range(item.layout().count())]
+    total = 0
+    for w in widgets:
+        if isinstance(w, QComboBox):
+            texts = [w.itemText(i) for i in range(w.count())]
+            if w.objectName() == CONTROL_NAMES["loss"]:  # marked for the model chosen: any may carry a mark
+                texts += [t + mark for t in rules.LOSS_TITLES.values() for mark in (CANONICAL_MARK, NON_CANONICAL_MARK)]
+            text = max(texts, key=w.fontMetrics().horizontalAdvance, default="")
+            option = QStyleOptionComboBox()
+            w.initStyleOption(option)
+            contents = QSize(w.fontMetrics().horizontalAdvance(text), w.fontMetrics().height())
+            total += w.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, contents, w).width()
+        elif w is not None:
+            total += w.sizeHint().width()
+    return total
 
 
 class ControlsPanel(QScrollArea):
@@ -187,13 +229,34 @@ class ControlsPanel(QScrollArea):
 
         for w in inner.findChildren(QWidget):
             w.setFont(theme.font())
-        # never narrower than the form can be: a field is never cut at the right edge
-        scroll = self.verticalScrollBar().sizeHint().width()
-        self.setMinimumWidth(inner.minimumSizeHint().width() + scroll + 2 * self.frameWidth())
+        for box in inner.findChildren(QGroupBox):  # each form decides, at its width, where labels go
+            box.installEventFilter(self)
         qt_session.sigChangedNow.connect(self._on_change)
         self._on_change(None)
+        # never narrower than the form can be: a field is never cut at the right edge, and a choice (marked
+        # ✓ or ⚠ by now) shows whole under its label (up to a third of a 1024-pixel screen: a file's name
+        # can be long)
+        scroll = self.verticalScrollBar().sizeHint().width()
+        widest = 0
+        for box in inner.findChildren(QGroupBox):
+            form = box.layout()
+            margins = (
+                form.contentsMargins().left()
+                + form.contentsMargins().right()
+                + 2 * box.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+            )
+            fields = [form.itemAt(row, QFormLayout.ItemRole.FieldRole) for row in range(form.rowCount())]
+            widest = max([widest] + [_field_needs(f) + margins for f in fields if f is not None])
+        inner_margins = layout.contentsMargins().left() + layout.contentsMargins().right()
+        need = max(inner.minimumSizeHint().width(), min(widest + inner_margins, int(340 * theme.scale)))
+        self.setMinimumWidth(need + scroll + 2 * self.frameWidth())
 
     # ------------------------------------------------------------------ settings
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QGroupBox):
+            _fit_form(watched.layout(), watched.contentsRect().width())
+        return False
+
     def _binding(self, name: str, widget: QWidget, form: QFormLayout) -> Binding:
         session = self.session
         decorate = {"model": _enable_models, "output": _enable_outputs, "loss": _mark_losses}.get(name)
@@ -250,6 +313,9 @@ class ControlsPanel(QScrollArea):
             )
         if change is None or change.touches({"data", "model"}):
             self._show_data()
+        if change is None or change.touches(_SETTINGS_ASPECTS):  # choices renamed ("… (file)", "✓")
+            for box in self.widget().findChildren(QGroupBox):
+                _fit_form(box.layout(), box.contentsRect().width())
         if change is None or change.touches({"step", "settings", "curvature", "runs", "data", "model"}):
             self._show_step_bound()
 
@@ -333,13 +399,14 @@ class ControlsPanel(QScrollArea):
                 aspects=frozenset({"tool"}),
             )
         )
-        row = QHBoxLayout()
-        row.addWidget(self.dataset_combo, 1)
-        row.addWidget(self.generate_button)
-        form.addRow("Data set", row)
+        form.addRow("Data set", self.dataset_combo)  # the whole width: a file's name shows whole
         form.addRow("Points N", self.size_spin)
         form.addRow("Noise", self.noise_spin)
         form.addRow("Classes", self.classes_spin)
+        generate = QHBoxLayout()  # under what it generates from
+        generate.addStretch(1)
+        generate.addWidget(self.generate_button)
+        form.addRow(generate)
         form.addRow("New points", self.new_class_combo)
         return box
 
@@ -426,10 +493,10 @@ def _mark_losses(combo: QComboBox, session) -> None:
         elif fit.loss != loss:  # the data would not keep it (BCE on regression data): not offered
             _set_item(combo, i, False, fit.notes[0] if fit.notes else "", title)
         elif rules.is_canonical(loss, output):
-            _set_item(combo, i, True, f"Canonical with a {output} output: dL/dz = (ŷ − y)/N", f"{title}  ✓")
+            _set_item(combo, i, True, f"Canonical with a {output} output: dL/dz = (ŷ − y)/N", title + CANONICAL_MARK)
         else:
             tip = f"With a {output} output dL/dz ≠ (ŷ − y)/N: the activation's derivative stays in"
-            _set_item(combo, i, True, tip, f"{title}  ⚠ non-canonical")
+            _set_item(combo, i, True, tip, title + NON_CANONICAL_MARK)  # the pair's line under the form says why
 
 
 def _limit_batch(spin: QSpinBox, session) -> None:

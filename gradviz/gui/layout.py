@@ -282,20 +282,20 @@ def _default_sizes(window) -> None:
     if kind == "compact":
         window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
     fit_to_problem(window)
-    if window.theme.present:
-        window.row_balancer.request()
+    window.row_balancer.request()  # two rows (presenting, or a laptop's height): their plots get the shares
 
 
 class RowBalancer(QObject):
-    """Presenting, the two views of a column share its height so that their plots, not their docks, get
-    the rows' shares; in a lesson, on a screen too small for both, the one the scene names takes the
+    """In two rows (presenting, or a laptop's height), the two views of a column share its height so that
+    their plots, not their docks, get the rows' shares; in a lesson, on a screen too small for both, the one the scene names takes the
     column (`stepped_aside` says which view made room for which, until the next arrangement).
 
     Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
     first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
-    above it, under one row, had three times that. In a lesson the rows are balanced again when a view's
-    words change height after the scene is arranged (the curvature's readout grows a line when the
-    Hessian arrives); freely presenting, the rows are the lecturer's once arranged."""
+    above it, under one row, had three times that. The rows are balanced again whenever a view's words
+    change height (the curvature's readout grows a line when the Hessian arrives, the Jacobian's three
+    lines of numbers appear once it is built) while presenting: a presentation is always the designed
+    layout. At the desk the rows are balanced when arranged, and then they are the user's."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -318,14 +318,14 @@ class RowBalancer(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         window = self._window
-        if event.type() == QEvent.Type.LayoutRequest and window.theme.present and window.lesson is not None:
+        if event.type() == QEvent.Type.LayoutRequest and window.theme.present:
             self._due.start()
         return False
 
     def balance(self) -> None:
         window = self._window
         kind = getattr(window, "arranged_shape", "desk")
-        if not window.theme.present or kind == "desk":
+        if kind == "desk":  # three rows and room enough: the fixed shares are right
             return
         window.flush()  # the scene's legends as they will be
         # and every widget laid out for them: the caption band's new height is a posted layout request
@@ -411,13 +411,24 @@ def _strip(window, dock) -> bool:
 def _plot_height(dock) -> int:
     """How tall the plotting areas a dock shows are (stacked ones added; side by side, the tallest): 0 for
     a view without a plot. Their axes count as words: a colour bar or an axis title takes its own room."""
-    rows: dict[int, float] = {}
-    for plot in dock.findChildren(pg.PlotWidget):
-        if plot.isVisible():
-            top = plot.mapTo(dock, plot.rect().topLeft()).y()
-            area = plot.getPlotItem().getViewBox().sceneBoundingRect().height()
-            rows[top] = max(rows.get(top, 0.0), area)
-    return int(sum(rows.values()))
+    plots = sorted(
+        (
+            (plot.mapTo(dock, plot.rect().topLeft()).y(), plot)
+            for plot in dock.findChildren(pg.PlotWidget)
+            if plot.isVisible()
+        ),
+        key=lambda placed: placed[0],
+    )
+    total, bottom, tallest = 0.0, None, 0.0
+    for top, plot in plots:
+        area = plot.getPlotItem().getViewBox().sceneBoundingRect().height()
+        if bottom is not None and top < bottom:  # beside the one before (their heights overlap)
+            tallest = max(tallest, area)
+        else:
+            total += tallest
+            tallest = area
+        bottom = max(bottom or 0, top + plot.height())
+    return int(total + tallest)
 
 
 def _key(window) -> str:

@@ -104,6 +104,9 @@ class Theme:
             axisItems={side: TitledAxis(side) for side in ("left", "bottom", "right", "top")},
         )
         widget.setObjectName(name)
+        # a plot's least size is what its axes need, not Qt's scroll-area default (two scroll bars: 97 px
+        # at projector sizes, so a stack of two plots held its tab group 292 px tall at 1024 × 768)
+        widget.setMinimumSize(int(40 * self.scale), int(40 * self.scale))
         plot = widget.getPlotItem()
         self._style_plot(plot, axes)
         plot.setMenuEnabled(False)

@@ -176,30 +176,49 @@ def _widget_texts(window) -> list[str]:
     return found
 
 
-def _axis_texts(plot: pg.PlotWidget) -> list[tuple[str, QRectF]]:
-    """Every tick label and axis title of the plot, in the plot widget's pixels."""
+def _tick_inks(plot: pg.PlotWidget) -> list[tuple[str, object, str, QRectF]]:
+    """Each shown axis's tick labels as pyqtgraph lays them out: (side, axis, text, where its glyphs land
+    in the axis's coordinates)."""
     out = []
     image = QImage(4, 4, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         for side in ("left", "bottom", "right", "top"):
             axis = plot.getPlotItem().getAxis(side)
-            if not axis.isVisible():
+            if not axis.isVisible() or not axis.style.get("showValues", True):
                 continue
-            if axis.style.get("showValues", True):
-                painter.setFont(axis.style["tickFont"] or axis.font())
-                specs = axis.generateDrawSpecs(painter)
-                if specs is not None:
-                    metrics = QFontMetricsF(painter.font())
-                    for rect, flags, text in specs[2]:
-                        out.append((f"{side} tick {text!r}", _to_widget(plot, axis, _ink(rect, flags, text, metrics))))
-            label = axis.label
-            if label.isVisible() and label.toPlainText():
-                margin = label.document().documentMargin()  # the text item's box is its text's plus this
-                title = label.mapRectToParent(label.boundingRect().adjusted(margin, margin, -margin, -margin))
-                out.append((f"{side} axis title {label.toPlainText()!r}", _to_widget(plot, axis, title)))
+            painter.setFont(axis.style["tickFont"] or axis.font())
+            specs = axis.generateDrawSpecs(painter)
+            metrics = QFontMetricsF(painter.font())
+            out += [
+                (side, axis, text, _ink(rect, flags, text, metrics)) for rect, flags, text in (specs or ((), (), ()))[2]
+            ]
     finally:
         painter.end()
+    return out
+
+
+def _clipped_ticks(plot: pg.PlotWidget) -> list[str]:
+    """Tick labels whose glyphs reach past the box pyqtgraph clips an axis's drawing to (the descenders of
+    "W[0,0]" under a bottom axis were cut at 4K, inside the widget)."""
+    found = []
+    for side, axis, text, ink in _tick_inks(plot):
+        clip = QRectF(axis.boundingRect().toAlignedRect()).adjusted(-SLACK, -SLACK, SLACK, SLACK)
+        if not clip.contains(ink):
+            found.append(f"{side} tick {text!r} is clipped by its axis")
+    return found
+
+
+def _axis_texts(plot: pg.PlotWidget) -> list[tuple[str, QRectF]]:
+    """Every tick label and axis title of the plot, in the plot widget's pixels."""
+    out = [(f"{side} tick {text!r}", _to_widget(plot, axis, ink)) for side, axis, text, ink in _tick_inks(plot)]
+    for side in ("left", "bottom", "right", "top"):
+        axis = plot.getPlotItem().getAxis(side)
+        label = axis.label
+        if axis.isVisible() and label.isVisible() and label.toPlainText():
+            margin = label.document().documentMargin()  # the text item's box is its text's plus this
+            title = label.mapRectToParent(label.boundingRect().adjusted(margin, margin, -margin, -margin))
+            out.append((f"{side} axis title {label.toPlainText()!r}", _to_widget(plot, axis, title)))
     return out
 
 
@@ -257,6 +276,7 @@ def _plot_problems(window, plot: pg.PlotWidget, present: bool) -> list[str]:
     for what, rect in axis_texts + drawn:
         if not inside.contains(rect):
             found.append(f"cut: {name}: the {what} leaves the plot")
+    found += [f"cut: {name}: the {what}" for what in _clipped_ticks(plot)]
     by_axis: dict[str, list] = {}
     for what, rect in axis_texts:
         by_axis.setdefault(what.split()[0], []).append((what, rect))

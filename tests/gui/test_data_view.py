@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from gradviz.gui import create_window
+
 from .mouse import click, drag
 
 
@@ -246,3 +248,15 @@ def test_opening_another_lesson_fits_its_data_even_inside_the_old_view(window):
     assert (x0, x1, y0, y1) != (before[0][0], before[0][1], before[1][0], before[1][1])
     # fitted: the points span most of the view (15 % margins each side)
     assert np.ptp(xy[:, 1]) > 0.6 * (y1 - y0) and np.ptp(xy[:, 0]) > 0.6 * (x1 - x0)
+
+
+def test_the_quality_pass_due_after_the_runs_moved_to_a_function_draws_nothing(qtbot):
+    """The data view's full-resolution pass falls due 200 ms after a coarse region; when the runs moved to
+    f(x, y) meanwhile (a preset, a lesson's scene) it found no model to predict with and raised."""
+    window = create_window(["--preset", "mlp-moons"])
+    qtbot.addWidget(window)
+    view = window.data_view
+    view._region_coarse = True  # a region drawn coarse while moving: its smooth pass is pending
+    assert window.session.set_value("model", "function")
+    view.finish_rendering()  # raised AttributeError: 'FunctionModel' object has no attribute 'predict'
+    assert view.applies_not

@@ -20,9 +20,15 @@ from .audit import RULES, audit, seen, settle
 
 PRESENTING = ("1024x768", "1280x720", "1920x1080", "3840x2160")
 DESK = ("1024x768", "1366x768")
-# the rules each size is held to (the others are reported by tests/gui/audit.py and tracked until they hold)
-ENFORCED = dict.fromkeys(PRESENTING, ("stray", "tabs", "small", "unseen"))
-DESK_ENFORCED = ("stray", "small")
+# the rules each walk is held to (the others are reported by `report()` and tracked until they hold):
+# a lesson's scenes, every rule at every size; a prepared scenario presented freely, every rule but room
+# (at 1024 × 768 four views and the Jacobian's three lines of numbers leave its bars 32 px; at 4K the
+# curvature's two plots side by side are 380 px wide, 4 under a tenth of the screen); at the desk, no
+# tab scrolling or room rule either (six tab titles scroll in a laptop's 350 px column)
+LESSON_ENFORCED = dict.fromkeys(PRESENTING, RULES)
+ENFORCED = dict.fromkeys(PRESENTING, tuple(r for r in RULES if r != "room"))
+ENFORCED["1920x1080"] = RULES
+DESK_ENFORCED = ("stray", "small", "cut", "overlap")
 if os.environ.get("GRADVIZ_AUDIT") == "all":  # every rule at every size: what is left to do
     ENFORCED = dict.fromkeys(ENFORCED, RULES)
     DESK_ENFORCED = RULES
@@ -95,7 +101,7 @@ def scenario_problems(window, rules) -> list[str]:
 @pytest.mark.parametrize("size", PRESENTING)
 def test_every_scene_of_every_lesson_fits_a_projector(qtbot, size):
     window = _window(qtbot, "--lesson", list_lessons()[0].name, "--size", size)
-    found = lesson_problems(window, ENFORCED[size])
+    found = lesson_problems(window, LESSON_ENFORCED[size])
     assert not found, "\n".join(found)
 
 

@@ -143,7 +143,7 @@ def test_loss_combo_marks_canonical_and_disables_invalid(window):
     items = {loss.itemData(i): loss.model().item(i) for i in range(loss.count())}
     assert not items["ce"].isEnabled()  # logistic output: CE needs a softmax
     assert "✓" in items["bce"].text()
-    assert "non-canonical" in items["mse"].text() and items["mse"].isEnabled()
+    assert "⚠" in items["mse"].text() and items["mse"].isEnabled()
     loss.setCurrentIndex(loss.findData("mse"))
     assert window.session.loss.name == "mse"
     assert "ŷ(1 − ŷ)" in window.controls.pair_label.text()

@@ -185,7 +185,8 @@ class DataView(View):
     def finish_rendering(self) -> None:
         """The at-rest quality pass: the region at full resolution, its edges smooth."""
         self._smooth_timer.stop()
-        if self._region_coarse and self.region.isVisible():
+        # the pass can fall due after the runs moved to a function f(x, y), which has no region to draw
+        if self._region_coarse and self.region.isVisible() and not self.applies_not:
             self._draw_region(*self._region_view, full=True)
         self.region.set_smooth(True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from gradviz.core.params import norm
@@ -94,6 +95,7 @@ class GradientView(View):
 
         # the bars share nearly half: their value axis ("−0.005", "∂L/∂θ") takes 70 px of it at a projector
         self.lay_out([self.legend], [(self.plane_widget, 5), (self.bars_widget, 4)])
+        self.bars.getViewBox().sigResized.connect(lambda *_: self._label_bars())  # as many names as fit
         self.start()
 
     # ------------------------------------------------------------------ drawing
@@ -189,7 +191,7 @@ class GradientView(View):
             for lab in s.slice.axis_labels:
                 in_slice[labels.index(lab)] = grads[labels.index(lab)]
         self.slice_bars.setOpts(x=x, height=in_slice, width=0.7)
-        self.once("bar labels", (tuple(labels), self.bars_widget.width()), lambda _: self._label_bars())
+        self.once("bar labels", (tuple(labels), int(self.bars.getViewBox().width())), lambda _: self._label_bars())
         hb = self._bars_y.update(float(np.abs(grads).max(initial=0)))
         if hb is not None:
             self.bars.getViewBox().setRange(xRange=(-0.6, len(labels) - 0.4), yRange=(-hb, hb), padding=0)
@@ -197,14 +199,12 @@ class GradientView(View):
     def _label_bars(self) -> None:
         """Name every n-th parameter under the bars, as many as fit without overlapping."""
         labels = self.session.model.spec.labels()
-        per_label = 8.5 * max(len(lab) for lab in labels) * self.theme.scale  # pixels one label needs
-        room = max(self.bars_widget.width() - 70, 60)
+        axis = self.bars.getAxis("bottom")
+        metrics = QFontMetricsF(axis.style["tickFont"] or axis.font())
+        per_label = max(metrics.horizontalAdvance(lab) for lab in labels) + metrics.horizontalAdvance("00")
+        room = max(self.bars.getViewBox().width(), 60.0)  # the bars' own width, not the axes'
         step = max(1, int(np.ceil(len(labels) * per_label / room)))
         self.bars.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, len(labels), step)]])
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._label_bars()
 
     def _follow(self, points: np.ndarray) -> None:
         """Keep every arrow in view; the axes move in coarse jumps, not every step."""

@@ -46,6 +46,9 @@ _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "net
 # so that each tab group's titles fit its column whole at a projector's fonts, and a scene can show the
 # sharpness over the run above the loss curve
 _WITH_DATA = ("curvatureDock",)
+# at a laptop's desk (two rows, the controls beside them) the derivation joins them too: five titles
+# under the surface fit a 350-pixel column, six did not
+_WITH_DATA_AT_DESK = ("curvatureDock", "derivationDock")
 TOP_SHARE = {"compact": 0.54, "wide": 0.56}
 # presenting: a plotting area narrower or shorter than these shares of the window is a strip the hall cannot
 # read (the projector audit holds every plot on screen to it)
@@ -98,11 +101,12 @@ def arrange(window) -> None:
         window.tabifyDockWidget(d["jacobianDock"], d["runsDock"])
     else:
         window.splitDockWidget(d["dataDock"], d["lossCurveDock"], V)
-        for name in _WITH_DATA:
+        with_data = _WITH_DATA if window.theme.present else _WITH_DATA_AT_DESK
+        for name in with_data:
             window.tabifyDockWidget(d["dataDock"], d[name])
         window.splitDockWidget(d["lossSurfaceDock"], d["gradientDock"], H if kind == "wide" else V)
         for name in _TABS[1:]:
-            if name not in _WITH_DATA:
+            if name not in with_data:
                 window.tabifyDockWidget(d[_TABS[0]], d[name])
     for name, short in _TAB_TITLES.items():
         full = d[name].property("fullTitle") or d[name].windowTitle()
@@ -147,10 +151,13 @@ def whole_tab_titles(window) -> None:
     for bar in window.findChildren(QTabBar):
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
-        if window.theme.present:
-            bar.setFont(window.theme.font(TAB_FONT))
-            pad = round(4 * window.theme.scale)  # Qt's padding is a desk's: six titles must fit a column
+        if compact(window):  # Qt's padding is a roomy desk's: five or six titles must fit a column
+            if window.theme.present:
+                bar.setFont(window.theme.font(TAB_FONT))
+            pad = round(4 * window.theme.scale)
             bar.setStyleSheet(f"QTabBar::tab {{ padding: {pad // 2}px {pad}px; }}")
+        else:
+            bar.setStyleSheet("")
 
 
 def open_beside_surface(window, dock) -> None:
@@ -301,19 +308,28 @@ class RowBalancer(QObject):
         super().__init__(window)
         self._window = window
         self.stepped_aside: dict[str, str] = {}  # dock name -> the dock that took its column
+        self._hands_off = False  # the user opened or closed a view since the docks were arranged
         self._due = QTimer(self)  # many views re-lay out in one turn: balance once, after them
         self._due.setSingleShot(True)
         self._due.setInterval(0)
         self._due.timeout.connect(self.balance)
 
     def watch(self) -> None:
-        """Listen to every view in a dock (again after deferred views are built: installing twice is once)."""
+        """Listen to every view in a dock (again after deferred views are built: installing twice is once),
+        and to the View menu: a view the user opens there stays, whatever room it leaves."""
         for dock in self._window.docks.values():
             if dock.widget() is not None:
                 dock.widget().installEventFilter(self)
+            if not dock.property("roomWatched"):
+                dock.setProperty("roomWatched", True)
+                dock.toggleViewAction().triggered.connect(self._user_chose)
+
+    def _user_chose(self) -> None:
+        self._hands_off = True
 
     def request(self) -> None:
         """Balance once the docks are laid out and the views have drawn (after this turn)."""
+        self._hands_off = False  # a new arrangement: the app places the views again
         self._due.start()
 
     def eventFilter(self, watched, event) -> bool:
@@ -351,36 +367,39 @@ class RowBalancer(QObject):
                 words = [dock.height() - plot for dock, plot in zip(docks, plots, strict=True)]
                 top = int(sum(plots) * TOP_SHARE[kind])
                 _resize_column(window, docks, [words[0] + top, words[1] + sum(plots) - top])
-            if any(_strip(window, dock) for dock in docks):
+            # presenting only: at the desk the student picks the tabs, and a tab group gone would be missed
+            if window.theme.present and not self._hands_off and any(_strip(window, dock) for dock in docks):
                 self._make_room(docks)
 
     def _make_room(self, column: list) -> None:
-        """A lesson's scene on a small screen (1024 × 768) where the two views of a column cannot both have
-        room: the one the scene names takes the column and the other steps aside until the next scene.
-        Named is, first, what the caption points at (`points_at`), then the scene's own `front`, then the
-        view the lesson brought to the front last; neither named, the upper one (data, surface) stays. Two
-        views named alike both stay (the projector audit tells the lesson's author). Without a lesson
-        nothing steps aside: presenting freely, the lecturer picks the views."""
-        lesson = self._window.lesson
-        if lesson is None or lesson.state.large:
-            return
-        state = lesson.state
+        """Where the two views of a column cannot both have room (a 1024 × 768 projector), the one named
+        takes the column and the other steps aside until the next arrangement. In a lesson named is,
+        first, what the caption points at (`points_at`), then the scene's own `front`, then the view the
+        lesson brought to the front last; presenting a scenario, the view it puts in front. Neither named,
+        the upper one (data, surface) stays; two named alike both stay (the projector audit tells the
+        lesson's author). A view the user opens from the View menu stays (`_hands_off`)."""
+        window = self._window
         docks = {dock.objectName(): dock for dock in column}
-        latest = [VIEW_DOCKS[name] for name in reversed(state.front) if VIEW_DOCKS[name] in docks][:1]
-        for named in (
-            [VIEW_DOCKS[name] for name in state.scene.views_pointed_at if VIEW_DOCKS[name] in docks],
-            [VIEW_DOCKS[name] for name in state.scene.front if VIEW_DOCKS[name] in docks],
-            latest,
-        ):
-            if named:
-                break
+        lesson = window.lesson
+        if lesson is not None:
+            if lesson.state.large:
+                return
+            state = lesson.state
+            tiers = [
+                [VIEW_DOCKS[name] for name in state.scene.views_pointed_at],
+                [VIEW_DOCKS[name] for name in state.scene.front],
+                [VIEW_DOCKS[name] for name in reversed(state.front) if VIEW_DOCKS[name] in docks][:1],
+            ]
+        else:
+            tiers = [list(window.front_docks)]
+        named = next(([n for n in tier if n in docks] for tier in tiers if any(n in docks for n in tier)), [])
         if len(named) > 1:
             return
         keeper = (named or [column[0].objectName()])[0]
         for name in docks:
             if name != keeper:
                 self.stepped_aside[name] = keeper
-        enlarge(self._window, docks[keeper])
+        enlarge(window, docks[keeper])
 
 
 def _resize_column(window, docks: list, want: list[int]) -> None:

@@ -105,3 +105,19 @@ def test_the_caption_band_shrinks_back_after_a_two_line_title(qtbot):
     title.setText("Short")
     assert title.height() == one_line
     assert QPointF(0, window.caption_band.geometry().bottom()).y() < window.height()
+
+
+def test_a_scenario_on_a_small_projector_keeps_its_view_and_the_user_may_open_the_other(qtbot):
+    """The softmax scenario puts the Jacobian in front: at 1024 × 768 its column cannot also hold the
+    surface readably, so the surface steps aside; opened again from the View menu it stays."""
+    window = _shown(qtbot, "--present", "--preset", "softmax-blobs", "--size", "1024x768")
+    assert window.row_balancer.stepped_aside == {"lossSurfaceDock": "jacobianDock"}
+    surface = window.docks["lossSurfaceDock"]
+    assert surface.isHidden()
+    surface.toggleViewAction().trigger()  # View › Loss surface
+    settle(window)
+    window.row_balancer.balance()
+    assert surface.isVisible() and not window.docks["jacobianDock"].isHidden()
+    window.default_layout()  # Ctrl+0: the designed arrangement again
+    settle(window)
+    assert surface.isHidden()

@@ -88,7 +88,6 @@ class JacobianView(View):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.text)
         layout.addLayout(plots, 1)
-        self.plots_row = plots
         self.start()
 
     def redraw(self, change: Change) -> None:

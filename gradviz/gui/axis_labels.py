@@ -30,7 +30,8 @@ class TitledAxis(pg.AxisItem):
     Its ticks: pyqtgraph spaces them by the axis's length alone (at least 2.25 intervals), so a short
     axis at large fonts gets labels closer than a line ("-2" on "-1" of a residual plot 84 px tall).
     Here the spacing widens to the next of 1, 2, 5 × 10ⁿ until each label has its line (across: its
-    width) and a gap.
+    width) and a gap; a log axis keeps 1, 2, 5 × 10ⁿ or 10ⁿ within a decade; and a bottom axis's labels
+    keep their descenders (pyqtgraph clips them to the axis's box).
     """
 
     def boundingRect(self):
@@ -77,7 +78,7 @@ class TitledAxis(pg.AxisItem):
         if self.orientation in ("left", "right"):
             return metrics.height() * 1.15
         first = spacing * math.ceil(min(low, high) / spacing)
-        values = [first + k * spacing for k in range(int(abs(high - low) / spacing) + 1)][:50]
+        values = [first + k * spacing for k in range(min(int(abs(high - low) / spacing) + 1, 50))]
         widest = max((metrics.horizontalAdvance(t) for t in self.tickStrings(values, self.scale, spacing)), default=0)
         return widest + metrics.horizontalAdvance("00")
 

@@ -90,16 +90,18 @@ class TitledAxis(pg.AxisItem):
     def _updateHeight(self):
         super()._updateHeight()
         if self.fixedHeight is None and self.orientation in ("top", "bottom"):
-            height = self.maximumHeight() + self._shortfall()
-            self.setMaximumHeight(height)
-            self.setMinimumHeight(height)
+            self._grow(self.maximumHeight, self.setMaximumHeight, self.setMinimumHeight)
 
     def _updateWidth(self):
         super()._updateWidth()
         if self.fixedWidth is None and self.orientation in ("left", "right"):
-            width = self.maximumWidth() + self._shortfall()
-            self.setMaximumWidth(width)
-            self.setMinimumWidth(width)
+            self._grow(self.maximumWidth, self.setMaximumWidth, self.setMinimumWidth)
+
+    def _grow(self, size, set_max, set_min) -> None:
+        """The axis's depth (height or width, as pyqtgraph just set it) grown by the title's shortfall."""
+        depth = size() + self._shortfall()
+        set_max(depth)
+        set_min(depth)
 
 
 def _wider(spacing: float) -> float:

@@ -21,6 +21,7 @@ __all__ = [
     "RowBalancer",
     "arrange",
     "PLOT_SHARE",
+    "least_plot",
     "compact",
     "default_sizes",
     "enlarge",
@@ -49,10 +50,10 @@ _WITH_DATA = ("curvatureDock",)
 # at a laptop's desk (two rows, the controls beside them) the derivation joins them too: five titles
 # under the surface fit a 350-pixel column, six did not
 _WITH_DATA_AT_DESK = ("curvatureDock", "derivationDock")
-TOP_SHARE = {"compact": 0.54, "wide": 0.56}
+TOP_SHARE = {"compact": 0.54, "wide": 0.56}  # two rows: the top row's share of a column's plotting height
 # presenting: a plotting area narrower or shorter than these shares of the window is a strip the hall cannot
 # read (the projector audit holds every plot on screen to it)
-PLOT_SHARE = (1 / 10, 1 / 8)  # presenting: the top row's share of a column (data, surface)
+PLOT_SHARE = (1 / 10, 1 / 8)
 TAB_FONT = 0.8  # presenting, the tab titles' font (of the base): they name views, the hall reads the views
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
@@ -294,8 +295,9 @@ def _default_sizes(window) -> None:
 
 class RowBalancer(QObject):
     """In two rows (presenting, or a laptop's height), the two views of a column share its height so that
-    their plots, not their docks, get the rows' shares; in a lesson, on a screen too small for both, the one the scene names takes the
-    column (`stepped_aside` says which view made room for which, until the next arrangement).
+    their plots, not their docks, get the rows' shares; presenting, on a screen too small for both, the
+    one named takes the column (`_make_room`; `stepped_aside` says which view made room for which, until
+    the next arrangement).
 
     Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
     first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
@@ -358,7 +360,7 @@ class RowBalancer(QObject):
                 continue
             if 0 in plots:  # a table or a text beside a plot: it scrolls, the plot gets the room the hall needs
                 i = 0 if plots[0] else 1
-                short = math.ceil(PLOT_SHARE[1] * window.height()) + 2 - plots[i]
+                short = math.ceil(least_plot(window)[1]) + 2 - plots[i]
                 if short > 0:
                     _resize_column(
                         window, docks, [d.height() + (short if k == i else -short) for k, d in enumerate(docks)]
@@ -417,9 +419,14 @@ def _resize_column(window, docks: list, want: list[int]) -> None:
         window.layout().activate()
 
 
+def least_plot(window) -> tuple[float, float]:
+    """Presenting, the narrowest and shortest plotting area the hall reads in this window (PLOT_SHARE)."""
+    return PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
+
+
 def _strip(window, dock) -> bool:
-    """Whether a plot of the dock is narrower or shorter than PLOT_SHARE of the window."""
-    low_w, low_h = PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
+    """Whether a plot of the dock is narrower or shorter than `least_plot`."""
+    low_w, low_h = least_plot(window)
     for plot in dock.findChildren(pg.PlotWidget):
         box = plot.getPlotItem().getViewBox().sceneBoundingRect()
         if plot.isVisible() and (box.width() < low_w or box.height() < low_h):

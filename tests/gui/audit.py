@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.gui.layout import PLOT_SHARE
+from gradviz.gui.layout import least_plot
 from gradviz.gui.readout import Readout
 from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import VIEW_DOCKS
@@ -287,7 +287,7 @@ def _plot_problems(window, plot: pg.PlotWidget, present: bool) -> list[str]:
         return found
     box = plot.getPlotItem().getViewBox().sceneBoundingRect()
     if present:
-        low_w, low_h = PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
+        low_w, low_h = least_plot(window)
     else:
         low_w, low_h = MIN_PLOT
     if box.width() < low_w or box.height() < low_h:

@@ -47,13 +47,17 @@ _TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "net
 # so that each tab group's titles fit its column whole at a projector's fonts, and a scene can show the
 # sharpness over the run above the loss curve
 _WITH_DATA = ("curvatureDock",)
-# at a laptop's desk (two rows, the controls beside them) the derivation joins them too: five titles
-# under the surface fit a 350-pixel column, six did not
-_WITH_DATA_AT_DESK = ("curvatureDock", "derivationDock")
+# at a laptop's desk (two rows, the controls beside them) the derivation, a text, shares the data's place,
+# and the curvature's two plots go under the surface, the wider column (`DESK_SHARE`)
+_WITH_DATA_AT_DESK = ("derivationDock",)
+# at a laptop's desk, the share of the views' width the column of data and loss curve gets: the column of the
+# surface holds the views of two plots side by side (gradients, Jacobian, curvature), which need the width
+DESK_SHARE = 0.37
 TOP_SHARE = {"compact": 0.54, "wide": 0.56}  # two rows: the top row's share of a column's plotting height
 # presenting: a plotting area narrower or shorter than these shares of the window is a strip the hall cannot
-# read (the projector audit holds every plot on screen to it)
+# read; at the desk, one smaller than DESK_PLOT pixels is (the projector audit holds every plot on screen to it)
 PLOT_SHARE = (1 / 10, 1 / 8)
+DESK_PLOT = (140, 90)
 TAB_FONT = 0.8  # presenting, the tab titles' font (of the base): they name views, the hall reads the views
 _TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
 _RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
@@ -225,9 +229,8 @@ def fit_to_problem(window) -> None:
         if not (d["lossCurveDock"].isHidden() or d["lossSurfaceDock"].isHidden()):  # the surface is the picture
             docks, widths = _columns(window)
             rest = window.width() - sum(widths)
-            window.resizeDocks(
-                docks + [d["lossCurveDock"], d["lossSurfaceDock"]], widths + [2 * rest // 5, 3 * rest // 5], H
-            )
+            left = int(rest * DESK_SHARE)
+            window.resizeDocks(docks + [d["lossCurveDock"], d["lossSurfaceDock"]], widths + [left, rest - left], H)
             if not d["derivationDock"].isHidden():  # and the taller share of its column
                 rows = window.height() - 140
                 window.resizeDocks([d["lossSurfaceDock"], d["derivationDock"]], [int(rows * 0.62), int(rows * 0.38)], V)
@@ -274,8 +277,9 @@ def _default_sizes(window) -> None:
         window.resizeDocks([d[n] for n in columns], [width // len(columns)] * len(columns), H)
     else:
         docks, widths = _columns(window)
-        column = (width - sum(widths)) // 2
-        window.resizeDocks(docks + [d["dataDock"], d["lossSurfaceDock"]], widths + [column, column], H)
+        rest = width - sum(widths)
+        left = rest // 2 if kind == "desk" else int(rest * DESK_SHARE)
+        window.resizeDocks(docks + [d["dataDock"], d["lossSurfaceDock"]], widths + [left, rest - left], H)
     if kind == "desk":
         rows = [int((height - 120) * f) for f in (0.46, 0.27, 0.27)]
         for names in (
@@ -284,6 +288,7 @@ def _default_sizes(window) -> None:
         ):
             window.resizeDocks([d[n] for n in names], rows, V)
         fit_to_problem(window)
+        window.row_balancer.request()  # a plot under three lines of words can still be short of height
         return
     rows = [int((height - 140) * f) for f in (TOP_SHARE[kind], 1 - TOP_SHARE[kind])]
     window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
@@ -295,9 +300,10 @@ def _default_sizes(window) -> None:
 
 class RowBalancer(QObject):
     """In two rows (presenting, or a laptop's height), the two views of a column share its height so that
-    their plots, not their docks, get the rows' shares; presenting, on a screen too small for both, the
-    one named takes the column (`_make_room`; `stepped_aside` says which view made room for which, until
-    the next arrangement).
+    their plots, not their docks, get the rows' shares; in any column, a plot short of `least_plot`'s
+    height takes it from a neighbour that can spare it (`_floor`: a table or text scrolls, a taller plot
+    gives its surplus); presenting, on a screen too small for both, the one named takes the column
+    (`_make_room`; `stepped_aside` says which view made room for which, until the next arrangement).
 
     Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
     first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
@@ -311,6 +317,7 @@ class RowBalancer(QObject):
         self._window = window
         self.stepped_aside: dict[str, str] = {}  # dock name -> the dock that took its column
         self._hands_off = False  # the user opened or closed a view since the docks were arranged
+        self._clicked: str | None = None  # the view whose tab the user clicked since then: it is named
         self._due = QTimer(self)  # many views re-lay out in one turn: balance once, after them
         self._due.setSingleShot(True)
         self._due.setInterval(0)
@@ -318,20 +325,30 @@ class RowBalancer(QObject):
 
     def watch(self) -> None:
         """Listen to every view in a dock (again after deferred views are built: installing twice is once),
-        and to the View menu: a view the user opens there stays, whatever room it leaves."""
+        to the View menu (a view the user opens there stays, whatever room it leaves) and to the tabs (a
+        view whose tab the user clicks is the one that keeps its column)."""
         for dock in self._window.docks.values():
             if dock.widget() is not None:
                 dock.widget().installEventFilter(self)
             if not dock.property("roomWatched"):
                 dock.setProperty("roomWatched", True)
                 dock.toggleViewAction().triggered.connect(self._user_chose)
+        for bar in self._window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not bar.property("roomWatched"):  # Qt makes the docks' tab bars as groups form
+                bar.setProperty("roomWatched", True)
+                bar.tabBarClicked.connect(lambda index, bar=bar: self._tab_clicked(bar.tabText(index)))
 
     def _user_chose(self) -> None:
         self._hands_off = True
 
+    def _tab_clicked(self, title: str) -> None:
+        self._clicked = next((n for n, d in self._window.docks.items() if d.windowTitle() == title), None)
+
     def request(self) -> None:
         """Balance once the docks are laid out and the views have drawn (after this turn)."""
         self._hands_off = False  # a new arrangement: the app places the views again
+        self._clicked = None
+        self.watch()  # the arrangement's new tab bars
         self._due.start()
 
     def eventFilter(self, watched, event) -> bool:
@@ -343,8 +360,6 @@ class RowBalancer(QObject):
     def balance(self) -> None:
         window = self._window
         kind = getattr(window, "arranged_shape", "desk")
-        if kind == "desk":  # three rows and room enough: the fixed shares are right
-            return
         window.flush()  # the scene's legends as they will be
         # and every widget laid out for them: the caption band's new height is a posted layout request
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
@@ -356,44 +371,37 @@ class RowBalancer(QObject):
         for docks in columns.values():
             docks.sort(key=lambda dock: dock.y())
             plots = [_plot_height(dock) for dock in docks]
-            if len(docks) != 2 or plots == [0, 0]:
-                continue
-            if 0 in plots:  # a table or a text beside a plot: it scrolls, the plot gets the room the hall needs
-                i = 0 if plots[0] else 1
-                short = math.ceil(least_plot(window)[1]) + 2 - plots[i]
-                if short > 0:
-                    _resize_column(
-                        window, docks, [d.height() + (short if k == i else -short) for k, d in enumerate(docks)]
-                    )
-            else:
+            if kind != "desk" and len(docks) == 2 and 0 not in plots:  # two rows: the shares
                 words = [dock.height() - plot for dock, plot in zip(docks, plots, strict=True)]
                 top = int(sum(plots) * TOP_SHARE[kind])
                 _resize_column(window, docks, [words[0] + top, words[1] + sum(plots) - top])
+            _floor(window, docks)
             # presenting only: at the desk the student picks the tabs, and a tab group gone would be missed
             if window.theme.present and not self._hands_off and any(_strip(window, dock) for dock in docks):
                 self._make_room(docks)
 
     def _make_room(self, column: list) -> None:
         """Where the two views of a column cannot both have room (a 1024 × 768 projector), the one named
-        takes the column and the other steps aside until the next arrangement. In a lesson named is,
-        first, what the caption points at (`points_at`), then the scene's own `front`, then the view the
+        takes the column and the other steps aside until the next arrangement. Named is, first, a view whose
+        tab the user clicked; in a lesson then what the caption points at (`points_at`), then the scene's own `front`, then the view the
         lesson brought to the front last; presenting a scenario, the view it puts in front. Neither named,
         the upper one (data, surface) stays; two named alike both stay (the projector audit tells the
         lesson's author). A view the user opens from the View menu stays (`_hands_off`)."""
         window = self._window
         docks = {dock.objectName(): dock for dock in column}
         lesson = window.lesson
+        tiers = [[self._clicked]] if self._clicked else []
         if lesson is not None:
             if lesson.state.large:
                 return
             state = lesson.state
-            tiers = [
+            tiers += [
                 [VIEW_DOCKS[name] for name in state.scene.views_pointed_at],
                 [VIEW_DOCKS[name] for name in state.scene.front],
                 [VIEW_DOCKS[name] for name in reversed(state.front) if VIEW_DOCKS[name] in docks][:1],
             ]
         else:
-            tiers = [list(window.front_docks)]
+            tiers += [list(window.front_docks)]
         named = next(([n for n in tier if n in docks] for tier in tiers if any(n in docks for n in tier)), [])
         if len(named) > 1:
             return
@@ -419,8 +427,35 @@ def _resize_column(window, docks: list, want: list[int]) -> None:
         window.layout().activate()
 
 
+def _floor(window, docks: list) -> None:
+    """Every plot of the column at least `least_plot` tall where the others can spare it: a table or a
+    text scrolls, a plot taller than its least gives the difference (the Jacobian's bars under three lines
+    of numbers kept 62 px of a 1600 × 900 desk's column, the surface above them 360)."""
+    low = math.ceil(least_plot(window)[1]) + 3  # and the pixels `_resize_column` may miss by
+    for _ in range(len(docks)):
+        needs = {dock: (low - _lowest_plot(dock)) * _bands(dock) for dock in docks if _bands(dock)}
+        needy = max(needs, key=needs.get, default=None)
+        if needy is None or needs[needy] <= 0:
+            return
+        spare = {
+            dock: (dock.height() - dock.minimumSizeHint().height()) if not _bands(dock) else -needs[dock]
+            for dock in docks
+            if dock is not needy
+        }
+        donor = max(spare, key=spare.get, default=None)
+        give = min(needs[needy], spare[donor]) if donor is not None else 0
+        if give <= 0:
+            return
+        _resize_column(
+            window, docks, [d.height() + (give if d is needy else -give if d is donor else 0) for d in docks]
+        )
+
+
 def least_plot(window) -> tuple[float, float]:
-    """Presenting, the narrowest and shortest plotting area the hall reads in this window (PLOT_SHARE)."""
+    """The narrowest and shortest plotting area that can be read in this window: presenting, the hall's
+    (PLOT_SHARE of the screen); at the desk, a student's (DESK_PLOT)."""
+    if not window.theme.present:
+        return DESK_PLOT
     return PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
 
 
@@ -434,27 +469,43 @@ def _strip(window, dock) -> bool:
     return False
 
 
+def _rows_of_plots(dock) -> list[list]:
+    """The plots a dock shows, in rows one over the other (plots side by side share a row)."""
+    rows: list[list] = []
+    bottom = None
+    placed = sorted(
+        ((plot.mapTo(dock, plot.rect().topLeft()).y(), plot) for plot in dock.findChildren(pg.PlotWidget)),
+        key=lambda placed: placed[0],
+    )
+    for top, plot in placed:
+        if not plot.isVisible():
+            continue
+        if bottom is None or top >= bottom:  # under the one before: a new row
+            rows.append([])
+        rows[-1].append(plot)
+        bottom = max(bottom or 0, top + plot.height())
+    return rows
+
+
+def _area_height(plot) -> float:
+    return plot.getPlotItem().getViewBox().sceneBoundingRect().height()
+
+
 def _plot_height(dock) -> int:
     """How tall the plotting areas a dock shows are (stacked ones added; side by side, the tallest): 0 for
     a view without a plot. Their axes count as words: a colour bar or an axis title takes its own room."""
-    plots = sorted(
-        (
-            (plot.mapTo(dock, plot.rect().topLeft()).y(), plot)
-            for plot in dock.findChildren(pg.PlotWidget)
-            if plot.isVisible()
-        ),
-        key=lambda placed: placed[0],
-    )
-    total, bottom, tallest = 0.0, None, 0.0
-    for top, plot in plots:
-        area = plot.getPlotItem().getViewBox().sceneBoundingRect().height()
-        if bottom is not None and top < bottom:  # beside the one before (their heights overlap)
-            tallest = max(tallest, area)
-        else:
-            total += tallest
-            tallest = area
-        bottom = max(bottom or 0, top + plot.height())
-    return int(total + tallest)
+    return int(sum(max(_area_height(plot) for plot in row) for row in _rows_of_plots(dock)))
+
+
+def _lowest_plot(dock) -> float:
+    """The height of the dock's shortest plotting area."""
+    return min(_area_height(plot) for row in _rows_of_plots(dock) for plot in row)
+
+
+def _bands(dock) -> int:
+    """How many plots the dock shows one over the other (0: none): a pixel more of the dock is a pixel
+    more for each plot side by side, a share of it for plots stacked."""
+    return len(_rows_of_plots(dock))
 
 
 def _key(window) -> str:

@@ -10,11 +10,13 @@ written beside its place and renamed into it, so a failed write leaves no half f
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QMarginsF, QPoint, QRect, QSize, QSizeF
-from PySide6.QtGui import QImage, QImageWriter, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QImage, QImageWriter, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
@@ -41,7 +43,8 @@ def write_image(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> str
     tmp = path.with_name(f".{path.stem}.partial.{suffix}")
     try:
         writer = {"svg": _write_svg, "pdf": _write_pdf}.get(suffix, _write_raster)
-        problem = writer(widget, tmp, scale)
+        with _drawn_for_export(widget, scale if writer is _write_raster else 1):
+            problem = writer(widget, tmp, scale)
         if problem is None:
             os.replace(tmp, path)
         return problem
@@ -50,6 +53,39 @@ def write_image(widget: QWidget, path: str | os.PathLike, scale: int = 1) -> str
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+@contextmanager
+def _drawn_for_export(widget: QWidget, scale: int):
+    """pyqtgraph's items told they are drawn for a file: markers drawn as shapes at the file's resolution,
+    not taken from their on-screen pixmaps (at 4× those were blurred squares, and bitmaps in an SVG); and
+    the lines (curves, paths, contours, markers of a step) `scale` times as wide, since a line's width is
+    in the file's pixels: at 4× a path was a quarter as heavy as on screen."""
+    items = [
+        item
+        for view in widget.findChildren(pg.GraphicsView)
+        for item in view.scene().items()
+        if hasattr(item, "setExportMode")
+    ]
+    pens = []  # (holder, key, the pen on screen)
+    for item in items:
+        item.setExportMode(True, {"antialias": True})
+        if isinstance(item, pg.PlotCurveItem):
+            pens += [(item.opts, key, item.opts[key]) for key in ("pen", "shadowPen") if item.opts.get(key) is not None]
+        elif isinstance(item, pg.InfiniteLine):
+            pens.append((item.__dict__, "currentPen", item.currentPen))
+    for holder, key, pen in pens:
+        if scale > 1 and isinstance(pen, QPen) and pen.isCosmetic():
+            wider = QPen(pen)
+            wider.setWidthF(max(pen.widthF(), 1.0) * scale)
+            holder[key] = wider
+    try:
+        yield
+    finally:
+        for holder, key, pen in pens:
+            holder[key] = pen
+        for item in items:
+            item.setExportMode(False)
 
 
 def render_image(widget: QWidget, scale: int = 1, kind=QImage.Format.Format_ARGB32) -> QImage:

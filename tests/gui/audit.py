@@ -7,7 +7,7 @@ the window breaks as it is laid out now:
   axis titles and the texts drawn in it) lies whole inside the widget that shows it, and no two texts
   of one plot or one row overlap;
 - every plot that is on screen has room: presenting, its plotting area is at least a tenth of the
-  screen's width and an eighth of its height; at the desk at least MIN_PLOT pixels;
+  screen's width and an eighth of its height; at the desk at least 140 × 90 pixels (`least_plot`);
 - presenting, every text is at least TEXT_LINE of the screen's height (a line the last row reads),
   and check boxes, spin arrows and slider handles grow with the fonts;
 - in a lesson, what the scene's caption points at (`points_at`: views, the start marker, a line of the
@@ -46,7 +46,6 @@ from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import VIEW_DOCKS
 from gradviz.lessons.reader import START_MARKER
 
-MIN_PLOT = (140, 90)  # the desk: a plotting area smaller than this is not usable
 TEXT_LINE = 1 / 56  # presenting: the smallest text's line, as a share of the screen's height
 HANDLE_SHARE = 0.6  # presenting: a check box, spin arrow or slider handle at least this share of a line
 SLACK = 1.0  # pixels of rounding forgiven
@@ -286,10 +285,7 @@ def _plot_problems(window, plot: pg.PlotWidget, present: bool) -> list[str]:
     if name.endswith("ColorBar"):  # a colour bar is narrow by design: its ticks and title are checked above
         return found
     box = plot.getPlotItem().getViewBox().sceneBoundingRect()
-    if present:
-        low_w, low_h = least_plot(window)
-    else:
-        low_w, low_h = MIN_PLOT
+    low_w, low_h = least_plot(window)
     if box.width() < low_w or box.height() < low_h:
         found.append(
             f"room: {name}: the plotting area is {box.width():.0f} × {box.height():.0f}, under {low_w:.0f} × {low_h:.0f}"

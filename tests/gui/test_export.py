@@ -320,3 +320,31 @@ def test_record_from_the_command_line_without_a_display(tmp_path):
         [*cmd[:-1], str(tmp_path / "x.mov")], env=_env_without_display(), capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 2 and ".gif (an animated GIF) or .mp4" in bad.stderr
+
+
+def test_a_picture_at_4x_is_the_screen_drawn_sharper_not_thinner(make_window):
+    """At 4× a line's width is in the file's pixels: the path, contours and curves are drawn 4 times as wide
+    (else a slide's path was a quarter as heavy as on screen), markers as shapes (else blurred squares),
+    the surface's colours blended between its grid points (else 50-pixel tiles); all as before afterwards."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage, QPainter
+
+    from gradviz.gui.snapshot import _drawn_for_export
+
+    window = make_window("--preset", "momentum-ravine", "--steps", "20")
+    view = window.surface_view
+    curves = [item for item in view.plot.items if isinstance(item, pg.PlotDataItem) and item.curve.opts["pen"]]
+    markers = [item for item in view.plot.items if isinstance(item, pg.PlotDataItem) and item.scatter.data.size]
+    assert curves and markers
+    widths = [curve.curve.opts["pen"].widthF() for curve in curves]
+    with _drawn_for_export(view, 4):
+        assert [curve.curve.opts["pen"].widthF() for curve in curves] == [4 * max(w, 1.0) for w in widths]
+        assert all(marker.scatter._exportOpts for marker in markers)
+    assert [curve.curve.opts["pen"].widthF() for curve in curves] == widths
+    assert not any(marker.scatter._exportOpts for marker in markers)
+    image = view.surface_image.image
+    painted = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(painted)
+    image.paint(painter)
+    assert painter.testRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.end()

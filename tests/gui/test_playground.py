@@ -200,9 +200,14 @@ def test_a_race_on_a_function_draws_every_path(make_window, qtbot):
     window.flush()
     lines = [line for line, _ in window.surface_view.race._items if line.isVisible()]
     assert len(lines) == 3
-    for line in lines:
+    where_now = sorted(tuple(np.round(r.trainer.params["xy"], 9)) for r in s.runs)
+    drawn_ends = []
+    for line in lines:  # each from the start to where its run is now (thinned where it runs straight)
         xs, ys = line.getData()
-        assert len(xs) > 10 and np.all(np.isfinite(xs))
+        assert len(xs) >= 3 and np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))
+        assert (xs[0], ys[0]) == (-1.5, 2.0)
+        drawn_ends.append((round(float(xs[-1]), 9), round(float(ys[-1]), 9)))
+    assert sorted(drawn_ends) == where_now
     ends = {tuple(np.round(r.trainer.params["xy"], 6)) for r in s.runs}
     assert len(ends) == 3  # three optimizers, three places after 100 steps
     table = window.runs_view.table

@@ -4,11 +4,13 @@ that shrinks back."""
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTabBar
 
 from gradviz.gui import create_window
 from gradviz.gui.axis_labels import TitledAxis, _wider
-from gradviz.gui.layout import PLOT_SHARE, _plot_height
+from gradviz.gui.layout import PLOT_SHARE, _plot_height, least_plot
 from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import LessonShow
 
@@ -108,16 +110,49 @@ def test_the_caption_band_shrinks_back_after_a_two_line_title(qtbot):
 
 
 def test_a_scenario_on_a_small_projector_keeps_its_view_and_the_user_may_open_the_other(qtbot):
-    """The softmax scenario puts the Jacobian in front: at 1024 × 768 its column cannot also hold the
-    surface readably, so the surface steps aside; opened again from the View menu it stays."""
-    window = _shown(qtbot, "--present", "--preset", "softmax-blobs", "--size", "1024x768")
-    assert window.row_balancer.stepped_aside == {"lossSurfaceDock": "jacobianDock"}
-    surface = window.docks["lossSurfaceDock"]
-    assert surface.isHidden()
-    surface.toggleViewAction().trigger()  # View › Loss surface
+    """On a function the curvature shares the loss curve's column: at 1024 × 768 the column cannot hold
+    both readably, so the loss curve steps aside; opened again from the View menu it stays."""
+    window = _shown(qtbot, "--present", "--preset", "playground-beale", "--size", "1024x768")
+    assert window.row_balancer.stepped_aside == {"lossCurveDock": "curvatureDock"}
+    curve = window.docks["lossCurveDock"]
+    assert curve.isHidden()
+    curve.toggleViewAction().trigger()  # View › Loss curve
     settle(window)
     window.row_balancer.balance()
-    assert surface.isVisible() and not window.docks["jacobianDock"].isHidden()
+    assert curve.isVisible() and not window.docks["curvatureDock"].isHidden()
     window.default_layout()  # Ctrl+0: the designed arrangement again
     settle(window)
-    assert surface.isHidden()
+    assert curve.isHidden()
+
+
+def test_a_plot_short_of_room_takes_it_from_its_neighbour_rather_than_hide_it(qtbot):
+    """The softmax scenario puts the Jacobian in front, under the surface: at 1024 × 768 the surface gives
+    the Jacobian's bars (under three lines of numbers) the height they lack, and both stay; at a roomy
+    desk the Jacobian under the surface and the gradients gets its least height from the surface too."""
+    for argv in (("--present", "--size", "1024x768"), ("--size", "1600x900")):
+        window = _shown(qtbot, "--preset", "softmax-blobs", *argv)
+        assert window.row_balancer.stepped_aside == {}
+        low = least_plot(window)[1]
+        for name in ("jacobianPlot", "jacobianBars", "lossSurfacePlot"):
+            box = window.findChild(pg.PlotWidget, name).getPlotItem().getViewBox().sceneBoundingRect()
+            assert box.height() >= low, (argv, name, box.height())
+
+
+def test_where_a_column_cannot_hold_both_the_view_whose_tab_was_clicked_keeps_it(qtbot):
+    """Presenting a race (its table in front) at 1024 × 768: a lecturer who clicks the Jacobian's tab
+    wants to show the Jacobian, so where the column holds only one view, the surface steps aside for it,
+    not the Jacobian for the surface."""
+    window = _shown(qtbot, "--present", "--preset", "race-optimizers", "--size", "1024x768")
+    surface, jacobian = window.docks["lossSurfaceDock"], window.docks["jacobianDock"]
+    bar = next(
+        b
+        for b in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if b.isVisible() and any(b.tabText(i) == jacobian.windowTitle() for i in range(b.count()))
+    )
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == jacobian.windowTitle())
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    settle(window)
+    assert jacobian.isVisible()
+    window.row_balancer._make_room([surface, jacobian])  # as where the two cannot both have room
+    assert window.row_balancer.stepped_aside == {"lossSurfaceDock": "jacobianDock"}
+    assert surface.isHidden() and jacobian.isVisible()

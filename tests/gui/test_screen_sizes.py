@@ -14,8 +14,6 @@ from gradviz.presets import list_presets
 
 from .audit import audit, settle
 
-MIN_PLOT = (140, 90)  # a plot smaller than this is not usable
-
 SIZES = [
     ("desk", 1024, 768),
     ("desk", 1280, 720),
@@ -44,7 +42,7 @@ def lay_out(qtbot, mode, width, height, preset="mlp-moons"):
 def problems(window):
     """Everything that makes a layout unusable, in words (empty when it is fine): these checks, and the
     projector audit's rules that hold everywhere today (tests/gui/test_projector_audit.py)."""
-    found = audit(window, ("stray", "small", "tabs") if window.theme.present else ("stray",))
+    found = audit(window, ("stray", "room", "small", "tabs") if window.theme.present else ("stray", "room"))
     if window.width() > window.size().width() or window.minimumSizeHint().width() > window.width():
         found.append(f"the window needs {window.minimumSizeHint().width()} px of width")
     if window.minimumSizeHint().height() > window.height():
@@ -52,8 +50,6 @@ def problems(window):
     for plot in window.findChildren(pg.PlotWidget):
         if not seen(plot):
             continue
-        if plot.width() < MIN_PLOT[0] or plot.height() < MIN_PLOT[1]:
-            found.append(f"{plot.objectName()} is {plot.width()} × {plot.height()}")
         item = plot.getPlotItem().geometry()
         if item.width() > plot.width() + 1 or item.height() > plot.height() + 1:
             found.append(f"{plot.objectName()} draws past its edge ({item.width():.0f} px in {plot.width()})")

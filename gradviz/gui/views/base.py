@@ -5,25 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.state import ASPECTS, Change
 
 from ..qt_session import QtSession
 from ..theme import Theme
+from .plot_row import PlotRow
 
 __all__ = ["View"]
 
 _UNSET = object()
-
-
-def _shown(item) -> bool:
-    """A layout item that takes room: a visible widget, or a layout holding one."""
-    if item.widget() is not None:
-        return not item.widget().isHidden()
-    layout = item.layout()
-    return layout is not None and any(_shown(layout.itemAt(i)) for i in range(layout.count()))
 
 
 class View(QWidget):
@@ -52,22 +45,21 @@ class View(QWidget):
         self._applied: dict[str, object] = {}
         self._in_sight = True
         self._instead: QLabel | None = None  # the words shown over the view where it does not apply
-        # plots side by side, or one over the other where that leaves them more room (`_orient_plots`)
-        self.plots_row: QBoxLayout | None = None
+        self.plots: PlotRow | None = None  # the plots, sharing the room by their plotting areas
         qt_session.sigChanged.connect(self._on_change)
 
     def lay_out(self, above: Sequence[QWidget], plots: Sequence[tuple[QWidget, int]]) -> None:
-        """The views' usual arrangement: rows of words (readouts, legends), then plots side by side,
-        each with its share of the width."""
+        """The views' usual arrangement: rows of words (readouts, legends), then plots side by side (or one
+        over the other where that gives them more room), each plotting area with its share."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         for widget in above:
             layout.addWidget(widget)
         row = QHBoxLayout()
-        for widget, stretch in plots:
-            row.addWidget(widget, stretch)
+        for widget, share in plots:
+            row.addWidget(widget, share)
         layout.addLayout(row, 1)
-        self.plots_row = row
+        self.plots = PlotRow(self, row, [share for _, share in plots], self.theme)
 
     def start(self) -> None:
         """Draw the state as it is (the end of a subclass's __init__); a view of models on a function
@@ -123,23 +115,8 @@ class View(QWidget):
         super().resizeEvent(event)
         if self._instead is not None:
             self._instead.setGeometry(self.rect())
-        if self.plots_row is not None:  # once the row has its new size (it follows the resize)
-            QTimer.singleShot(0, self, self._orient_plots)
-
-    def _orient_plots(self) -> None:
-        """Plots side by side, or one over the other where that leaves each plotting area a clearly larger
-        smaller side once its axes (about 70 × 50 px a plot at the desk) are taken off. A tall third
-        column at 4K stacks the gradient plane over its bars; a laptop's short dock keeps them side by side."""
-        n = sum(1 for i in range(self.plots_row.count()) if _shown(self.plots_row.itemAt(i)))
-        if n < 2:
-            return
-        axes_w, axes_h = 70 * self.theme.scale, 50 * self.theme.scale
-        w, h = self.plots_row.geometry().width(), self.plots_row.geometry().height()
-        beside = min(w / n - axes_w, h - axes_h)
-        stacked = min(w - axes_w, h / n - axes_h)
-        Direction = QBoxLayout.Direction
-        # side by side unless stacking is clearly better: at a tie the words above read across both
-        self.plots_row.setDirection(Direction.TopToBottom if stacked > 1.25 * beside else Direction.LeftToRight)
+        if self.plots is not None:
+            self.plots.refit()
 
     def set_shown(self, shown: bool) -> None:
         """The dock holding the view became visible (True) or was closed or tabbed away."""

@@ -24,6 +24,7 @@ from ..qt_session import QtSession
 from ..readout import Readout
 from ..theme import Theme, zero_line
 from .base import View
+from .plot_row import PlotRow
 
 __all__ = ["JacobianView", "MAX_NUMBERED"]
 
@@ -82,8 +83,10 @@ class JacobianView(View):
         bars.addWidget(self.legend)
         bars.addWidget(self.bars_widget, 1)
         plots = QHBoxLayout()
-        plots.addWidget(self.matrix_widget, 3)
+        plots.addWidget(self.matrix_widget, 3)  # until the axes are measured: the matrix carries its colour bar
         plots.addLayout(bars, 2)
+        # side by side always (stacked, the matrix was a strip), the two plotting areas alike
+        self.plots = PlotRow(self, plots, (1, 1), theme, stacks=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.text)

@@ -47,7 +47,8 @@ HIT_RADIUS_PX = 10
 class DataView(View):
     """The data set and the model's prediction; the place where data are edited."""
 
-    depends = frozenset({"data", "model", "step", "selection", "runs", "view"})
+    # settings: the legend names each run of a race by its optimizer and η
+    depends = frozenset({"data", "model", "step", "selection", "settings", "runs", "view"})
     models_only = "The data and the model’s predictions over them belong to a model. A function f(x, y) has no data: its surface is in the Loss surface view. Choose a model under Controls ▸ Model to see the data again (they are kept)."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):

@@ -287,15 +287,14 @@ def _default_sizes(window) -> None:
             ("lossSurfaceDock", "gradientDock", "jacobianDock"),
         ):
             window.resizeDocks([d[n] for n in names], rows, V)
-        fit_to_problem(window)
-        window.row_balancer.request()  # a plot under three lines of words can still be short of height
-        return
-    rows = [int((height - 140) * f) for f in (TOP_SHARE[kind], 1 - TOP_SHARE[kind])]
-    window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
-    if kind == "compact":
-        window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
+    else:
+        rows = [int((height - 140) * f) for f in (TOP_SHARE[kind], 1 - TOP_SHARE[kind])]
+        window.resizeDocks([d["dataDock"], d["lossCurveDock"]], rows, V)
+        if kind == "compact":
+            window.resizeDocks([d["lossSurfaceDock"], d["gradientDock"]], rows, V)
     fit_to_problem(window)
-    window.row_balancer.request()  # two rows (presenting, or a laptop's height): their plots get the shares
+    # in two rows their plots get the shares; in any column a plot under lines of words gets its least height
+    window.row_balancer.request()
 
 
 class RowBalancer(QObject):
@@ -383,8 +382,9 @@ class RowBalancer(QObject):
     def _make_room(self, column: list) -> None:
         """Where the two views of a column cannot both have room (a 1024 × 768 projector), the one named
         takes the column and the other steps aside until the next arrangement. Named is, first, a view whose
-        tab the user clicked; in a lesson then what the caption points at (`points_at`), then the scene's own `front`, then the view the
-        lesson brought to the front last; presenting a scenario, the view it puts in front. Neither named,
+        tab the user clicked; in a lesson then what the caption points at (`points_at`), then the scene's own
+        `front`, then the view the lesson brought to the front last; presenting a scenario, the view it puts
+        in front. Neither named,
         the upper one (data, surface) stays; two named alike both stay (the projector audit tells the
         lesson's author). A view the user opens from the View menu stays (`_hands_off`)."""
         window = self._window

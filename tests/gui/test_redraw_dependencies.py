@@ -12,7 +12,6 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel
 
 from gradviz.gui.views.base import View
-from gradviz.state import Change
 
 from .audit import settle
 
@@ -79,7 +78,7 @@ def test_every_view_shows_after_each_change_what_it_draws_from_scratch(make_wind
             dock.raise_()  # in front, as a user brings it: it draws what it missed
             settle(window)
             after = _shown_by(view, name not in FRAMED)
-            view._redraw(Change.everything())
+            view.start()  # drawn from scratch
             settle(window)
             if _shown_by(view, name not in FRAMED) != after:
                 stale.append(f"{name} after {change}")

@@ -57,12 +57,12 @@ def main() -> None:
         window.show()
         for _ in range(3):
             QApplication.processEvents()
-        n = window.lesson.scene_count
+        n = window.model.lesson.scene_count
         per_scene: dict[int, list[float]] = {k: [] for k in range(n)}
         for _ in range(args.repeats):
             for k in [*range(1, n), *range(n - 2, -1, -1)]:
                 t0 = time.perf_counter()
-                window.show_scene(k)
+                window.lessons.show_scene(k)
                 while window.jobs.running:
                     QApplication.processEvents()
                 window.flush()
@@ -92,10 +92,10 @@ def ready(only: list[str] | None = None, dwell_s: float = 10.0, limit_s: float =
             continue
         window = create_window(["--lesson", lesson.name, "--size", "1280x720"])
         window.show()
-        for k in range(window.lesson.scene_count):
+        for k in range(window.model.lesson.scene_count):
             t0 = time.perf_counter()
             if k:
-                window.show_scene(k)
+                window.lessons.show_scene(k)
             waited: set[str] = set()
             while time.perf_counter() - t0 < limit_s:
                 QApplication.processEvents()

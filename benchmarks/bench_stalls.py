@@ -130,7 +130,7 @@ def main() -> None:
         settle()
         probe.start()
         t0 = time.perf_counter()
-        window._open_file(path)
+        window.files.open_file(path)
         wait_for(lambda: not window.jobs.running, 3600)
         settle()
         probe.stop()
@@ -144,7 +144,7 @@ def main() -> None:
     # File › Record a run: 60 frames of the whole window into a GIF, behind its progress dialog
     probe.start()
     t0 = time.perf_counter()
-    progress = window.record("window", os.path.join(folder, "run.gif"), steps=59, fps=10)
+    progress = window.pictures.record("window", os.path.join(folder, "run.gif"), steps=59, fps=10)
     wait_for(lambda: not shiboken6.isValid(progress) or not progress.isVisible(), 3600)  # it deletes itself
     probe.stop()
     probe.report("record 60 frames of the window (GIF)", time.perf_counter() - t0)

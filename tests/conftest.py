@@ -39,6 +39,14 @@ def _forget_settings() -> None:
         QSettings().clear()
 
 
+def pytest_collection_finish(session):
+    """Everything imported so far (numpy, Qt, pyqtgraph, gradviz, the tests) lives as long as the process:
+    frozen out of the cycle collector's way, a collection between tests looks only at what tests made
+    (5 ms instead of 70 ms; twice per test, 1,200 tests)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _collect_between_tests():
     _free_what_tests_left()  # the last test's windows, closed after its fixtures were torn down

@@ -30,14 +30,29 @@ class Field:
     restarts: bool = False  # a change starts a new run from step 0
     step: float = 0.0  # a spin box's arrow step (log limits step by a factor instead)
     decimals: int = 4
+    # its control: the widget's objectName (what tests, saved layouts and scripts find), the group box it
+    # sits in (in this table's order), and what it means something for (`Settings.applies` reads it, and the
+    # control shows or greys out by it): "always"; "function" (the playground's own); "model" (any model's,
+    # not a function's); "mlp" (an MLP's shape: greyed out for the one-layer models); "optimizer" (a
+    # hyper-parameter: where the optimizer chosen has it)
+    control: str = ""
+    group: str = ""
+    shows: str = "always"
 
 
 def _choices(titles: dict, tips: dict | None = None) -> tuple[tuple[object, str, str], ...]:
     return tuple((key, title, (tips or {}).get(key, "")) for key, title in titles.items())
 
 
-def _number(name: str, label: str, step: float = 0.0, decimals: int = 4) -> Field:
-    return Field(name, label, HYPERPARAMETER_HELP[name], "number", LIMITS[name], step=step, decimals=decimals)
+MODEL_GROUP, OPTIMIZER_GROUP = "Model and loss", "Optimizer"
+
+
+def _number(name: str, label: str, control: str, step: float = 0.0, decimals: int = 4) -> Field:
+    """An optimizer's hyper-parameter: shown where the optimizer chosen has it."""
+    return Field(
+        name, label, HYPERPARAMETER_HELP[name], "number", LIMITS[name], step=step, decimals=decimals,
+        control=control, group=OPTIMIZER_GROUP, shows="optimizer",
+    )  # fmt: skip
 
 
 FIELDS: dict[str, Field] = {
@@ -58,6 +73,8 @@ FIELDS: dict[str, Field] = {
                 ),
             ),
             restarts=True,
+            control="modelCombo",
+            group=MODEL_GROUP,
         ),
         Field(
             "function",
@@ -67,6 +84,9 @@ FIELDS: dict[str, Field] = {
             "tanh abs. Its gradient and Hessian are exact. Changing it starts a new run.",
             "text",
             restarts=True,
+            control="functionEditor",
+            group=MODEL_GROUP,
+            shows="function",
         ),
         Field(
             "start",
@@ -74,6 +94,9 @@ FIELDS: dict[str, Field] = {
             "Where descent starts; click the surface to move it. Changing it starts a new run.",
             "point",
             restarts=True,
+            control="startLabel",
+            group=MODEL_GROUP,
+            shows="function",
         ),
         Field(
             "hidden",
@@ -82,6 +105,9 @@ FIELDS: dict[str, Field] = {
             "count",
             LIMITS["hidden"],
             restarts=True,
+            control="hiddenSpin",
+            group=MODEL_GROUP,
+            shows="mlp",
         ),
         Field(
             "hidden_activation",
@@ -90,6 +116,9 @@ FIELDS: dict[str, Field] = {
             "choice",
             choices=tuple((a, a, "") for a in rules.HIDDEN_ACTIVATIONS),
             restarts=True,
+            control="hiddenActivationCombo",
+            group=MODEL_GROUP,
+            shows="mlp",
         ),
         Field(
             "output",
@@ -100,6 +129,9 @@ FIELDS: dict[str, Field] = {
             "choice",
             choices=((None, "canonical for the loss", ""), *_choices(rules.OUTPUT_TITLES)),
             restarts=True,
+            control="outputCombo",
+            group=MODEL_GROUP,
+            shows="mlp",
         ),
         Field(
             "loss",
@@ -108,6 +140,9 @@ FIELDS: dict[str, Field] = {
             "choice",
             choices=_choices(rules.LOSS_TITLES),
             restarts=True,
+            control="lossCombo",
+            group=MODEL_GROUP,
+            shows="model",
         ),
         Field(
             "optimizer",
@@ -115,15 +150,25 @@ FIELDS: dict[str, Field] = {
             "The update rule (torch.optim's); changing it does not reset the run",
             "choice",
             choices=_choices(OPTIMIZER_TITLES, OPTIMIZER_RULES),
+            control="optimizerCombo",
+            group=OPTIMIZER_GROUP,
         ),
-        _number("lr", "Learning rate η"),
-        _number("momentum", "Momentum μ", 0.05),
-        _number("beta1", "β₁", 0.01),
-        _number("beta2", "β₂", 0.001, 5),
-        _number("alpha", "α", 0.01),
-        _number("eps", "ε"),
-        _number("weight_decay", "Weight decay λ", 0.001),
-        Field("centered", "", HYPERPARAMETER_HELP["centered"], "toggle"),
+        _number("lr", "Learning rate η", "learningRateSpin"),
+        _number("momentum", "Momentum μ", "momentumSpin", 0.05),
+        _number("beta1", "β₁", "beta1Spin", 0.01),
+        _number("beta2", "β₂", "beta2Spin", 0.001, 5),
+        _number("alpha", "α", "alphaSpin", 0.01),
+        _number("eps", "ε", "epsSpin"),
+        Field(
+            "centered",
+            "",
+            HYPERPARAMETER_HELP["centered"],
+            "toggle",
+            control="centeredCheck",
+            group=OPTIMIZER_GROUP,
+            shows="optimizer",
+        ),
+        _number("weight_decay", "Weight decay λ", "weightDecaySpin", 0.001),
         Field(
             "batch_size",
             "Batch size",
@@ -132,6 +177,9 @@ FIELDS: dict[str, Field] = {
             "count",
             LIMITS["batch_size"],
             none_text="full batch",
+            control="batchSizeSpin",
+            group=OPTIMIZER_GROUP,
+            shows="model",
         ),
         Field(
             "val_fraction",
@@ -144,6 +192,9 @@ FIELDS: dict[str, Field] = {
             restarts=True,
             step=0.05,
             decimals=2,
+            control="valFractionSpin",
+            group=OPTIMIZER_GROUP,
+            shows="model",
         ),
         Field(
             "seed",
@@ -152,11 +203,14 @@ FIELDS: dict[str, Field] = {
             "count",
             LIMITS["seed"],
             restarts=True,
+            control="seedSpin",
+            group=OPTIMIZER_GROUP,
+            shows="model",
         ),
     )
 }
 
-HYPERPARAMETER_FIELDS = ("lr", "momentum", "beta1", "beta2", "alpha", "eps", "weight_decay", "centered")
+HYPERPARAMETER_FIELDS = tuple(name for name, f in FIELDS.items() if f.shows == "optimizer")
 RESTARTING = tuple(name for name, f in FIELDS.items() if f.restarts)
 # runs raced against each other share these (and the data and the start θ₀): the race is fair
 SHARED_BY_RUNS = ("model", "hidden", "hidden_activation", "function", "start")

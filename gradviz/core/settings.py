@@ -26,7 +26,6 @@ from .trainer import Trainer
 __all__ = ["Settings", "default_loss_for", "output_of", "DEFAULT_FUNCTION"]
 
 DEFAULT_FUNCTION = "rosenbrock"  # what choosing f(x, y) as the model starts with
-_MODEL_ONLY = ("loss", "hidden", "hidden_activation", "output", "batch_size", "val_fraction", "seed")
 
 output_of = rules.output_of
 default_loss_for = rules.default_loss_for
@@ -134,16 +133,15 @@ class Settings:
 
     def applies(self, name: str) -> bool:
         """Whether a field means something for these settings (momentum only for momentum optimizers, …)."""
-        if name in _MODEL_ONLY:
-            return not self.is_function and (
-                self.model == "mlp" or name not in ("hidden", "hidden_activation", "output")
-            )
-        if name in ("function", "start"):
+        field = FIELDS.get(name)
+        shows = None if field is None else field.shows
+        if shows == "optimizer":
+            return ("betas" if name in ("beta1", "beta2") else name) in default_hyperparams(self.optimizer)
+        if shows == "function":
             return self.is_function
-        if name in HYPERPARAMETER_FIELDS:
-            defaults = default_hyperparams(self.optimizer)
-            return ("betas" if name in ("beta1", "beta2") else name) in defaults
-        return name in FIELDS
+        if shows in ("model", "mlp"):
+            return not self.is_function and (shows == "model" or self.model == "mlp")
+        return field is not None
 
     def get(self, name: str):
         """A field's value; hyper-parameters as the optimizer uses them (defaults filled in)."""

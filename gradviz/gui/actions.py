@@ -49,30 +49,32 @@ def _class_command(c: int) -> Command:
 # playground's, "recent" for File › Open recent, "views" for File › Export a view
 MENUS: dict[str, tuple] = {
     "&File": (
-        _c("openAction", "&Open session…", lambda w: w.open_session(), "Ctrl+O", "open a saved session"),
+        _c("openAction", "&Open session…", lambda w: w.files.open_session(), "Ctrl+O", "open a saved session"),
         "recent",
-        _c("saveAction", "&Save session…", lambda w: w.save_session(), "Ctrl+S", "save the session"),
+        _c("saveAction", "&Save session…", lambda w: w.files.save_session(), "Ctrl+S", "save the session"),
         None,
-        _c("importCsvAction", "&Import data (CSV)…", lambda w: w.import_csv(), "Ctrl+I", "import data from CSV"),
-        _c("exportCsvAction", "&Export data (CSV)…", lambda w: w.export_csv(), "Ctrl+E", "export the data as CSV"),
+        _c("importCsvAction", "&Import data (CSV)…", lambda w: w.files.import_csv(), "Ctrl+I", "import data from CSV"),
+        _c(
+            "exportCsvAction", "&Export data (CSV)…", lambda w: w.files.export_csv(), "Ctrl+E", "export the data as CSV"
+        ),
         _c(
             "exportSurfaceAction",
             "Export the loss &surface (NPZ, CSV)…",
-            lambda w: w.export_surface(),
+            lambda w: w.files.export_surface(),
             (),
             "the loss surface's grid as shown, with its two axes",
         ),
         _c(
             "exportHistoryAction",
             "Export the runs' &history (CSV)…",
-            lambda w: w.export_history(),
+            lambda w: w.files.export_history(),
             (),
             "every recorded step of every run: loss, accuracy, ‖∇L‖, η and every parameter",
         ),
         _c(
             "screenshotAction",
             "Save &screenshot…",
-            lambda w: w.save_screenshot(),
+            lambda w: w.pictures.ask_export("window"),
             "Ctrl+P",
             "save a picture of the window (PNG at 1×, 2× or 4×, SVG, PDF)",
         ),
@@ -80,7 +82,7 @@ MENUS: dict[str, tuple] = {
         _c(
             "recordAction",
             "&Record a run (GIF, MP4)…",
-            lambda w: w.ask_record(),
+            lambda w: w.pictures.ask_record(),
             "Ctrl+Shift+R",
             "record the window or one view over a range of steps as an animated GIF or an MP4 video",
         ),
@@ -182,21 +184,27 @@ MENUS: dict[str, tuple] = {
         _c(
             "openLessonAction",
             "&Open a lesson file…",
-            lambda w: w.ask_lesson_file(),
+            lambda w: w.lessons.ask_lesson_file(),
             "Ctrl+Shift+L",
             "open a lesson written as a TOML file",
         ),
         "recentLessons",
         None,
-        _c("nextSceneAction", "&Next scene", lambda w: w.move_scene(1), "PgDown", "the lesson's next scene"),
-        _c("previousSceneAction", "&Previous scene", lambda w: w.move_scene(-1), "PgUp", "the scene before"),
+        _c("nextSceneAction", "&Next scene", lambda w: w.lessons.move_scene(1), "PgDown", "the lesson's next scene"),
+        _c("previousSceneAction", "&Previous scene", lambda w: w.lessons.move_scene(-1), "PgUp", "the scene before"),
         _c("blackAction", "&Black screen", lambda w: w.blackout.toggle(), ("B", "."), "black screen on / off"),
-        _c("closeLessonAction", "&Close the lesson", lambda w: w.close_lesson(), (), "end the lesson, keep the state"),
+        _c(
+            "closeLessonAction",
+            "&Close the lesson",
+            lambda w: w.lessons.close_lesson(),
+            (),
+            "end the lesson, keep the state",
+        ),
         None,
         _c(
             "chooseLessonAction",
             "&Choose a lesson or a scenario…",
-            lambda w: w.choose_lesson(),
+            lambda w: w.lessons.choose(),
             "Ctrl+L",
             "choose a guided lesson or a prepared scenario",
         ),
@@ -248,34 +256,34 @@ def build_menus(window) -> dict[str, QAction]:
                     menu.addAction(dock.toggleViewAction())
             elif entry == "views":  # File › Export a view ▸ the window, then every dock
                 sub = menu.addMenu("Export a &view")
-                for name, title in window.exportable_views():
+                for name, title in window.pictures.exportable():
                     action = QAction(f"{title}…", window)
                     action.setObjectName(f"exportViewAction_{name}")
-                    action.triggered.connect(lambda _=False, v=name: window.export_view(v))
+                    action.triggered.connect(lambda _=False, v=name: window.pictures.ask_export(v))
                     sub.addAction(action)
                     actions[action.objectName()] = action
             elif entry == "recent":  # File › Open recent ▸ the sessions and data files last used
-                menu.addMenu(RecentMenu(window.open_recent, window))
+                menu.addMenu(RecentMenu(window.files.open_recent, window))
             elif entry == "lessons":  # the guided lessons shipped with gradviz
                 menu.setToolTipsVisible(True)
                 for lesson in list_lessons():
-                    action = _named_action("lesson", lesson, window, window.open_lesson)
+                    action = _named_action("lesson", lesson, window, window.lessons.open_lesson)
                     menu.addAction(action)
                     actions[action.objectName()] = action
             elif entry == "recentLessons":
-                menu.addMenu(RecentMenu(window.open_recent, window, LESSON_KINDS, "Recent lesson &files"))
+                menu.addMenu(RecentMenu(window.files.open_recent, window, LESSON_KINDS, "Recent lesson &files"))
             elif entry == "scenarios":  # the models' scenarios; the playground's have a menu of their own
                 sub = menu.addMenu("Prepared &scenarios")
                 sub.setToolTipsVisible(True)
                 for preset in list_presets():
                     if not preset.name.startswith(PLAYGROUND_PREFIX):
-                        sub.addAction(_named_action("preset", preset, window, window.open_preset))
+                        sub.addAction(_named_action("preset", preset, window, window.files.open_preset))
             elif entry == "playground":  # Lessons › Playground ▸ a race on each classic, or your own f(x, y)
                 sub = menu.addMenu("&Playground: descent on f(x, y)")
                 sub.setToolTipsVisible(True)
                 for preset in list_presets():
                     if preset.name.startswith(PLAYGROUND_PREFIX):
-                        sub.addAction(_named_action("preset", preset, window, window.open_preset))
+                        sub.addAction(_named_action("preset", preset, window, window.files.open_preset))
                 sub.addSeparator()
                 own = QAction("Your own f(x, y)…", window)
                 own.setObjectName("playgroundOwnAction")

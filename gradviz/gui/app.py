@@ -163,6 +163,7 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     ensure_app()
     from gradviz.gui.main_window import MainWindow
     from gradviz.state import Session
+    from gradviz.state.window_model import WindowModel
 
     show = getattr(args, "lesson_show", None) or lesson_from_args(args)  # run() built it already
     if show is not None:  # a lesson is presented
@@ -173,24 +174,21 @@ def _build_window(args: argparse.Namespace, defer_analysis: bool = False):
     session = Session(data.dataset, data.settings)
     if not defer_analysis:  # a screenshot or a test: the state at once
         session.apply_session(data)  # steps, selection and slice
-    window = MainWindow(
-        session,
-        present=args.present,
-        restore_layout=not (args.screenshot or args.size),
-        defer_analysis=defer_analysis,
-        size=args.size,  # a projector's size: its fonts too
-    )
-    window.preset_name = None if args.load else args.preset or DEFAULT_PRESET
+    model = WindowModel(args.present, args.size)  # a projector's size: its fonts too
+    model.preset_name = None if args.load else args.preset or DEFAULT_PRESET
     if show is not None:
-        window.lesson = show
-        window.preset_name = show.lesson.name
+        model.show_lesson(show, show.lesson.name)
+    window = MainWindow(
+        session, model, restore_layout=not (args.screenshot or args.size), defer_analysis=defer_analysis
+    )
+    if show is not None:
         if defer_analysis:
-            window.show_scene(show.scene_index)
+            window.lessons.show_scene(show.scene_index)
         else:
-            window.arrive_at_scene(show.scene_index)
+            window.lessons.arrive_at_scene(show.scene_index)
     elif defer_analysis:  # on screen: a long saved run re-runs in slices, with its progress shown
         name = os.path.basename(args.load) if args.load else f"the lesson {args.preset or DEFAULT_PRESET}"
-        window.open_replay(session.replay(data), f"Opening {name}")
+        window.files.open_replay(session.replay(data), f"Opening {name}")
     else:
         window.bring_to_front(data.extra.get("front"))
     if notes:
@@ -218,7 +216,7 @@ def open_window(argv: Sequence[str] | None = None, args: argparse.Namespace | No
     QApplication.processEvents()
     window.build_deferred_views()
     if orphans:  # a gradviz before this one ended without closing: its work is offered back
-        window.offer_recovery(orphans[0])
+        window.files.offer_recovery(orphans[0])
     return window
 
 
@@ -226,7 +224,7 @@ def save_screenshot(window, path: str, args: argparse.Namespace, view: str = "wi
     """Render the window off screen at `--size` (default 1600 × 900) and write it, or one of its views
     alone at `--view-size` (a slide's, 1280 × 720), at `--scale`; None, or what went wrong in words."""
     prepare_for_pictures(window, args.size)
-    return window.draw_view(view, path, args.scale, args.view_size, args.keep_controls)
+    return window.pictures.draw(view, path, args.scale, args.view_size, args.keep_controls)
 
 
 def prepare_for_pictures(window, size: tuple[int, int] | None = None) -> None:

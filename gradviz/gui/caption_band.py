@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QVBoxLayout, QWidge
 
 from gradviz.lessons import Scene, caption_html
 
+from . import palette
 from .theme import Theme
 from .wrapped_label import WrappedLabel
 
@@ -43,7 +44,7 @@ class CaptionBand(QToolBar):
         layout.addWidget(self.text)
         box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.addWidget(box)
-        self.setStyleSheet("QToolBar#captionBand { background: #fffbea; border-top: 1px solid #d8c98a; }")
+        self.setStyleSheet(f"QToolBar#captionBand {{ {palette.CAPTION_BAND} }}")
 
     def show_scene(self, lesson_title: str, scene: Scene) -> None:
         self.title.setText(f"{scene.title}   ·   {lesson_title}")

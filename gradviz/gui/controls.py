@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from gradviz import core
 from gradviz.core import FIELDS, LIMITS, rules
 
+from . import palette
 from .bindings import Binding, Bindings
 from .function_editor import FunctionEditor
 from .playback import Playback
@@ -36,45 +37,8 @@ from .qt_session import QtSession
 from .spinboxes import LogSpinBox
 from .theme import Theme
 
-__all__ = ["ControlsPanel", "CONTROL_NAMES"]
+__all__ = ["ControlsPanel"]
 
-# objectName → the field it shows (objectNames are what tests, saveState and scripts find)
-CONTROL_NAMES = {
-    "model": "modelCombo",
-    "hidden": "hiddenSpin",
-    "hidden_activation": "hiddenActivationCombo",
-    "output": "outputCombo",
-    "loss": "lossCombo",
-    "optimizer": "optimizerCombo",
-    "lr": "learningRateSpin",
-    "momentum": "momentumSpin",
-    "beta1": "beta1Spin",
-    "beta2": "beta2Spin",
-    "alpha": "alphaSpin",
-    "eps": "epsSpin",
-    "weight_decay": "weightDecaySpin",
-    "centered": "centeredCheck",
-    "batch_size": "batchSizeSpin",
-    "seed": "seedSpin",
-    "val_fraction": "valFractionSpin",
-}
-GROUPS = {
-    "Model and loss": ("model", "function", "start", "hidden", "hidden_activation", "output", "loss"),
-    "Optimizer": (
-        "optimizer",
-        "lr",
-        "momentum",
-        "beta1",
-        "beta2",
-        "alpha",
-        "eps",
-        "centered",
-        "weight_decay",
-        "batch_size",
-        "val_fraction",
-        "seed",
-    ),
-}
 DATASET_TIPS = {
     "line": "1-D regression: y = 1.5x − 0.5 + noise",
     "blobs": "Gaussian blobs, one per class",
@@ -84,9 +48,7 @@ DATASET_TIPS = {
     "spiral": "interleaved spiral arms (ConvNetJS / CS231n)",
 }
 _SETTINGS_ASPECTS = frozenset({"settings", "model", "data", "runs"})
-_FUNCTION_ROWS = ("function", "start")  # the playground's: a function and where descent starts
-_MLP_ROWS = ("hidden", "hidden_activation", "output")  # greyed out for the one-layer models
-_MODEL_ROWS = ("loss", "batch_size", "val_fraction", "seed")  # hidden on a function, which has no data
+_FUNCTION_ROWS = tuple(name for name, field in FIELDS.items() if field.shows == "function")
 CANONICAL_MARK, NON_CANONICAL_MARK = "  ✓", "  ⚠"  # after a loss's title, for the model and output chosen
 
 
@@ -118,7 +80,7 @@ def make_control(field: core.Field) -> QWidget:
         w.setSingleStep(field.step)
     if isinstance(w, (QSpinBox, QDoubleSpinBox)):
         w.setKeyboardTracking(False)
-    w.setObjectName(CONTROL_NAMES[field.name])
+    w.setObjectName(field.control)
     w.setToolTip(field.help)
     return w
 
@@ -157,7 +119,7 @@ def _field_needs(item) -> int:
     for w in widgets:
         if isinstance(w, QComboBox):
             texts = [w.itemText(i) for i in range(w.count())]
-            if w.objectName() == CONTROL_NAMES["loss"]:  # marked for the model chosen: any may carry a mark
+            if w.objectName() == FIELDS["loss"].control:  # marked for the model chosen: any may carry a mark
                 texts += [t + mark for t in rules.LOSS_TITLES.values() for mark in (CANONICAL_MARK, NON_CANONICAL_MARK)]
             text = max(texts, key=w.fontMetrics().horizontalAdvance, default="")
             option = QStyleOptionComboBox()
@@ -185,7 +147,10 @@ class ControlsPanel(QScrollArea):
         layout.addWidget(self.data_box)
 
         self.controls: dict[str, QWidget] = {}
-        for title, names in GROUPS.items():
+        groups: dict[str, list[str]] = {}
+        for field in FIELDS.values():  # the groups, and their rows, in the field table's order
+            groups.setdefault(field.group, []).append(field.name)
+        for title, names in groups.items():
             box = QGroupBox(title)
             form = _form(box)
             for name in names:
@@ -202,7 +167,7 @@ class ControlsPanel(QScrollArea):
                     self.lr_bound.setWordWrap(True)
                     self._lr_tip = w.toolTip()
                     form.addRow(self.lr_bound)
-            if title == "Model and loss":
+            if title == FIELDS["model"].group:
                 self._model_form = form
                 self.pair_label = QLabel()
                 self.pair_label.setObjectName("pairLabel")
@@ -262,20 +227,19 @@ class ControlsPanel(QScrollArea):
         decorate = {"model": _enable_models, "output": _enable_outputs, "loss": _mark_losses}.get(name)
         if name == "batch_size":
             decorate = _limit_batch
+        shows = FIELDS[name].shows
+
+        def applies(s) -> bool:
+            return s.settings.applies(name)
+
         return Binding(
             widget,
             read=lambda s: s.settings.get(name),
             write=lambda value: session.set_value(name, value),
             aspects=_SETTINGS_ASPECTS,
-            enabled=(lambda s: s.settings.applies(name)) if name in _MLP_ROWS else None,
-            # hyper-parameters show where their optimizer has them; a model's rows where there is a model
-            visible=(
-                (lambda s: s.settings.applies(name))
-                if name in core.fields.HYPERPARAMETER_FIELDS or name in _MODEL_ROWS
-                else (lambda s: not s.settings.is_function)
-                if name in _MLP_ROWS
-                else None
-            ),
+            enabled=applies if shows == "mlp" else None,
+            # a model's rows and hyper-parameters show where they apply; an MLP's are greyed out elsewhere
+            visible={"model": applies, "optimizer": applies, "mlp": lambda s: not s.settings.is_function}.get(shows),
             on_visible=lambda w, shown: form.setRowVisible(w, shown),
             decorate=decorate,
         )
@@ -283,9 +247,10 @@ class ControlsPanel(QScrollArea):
     def _function_row(self, name: str, qt_session: QtSession) -> QWidget:
         if name == "function":
             self.function_editor = FunctionEditor(qt_session)
+            self.function_editor.setObjectName(FIELDS[name].control)
             return self.function_editor
         self.start_label = QLabel()
-        self.start_label.setObjectName("startLabel")
+        self.start_label.setObjectName(FIELDS["start"].control)
         self.start_label.setWordWrap(True)
         self.start_label.setToolTip(FIELDS["start"].help)
         return self.start_label
@@ -346,9 +311,11 @@ class ControlsPanel(QScrollArea):
                 )
         self.lr_bound.setText(text)
         self.lr_bound.setToolTip(tip)
-        self.lr_bound.setStyleSheet("color: #7a1111; font-weight: bold;" if warn else "color: #555555;")
+        self.lr_bound.setStyleSheet(
+            f"color: {palette.WARN_TEXT}; font-weight: bold;" if warn else f"color: {palette.NOTE};"
+        )
         spin = self.controls["lr"]
-        spin.setStyleSheet("QDoubleSpinBox { background: #fde2e1; }" if warn else "")
+        spin.setStyleSheet(f"QDoubleSpinBox {{ background: {palette.WARN_FIELD}; }}" if warn else "")
         spin.setToolTip(tip if warn else self._lr_tip)
 
     # ------------------------------------------------------------------ data

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from gradviz import core
 from gradviz.core.expression import MAX_LENGTH
 
+from . import palette
 from .qt_session import QtSession
 
 __all__ = ["FunctionEditor", "FunctionLineEdit", "FUNCTION_TITLES"]
@@ -28,7 +29,7 @@ FUNCTION_TITLES = {
     "ill-conditioned": "ill-conditioned bowl",
 }
 _TYPED = "your own formula"
-_INVALID = "QLineEdit#functionEdit { border: 2px solid #c0392b; background: #fdecea; }"
+_INVALID = f"QLineEdit#functionEdit {{ border: 2px solid {palette.INVALID_BORDER}; background: {palette.WARN_FIELD}; }}"
 
 
 class FunctionLineEdit(QLineEdit):
@@ -76,7 +77,7 @@ class FunctionEditor(QWidget):
         self.problem = QLabel()
         self.problem.setObjectName("functionProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #7a1111;")
+        self.problem.setStyleSheet(f"color: {palette.WARN_TEXT};")
         self.problem.hide()
 
         layout = QVBoxLayout(self)

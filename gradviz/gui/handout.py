@@ -25,11 +25,11 @@ RESOLUTION = 150  # dots per inch of the page: the pictures are 1280 pixels wide
 
 
 def write_handout(window, path: str | os.PathLike, size: tuple[int, int]) -> int:
-    """Every scene of `window.lesson` on its own page of the PDF at `path`; returns the page count.
+    """Every scene of `window.model.lesson` on its own page of the PDF at `path`; returns the page count.
     Raises OSError (the file cannot be written) or ValueError (no lesson)."""
     from .app import prepare_for_pictures
 
-    show = window.lesson
+    show = window.model.lesson
     if show is None:
         raise ValueError("no lesson is open")
     path = os.fspath(path)
@@ -60,11 +60,11 @@ def write_handout(window, path: str | os.PathLike, size: tuple[int, int]) -> int
                 if k:
                     writer.newPage()
                 window.session.apply_session(show.states[k].data)
-                window.arrive_at_scene(k)
+                window.lessons.arrive_at_scene(k)
                 window.caption_band.hide()
                 prepare_for_pictures(window, size)
                 picture = window.grab()
-                window.show_lesson_caption()
+                window.lessons.show_caption()
                 _page(painter, writer, show, k, picture)
         finally:
             painter.end()

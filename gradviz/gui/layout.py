@@ -8,20 +8,16 @@ The two are remembered separately; a layout saved with another set of docks is i
 
 from __future__ import annotations
 
-import math
 import zlib
 
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QTabBar, QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QTabBar, QWidget
 
-from gradviz.lessons import VIEW_DOCKS
+from gradviz.state.view_registry import CONTROLS_DOCK, VIEWS, dock_name
 
 __all__ = [
-    "RowBalancer",
     "arrange",
     "PLOT_SHARE",
-    "least_plot",
     "compact",
     "default_sizes",
     "enlarge",
@@ -42,7 +38,7 @@ H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 COMPACT_BELOW = 900  # window heights (logical pixels) under this put the smaller views in tabs
 WIDE_RATIO, WIDE_MIN = 1.5, 1100  # presenting on a screen this much wider than tall, and this wide
 # (in pixels per unit of font scale: 1760 at presentation fonts): three columns
-_TABS = ("gradientDock", "residualsDock", "jacobianDock", "derivationDock", "networkDock", "curvatureDock", "runsDock")
+_TABS = tuple(v.dock for v in VIEWS if v.place == "tabs")  # the tab group under the surface, in the registry's order
 # two rows (compact, wide): the curvature shares the data's place (the larger one, over the loss curve),
 # so that each tab group's titles fit its column whole at a projector's fonts, and a scene can show the
 # sharpness over the run above the loss curve
@@ -59,10 +55,8 @@ TOP_SHARE = {"compact": 0.54, "wide": 0.56}  # two rows: the top row's share of 
 PLOT_SHARE = (1 / 10, 1 / 8)
 DESK_PLOT = (140, 90)
 TAB_FONT = 0.8  # presenting, the tab titles' font (of the base): they name views, the hall reads the views
-_TAB_TITLES = {"gradientDock": "Gradients", "residualsDock": "Residuals", "jacobianDock": "Jacobian"}  # fit a tab
-_RIGHT = ("dataDock", "lossCurveDock", "lossSurfaceDock", "surface3dDock", *_TABS)
-# views of data and of samples: on a function f(x, y) they have nothing to draw, and step aside
-MODEL_ONLY_DOCKS = ("dataDock", "residualsDock", "gradientDock")
+_TAB_TITLES = {v.dock: v.tab_title for v in VIEWS if v.tab_title}  # shorter words, to fit a tab
+_RIGHT = tuple(v.dock for v in VIEWS)
 
 
 def compact(window) -> bool:
@@ -118,7 +112,7 @@ def arrange(window) -> None:
         d[name].setProperty("fullTitle", full)
         d[name].setWindowTitle(full if kind == "desk" else short)
     _tab_titles_once(window)
-    window.arranged_shape = kind
+    window.model.shape = kind
     window.layout().activate()  # the new arrangement's minimum, not the column's, limits the size
     window.resize(size)
     whole_tab_titles(window)
@@ -201,11 +195,11 @@ def raise_front(window) -> None:
     d = window.docks
     d["lossSurfaceDock"].raise_()  # the 2-D surface in front of the 3-D one
     d["dataDock"].raise_()  # in front of the curvature, which shares its place in two rows
-    d["jacobianDock" if window.arranged_shape == "desk" else "gradientDock"].raise_()
+    d["jacobianDock" if window.model.shape == "desk" else "gradientDock"].raise_()
     if len(window.session.runs) > 1:  # a race: its table in front
         d["runsDock"].raise_()
-    for name in getattr(window, "front_docks", ()):  # the views the lesson wants in front
-        d[name].raise_()
+    for key in window.model.front:  # the views the lesson wants in front
+        d[dock_name(key)].raise_()
 
 
 def fit_to_problem(window) -> None:
@@ -213,16 +207,16 @@ def fit_to_problem(window) -> None:
     have their room, and the derivation (∇f written out) comes to the front of its tab group; back
     on a model, the docks that stepped aside return. (Opened again by hand, they say why they are
     empty.)"""
-    aside = window.__dict__.setdefault("stepped_aside", set())
+    aside = window.model.stepped_aside
     d = window.docks
     if window.session.settings.is_function:
         if aside:
             return
-        for name in MODEL_ONLY_DOCKS:
-            if not d[name].isHidden():
-                aside.add(name)
-                d[name].hide()
-        if not getattr(window, "front_docks", ()):  # unless a lesson asked for other views in front
+        for spec in VIEWS:
+            if spec.steps_aside and not d[spec.dock].isHidden():
+                aside.add(spec.key)
+                d[spec.dock].hide()
+        if not window.model.front:  # unless a lesson asked for other views in front
             d["derivationDock"].raise_()
             # and again once the hidden tabs are gone (a tab bar that loses its current tab picks another)
             QTimer.singleShot(0, d["derivationDock"].raise_)
@@ -235,8 +229,8 @@ def fit_to_problem(window) -> None:
                 rows = window.height() - 140
                 window.resizeDocks([d["lossSurfaceDock"], d["derivationDock"]], [int(rows * 0.62), int(rows * 0.38)], V)
         return
-    for name in sorted(aside):
-        d[name].show()
+    for key in sorted(aside):
+        d[dock_name(key)].show()
     if aside:
         aside.clear()
         raise_front(window)
@@ -244,7 +238,7 @@ def fit_to_problem(window) -> None:
 
 def _columns(window) -> tuple[list, list[int]]:
     """The controls' dock and its width at the desk (none presenting, or where it is closed)."""
-    dock = window.docks["controlsDock"]
+    dock = window.docks[CONTROLS_DOCK]
     if window.theme.present or dock.isHidden():
         return [], []
     return [dock], [int(min(330 * window.theme.scale, 0.24 * window.width()))]
@@ -260,19 +254,19 @@ def default_sizes(window) -> None:
 
 
 def _default_sizes(window) -> None:
-    if getattr(window, "arranged_shape", None) != shape(window):
+    if window.model.shape != shape(window):
         arrange(window)
     d = window.docks
     for dock in d.values():
         dock.show()
     window.row_balancer.stepped_aside.clear()  # every view is back
     d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface, `open_beside_surface`): it needs OpenGL
-    window.__dict__.setdefault("stepped_aside", set()).clear()
+    window.model.stepped_aside.clear()
     raise_front(window)
-    kind = window.arranged_shape
+    kind = window.model.shape
     width, height = window.width(), window.height()
     if window.theme.present:
-        d["controlsDock"].hide()
+        d[CONTROLS_DOCK].hide()
         columns = ["dataDock", "lossSurfaceDock"] + (["gradientDock"] if kind == "wide" else [])
         window.resizeDocks([d[n] for n in columns], [width // len(columns)] * len(columns), H)
     else:
@@ -295,217 +289,6 @@ def _default_sizes(window) -> None:
     fit_to_problem(window)
     # in two rows their plots get the shares; in any column a plot under lines of words gets its least height
     window.row_balancer.request()
-
-
-class RowBalancer(QObject):
-    """In two rows (presenting, or a laptop's height), the two views of a column share its height so that
-    their plots, not their docks, get the rows' shares; in any column, a plot short of `least_plot`'s
-    height takes it from a neighbour that can spare it (`_floor`: a table or text scrolls, a taller plot
-    gives its surplus); presenting, on a screen too small for both, the one named takes the column
-    (`_make_room`; `stepped_aside` says which view made room for which, until the next arrangement).
-
-    Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
-    first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
-    above it, under one row, had three times that. The rows are balanced again whenever a view's words
-    change height (the curvature's readout grows a line when the Hessian arrives, the Jacobian's three
-    lines of numbers appear once it is built) while presenting: a presentation is always the designed
-    layout. At the desk the rows are balanced when arranged, and then they are the user's."""
-
-    def __init__(self, window):
-        super().__init__(window)
-        self._window = window
-        self.stepped_aside: dict[str, str] = {}  # dock name -> the dock that took its column
-        self._hands_off = False  # the user opened or closed a view since the docks were arranged
-        self._clicked: str | None = None  # the view whose tab the user clicked since then: it is named
-        self._due = QTimer(self)  # many views re-lay out in one turn: balance once, after them
-        self._due.setSingleShot(True)
-        self._due.setInterval(0)
-        self._due.timeout.connect(self.balance)
-
-    def watch(self) -> None:
-        """Listen to every view in a dock (again after deferred views are built: installing twice is once),
-        to the View menu (a view the user opens there stays, whatever room it leaves) and to the tabs (a
-        view whose tab the user clicks is the one that keeps its column)."""
-        for dock in self._window.docks.values():
-            if dock.widget() is not None:
-                dock.widget().installEventFilter(self)
-            if not dock.property("roomWatched"):
-                dock.setProperty("roomWatched", True)
-                dock.toggleViewAction().triggered.connect(self._user_chose)
-        for bar in self._window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if not bar.property("roomWatched"):  # Qt makes the docks' tab bars as groups form
-                bar.setProperty("roomWatched", True)
-                bar.tabBarClicked.connect(lambda index, bar=bar: self._tab_clicked(bar.tabText(index)))
-
-    def _user_chose(self) -> None:
-        self._hands_off = True
-
-    def _tab_clicked(self, title: str) -> None:
-        self._clicked = next((n for n, d in self._window.docks.items() if d.windowTitle() == title), None)
-
-    def request(self) -> None:
-        """Balance once the docks are laid out and the views have drawn (after this turn)."""
-        self._hands_off = False  # a new arrangement: the app places the views again
-        self._clicked = None
-        self.watch()  # the arrangement's new tab bars
-        self._due.start()
-
-    def eventFilter(self, watched, event) -> bool:
-        window = self._window
-        if event.type() == QEvent.Type.LayoutRequest and window.theme.present:
-            self._due.start()
-        return False
-
-    def balance(self) -> None:
-        window = self._window
-        kind = getattr(window, "arranged_shape", "desk")
-        window.flush()  # the scene's legends as they will be
-        # and every widget laid out for them: the caption band's new height is a posted layout request
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        window.layout().activate()
-        columns: dict[int, list] = {}
-        for dock in window.docks.values():
-            if not dock.isFloating() and not dock.isHidden() and not dock.visibleRegion().isEmpty():
-                columns.setdefault(dock.x(), []).append(dock)
-        for docks in columns.values():
-            docks.sort(key=lambda dock: dock.y())
-            plots = [_plot_height(dock) for dock in docks]
-            if kind != "desk" and len(docks) == 2 and 0 not in plots:  # two rows: the shares
-                words = [dock.height() - plot for dock, plot in zip(docks, plots, strict=True)]
-                top = int(sum(plots) * TOP_SHARE[kind])
-                _resize_column(window, docks, [words[0] + top, words[1] + sum(plots) - top])
-            _floor(window, docks)
-            # presenting only: at the desk the student picks the tabs, and a tab group gone would be missed
-            if window.theme.present and not self._hands_off and any(_strip(window, dock) for dock in docks):
-                self._make_room(docks)
-
-    def _make_room(self, column: list) -> None:
-        """Where the two views of a column cannot both have room (a 1024 × 768 projector), the one named
-        takes the column and the other steps aside until the next arrangement. Named is, first, a view whose
-        tab the user clicked; in a lesson then what the caption points at (`points_at`), then the scene's own
-        `front`, then the view the lesson brought to the front last; presenting a scenario, the view it puts
-        in front. Neither named,
-        the upper one (data, surface) stays; two named alike both stay (the projector audit tells the
-        lesson's author). A view the user opens from the View menu stays (`_hands_off`)."""
-        window = self._window
-        docks = {dock.objectName(): dock for dock in column}
-        lesson = window.lesson
-        tiers = [[self._clicked]] if self._clicked else []
-        if lesson is not None:
-            if lesson.state.large:
-                return
-            state = lesson.state
-            tiers += [
-                [VIEW_DOCKS[name] for name in state.scene.views_pointed_at],
-                [VIEW_DOCKS[name] for name in state.scene.front],
-                [VIEW_DOCKS[name] for name in reversed(state.front) if VIEW_DOCKS[name] in docks][:1],
-            ]
-        else:
-            tiers += [list(window.front_docks)]
-        named = next(([n for n in tier if n in docks] for tier in tiers if any(n in docks for n in tier)), [])
-        if len(named) > 1:
-            return
-        keeper = (named or [column[0].objectName()])[0]
-        for name in docks:
-            if name != keeper:
-                self.stepped_aside[name] = keeper
-        enlarge(window, docks[keeper])
-
-
-def _resize_column(window, docks: list, want: list[int]) -> None:
-    """The docks of a column `want` pixels tall each: Qt shares the sizes asked for out with the column's
-    other items (separators, tab bars), so ask again by what it missed."""
-    if min(want) <= 0:  # not laid out yet (a window still being built)
-        return
-    asked = list(want)
-    for _ in range(4):
-        miss = [w - dock.height() for w, dock in zip(want, docks, strict=True)]
-        if max(abs(m) for m in miss) <= 2:
-            return
-        asked = [max(1, a + m) for a, m in zip(asked, miss, strict=True)]
-        window.resizeDocks(docks, asked, V)
-        window.layout().activate()
-
-
-def _floor(window, docks: list) -> None:
-    """Every plot of the column at least `least_plot` tall where the others can spare it: a table or a
-    text scrolls, a plot taller than its least gives the difference (the Jacobian's bars under three lines
-    of numbers kept 62 px of a 1600 × 900 desk's column, the surface above them 360)."""
-    low = math.ceil(least_plot(window)[1]) + 3  # and the pixels `_resize_column` may miss by
-    for _ in range(len(docks)):
-        needs = {dock: (low - _lowest_plot(dock)) * _bands(dock) for dock in docks if _bands(dock)}
-        needy = max(needs, key=needs.get, default=None)
-        if needy is None or needs[needy] <= 0:
-            return
-        spare = {
-            dock: (dock.height() - dock.minimumSizeHint().height()) if not _bands(dock) else -needs[dock]
-            for dock in docks
-            if dock is not needy
-        }
-        donor = max(spare, key=spare.get, default=None)
-        give = min(needs[needy], spare[donor]) if donor is not None else 0
-        if give <= 0:
-            return
-        _resize_column(
-            window, docks, [d.height() + (give if d is needy else -give if d is donor else 0) for d in docks]
-        )
-
-
-def least_plot(window) -> tuple[float, float]:
-    """The narrowest and shortest plotting area that can be read in this window: presenting, the hall's
-    (PLOT_SHARE of the screen); at the desk, a student's (DESK_PLOT)."""
-    if not window.theme.present:
-        return DESK_PLOT
-    return PLOT_SHARE[0] * window.width(), PLOT_SHARE[1] * window.height()
-
-
-def _strip(window, dock) -> bool:
-    """Whether a plot of the dock is narrower or shorter than `least_plot`."""
-    low_w, low_h = least_plot(window)
-    for plot in dock.findChildren(pg.PlotWidget):
-        box = plot.getPlotItem().getViewBox().sceneBoundingRect()
-        if plot.isVisible() and (box.width() < low_w or box.height() < low_h):
-            return True
-    return False
-
-
-def _rows_of_plots(dock) -> list[list]:
-    """The plots a dock shows, in rows one over the other (plots side by side share a row)."""
-    rows: list[list] = []
-    bottom = None
-    placed = sorted(
-        ((plot.mapTo(dock, plot.rect().topLeft()).y(), plot) for plot in dock.findChildren(pg.PlotWidget)),
-        key=lambda placed: placed[0],
-    )
-    for top, plot in placed:
-        if not plot.isVisible():
-            continue
-        if bottom is None or top >= bottom:  # under the one before: a new row
-            rows.append([])
-        rows[-1].append(plot)
-        bottom = max(bottom or 0, top + plot.height())
-    return rows
-
-
-def _area_height(plot) -> float:
-    return plot.getPlotItem().getViewBox().sceneBoundingRect().height()
-
-
-def _plot_height(dock) -> int:
-    """How tall the plotting areas a dock shows are (stacked ones added; side by side, the tallest): 0 for
-    a view without a plot. Their axes count as words: a colour bar or an axis title takes its own room."""
-    return int(sum(max(_area_height(plot) for plot in row) for row in _rows_of_plots(dock)))
-
-
-def _lowest_plot(dock) -> float:
-    """The height of the dock's shortest plotting area."""
-    return min(_area_height(plot) for row in _rows_of_plots(dock) for plot in row)
-
-
-def _bands(dock) -> int:
-    """How many plots the dock shows one over the other (0: none): a pixel more of the dock is a pixel
-    more for each plot side by side, a share of it for plots stacked."""
-    return len(_rows_of_plots(dock))
 
 
 def _key(window) -> str:
@@ -540,8 +323,8 @@ def restore(window, screen_rect=None) -> bool:
 
 def save(window) -> None:
     """The layout as the user arranged it for models: docks that stepped aside for a function count as shown."""
-    for name in getattr(window, "stepped_aside", ()):
-        window.docks[name].show()
+    for key in window.model.stepped_aside:
+        window.docks[dock_name(key)].show()
     settings = QSettings()
     settings.setValue(f"{_key(window)}/geometry", window.saveGeometry())
     settings.setValue(f"{_key(window)}/state", window.saveState(_version(window)))

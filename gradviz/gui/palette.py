@@ -29,6 +29,35 @@ __all__ = [
     "LOSS",
     "BATCH_LOSS",
     "ACCURACY",
+    "DIVERGING_MAP",
+    "VALIDATION",
+    "EIGEN_COLORS",
+    "SURFACE_MAP",
+    "CURVING_UP",
+    "CURVING_DOWN",
+    "PREDICTED_ERRORS",
+    "AXIS_COLORS",
+    "PATH_3D",
+    "INK",
+    "PAPER",
+    "HALO",
+    "BACKDROP",
+    "ON_MAP",
+    "CONTOURS",
+    "FADED",
+    "TRANSPARENT",
+    "TEXT",
+    "QUIET_TEXT",
+    "NOTE",
+    "FRAME",
+    "ZERO_LINE",
+    "GRID_LINE",
+    "WARN_TEXT",
+    "WARN_FIELD",
+    "INVALID_BORDER",
+    "PROGRESS",
+    "PROGRESS_TRACK",
+    "CAPTION_BAND",
     "MESSAGE_STYLES",
     "class_color",
     "class_rgb",
@@ -71,6 +100,37 @@ DIVERGING_MAP = "CET-D1"
 VALIDATION = "#D55E00"  # the held-out points' loss: a colour apart from the training loss's blue
 # the Hessian's eigenvectors, steepest first (Paul Tol's bright scheme)
 EIGEN_COLORS = ("#AA3377", "#228833", "#4477AA", "#CCBB44", "#66CCEE", "#BBBBBB")
+
+# the loss surface's colour map (low → high), in the 2-D view and on the 3-D mesh
+SURFACE_MAP = "viridis"
+# the Hessian's eigenvalues by sign: curving up, curving down; and the errors a quadratic predicts
+CURVING_UP, CURVING_DOWN = "#0072B2", "#D55E00"
+PREDICTED_ERRORS = "#000000"
+# the 3-D box's edges along the slice's first and second direction, and its height
+AXIS_COLORS = ("#D55E00", "#0072B2", "#222222")
+PATH_3D = "#333333"  # the descent path on the 3-D mesh (lit, not on a colour map)
+
+# what is not data: ink and paper
+INK = "#000000"  # outlines of markers, numbers drawn in a plot
+PAPER = "#FFFFFF"  # the plots' background; the fill of hollow and start markers
+HALO = "#FFFFFF"  # drawn under a coloured line or dot so that it reads over a colour map
+BACKDROP = (255, 255, 255, 220)  # under text drawn over a plot (labels, the hover's box)
+ON_MAP = (255, 255, 255, 150)  # thin marks over the surface's colour map: the gradient field, its tips
+CONTOURS = (255, 255, 255, 110)  # the surface's contour lines (quieter than the field)
+FADED = (215, 215, 215, 255)  # edges of the network the backward walk is not at
+TRANSPARENT = (0, 0, 0, 0)  # a marker that is only its ring
+TEXT = "#222222"  # labels drawn in a plot
+QUIET_TEXT = "#444444"  # hints and captions under the main words
+NOTE = "#555555"  # a legend entry that explains a drawing style rather than naming a series
+FRAME = "#666666"  # thin frames (a hidden unit's map, a hover's box)
+ZERO_LINE = "#888888"  # the reference line at 0
+GRID_LINE = "#BBBBBB"  # the axes through 0 of a plane of vectors
+WARN_TEXT = "#7A1111"  # words of a warning in the controls (an η above the stable bound)
+WARN_FIELD = "#FDE2E1"  # the background of a field whose value is a problem
+INVALID_BORDER = "#C0392B"  # the frame of a field whose text cannot be read
+PROGRESS = "#0072B2"  # work done in the background (a strip along the plot it is for)
+PROGRESS_TRACK = (255, 255, 255, 160)  # the strip's part still to do
+CAPTION_BAND = "background: #fffbea; border-top: 1px solid #d8c98a;"  # a lesson's caption, a paper note
 
 MESSAGE_STYLES = {
     "error": "background: #fde2e1; color: #7a1111; border-bottom: 2px solid #D55E00;",

@@ -31,7 +31,7 @@ def initial_size(present: bool, rehearsal: tuple[int, int] | None, screen) -> tu
 
 def presents_full_screen(window) -> bool:
     """A presentation that is not a rehearsal of another screen's size."""
-    return window.theme.present and window.rehearsal_size is None
+    return window.theme.present and window.model.rehearsal_size is None
 
 
 def show(window, screen=None) -> None:
@@ -43,7 +43,7 @@ def show(window, screen=None) -> None:
         return
     free = screen.availableGeometry()
     fit_to_screen(window, free)
-    if window.rehearsal_size is None and (window.width() >= free.width() or window.height() >= free.height()):
+    if window.model.rehearsal_size is None and (window.width() >= free.width() or window.height() >= free.height()):
         window.showMaximized()  # a laptop's screen: the window manager fits the frame and title bar in
     else:
         window.show()

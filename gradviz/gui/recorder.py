@@ -31,7 +31,7 @@ class Recording:
 
     def __init__(self, window, view: str, path: str, start: int, steps: int, fps: float):
         session = window.session
-        problem = window.unknown_view(view)
+        problem = window.pictures.unknown(view)
         if problem:
             raise ValueError(problem)
         if not 0 <= start <= session.last_step:
@@ -64,7 +64,7 @@ class Recording:
             self.stopped_at = session.current_step
             return False
         self.window.finish_rendering()
-        self.movie.add(frame_array(self.window.view_widget(self.view)))
+        self.movie.add(frame_array(self.window.pictures.widget(self.view)))
         self.drawn += 1
         return self.drawn < self.frames
 
@@ -72,7 +72,7 @@ class Recording:
         """Write the file; what was recorded, in words (an OSError if it could not be written)."""
         self.movie.finish()
         name = os.path.basename(self.path)
-        title = dict(self.window.exportable_views())[self.view]
+        title = dict(self.window.pictures.exportable())[self.view]
         what = "the window" if self.view == "window" else f"“{title}”"
         last = self.start + self.drawn - 1
         said = (

@@ -32,7 +32,7 @@ class SurfaceJob(QRunnable):
     def on(cls, session, sl: core.Slice, alphas, betas, dtype, gen: int, latest: Callable[[], int]) -> SurfaceJob:
         """A job for the session's focused run: its model, loss and data, over `sl`."""
         return cls(
-            gen, latest, session.model, session.loss, session.dataset.X, session.dataset.Y, sl, alphas, betas, dtype
+            gen, latest, session.model, session.loss_fn, session.dataset.X, session.dataset.Y, sl, alphas, betas, dtype
         )
 
     def run(self) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
 
+from . import palette
 from .axis_labels import TitledAxis
 
 __all__ = ["Theme", "present_scale", "zero_line", "legend_html", "nice_ceil", "SymmetricRange"]
@@ -116,7 +117,7 @@ class Theme:
         return widget, plot
 
 
-def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = "#888") -> pg.InfiniteLine:
+def zero_line(plot: pg.PlotItem, angle: int = 0, color: str = palette.ZERO_LINE) -> pg.InfiniteLine:
     """A thin reference line at 0 (angle 0: horizontal, 90: vertical)."""
     line = pg.InfiniteLine(pos=0, angle=angle, pen=pg.mkPen(color, width=1))
     plot.addItem(line)

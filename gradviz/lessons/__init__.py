@@ -13,7 +13,7 @@ from pathlib import Path
 from gradviz.resources import resource_path
 
 from .caption import caption_html
-from .reader import VIEW_DOCKS, VIEW_NAMES, Lesson, LessonError, Scene, Until, read_lesson
+from .reader import VIEW_NAMES, Lesson, LessonError, Scene, Until, read_lesson
 from .scenes import LessonBuild, LessonShow, SceneState, build_lesson
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "Scene",
     "SceneState",
     "Until",
-    "VIEW_DOCKS",
     "VIEW_NAMES",
     "build_lesson",
     "caption_html",

@@ -22,6 +22,7 @@ from gradviz.core.fields import FIELDS
 from gradviz.core.landscape import SLICE_MODES
 from gradviz.core.limits import MAX_STEPS
 from gradviz.state import ViewOptions
+from gradviz.state.view_registry import VIEWS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,7 +36,6 @@ __all__ = [
     "Until",
     "MAX_FILE_BYTES",
     "MAX_SCENES",
-    "VIEW_DOCKS",
     "VIEW_NAMES",
     "read_lesson",
 ]
@@ -44,21 +44,8 @@ MAX_FILE_BYTES = 256 * 1024  # a lesson is text a person wrote: anything larger 
 MAX_SCENES = 60
 MAX_CAPTION = 600  # characters: a caption is a few lines under the plots, not a page
 DEFAULT_MAX_STEPS = 20_000  # how long `until` may train before the scene is refused
-# the views a scene may bring to the front (in the words presets use too), and their docks' objectNames
-VIEW_DOCKS = {
-    "data": "dataDock",
-    "loss curve": "lossCurveDock",
-    "surface": "lossSurfaceDock",
-    "residuals": "residualsDock",
-    "gradients": "gradientDock",
-    "jacobian": "jacobianDock",
-    "derivation": "derivationDock",
-    "network": "networkDock",
-    "curvature": "curvatureDock",
-    "runs": "runsDock",
-    "3-d surface": "surface3dDock",
-}
-VIEW_NAMES = tuple(VIEW_DOCKS)
+# the views a scene may bring to the front, in the words presets use too
+VIEW_NAMES = tuple(v.word for v in VIEWS)
 # the view options a scene may set: ViewOptions' fields, each with its choices or its type
 VIEW_OPTIONS = {f.name: f.metadata.get("choices", type(f.default)) for f in dataclasses.fields(ViewOptions)}
 SCENE_KEYS = (

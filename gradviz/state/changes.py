@@ -44,8 +44,8 @@ class Change:
     notes: tuple[Note, ...] = ()
 
     @classmethod
-    def of(cls, *aspects: str) -> Change:
-        unknown = set(aspects) - set(ASPECTS)
+    def of(cls, *aspects: str, known: tuple[str, ...] = ASPECTS) -> Change:
+        unknown = set(aspects) - set(known)
         if unknown:
             raise ValueError(f"unknown aspects {sorted(unknown)}")
         return cls(frozenset(aspects))
@@ -69,8 +69,10 @@ class Change:
 
 @dataclass
 class Emitter:
-    """Collects marks and notes during a batch; at its end, tells every subscriber one Change."""
+    """Collects marks and notes during a batch; at its end, tells every subscriber one Change (of the
+    aspects `known`: the session's, or another model's own)."""
 
+    known: tuple[str, ...] = ASPECTS
     _subscribers: list[Callable[[Change], None]] = field(default_factory=list)
     _depth: int = 0
     _pending: Change = field(default_factory=Change)
@@ -95,7 +97,7 @@ class Emitter:
 
     def mark(self, *aspects: str) -> None:
         with self.batch():
-            self._pending = self._pending | Change.of(*aspects)
+            self._pending = self._pending | Change.of(*aspects, known=self.known)
 
     def note(self, kind: str, text: str, fix: tuple[str, Callable[[], object]] | None = None) -> None:
         with self.batch():

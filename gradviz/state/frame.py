@@ -156,13 +156,13 @@ class Frame:
     def logit_grads(self) -> np.ndarray:
         """N·dL/dz (N, k): each sample's own ∂ℓ/∂z (differs from ŷ − y for MSE with sigmoid or softmax)."""
         s, fwd = self._s, self.forward
-        return s.loss.sample_logit_grads_t(fwd.Zt, fwd.Pt, self.targets_t, s.model.output).T
+        return s.loss_fn.sample_logit_grads_t(fwd.Zt, fwd.Pt, self.targets_t, s.model.output).T
 
     @derived(may_overflow=True)
     def sample_losses(self) -> np.ndarray:
         """Each sample's own loss ℓᵢ (N,)."""
         s, fwd = self._s, self.forward
-        return s.loss.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, self.targets_t)
+        return s.loss_fn.sample_terms_t(fwd.Zt, fwd.Pt, fwd.lse, self.targets_t)
 
     @derived(may_overflow=True)
     def misfit(self) -> np.ndarray:
@@ -186,7 +186,7 @@ class Frame:
         """The focused sample's forward values and deltas (core.backprop_trace)."""
         s = self._s
         i = self.focus[0]
-        return core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+        return core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss_fn)
 
     # ------------------------------------------------------------------ this step's batch and update
     @derived("settings")
@@ -241,7 +241,7 @@ class Frame:
             idx = np.union1d(idx, self.batch)
         elif self.batch is None and n <= MAX_CHECKED:
             idx = np.arange(n)
-        per = s.model.per_sample_grads(s.params, s.dataset.X[idx], s.dataset.Y[idx], s.loss)
+        per = s.model.per_sample_grads(s.params, s.dataset.X[idx], s.dataset.Y[idx], s.loss_fn)
         flat = np.concatenate([per[k].reshape(len(idx), -1) for k in self.spec.keys], axis=1)
         return idx, flat * len(idx)
 
@@ -387,7 +387,7 @@ class Frame:
     def optimum(self) -> np.ndarray | None:
         """Linear regression with MSE: the normal equation's θ*, flat (None for other pairs)."""
         s = self._s
-        if not (s.model.kind == "linear" and s.loss.name == "mse"):
+        if not (s.model.kind == "linear" and s.loss_fn.name == "mse"):
             return None
         W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
         return self.spec.flatten({"W": W, "b": b})

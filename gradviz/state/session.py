@@ -229,7 +229,7 @@ class Session(DataEditing, SessionFiles):
         return self.trainer.model
 
     @property
-    def loss(self) -> core.Loss:
+    def loss_fn(self) -> core.Loss:
         return self.trainer.loss_fn
 
     @property
@@ -547,13 +547,17 @@ class Session(DataEditing, SessionFiles):
         if self.settings.is_function:
             x, y = self.trainer.init_params["xy"]
             return f"{self.model.describe()} from ({x:.4g}, {y:.4g})"
-        return f"{self.model.describe()} + {self.loss.title}"
+        return f"{self.model.describe()} + {self.loss_fn.title}"
 
     def restart_from(self, params: dict[str, np.ndarray]) -> bool:
         """Every run anew from step 0, starting at `params` (a point clicked on the surface). On a
         function the point becomes the settings' start (files and races keep it)."""
         if self.settings.is_function:
-            self.model.spec.check(params)
+            try:
+                self.model.spec.check(params)
+            except ValueError as exc:
+                self._say("error", str(exc))
+                return False
             return self.set_settings(start=tuple(float(v) for v in params["xy"]))
         try:
             for run in self._runs:  # checked first: a start that one run cannot take moves none

@@ -33,17 +33,17 @@ class CurvatureJob:
     theta_hash: int
     data: tuple  # the data version's own arrays (X, Y): the value is stale once the step has other data
     model: object
-    loss: object
+    loss_fn: object
     params: dict
     X: np.ndarray
     Y: np.ndarray
 
     def compute(self) -> Spectrum:
-        return spectrum_of(self.model, self.loss, self.params, self.X, self.Y)
+        return spectrum_of(self.model, self.loss_fn, self.params, self.X, self.Y)
 
     def inputs(self) -> tuple:
         """What `spectrum_of` needs, all of it picklable: a job can be computed in another process."""
-        return self.model, self.loss, self.params, self.X, self.Y
+        return self.model, self.loss_fn, self.params, self.X, self.Y
 
     @property
     def key(self) -> bytes | None:

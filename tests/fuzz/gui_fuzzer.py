@@ -198,8 +198,8 @@ class Runner:
 
         for _ in range(2):
             QApplication.processEvents()
-        while self.window.successor is not None:  # Esc or F5 handed the session to a new window (the old is gone)
-            self.window = self.window.successor
+        while self.window.next_window is not None:  # Esc or F5 handed the session to a new window (the old is gone)
+            self.window = self.window.next_window
         self.window.flush()
 
     def do(self, action: Action) -> list[str]:
@@ -386,7 +386,7 @@ class Runner:
     def _save_open(self) -> None:
         path = self.tmp / "fuzz.gradviz.json"
         if self.window.session.save(path):
-            self.window._open_file(str(path))
+            self.window.files.open_file(str(path))
             while self.window.jobs.running:
                 self._settle()
 
@@ -394,10 +394,10 @@ class Runner:
         """File › Record a run of a view from a step on the timeline; the movie has a frame per step
         recorded (fewer only when the run stopped), and nothing half-written is left beside it."""
         w = self.window
-        views = [name for name, _ in w.exportable_views()]
+        views = [name for name, _ in w.pictures.exportable()]
         path = self.tmp / f"fuzz.{kind}"
         path.unlink(missing_ok=True)
-        progress = w.record(
+        progress = w.pictures.record(
             views[int(view_at * len(views)) % len(views)], str(path), int(start_at * w.session.last_step), steps
         )
         if progress is None:  # an MP4 without imageio-ffmpeg: said, nothing else
@@ -494,12 +494,12 @@ def control_problems(window) -> list[str]:
     """Every control shows the state in use (settings, and the data the data controls describe)."""
     from PySide6.QtWidgets import QWidget
 
+    from gradviz.core import FIELDS
     from gradviz.gui.bindings import value_of
-    from gradviz.gui.controls import CONTROL_NAMES
 
     found = []
     s = window.session.settings
-    for name, object_name in CONTROL_NAMES.items():
+    for name, object_name in ((f.name, f.control) for f in FIELDS.values() if f.shows != "function"):
         widget = window.findChild(QWidget, object_name)
         if not s.applies(name):
             continue

@@ -40,11 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.gui.layout import least_plot
 from gradviz.gui.readout import Readout
+from gradviz.gui.row_balancer import least_plot
 from gradviz.gui.views.plot_items import PointLabels
-from gradviz.lessons import VIEW_DOCKS
 from gradviz.lessons.reader import START_MARKER
+from gradviz.state.view_registry import view_by_word
 
 TEXT_LINE = 1 / 56  # presenting: the smallest text's line, as a share of the screen's height
 HANDLE_SHARE = 0.6  # presenting: a check box, spin arrow or slider handle at least this share of a line
@@ -59,9 +59,18 @@ def settle(window) -> None:
     window.surface_view.finish_rendering()
     if window.curvature_view is not None and window.curvature_view.seen:  # the spectra its scene shows
         window.curvature_feed.wait()
-    for _ in range(3):
+    shape = None
+    for _ in range(3):  # until painting moves no plot (usually twice)
         QApplication.processEvents()
         window.grab()
+        was, shape = shape, _plot_boxes(window)
+        if shape == was:
+            return
+
+
+def _plot_boxes(window) -> list:
+    """Where every plotting area is: painting fits the axes to their labels, which moves them."""
+    return [plot.getPlotItem().getViewBox().sceneBoundingRect() for plot in window.findChildren(pg.PlotWidget)]
 
 
 def seen(widget: QWidget) -> bool:
@@ -360,9 +369,9 @@ def _pointed_at(window) -> list[str]:
     """What the lesson's caption points at (the scene's `points_at`) is in sight: each view seen, the
     start marker drawn over the current step's dot inside the plot, the derivation's line scrolled to."""
     found = []
-    scene = window.lesson.scene
+    scene = window.model.lesson.scene
     for name in scene.views_pointed_at:
-        view = window.docks[VIEW_DOCKS[name]].widget()
+        view = window.docks[view_by_word(name).dock].widget()
         if not seen(view):
             found.append(f"unseen: scene {scene.number} points at the {name} view, which is not in sight")
     if START_MARKER in scene.points_at:
@@ -391,7 +400,7 @@ def audit(window, rules: tuple[str, ...] = RULES) -> list[str]:
 def _all_problems(window) -> list[str]:
     present = window.theme.present
     found = _toolbar(window)
-    screen = window.rehearsal_size or (window.screen().geometry().width(), window.screen().geometry().height())
+    screen = window.model.rehearsal_size or (window.screen().geometry().width(), window.screen().geometry().height())
     need = window.minimumSizeHint()
     if max(need.width(), window.width()) > screen[0] or max(need.height(), window.height()) > screen[1]:
         found.append(
@@ -403,6 +412,6 @@ def _all_problems(window) -> list[str]:
             found += _plot_problems(window, plot, present)
     if present:
         found += _legibility(window)
-    if window.lesson is not None:
+    if window.model.lesson is not None:
         found += _pointed_at(window)
     return found

@@ -62,7 +62,7 @@ def _seen(window) -> dict:
         "screen": _rect(window.screen().geometry()),
         "free": _rect(window.screen().availableGeometry()),
         "docks": docks,
-        "scene": None if window.lesson is None else window.lesson.scene_index,
+        "scene": None if window.model.lesson is None else window.model.lesson.scene_index,
         "caption_inside": window.rect().contains(window.caption_band.geometry()),
     }
 
@@ -70,7 +70,7 @@ def _seen(window) -> dict:
 def _press_f5(window):
     """F5's action (without a window manager nothing gives the window the keyboard's focus)."""
     window.actions_by_name["presentAction"].trigger()
-    other = window.successor
+    other = window.next_window
     _settle(other)
     return other
 

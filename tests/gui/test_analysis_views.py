@@ -27,7 +27,7 @@ def test_surface_image_equals_core_loss_surface(window, qtbot):
     sl = view.slice
     assert view.surface.shape == (len(view.alphas), len(view.betas)) == (100, 100)
     expected = core.loss_surface(
-        s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, view.alphas, view.betas
+        s.model, s.loss_fn, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, view.alphas, view.betas
     )
     np.testing.assert_allclose(view.surface, expected, rtol=1e-5, atol=1e-6)
     # the image on screen is S transposed (rows are β), with explicit levels

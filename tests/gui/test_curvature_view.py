@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gradviz import core
+from gradviz.gui import palette
 
 
 def _curvature(make_window, *argv):
@@ -37,7 +38,7 @@ def test_the_spectrum_and_the_bound_of_the_step_size_lesson(make_window):
     window.curvature_feed.wait()
     window.flush()
     assert view.limit == pytest.approx(2 / 0.661) and "η = 0.661 is above it" in view.readout.text()
-    assert label.text().startswith("unstable: η > 2/λmax") and "#7a1111" in label.styleSheet()
+    assert label.text().startswith("unstable: η > 2/λmax") and palette.WARN_TEXT in label.styleSheet()
     spin = window.controls.controls["lr"]
     assert "background" in spin.styleSheet() and "grows every step" in spin.toolTip()
     # the log scale: |λ|, the same eigenvalues
@@ -142,18 +143,18 @@ def test_a_scene_about_the_sharpness_finds_it_computed_while_the_scene_before_wa
     window = make_window("--lesson", str(path))
     feed = window.curvature_feed
     qtbot.waitUntil(
-        lambda: window.lesson is not None and feed.ahead_done and not window.still_computing(), timeout=60_000
+        lambda: window.model.lesson is not None and feed.ahead_done and not window.still_computing(), timeout=60_000
     )
     computed = feed.computed
-    window.move_scene(1)
-    qtbot.waitUntil(lambda: window.lesson.scene_index == 1 and not window.jobs.running, timeout=20_000)
+    window.lessons.move_scene(1)
+    qtbot.waitUntil(lambda: window.model.lesson.scene_index == 1 and not window.jobs.running, timeout=20_000)
     qtbot.waitUntil(lambda: not window.still_computing(), timeout=2_000)  # within 2 s of PageDown …
     assert feed.computed == computed  # … because nothing was left to compute
     s = window.session
     steps, sharpness = s.run.sharpness.curve(s.trainer)
     assert len(steps) == len(range(0, 161, 2)) and steps[-1] == 160
     fresh = Session(s.source_dataset, s.settings)
-    replay = fresh.replay(window.lesson.state.data)
+    replay = fresh.replay(window.model.lesson.state.data)
     while replay.advance() is not None:
         pass
     replay.commit()

@@ -39,7 +39,7 @@ def test_click_adds_a_point_of_the_current_class(window, qtbot):
     assert ds.labels[-1] == 1
     # the model sees it: Y grew, and the loss is the loss on the new data
     assert s.dataset.Y.shape == (n + 1, 1)
-    value, _ = s.model.loss_and_grad(s.params, ds.X, s.dataset.Y, s.loss)
+    value, _ = s.model.loss_and_grad(s.params, ds.X, s.dataset.Y, s.loss_fn)
     assert s.trainer.loss == value
     s.undo()
     assert s.source_dataset.n_samples == n
@@ -239,7 +239,7 @@ def test_opening_another_lesson_fits_its_data_even_inside_the_old_view(window):
 
     window.session.mark_saved()
     before = window.data_view.view_box.viewRange()
-    window.open_preset("mlp-moons")  # the moons lie well inside the blobs' view
+    window.files.open_preset("mlp-moons")  # the moons lie well inside the blobs' view
     while window.jobs.running:
         QApplication.processEvents()
     window.flush()

@@ -130,7 +130,7 @@ def test_a_lesson_file_dropped_onto_the_window_is_presented(make_window, tmp_pat
     qtbot_wait_jobs(window)
     QApplication.processEvents()  # built, then offered (after asking about unsaved work), then opened
     qtbot_wait_jobs(window)
-    assert window.lesson.lesson.title == "Mine" and window.lesson.scene_index == 0
+    assert window.model.lesson.lesson.title == "Mine" and window.model.lesson.scene_index == 0
     assert window.caption_band.isVisible() and window.session.settings.model == "linear"
 
 
@@ -176,10 +176,10 @@ def test_work_is_autosaved_and_offered_back_after_gradviz_did_not_close(make_win
         return exec_
 
     monkeypatch.setattr(QMessageBox, "exec", press("Not now"))
-    fresh.offer_recovery(crashed)
+    fresh.files.offer_recovery(crashed)
     assert crashed.exists() and fresh.session.model.kind == "linear"
     monkeypatch.setattr(QMessageBox, "exec", press("Reopen"))
-    fresh.offer_recovery(crashed)
+    fresh.files.offer_recovery(crashed)
     qtbot_wait_jobs(fresh)
     assert fresh.session.current_step == 11 and fresh.session.settings.get("lr") == 0.2
     assert fresh.session.model.kind == "softmax" and not crashed.exists()
@@ -187,7 +187,7 @@ def test_work_is_autosaved_and_offered_back_after_gradviz_did_not_close(make_win
     # Discard deletes it
     crashed.write_bytes(autosave.path.read_bytes())
     monkeypatch.setattr(QMessageBox, "exec", press("Discard"))
-    fresh.offer_recovery(crashed)
+    fresh.files.offer_recovery(crashed)
     assert not crashed.exists()
     # a clean quit removes this window's own autosave
     autosave.discard()
@@ -199,7 +199,7 @@ def test_a_corrupt_autosave_is_said_and_changes_nothing(make_window, tmp_path, m
     broken = tmp_path / "autosave-1-1.gradviz.json"
     broken.write_text('{"version": 3, "dataset": ')
     monkeypatch.setattr(QMessageBox, "exec", lambda box: [b for b in box.buttons() if b.text() == "Reopen"][0].click())
-    window.offer_recovery(broken)
+    window.files.offer_recovery(broken)
     assert window.session.current_step == 3 and "Could not open the session" in window.message_bar.text
     assert broken.exists()  # kept: nothing is deleted that was not reopened
 

@@ -112,7 +112,7 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
     assert asked[0] == "Export “Loss curve”" and asked[-2] == "Export “Loss surface and descent path”"
     assert asked[-1] == "A PNG of 2,560 × 1,440 pixels"  # the size and resolution are said before the file
     assert (data_dock.widget(), data_dock.widget().size(), window.size()) == before  # the window is as it was
-    widget = window.view_widget("lossCurve")
+    widget = window.pictures.widget("lossCurve")
     with Image.open(tmp_path / "c.png") as png:
         png.load()  # decoded whole: a truncated file fails here
         assert png.format == "PNG" and png.size == (2 * widget.width(), 2 * widget.height())
@@ -120,7 +120,7 @@ def test_a_view_or_the_window_as_png_at_2x_svg_and_pdf(make_window, monkeypatch,
         assert png.size == (2560, 1440)  # a slide's size at 2×, whatever the dock's size
     svg = ET.parse(tmp_path / "d.svg").getroot()
     assert svg.tag.endswith("svg") and len(list(svg.iter())) > 50  # the plot's items are drawn as vectors
-    data_view = window.view_widget("data")
+    data_view = window.pictures.widget("data")
     assert round(float(svg.get("width").removesuffix("mm")) / 25.4 * 96) == data_view.width()  # 96 px an inch
     words = " ".join(t.text or "" for t in svg.iter() if t.tag.endswith("text"))
     assert "prediction" in words and "Click to add a point" in words  # the legend and the hint (kept), as text
@@ -197,7 +197,7 @@ def test_a_recorded_gif_has_a_frame_per_step_of_the_view_and_is_the_same_every_t
     make_window, qtbot, monkeypatch, tmp_path
 ):
     window = make_window("--preset", "mlp-moons", "--steps", "3")
-    widget = window.view_widget("lossSurface")
+    widget = window.pictures.widget("lossSurface")
     first = tmp_path / "run.gif"
     _record(window, qtbot, monkeypatch, first, steps=6, fps=12)
     frames = _gif_frames(first)
@@ -232,7 +232,7 @@ def test_the_window_stays_live_while_recording_and_cancel_leaves_no_file(make_wi
     timer.timeout.connect(lambda: ticks.append(window.session.current_step))
     timer.start(0)
     target = tmp_path / "long.gif"
-    progress = window.record("window", str(target), steps=200, fps=10)
+    progress = window.pictures.record("window", str(target), steps=200, fps=10)
     assert progress.isVisible() and progress.isModal()  # its controls wait: the run cannot change under it
     qtbot.waitUntil(lambda: progress.value() >= 3, timeout=30_000)
     assert len(set(ticks)) >= 3  # other events were handled between the frames
@@ -243,7 +243,7 @@ def test_the_window_stays_live_while_recording_and_cancel_leaves_no_file(make_wi
     assert "cancelled" in _said(window) and 2 <= window.session.last_step < 200  # the steps taken stay
     assert window.session.current_step == 0  # the window where it was
     # Esc in the dialog cancels too
-    progress = window.record("data", str(target), steps=200, fps=10)
+    progress = window.pictures.record("data", str(target), steps=200, fps=10)
     qtbot.waitUntil(lambda: progress.value() >= 1, timeout=30_000)
     QTest.keyClick(progress, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not progress.isVisible(), timeout=10_000)
@@ -255,12 +255,12 @@ def test_recording_problems_are_said_and_write_nothing(make_window, qtbot, monke
 
     window = make_window("--preset", "logistic-blobs")
     for name, words in (("r.avi", ".gif (an animated GIF) or .mp4"), ("no/such/r.gif", "does not exist")):
-        assert window.record("data", str(tmp_path / name)) is None
+        assert window.pictures.record("data", str(tmp_path / name)) is None
         assert words in window.message_bar.text
-    assert window.record("data", str(tmp_path / "r.gif"), fps=60) is None
+    assert window.pictures.record("data", str(tmp_path / "r.gif"), fps=60) is None
     assert "1 to 50 frames a second" in window.message_bar.text
     monkeypatch.setattr(movie, "_ffmpeg", lambda: None)  # without the extra: what to install
-    assert window.record("data", str(tmp_path / "r.mp4")) is None
+    assert window.pictures.record("data", str(tmp_path / "r.mp4")) is None
     assert "pip install 'gradviz[video]'" in window.message_bar.text
     # a name that is a folder by the time the movie is written: one sentence, no half file
     folder = tmp_path / "taken.gif"

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QMessageBox
 from gradviz.core.session_file import session_to_dict
 from gradviz.gui import create_window
 from gradviz.gui.recent import recent_files
-from gradviz.lessons import VIEW_DOCKS, find_lesson, list_lessons
+from gradviz.lessons import find_lesson, list_lessons
+from gradviz.state.view_registry import view_by_word
 
 SHIPPED = [lesson.name for lesson in list_lessons()]
 BROKEN = Path(__file__).parents[1] / "lessons" / "broken"
@@ -54,7 +55,7 @@ def _press(qtbot, window, key, text=None) -> None:
 
 
 def _arrive(qtbot, window, k: int) -> None:
-    qtbot.waitUntil(lambda: window.lesson.scene_index == k and not window.jobs.running, timeout=20_000)
+    qtbot.waitUntil(lambda: window.model.lesson.scene_index == k and not window.jobs.running, timeout=20_000)
     window.flush()
 
 
@@ -63,14 +64,14 @@ def _state(window) -> str:
 
 
 def _in_front(window, view: str) -> bool:
-    dock = window.docks[VIEW_DOCKS[view]]
+    dock = window.docks[view_by_word(view).dock]
     return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup(lesson_window, qtbot, name):
     window = lesson_window("--lesson", name)
-    show = window.lesson
+    show = window.model.lesson
     n = show.scene_count
     assert window.theme.present and show.scene_index == 0
     seen = []
@@ -87,7 +88,7 @@ def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup(lesson_wi
         claimed = set()  # a later view wins its tab group
         aside = window.row_balancer.stepped_aside  # too little room for two: the one the scene names stays
         for view in reversed(show.states[k].front):
-            dock = window.docks[VIEW_DOCKS[view]]
+            dock = window.docks[view_by_word(view).dock]
             if dock not in claimed and dock.objectName() not in aside:
                 assert _in_front(window, view), f"scene {k + 1}: {view} is not in front"
                 claimed |= {dock, *window.tabifiedDockWidgets(dock)}
@@ -102,7 +103,7 @@ def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup(lesson_wi
 
 def test_the_presenter_keys_with_real_key_events(lesson_window, qtbot):
     window = lesson_window("--lesson", "loss-gradients")
-    show = window.lesson
+    show = window.model.lesson
     for key, k in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_PageUp, 1)):
         _press(qtbot, window, key)
         _arrive(qtbot, window, k)
@@ -128,17 +129,17 @@ def test_the_presenter_keys_with_real_key_events(lesson_window, qtbot):
     assert not window.blackout.on and window.theme.present
     # Esc leaves the show: a desk window on the same session, the lesson still there, its caption too
     _press(qtbot, window, Qt.Key.Key_Escape)
-    desk = window.successor
+    desk = window.next_window
     assert desk is not None and not desk.theme.present
     qtbot.waitExposed(desk)
     _activate(qtbot, desk)
-    assert desk.lesson is show and desk.caption_band.isVisible()
+    assert desk.model.lesson is show and desk.caption_band.isVisible()
     _press(qtbot, desk, Qt.Key.Key_PageDown)
     _arrive(qtbot, desk, 1)
     # F5 enters the show again, at the same scene
     _press(qtbot, desk, Qt.Key.Key_F5)
-    again = desk.successor
-    assert again.theme.present and again.lesson.scene_index == 1
+    again = desk.next_window
+    assert again.theme.present and again.model.lesson.scene_index == 1
 
 
 def test_the_scene_keys_work_right_after_a_field_was_edited(lesson_window, qtbot):
@@ -173,7 +174,7 @@ def test_the_scene_keys_work_right_after_a_field_was_edited(lesson_window, qtbot
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(field, "0.9")
     qtbot.keyClick(field, Qt.Key.Key_Escape)
-    assert window.successor is None and window.theme.present
+    assert window.next_window is None and window.theme.present
     assert field.value() == pytest.approx(0.5)
 
 
@@ -184,10 +185,10 @@ def test_the_lessons_menu_opens_a_shipped_lesson_presented_at_its_first_scene(le
         action = window.actions_by_name[f"lessonAction_{name}"]
         assert action.text() == find_lesson(name).title
     window.actions_by_name["lessonAction_backprop"].trigger()
-    qtbot.waitUntil(lambda: window.successor is not None, timeout=20_000)
-    shown = window.successor
-    assert shown.theme.present and shown.lesson.scene_index == 0 and shown.lesson.lesson.name == "backprop"
-    assert shown.preset_name == "backprop" and shown.actions_by_name["closeLessonAction"].isEnabled()
+    qtbot.waitUntil(lambda: window.next_window is not None, timeout=20_000)
+    shown = window.next_window
+    assert shown.theme.present and shown.model.lesson.scene_index == 0 and shown.model.lesson.lesson.name == "backprop"
+    assert shown.model.preset_name == "backprop" and shown.actions_by_name["closeLessonAction"].isEnabled()
     assert shown.caption_band.title.text().startswith(find_lesson("backprop").scenes[0].title)
 
 
@@ -199,14 +200,14 @@ def test_a_lesson_file_opens_and_is_remembered_in_recent_lesson_files(lesson_win
         '[[scene]]\ntrain = 3\ncaption = "two"\n',
         encoding="utf-8",
     )
-    window.open_lesson(str(path))
-    qtbot.waitUntil(lambda: window.lesson is not None, timeout=20_000)
-    assert window.lesson.scene_count == 2 and window.caption_band.text.text().endswith("one</p>")
+    window.lessons.open_lesson(str(path))
+    qtbot.waitUntil(lambda: window.model.lesson is not None, timeout=20_000)
+    assert window.model.lesson.scene_count == 2 and window.caption_band.text.text().endswith("one</p>")
     assert recent_files("lesson")[0] == str(path)
     # another session opened ends the lesson: no caption over someone else's state
-    window.open_preset("logistic-blobs")
+    window.files.open_preset("logistic-blobs")
     qtbot.waitUntil(lambda: not window.jobs.running, timeout=20_000)
-    assert window.lesson is None and not window.caption_band.isVisible()
+    assert window.model.lesson is None and not window.caption_band.isVisible()
     assert not window.playback_bar.scene_label.isVisible()
 
 
@@ -217,26 +218,26 @@ def test_unsaved_work_is_asked_about_before_a_lesson_replaces_it(lesson_window, 
     asked = []
     answer = [QMessageBox.StandardButton.Cancel]
     monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or answer[0])
-    window.open_lesson("normal-equation")
+    window.lessons.open_lesson("normal-equation")
     qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
     qtbot.wait(50)
-    assert "training step" in asked[0] and window.lesson is None and window.successor is None
+    assert "training step" in asked[0] and window.model.lesson is None and window.next_window is None
     assert _state(window) == before  # Cancel: nothing changed
     answer[0] = QMessageBox.StandardButton.Discard
-    window.open_lesson("normal-equation")
-    qtbot.waitUntil(lambda: window.successor is not None, timeout=20_000)
-    assert window.successor.lesson.scene_index == 0
+    window.lessons.open_lesson("normal-equation")
+    qtbot.waitUntil(lambda: window.next_window is not None, timeout=20_000)
+    assert window.next_window.model.lesson.scene_index == 0
 
 
 @pytest.mark.parametrize("path", sorted(BROKEN.glob("*.toml")), ids=lambda p: p.stem)
 def test_a_broken_lesson_is_one_line_in_the_window_and_nothing_is_lost(window, qtbot, path):
     window.session.step(4)
     before = _state(window)
-    window.open_lesson(str(path))
+    window.lessons.open_lesson(str(path))
     qtbot.waitUntil(lambda: not window.jobs.running, timeout=20_000)
     text = window.message_bar.text
     assert window.message_bar.isVisible() and "\n" not in text and path.name in text
-    assert window.lesson is None and window.successor is None
+    assert window.model.lesson is None and window.next_window is None
     assert _state(window) == before
 
 
@@ -293,7 +294,7 @@ def test_every_lesson_s_handout_has_one_page_per_scene(lesson_window, tmp_path, 
     pdf = tmp_path / f"{name}.pdf"
     pages = write_handout(window, pdf, SIZE)
     body = pdf.read_bytes()
-    assert pages == window.lesson.scene_count == len(re.findall(rb"/Type\s*/Page\b", body))
+    assert pages == window.model.lesson.scene_count == len(re.findall(rb"/Type\s*/Page\b", body))
     assert (window.width(), window.height()) == SIZE and window.caption_band.isVisible()
     assert not list(tmp_path.glob(".handout-*"))  # written beside the target, then moved into place
 

@@ -19,7 +19,7 @@ def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make
     p = s.params
     np.testing.assert_array_equal(view.edge_values, np.concatenate([p["W1"].ravel(), p["W2"].ravel()]))
     i = s.frame.focus[0]
-    t = core.backprop_trace(s.model, p, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    t = core.backprop_trace(s.model, p, s.dataset.X[i], s.dataset.Y[i], s.loss_fn)
     for shown, expected in zip(view.node_values, (s.dataset.X[i], t["a1"], t["yhat"]), strict=True):
         np.testing.assert_allclose(shown, expected, rtol=1e-12)
     # the numbers beside the nodes (h ≤ MAX_NUMBERED), and the hover text with z, a and δ
@@ -95,7 +95,7 @@ def test_the_backward_walk_by_keys_with_its_numbers(make_window):
     window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "20")
     s = window.session
     i = s.frame.focus[0]
-    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss_fn)
     window.setFocus()
 
     def press(key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -132,7 +132,7 @@ def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(make_windo
     view.walk_next.click()
     window.flush()
     i = s.frame.focus[0]
-    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss)
+    t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss_fn)
     p, y = t["yhat"], s.dataset.Y[i]
     np.testing.assert_allclose(view.stage.node_values, (p - y) * p * (1 - p), rtol=1e-12)
     assert "<i>not</i> ŷ − y" in view.stage.formula and view.stage.title.endswith("δ at the outputs")

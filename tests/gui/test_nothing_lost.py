@@ -31,7 +31,7 @@ def test_a_refused_file_leaves_every_view_on_the_session(window, tmp_path):
     doc["dataset"]["n_classes"] = "@@"
     path.write_text(json.dumps(doc).replace('"@@"', "1e400"))
     before = s.source_dataset.n_samples
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     window.flush()
     assert s.source_dataset.n_samples == before == _drawn_points(window)
     assert "n_classes" in window.message_bar.text and window.message_bar.isVisible()
@@ -42,7 +42,7 @@ def test_a_file_whose_slice_is_skipped_still_draws_its_own_data(window, tmp_path
     doc = json.loads(path.read_text())
     doc["extra"]["slice"]["seed"] = "@@"
     path.write_text(json.dumps(doc).replace('"@@"', "1e400"))
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     window.flush()
     assert window.session.source_dataset.n_samples == 90 == _drawn_points(window)
 
@@ -67,7 +67,7 @@ def test_a_million_step_file_opens_in_slices_and_esc_keeps_the_session(window, t
     before = s.source_dataset
     window.setFocus()
     qtbot.waitUntil(window.hasFocus, timeout=2000)
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     qtbot.wait(50)
     assert window.jobs.running and window.jobs.bar.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_Escape)

@@ -8,11 +8,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from gradviz import core
-from gradviz.gui.layout import MODEL_ONLY_DOCKS
+from gradviz.state.view_registry import VIEWS
 
 from .test_keyboard import _keys_work
 
 MODELS_ONLY = ("data_view", "residuals_view", "jacobian_view", "network_view", "gradient_view")
+
+STEPPING_ASIDE = [v.dock for v in VIEWS if v.steps_aside]  # the docks of data and samples
 
 
 def _field(window) -> QLineEdit:
@@ -29,7 +31,7 @@ def test_choosing_f_of_x_y_shows_the_function_and_sets_the_model_views_aside(win
     assert controls.function_editor.isVisibleTo(controls) and not controls.data_box.isVisibleTo(controls)
     assert not controls.controls["loss"].isVisibleTo(controls)
     assert _field(window).text() == core.make_function("rosenbrock").expression
-    for name in MODEL_ONLY_DOCKS:
+    for name in STEPPING_ASIDE:
         assert window.docks[name].isHidden()
     for attribute in MODELS_ONLY:  # shown by hand, each says why it has nothing to draw
         view = getattr(window, attribute)
@@ -45,7 +47,7 @@ def test_choosing_f_of_x_y_shows_the_function_and_sets_the_model_views_aside(win
     assert window.windowTitle().startswith("f(x, y) = (1 − x)²")
     combo.setCurrentIndex(combo.findData("logistic"))  # back to a model: the views come back and draw
     assert not s.settings.is_function
-    for name in MODEL_ONLY_DOCKS:
+    for name in STEPPING_ASIDE:
         assert not window.docks[name].isHidden()
     window.flush()
     assert not residuals.applies_not and residuals.redraws > drawn
@@ -303,6 +305,6 @@ def test_a_saved_layout_reopened_on_a_function_still_sets_the_model_views_aside(
     again = create_window(["--function", "himmelblau"])  # restores that layout
     qtbot.addWidget(again)
     again.show()
-    for name in MODEL_ONLY_DOCKS:
+    for name in STEPPING_ASIDE:
         assert again.docks[name].isHidden()
     again.close()

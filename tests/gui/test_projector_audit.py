@@ -62,10 +62,10 @@ def lesson_problems(window, rules) -> list[str]:
     found = []
     for entry in list_lessons():
         lesson, states = _built(entry.name)
-        window.lesson = LessonShow(lesson, states)
+        window.model.show_lesson(LessonShow(lesson, states), lesson.name)
         for k in range(len(states)):
             window.session.apply_session(states[k].data)
-            window.arrive_at_scene(k)
+            window.lessons.arrive_at_scene(k)
             settle(window)
             found += [f"{lesson.name} scene {k + 1}: {p}" for p in audit(window, rules)]
     return found
@@ -76,7 +76,7 @@ def scenario_problems(window, rules) -> list[str]:
     found = []
     for preset in list_presets():
         data = load_preset(preset.name)
-        window.lesson = None
+        window.model.close_lesson()
         window.session.apply_session(data)
         window.default_layout()
         window.bring_to_front(data.extra.get("front"))
@@ -134,9 +134,9 @@ def test_what_a_caption_points_at_is_in_sight_and_the_audit_sees_when_it_is_not(
     browser.verticalScrollBar().setValue(0)
     settle(window)
     assert [p.split(": ")[0] for p in audit(window, ("unseen",))] == ["unseen"]
-    window.lesson = LessonShow(*_built("loss-gradients"))
-    window.session.apply_session(window.lesson.states[0].data)
-    window.arrive_at_scene(0)
+    window.model.show_lesson(LessonShow(*_built("loss-gradients")), "loss-gradients")
+    window.session.apply_session(window.model.lesson.states[0].data)
+    window.lessons.arrive_at_scene(0)
     settle(window)
     assert audit(window, ("unseen",)) == [] and window.session.current_step == 0
 

@@ -117,7 +117,7 @@ def test_a_four_run_session_saved_and_opened_in_the_window_is_the_same_race(make
     assert s.save(path)
     before = [(r.name, r.visible, r.trainer.history()) for r in s.runs]
     other = make_window("--preset", "logistic-blobs")
-    other._open_file(str(path))
+    other.files.open_file(str(path))
     while other.jobs.running:
         QTest.qWait(10)
     o = other.session
@@ -153,7 +153,7 @@ def test_runs_with_different_losses_say_their_losses_are_not_on_one_scale(make_w
     window.setFocus()
     QTest.keyClick(window, Qt.Key.Key_R)
     window.flush()
-    assert s.loss.name == "bce" and "BCE" in window.surface_view.note.text()
+    assert s.loss_fn.name == "bce" and "BCE" in window.surface_view.note.text()
 
 
 def test_a_race_that_begins_brings_its_table_to_the_front(make_window):

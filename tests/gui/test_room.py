@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QTabBar
 
 from gradviz.gui import create_window
 from gradviz.gui.axis_labels import TitledAxis, _wider
-from gradviz.gui.layout import PLOT_SHARE, _plot_height, least_plot
+from gradviz.gui.layout import PLOT_SHARE
+from gradviz.gui.row_balancer import least_plot, plot_height
 from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import LessonShow
 
@@ -31,7 +32,7 @@ def test_a_column_shares_its_height_by_plotting_area_once_the_views_words_are_in
     the docks are arranged, and the rows are balanced again, so the surface and the Jacobian's plots get
     0.54 and 0.46 of what their words leave (the Jacobian's bars kept 28 px before)."""
     window = _shown(qtbot, "--present", "--preset", "softmax-blobs", "--size", "1280x720")
-    top, bottom = (_plot_height(window.docks[name]) for name in ("lossSurfaceDock", "jacobianDock"))
+    top, bottom = (plot_height(window.docks[name]) for name in ("lossSurfaceDock", "jacobianDock"))
     assert abs(top / (top + bottom) - 0.54) < 0.03, (top, bottom)
     assert min(top, bottom) >= PLOT_SHARE[1] * window.height()
 
@@ -41,14 +42,14 @@ def test_on_a_small_projector_the_view_a_scene_points_at_takes_the_column(qtbot)
     the scene (and comes back at the next); at 1280 × 720 both fit and both stay."""
     lesson, states = _built("step-size")
     small = _shown(qtbot, "--lesson", "step-size", "--size", "1024x768")
-    small.lesson = LessonShow(lesson, states)
+    small.model.show_lesson(LessonShow(lesson, states), lesson.name)
     small.session.apply_session(states[7].data)
-    small.arrive_at_scene(7)
+    small.lessons.arrive_at_scene(7)
     settle(small)
     assert small.row_balancer.stepped_aside["lossCurveDock"] == "curvatureDock"
     assert small.docks["lossCurveDock"].isHidden() and not small.docks["curvatureDock"].visibleRegion().isEmpty()
     small.session.apply_session(states[6].data)
-    small.arrive_at_scene(6)
+    small.lessons.arrive_at_scene(6)
     settle(small)
     assert "lossCurveDock" not in small.row_balancer.stepped_aside and small.docks["lossCurveDock"].isVisible()
 

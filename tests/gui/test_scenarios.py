@@ -25,7 +25,7 @@ def test_the_menus_and_the_scenarios_menu_lists_every_scenario(window):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
 def test_every_lesson_opens_in_the_running_window(window, lesson):
-    window.open_preset(lesson.name)
+    window.files.open_preset(lesson.name)
     data = load_preset(lesson.name)
     s = window.session
     assert s.settings == data.settings.fitted(data.dataset)[0]
@@ -49,7 +49,7 @@ def test_unsaved_work_is_asked_about_and_cancel_keeps_it(window, monkeypatch):
     s.step(4)
     s.set_value("lr", 0.07)
     asked = _answer(monkeypatch, QMessageBox.StandardButton.Cancel)
-    window.open_preset("mlp-moons")
+    window.files.open_preset("mlp-moons")
     assert asked and "The settings and the training step changed" in asked[0]
     assert s.current_step == 4 and s.optimizer.lr == pytest.approx(0.07) and s.model.kind != "mlp"
 
@@ -57,7 +57,7 @@ def test_unsaved_work_is_asked_about_and_cancel_keeps_it(window, monkeypatch):
 def test_discard_opens_the_lesson(window, monkeypatch):
     window.session.step(4)
     _answer(monkeypatch, QMessageBox.StandardButton.Discard)
-    window.open_preset("mlp-moons")
+    window.files.open_preset("mlp-moons")
     assert window.session.model.kind == "mlp" and window.session.current_step == 0
 
 
@@ -68,7 +68,7 @@ def test_save_saves_first_then_opens(window, monkeypatch, tmp_path):
     _answer(monkeypatch, QMessageBox.StandardButton.Save)
     target = tmp_path / "before-the-lesson.gradviz.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.open_preset("mlp-moons")
+    window.files.open_preset("mlp-moons")
     assert target.is_file() and window.session.model.kind == "mlp"
 
 
@@ -78,7 +78,7 @@ def test_a_save_dialog_closed_without_saving_opens_nothing(window, monkeypatch):
     window.session.step(4)
     _answer(monkeypatch, QMessageBox.StandardButton.Save)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
-    window.open_preset("mlp-moons")
+    window.files.open_preset("mlp-moons")
     assert window.session.current_step == 4 and window.session.model.kind != "mlp"
 
 
@@ -118,7 +118,7 @@ def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, 
     window = make_window("--preset", "linear-line", "--steps", "3")
     window.setFocus()
     qtbot.waitUntil(window.hasFocus, timeout=2000)
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     assert window.jobs.running and "long.gradviz.json" in window.jobs.bar.format()
     qtbot.wait(30)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -126,7 +126,7 @@ def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, 
     assert window.session.model.kind == "linear" and window.session.current_step == 3
     assert "nothing changed" in window.message_bar.text
 
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     qtbot.waitUntil(lambda: not window.jobs.running, timeout=30000)
     s = window.session
     assert s.model.kind == "mlp" and s.current_step == 6000 and s.unsaved == ()
@@ -138,9 +138,9 @@ def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
     window = make_window("--preset", "momentum-ravine")
     seen = []
     monkeypatch.setattr(LessonPicker, "exec", lambda self: seen.append(self.chosen) or 0)
-    window.choose_lesson()
-    window.open_preset("softmax-blobs")
-    window.choose_lesson()
+    window.lessons.choose()
+    window.files.open_preset("softmax-blobs")
+    window.lessons.choose()
     assert seen == ["preset:momentum-ravine", "preset:softmax-blobs"]
 
 
@@ -150,7 +150,7 @@ def test_a_long_session_saved_with_its_timeline_opens_at_once(make_window, tmp_p
     assert source.session.save(path)
     params = {k: v.copy() for k, v in source.session.params.items()}
     window = make_window("--preset", "linear-line")
-    window._open_file(str(path))
+    window.files.open_file(str(path))
     assert not window.jobs.running  # no replay: no slices, no progress bar
     assert window.session.current_step == 6000
     for k, v in params.items():

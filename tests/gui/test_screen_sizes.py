@@ -166,5 +166,5 @@ def test_resizing_across_sizes_and_ctrl_0_rearranges_cleanly(qtbot):
         window.actions_by_name["defaultLayoutAction"].trigger()  # Ctrl+0
         for _ in range(3):
             QApplication.processEvents()
-        assert layout.shape(window) == window.arranged_shape, window.size()
+        assert layout.shape(window) == window.model.shape, window.size()
         assert problems(window) == [], (width, height)

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 import pytest
 
 from gradviz import core
-from gradviz.gui.main_window import SESSION_FILTER
+from gradviz.gui.file_commands import SESSION_FILTER
 
 
 def test_classes_are_counted_from_1_everywhere(make_window):

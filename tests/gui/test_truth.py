@@ -45,7 +45,7 @@ def test_the_colour_under_the_current_point_is_the_loss(make_window, qtbot, kind
     view = window.surface_view
     a, b = s.frame.path[-1]
     sl = view.slice
-    exact = core.loss_surface(s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, [a], [b])[0, 0]
+    exact = core.loss_surface(s.model, s.loss_fn, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, [a], [b])[0, 0]
     assert exact == pytest.approx(s.trainer.loss, rel=1e-9)  # the plane passes through the current point
     shown, spread = _interpolate(view, a, b)
     assert abs(shown - s.trainer.loss) <= spread + 1e-5 * max(1.0, s.trainer.loss)  # within the grid's resolution

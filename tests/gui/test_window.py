@@ -35,7 +35,7 @@ def find(window, cls, name):
 
 def test_default_demo_and_session_contract(window):
     s = window.session
-    assert s.model.kind == "logistic" and s.loss.name == "bce"
+    assert s.model.kind == "logistic" and s.loss_fn.name == "bce"
     assert s.dataset.X.shape == (60, 2) and s.dataset.Y.shape == (60, 1)
     assert s.current_step == 0 and s.selected is None
     assert set(s.params) == {"W", "b"}
@@ -120,7 +120,7 @@ def test_learning_rate_change_keeps_the_run_model_change_resets(window):
     assert s.trainer.batch_size == 7 and s.current_step == 10
     combo = find(window, QComboBox, "modelCombo")
     combo.setCurrentIndex(combo.findData("softmax"))
-    assert s.model.kind == "softmax" and s.loss.name == "ce" and s.current_step == 0
+    assert s.model.kind == "softmax" and s.loss_fn.name == "ce" and s.current_step == 0
     assert "new run" in window.statusBar().currentMessage()
 
 
@@ -145,7 +145,7 @@ def test_loss_combo_marks_canonical_and_disables_invalid(window):
     assert "✓" in items["bce"].text()
     assert "⚠" in items["mse"].text() and items["mse"].isEnabled()
     loss.setCurrentIndex(loss.findData("mse"))
-    assert window.session.loss.name == "mse"
+    assert window.session.loss_fn.name == "mse"
     assert "ŷ(1 − ŷ)" in window.controls.pair_label.text()
 
 
@@ -233,7 +233,7 @@ COMBOS = [
 def test_every_model_and_loss_trains_ten_steps_cleanly(make_window, dataset, model, loss):
     window = make_window("--dataset", dataset, "--model", model, "--loss", loss)
     s = window.session
-    assert (s.model.kind, s.loss.name) == (model, loss)
+    assert (s.model.kind, s.loss_fn.name) == (model, loss)
     assert s.step(10) == 10
     assert np.isfinite(s.trainer.loss)
     window.grab()  # every view paints this state
@@ -325,10 +325,10 @@ def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonic
     out = find(window, QComboBox, "outputCombo")
     assert out.isEnabled()
     out.setCurrentIndex(out.findData("sigmoid"))
-    assert s.model.output == "sigmoid" and s.loss.name == "bce"  # CE needs softmax: switched to BCE
+    assert s.model.output == "sigmoid" and s.loss_fn.name == "bce"  # CE needs softmax: switched to BCE
     loss = find(window, QComboBox, "lossCombo")
     loss.setCurrentIndex(loss.findData("mse"))
-    assert (s.model.output, s.loss.name) == ("sigmoid", "mse") and not s.settings.is_canonical
+    assert (s.model.output, s.loss_fn.name) == ("sigmoid", "mse") and not s.settings.is_canonical
     assert "⚠" in loss.currentText()
     assert s.step(10) == 10
     model = find(window, QComboBox, "modelCombo")
@@ -353,9 +353,8 @@ def test_open_window_shows_first_then_fills_in_the_analysis_docks(qtbot):
 
 def test_every_control_takes_its_range_from_cores_limits(window):
     from gradviz.core import FIELDS
-    from gradviz.gui.controls import CONTROL_NAMES
 
-    for name, object_name in CONTROL_NAMES.items():
+    for name, object_name in ((f.name, f.control) for f in FIELDS.values() if f.shows != "function"):
         field = FIELDS[name]
         w = window.findChild(QWidget, object_name)
         assert w is not None, object_name

@@ -18,8 +18,8 @@ def test_the_held_out_points_and_their_loss_at_every_step():
     assert np.array_equal(np.union1d(train, val), np.arange(s.source_dataset.n_samples)) and val.size > 10
     s.step(15)
     X, Y = s.dataset.X, s.dataset.Y
-    assert np.isclose(s.validation_loss(), s.model.loss_value(s.params, X[val], Y[val], s.loss), rtol=1e-12)
-    assert np.isclose(s.frame.loss, s.model.loss_value(s.params, X[train], Y[train], s.loss), rtol=1e-12)
+    assert np.isclose(s.validation_loss(), s.model.loss_value(s.params, X[val], Y[val], s.loss_fn), rtol=1e-12)
+    assert np.isclose(s.frame.loss, s.model.loss_value(s.params, X[train], Y[train], s.loss_fn), rtol=1e-12)
     curve = s.frame.validation_curve
     assert curve.shape == (16, 2) and np.isclose(curve[-1, 0], s.validation_loss())
     s.seek(4)  # the curve's earlier rows are the loss at those steps' parameters
@@ -87,7 +87,7 @@ def test_the_held_out_curve_follows_a_branch_and_a_long_thinned_run():
     X, Y, val = s.dataset.X, s.dataset.Y, s.val_indices
     for k in (12, 20, 30):
         s.seek(k)
-        assert np.isclose(curve[k, 0], s.model.loss_value(s.params, X[val], Y[val], s.loss), rtol=1e-12)
+        assert np.isclose(curve[k, 0], s.model.loss_value(s.params, X[val], Y[val], s.loss_fn), rtol=1e-12)
     s.seek(30)
     s.step(3000)  # the curve thins its rows: the kept ones keep their values, each still right
     steps, curve = s.frame.curves.steps, s.frame.validation_curve

@@ -202,3 +202,15 @@ def test_a_function_whose_values_span_decades_opens_on_log_colours_and_a_file_s_
     session.set_view(surface_log=False)  # chosen by hand for the same function: kept
     session.set_value("lr", 0.01)
     assert not session.view.surface_log
+
+
+@pytest.mark.parametrize(
+    "bad", [{"xy": np.array([1.0, 2.0, 3.0])}, {"W": np.zeros((2, 1))}, {"xy": np.array([np.nan, 0.0])}]
+)
+def test_a_start_point_the_function_cannot_take_is_refused_with_a_note_and_changes_nothing(bad):
+    s = Session(settings=Settings(function="rosenbrock"))
+    s.step(5)
+    before, said = (s.settings, s.current_step, s.params["xy"].copy()), _notes(s)
+    assert s.restart_from(bad) is False
+    assert (s.settings, s.current_step) == before[:2] and np.array_equal(s.params["xy"], before[2])
+    assert [n.kind for n in said] == ["error"] and said[0].text

@@ -76,7 +76,7 @@ def test_settings_carry_the_run_on_or_restart_it(session, changes):
     assert session.set_value("optimizer", "adam")
     assert session.optimizer.name == "adam" and session.optimizer.lr == 0.05  # η kept
     assert session.set_value("model", "mlp")
-    assert session.current_step == 0 and (session.settings.output, session.loss.name) == ("sigmoid", "bce")
+    assert session.current_step == 0 and (session.settings.output, session.loss_fn.name) == ("sigmoid", "bce")
     assert "model" in changes[-1]
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.state import ASPECTS, Change
+from gradviz.state.view_registry import ViewSpec, view_of_class
 
 from ..qt_session import QtSession
 from ..theme import Theme
@@ -30,9 +31,6 @@ class View(QWidget):
     """
 
     depends: frozenset[str] = frozenset(ASPECTS)
-    # what the view says instead of drawing when the runs descend on a function f(x, y), which has no
-    # data, predictions or layers (empty: the view draws functions too)
-    models_only: str = ""
 
     came_into_sight = Signal()  # the view is seen again: work it waits for (spectra, a surface) is wanted now
 
@@ -46,6 +44,10 @@ class View(QWidget):
         self._in_sight = True
         self._instead: QLabel | None = None  # the words shown over the view where it does not apply
         self.plots: PlotRow | None = None  # the plots, sharing the room by their plotting areas
+        # its line in the registry of views; what it says instead of drawing on a function f(x, y), which has
+        # no data, predictions or layers (empty: the view draws functions too)
+        self.spec: ViewSpec | None = view_of_class(type(self).__module__, type(self).__name__)
+        self.models_only = "" if self.spec is None else self.spec.models_only
         qt_session.sigChanged.connect(self._on_change)
 
     def lay_out(self, above: Sequence[QWidget], plots: Sequence[tuple[QWidget, int]]) -> None:

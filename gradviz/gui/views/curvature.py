@@ -33,8 +33,8 @@ from .base import View
 __all__ = ["CurvatureView", "MAX_BARS"]
 
 MAX_BARS = 400  # the spectrum's largest eigenvalues drawn as bars (a wide net has thousands)
-POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # curving up, curving down
-PREDICTED = "#000000"  # the errors the optimizer's rule predicts on a quadratic
+POSITIVE, NEGATIVE = palette.CURVING_UP, palette.CURVING_DOWN
+PREDICTED = palette.PREDICTED_ERRORS
 
 
 class CurvatureView(View):
@@ -206,7 +206,7 @@ class CurvatureView(View):
             entries.append(
                 (PREDICTED, "dash", f"predicted: {rule.get(opt.name, '')}")
                 if errors.predicted is not None
-                else ("#555555", "dash", f"no prediction: {errors.why}")
+                else (palette.NOTE, "dash", f"no prediction: {errors.why}")
             )
         if self.limit is not None:
             name = {"sgd": "2/η", "momentum": "2(1 + μ)/η", "nesterov": "2(1 + μ)/((1 + 2μ)η)"}.get(opt.name, "limit")

@@ -49,7 +49,6 @@ class DataView(View):
 
     # settings: the legend names each run of a race by its optimizer and η
     depends = frozenset({"data", "model", "step", "selection", "settings", "runs", "view"})
-    models_only = "The data and the model’s predictions over them belong to a model. A function f(x, y) has no data: its surface is in the Loss surface view. Choose a model under Controls ▸ Model to see the data again (they are kept)."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -58,7 +57,7 @@ class DataView(View):
         self._region_rect = None
         self._shown: np.ndarray | None = None  # the points drawn (None: all)
         self._held_drawn = np.zeros(0, dtype=np.int64)  # the held-out points drawn as rings
-        self._point_pen = pg.mkPen("w", width=1.2)
+        self._point_pen = pg.mkPen(palette.PAPER, width=1.2)
         self._unit_colours = pg.colormap.get(palette.DIVERGING_MAP)  # a hidden unit's activation, signed
         self._smooth_timer = QTimer(self)
         self._smooth_timer.setSingleShot(True)
@@ -73,7 +72,7 @@ class DataView(View):
         self._hint.setObjectName("dataHint")
         self._hint.setWordWrap(True)
         self._hint.setFont(theme.font(0.9))
-        self._hint.setStyleSheet("color: #444;")
+        self._hint.setStyleSheet(f"color: {palette.QUIET_TEXT};")
         # how to edit with the mouse is for the desk: presenting, its two lines go to the plot
         self._hint.setVisible(not theme.present)
         # a legend beside the plot: one drawn on it would repaint with every frame (~1.4 ms)
@@ -104,7 +103,7 @@ class DataView(View):
             size=theme.point_size_px * 2.4,
             symbol="o",
             pen=pg.mkPen(palette.SELECTION, width=theme.line_width * 1.3),
-            brush=pg.mkBrush(0, 0, 0, 0),
+            brush=pg.mkBrush(palette.TRANSPARENT),
         )
         self.selection.setZValue(30)
         self.plot.addItem(self.selection)
@@ -245,7 +244,7 @@ class DataView(View):
                 mask = labels == c
                 color = palette.class_color(c) if ds.is_classification else QColor(palette.DATA)
                 if held.any():  # a training point is filled; a held-out one is a ring in its colour
-                    fill, ring, white = pg.mkBrush(color), pg.mkPen(color, width=2.2), pg.mkBrush("w")
+                    fill, ring, white = pg.mkBrush(color), pg.mkPen(color, width=2.2), pg.mkBrush(palette.PAPER)
                     out = held[mask]
                     item.setData(
                         xy[mask, 0],
@@ -277,11 +276,17 @@ class DataView(View):
         if unit is not None:
             act = self.session.settings.hidden_activation
             k = subscript(unit + 1)
-            entries.append(("#B2182B", "box", f"background: hidden unit a{k} = {act}(z¹{k}): red +, white 0, blue −"))
+            entries.append(
+                (
+                    self._unit_colours.map(1.0, mode="qcolor").name(),
+                    "box",
+                    f"background: hidden unit a{k} = {act}(z¹{k}): red +, white 0, blue −",
+                )
+            )
         n_held = self.session.val_indices.size
         if n_held:
             by = " by ▶ the focused run" if self._raced() else ""  # runs may split differently
-            entries.append(("#555555", "ring", f"held out ({n_held}){by}: never trained on"))
+            entries.append((palette.NOTE, "ring", f"held out ({n_held}){by}: never trained on"))
         others = [e for e in race_entries(self.session) if not e.focused]
         what = "boundary" if ds.is_classification else "ŷ"
         entries += [(e.color, "line", f"{e.name} ({'diverged' if e.stopped else what})") for e in others]

@@ -102,7 +102,7 @@ class DerivationView(View):
             return
         s = self.session
         f = s.frame
-        model, loss = s.model, s.loss
+        model, loss = s.model, s.loss_fn
         i, chosen = f.focus
         t = f.focus_trace
         self.sample = i

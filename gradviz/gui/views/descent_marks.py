@@ -52,10 +52,10 @@ class DescentMarks:
         self._marked = True
         self._raced = False
         self.start = pg.ScatterPlotItem(
-            size=9 * theme.scale, symbol="s", brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("k", width=1)
+            size=9 * theme.scale, symbol="s", brush=pg.mkBrush(palette.PAPER), pen=pg.mkPen(palette.INK, width=1)
         )
         self.current = pg.ScatterPlotItem(
-            size=15 * theme.scale, brush=pg.mkBrush(palette.CURRENT), pen=pg.mkPen("k", width=2)
+            size=15 * theme.scale, brush=pg.mkBrush(palette.CURRENT), pen=pg.mkPen(palette.INK, width=2)
         )
         self.grad_line = pg.PlotDataItem(pen=pg.mkPen(palette.GRADIENT, width=theme.line_width * 1.3))
         self.grad_head = pg.ArrowItem(headLen=14 * theme.scale, tipAngle=35, brush=palette.GRADIENT, pen=None)

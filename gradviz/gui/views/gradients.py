@@ -33,7 +33,6 @@ __all__ = ["GradientView"]
 
 class GradientView(View):
     depends = frozenset({"data", "model", "step", "selection", "settings", "slice", "view", "runs"})
-    models_only = "Gradient vectors per sample: each data point’s own ∇ℓᵢ and their mean ∇L. A function f(x, y) has no samples: its gradient ∇f and the step are drawn on the Loss surface. This view is for models."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -58,7 +57,7 @@ class GradientView(View):
 
         self.plane_widget, self.plane = theme.plot_widget("gradientPlanePlot")
         for angle in (0, 90):
-            zero_line(self.plane, angle, "#bbb")
+            zero_line(self.plane, angle, palette.GRID_LINE)
         self.sample_lines: list[pg.PlotDataItem] = []
         self.others = pg.PlotDataItem(pen=pg.mkPen(palette.OTHER_SAMPLES, width=1), connect="pairs", antialias=False)
         self.plane.addItem(self.others)

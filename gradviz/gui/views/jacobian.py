@@ -34,7 +34,6 @@ _LEVEL = 0.25  # |∂ŷᵢ/∂zⱼ| ≤ 1/4 for any softmax or sigmoid
 
 class JacobianView(View):
     depends = frozenset({"data", "model", "step", "selection", "runs"})
-    models_only = "The Jacobian ∂ŷ/∂z belongs to a model’s output activation (sigmoid, softmax). A function f(x, y) has none: its derivatives are ∇f and the Hessian (see Derivation and Curvature)."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -124,7 +123,7 @@ class JacobianView(View):
     def _explain(self, which, z, p, y, g, product, output) -> str:
         """Three lines: the sample's ŷ and y; ∂ℓ/∂ŷ and J; their product dℓ/dz and whether it is ŷ − y.
         (z is in the derivation view; ŷ − y can be read off the first line.)"""
-        loss = self.session.loss.name
+        loss = self.session.loss_fn.name
         act, jac = rules.OUTPUT_FORMULAS[output].value, rules.OUTPUT_FORMULAS[output].rhs
         head = f"<b>{which}</b>: {act} = {vec(p, 3)}, y = {vec(y, 3)}<br>"
         if not finite(g):
@@ -183,7 +182,7 @@ class JacobianView(View):
             else:
                 texts = []
         while len(self.cell_text) < len(texts):
-            t = pg.TextItem(anchor=(0.5, 0.5), color="k")
+            t = pg.TextItem(anchor=(0.5, 0.5), color=palette.INK)
             t.setFont(self._cell_font)
             self.matrix.addItem(t)
             self.cell_text.append(t)

@@ -278,13 +278,15 @@ class LossCurveView(View):
         else:
             entries = [(palette.LOSS, "line", _curve_title(s.settings.is_function, held_out is not None))]
         if race and val_losses:
-            entries.append(("#555555", "dash", "validation loss: dashed, in each run's colour"))
+            entries.append((palette.NOTE, "dash", "validation loss: dashed, in each run's colour"))
         elif held_out is not None:
             entries.append((palette.VALIDATION, "dash", "validation loss"))
         if mini:
             entries.append((palette.BATCH_LOSS, "line", "batch loss" + (" (▶)" if race else "")))
         if mixed:
-            entries.append(("#555555", "dash", f"accuracy (right axis): {' and '.join(losses)} are not on one scale"))
+            entries.append(
+                (palette.NOTE, "dash", f"accuracy (right axis): {' and '.join(losses)} are not on one scale")
+            )
         elif classify:
             entries.append((palette.ACCURACY, "line", "accuracy (right axis)" + (" (▶)" if race else "")))
             if held_out is not None:

@@ -33,6 +33,7 @@ from ..surface_worker import SurfaceJob
 from ..theme import Theme
 from .base import View
 from .descent_marks import STATIONARY, DescentMarks
+from .progress_strip import ProgressStrip
 from .race_marks import RaceMarks
 from .slice_controls import SliceControls
 from .step_marks import StepMarks, words
@@ -66,12 +67,13 @@ class LossSurfaceView(View):
 
         self.controls = SliceControls(self.session, theme)
         self.plot_widget, self.plot = theme.plot_widget("lossSurfacePlot")
+        self.progress = ProgressStrip(self.plot_widget, theme, "surfaceProgress")
         self.surface_image = SurfaceImage(self.plot, theme)
         self.image = self.surface_image.image
-        self.field = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 150, width=1.2), connect="pairs", antialias=False)
-        self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(255, 255, 255, 170), pen=None)
+        self.field = pg.PlotDataItem(pen=pg.mkPen(palette.ON_MAP, width=1.2), connect="pairs", antialias=False)
+        self.field_tips = pg.ScatterPlotItem(size=4 * theme.scale, brush=pg.mkBrush(palette.ON_MAP), pen=None)
         self.optimum = pg.ScatterPlotItem(
-            size=20 * theme.scale, symbol="star", brush=pg.mkBrush(palette.OPTIMUM), pen=pg.mkPen("k", width=1)
+            size=20 * theme.scale, symbol="star", brush=pg.mkBrush(palette.OPTIMUM), pen=pg.mkPen(palette.INK, width=1)
         )
         for z, item in enumerate((self.field, self.field_tips, self.optimum)):
             item.setZValue(z - 5 if item is not self.optimum else 8)
@@ -199,7 +201,7 @@ class LossSurfaceView(View):
         if at_once and X.shape[0] * COARSE * COARSE <= _SYNC_BUDGET:  # ~10 ms: instant feedback
             sl = self.slice
             S = core.loss_surface(
-                s.model, s.loss, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=self._dtype()
+                s.model, s.loss_fn, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=self._dtype()
             )
             self._set_surface(S, coarse_a, coarse_b)
         else:
@@ -214,7 +216,7 @@ class LossSurfaceView(View):
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done if final else self._on_coarse_done)
         self._pending = self._gen
-        self.controls.show_progress(0.0)
+        self.progress.show_fraction(0.0)
         self._pool.start(job)
 
     def _dtype(self):
@@ -240,14 +242,14 @@ class LossSurfaceView(View):
 
     def _on_progress(self, gen: int, fraction: float) -> None:
         if gen == self._gen:
-            self.controls.show_progress(fraction)
+            self.progress.show_fraction(fraction)
 
     def _on_done(self, gen: int, S) -> None:
         if gen != self._gen:
             return
         self._pending = 0
         self._reframe_soon = False  # the plot changed shape while drawn to scale: a new surface is due
-        self.controls.show_progress(None)
+        self.progress.show_fraction(None)
         self._set_surface(S, self.alphas, self.betas)
 
     def finish_rendering(self) -> None:
@@ -331,7 +333,7 @@ class LossSurfaceView(View):
         a = np.linspace(self.alphas[0], self.alphas[-1], FIELD + 2)[1:-1]
         b = np.linspace(self.betas[0], self.betas[-1], FIELD + 2)[1:-1]
         sl = self.slice
-        F = core.gradient_field(s.model, s.loss, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, a, b)
+        F = core.gradient_field(s.model, s.loss_fn, s.dataset.X, s.dataset.Y, sl.center, sl.d1, sl.d2, a, b)
         cell = np.array([a[1] - a[0], b[1] - b[0]])
         g = -F.reshape(-1, 2) / cell  # downhill, in grid cells: both axes' scales count
         mag = np.hypot(g[:, 0], g[:, 1])

@@ -123,7 +123,6 @@ def network_layout(sizes: tuple[int, ...]) -> list[np.ndarray]:
 
 class NetworkView(View):
     depends = frozenset({"data", "model", "step", "selection", "runs", "settings", "view"})
-    models_only = "The network view shows a model’s layers, weights and backprop through one sample. A function f(x, y) has no layers: θ is the point (x, y) itself."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -143,7 +142,7 @@ class NetworkView(View):
         self.bar_widget.setFixedWidth(int(70 * theme.scale))
         self._bar_top: float | None = None
         self._bar_range = SymmetricRange()
-        self.captions = PointLabels(theme.font(0.8), color="#444444")  # the layers' names, under their columns
+        self.captions = PointLabels(theme.font(0.8), color=palette.QUIET_TEXT)  # the layers' names, under their columns
         self.plot.addItem(self.captions)
         # the numbers beside the nodes (h ≤ MAX_NUMBERED): the outputs' first, then the inputs', then the hidden
         # units', each layer drawn whole where it fits beside the others and the layers' names
@@ -159,7 +158,7 @@ class NetworkView(View):
         self.node_values: list[np.ndarray] = []  # each layer's values for the focused sample
         self._trace: dict = {}
         self._brushes = [pg.mkBrush(*c) for c in self._lut]
-        self._map_frame, self._chosen_frame = pg.mkPen("#666666", width=1), pg.mkPen(palette.CURRENT, width=3)
+        self._map_frame, self._chosen_frame = pg.mkPen(palette.FRAME, width=1), pg.mkPen(palette.CURRENT, width=3)
         self._levels = np.zeros(0, dtype=int)
         self._names: list[str] = []
         self._mlp = False
@@ -344,7 +343,7 @@ class NetworkView(View):
         rgba = self._lut[self._colour_levels(w, top)]
         widths = self.theme.scale * (0.6 + 4.4 * np.clip(np.abs(np.nan_to_num(w)) / top, 0.0, 1.0))
         faded = ~shown  # edges the walk is not at: thin and pale grey
-        rgba[faded] = (215, 215, 215, 255)
+        rgba[faded] = palette.FADED
         widths = np.where(faded, 0.8 * self.theme.scale, widths)
         self.edges.set_lines(pos[adj[:, 0]], pos[adj[:, 1]], rgba, widths)
         self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
@@ -395,7 +394,7 @@ class NetworkView(View):
         """Where the nodes and their numbers go: once per shape of the network."""
         self._sizes = list(sizes)
         pos = np.vstack(network_layout(sizes))
-        pen = pg.mkPen("k", width=1.2 if max(sizes) <= 16 else 0.6)
+        pen = pg.mkPen(palette.INK, width=1.2 if max(sizes) <= 16 else 0.6)
         self.nodes.setData(pos=pos, size=self._node_size(), pen=pen, data=np.arange(len(pos)))
         self._levels = np.zeros(0, dtype=int)  # the new nodes take their colours at once
         self._applied.pop("lit layer", None)  # and their rings
@@ -438,7 +437,7 @@ class NetworkView(View):
     def _light_layer(self, lit: int | None) -> None:
         """The walk's nodes ringed in the current step's colour; the others as usual."""
         sizes = self._sizes
-        plain = pg.mkPen("k", width=1.2 if max(sizes) <= 16 else 0.6)
+        plain = pg.mkPen(palette.INK, width=1.2 if max(sizes) <= 16 else 0.6)
         ring = pg.mkPen(palette.CURRENT, width=3.5 * self.theme.scale)
         layer_of = np.repeat(np.arange(len(sizes)), sizes)
         self.nodes.setPen([ring if layer == lit else plain for layer in layer_of])

@@ -8,6 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 
+from .. import palette
+
 __all__ = ["EdgeLines", "EditableViewBox", "ImageTiles", "PassiveScatter", "PointLabels", "RegionImage", "head_angle"]
 
 
@@ -254,14 +256,14 @@ class PointLabels(pg.GraphicsObject):
     over each other ("x₁ = a₁ = −1 + 2.3e−4"); a missing layer of numbers says less, not something false.
     """
 
-    def __init__(self, font, color: str = "#222222", backdrop: bool = False, avoid: PointLabels | None = None):
+    def __init__(self, font, color: str = palette.TEXT, backdrop: bool = False, avoid: PointLabels | None = None):
         super().__init__()
         from PySide6.QtGui import QColor, QFontMetricsF
 
         self._font = font
         self._metrics = QFontMetricsF(font)
         self._color = QColor(color)
-        self._backdrop = QColor(255, 255, 255, 215) if backdrop else None
+        self._backdrop = QColor(*palette.BACKDROP) if backdrop else None
         self._avoid = avoid
         self.pos = np.zeros((0, 2))
         self.anchors = np.zeros((0, 2))  # (fx, fy): the fraction of the text's box placed at its point

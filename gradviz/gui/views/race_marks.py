@@ -12,6 +12,7 @@ import pyqtgraph as pg
 
 from gradviz.state.series import clip_polyline, thin_polyline
 
+from .. import palette
 from ..race import RaceEntry
 from ..theme import Theme
 
@@ -31,7 +32,7 @@ class RaceMarks:
     def _item(self, k: int):
         while len(self._items) <= k:
             line = pg.PlotDataItem()  # its shadow pen is the halo: one path to build, not two
-            dot = pg.ScatterPlotItem(size=12 * self.theme.scale, pen=pg.mkPen("#ffffff", width=2))
+            dot = pg.ScatterPlotItem(size=12 * self.theme.scale, pen=pg.mkPen(palette.HALO, width=2))
             for item in (line, dot):
                 self.plot.addItem(item)
             self._items.append((line, dot))
@@ -45,7 +46,7 @@ class RaceMarks:
         line, dot = self._items[k]
         width = self.theme.line_width * (1.8 if entry.focused else 1.0)
         line.setPen(pg.mkPen(entry.color, width=width))
-        line.setShadowPen(pg.mkPen("#ffffff", width=width + 2.5 * self.theme.scale))
+        line.setShadowPen(pg.mkPen(palette.HALO, width=width + 2.5 * self.theme.scale))
         line.setZValue(1.8 if entry.focused else 1.6)
         dot.setBrush(pg.mkBrush(entry.color))
         dot.setSymbol("x" if entry.stopped else "o")  # ✕: it diverged, here is its last finite step

@@ -30,7 +30,6 @@ __all__ = ["ResidualsView"]
 
 class ResidualsView(View):
     depends = frozenset({"data", "model", "step", "selection", "settings", "view", "runs"})
-    models_only = "Residuals ŷ − y are a model’s errors on its data points. A function f(x, y) has no data and no predictions: choose a model under Controls ▸ Model to see them."
 
     def __init__(self, qt_session: QtSession, theme: Theme, parent: QWidget | None = None):
         super().__init__(qt_session, theme, parent)
@@ -66,12 +65,14 @@ class ResidualsView(View):
             angle=90, pen=pg.mkPen(palette.SELECTION, width=1, style=Qt.PenStyle.DotLine)
         )
         self.selected_marks = pg.ScatterPlotItem(
-            size=11 * theme.scale, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(palette.SELECTION, width=2)
+            size=11 * theme.scale, brush=pg.mkBrush(palette.TRANSPARENT), pen=pg.mkPen(palette.SELECTION, width=2)
         )
         self.selected_marks.setZValue(10)
         self.plot.addItem(self.selected_line)
         self.plot.addItem(self.selected_marks)
-        self.hover = pg.TextItem(anchor=(0, 1), color="k", fill=pg.mkBrush(255, 255, 255, 230), border="#999")
+        self.hover = pg.TextItem(
+            anchor=(0, 1), color=palette.INK, fill=pg.mkBrush(palette.BACKDROP), border=palette.FRAME
+        )
         self.hover.setFont(theme.font(0.85))
         self.hover.setZValue(20)
         self.hover.setVisible(False)

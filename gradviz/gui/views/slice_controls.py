@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QMenu,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -31,7 +30,7 @@ MODES = {
 
 
 class SliceControls(QWidget):
-    """Slice mode and axes, following the run or pinned, the gradient-field and log-colour toggles, progress."""
+    """Slice mode and axes, following the run or pinned, the gradient-field and log-colour toggles."""
 
     def __init__(self, session: Session, theme: Theme, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,12 +75,6 @@ class SliceControls(QWidget):
         self.log_check = QCheckBox("log colours")
         self.log_check.setObjectName("surfaceLogCheck")
         self.log_check.setToolTip("Colour by log₁₀ L: shows the shape of the valley floor")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("surfaceProgress")
-        self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(int(110 * theme.scale))
-        self.progress.setTextVisible(False)
-        self.progress.setVisible(False)
         for w in (self.mode_combo, self.x_combo, self.y_combo, self.pin_button, self.recenter_button):
             w.setFont(theme.font(0.9))
         for w in (self.field_check, self.parts_check, self.log_check):
@@ -124,7 +117,6 @@ class SliceControls(QWidget):
             row.addStretch(1)
         else:
             row.addWidget(self.panel, 1)
-        row.addWidget(self.progress)
         self.setSizePolicy(policy)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
         self.x_combo.currentIndexChanged.connect(self._on_axes_chosen)
@@ -170,12 +162,6 @@ class SliceControls(QWidget):
     def enable_pca(self, possible: bool) -> None:
         """A path needs three distinct points before it has two principal directions."""
         self.mode_combo.model().item(self.mode_combo.findData("pca")).setEnabled(possible)
-
-    def show_progress(self, fraction: float | None) -> None:
-        """The background computation's progress; None hides the bar."""
-        self.progress.setVisible(fraction is not None)
-        if fraction is not None:
-            self.progress.setValue(int(100 * fraction))
 
     def _on_mode_chosen(self, *args) -> None:
         mode = self.mode_combo.currentData()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from gradviz.state import Change
 
+from .. import palette
 from ..qt_session import QtSession
 from ..race import race_entries
 from ..surface_worker import SurfaceJob
@@ -31,7 +32,6 @@ __all__ = ["Surface3DView", "gl_problem", "GRID"]
 GRID = 64  # vertices per side: a smooth surface that software OpenGL still turns at once
 HEIGHT = 1.1  # the surface's height in the scene, its base being the square [−1, 1]²
 _NO_FOCUS = Qt.FocusPolicy.NoFocus
-_AXIS_COLOURS = ("#D55E00", "#0072B2", "#222222")  # the first axis's edge, the second's, the height
 
 
 def gl_problem() -> str:
@@ -116,7 +116,7 @@ class Surface3DView(View):
         scene = gl.GLViewWidget()
         scene.setObjectName("surface3dScene")
         scene.setFocusPolicy(_NO_FOCUS)  # the arrow keys step the run; the mouse turns the surface
-        scene.setBackgroundColor("w")
+        scene.setBackgroundColor(palette.PAPER)
         scene.setCameraPosition(distance=4.4, elevation=28, azimuth=-62)
         scene.opts["center"] = pg.Vector(0, 0, HEIGHT / 3)
         self.mesh = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
@@ -130,7 +130,7 @@ class Surface3DView(View):
         floor = [(*a, 0.0) for pair in zip(corners[1:], corners[2:] + corners[:1], strict=True) for a in pair]
         axes = [(-1, -1, 0.0), (1, -1, 0.0), (-1, -1, 0.0), (-1, 1, 0.0), (-1, -1, 0.0), (-1, -1, HEIGHT)]
         grey = [(0.6, 0.6, 0.6, 1.0)] * len(floor)
-        coloured = [pg.mkColor(c).getRgbF() for c in _AXIS_COLOURS for _ in range(2)]
+        coloured = [pg.mkColor(c).getRgbF() for c in palette.AXIS_COLORS for _ in range(2)]
         self.box_lines = gl.GLLinePlotItem(
             pos=np.array(floor + axes, dtype=np.float32),
             color=np.array(grey + coloured, dtype=np.float32),
@@ -231,16 +231,18 @@ class Surface3DView(View):
             lo = max(lo, hi - LOG_DECADES)  # as the 2-D view's colours
         self._range = (lo, hi if hi > lo else lo + 1.0)
         Z = self.heights = self._heights(np.where(np.isfinite(S), S, np.inf))
-        colours = pg.colormap.get("viridis").map(Z.ravel() / HEIGHT, mode="float")  # one RGBA per vertex, flat
+        colours = pg.colormap.get(palette.SURFACE_MAP).map(
+            Z.ravel() / HEIGHT, mode="float"
+        )  # one RGBA per vertex, flat
         grid = np.linspace(-1.0, 1.0, GRID)
         self.mesh.setData(x=grid, y=grid, z=Z, colors=colours)
         symbol = s.settings.objective
         alpha, beta = (label.split(" (")[0] for label in s.slice.axis_labels)
         height = f"log₁₀ {symbol}" if self._log else symbol
         self.axes_label.setText(
-            f"<span style='color:{_AXIS_COLOURS[0]}'>━━</span> {alpha} &nbsp; "
-            f"<span style='color:{_AXIS_COLOURS[1]}'>━━</span> {beta} &nbsp; "
-            f"<span style='color:{_AXIS_COLOURS[2]}'>┃</span> height {height}"
+            f"<span style='color:{palette.AXIS_COLORS[0]}'>━━</span> {alpha} &nbsp; "
+            f"<span style='color:{palette.AXIS_COLORS[1]}'>━━</span> {beta} &nbsp; "
+            f"<span style='color:{palette.AXIS_COLORS[2]}'>┃</span> height {height}"
         )
 
     def _to_scene(self, coords: np.ndarray) -> np.ndarray:
@@ -267,7 +269,7 @@ class Surface3DView(View):
         s = self.session
         f = s.frame
         race = race_entries(s)
-        paths = [(f.path, pg.mkColor("#333333").getRgbF(), 2.0)]
+        paths = [(f.path, pg.mkColor(palette.PATH_3D).getRgbF(), 2.0)]
         if race:
             paths = [
                 (f.race_paths[e.index], pg.mkColor(e.color).getRgbF(), 3.0 if e.focused else 2.0)
@@ -280,7 +282,7 @@ class Surface3DView(View):
             # a white halo under each run's colour (dark colours stay visible on the dark valley floor), the
             # colour lifted a little more, so that it lies in front of its halo seen from above
             for line, c, w, lift in (
-                (self._path_line(2 * k), (1, 1, 1, 1), width + 2.5, 0.006),
+                (self._path_line(2 * k), pg.mkColor(palette.HALO).getRgbF(), width + 2.5, 0.006),
                 (self._path_line(2 * k + 1), colour, width, 0.016),
             ):
                 line.setData(pos=ground + [0.0, 0.0, lift], color=c, width=w * self.theme.scale)
@@ -290,8 +292,8 @@ class Surface3DView(View):
         uv = self._to_scene(f.path)
         inside = _in_box(uv)
         for item, k, lift, colour in (
-            (self.point, -1, 0.02, (0.9, 0.62, 0.0, 1.0)),
-            (self.start_point, 0, 0.015, (1, 1, 1, 1)),
+            (self.point, -1, 0.02, pg.mkColor(palette.CURRENT).getRgbF()),
+            (self.start_point, 0, 0.015, pg.mkColor(palette.PAPER).getRgbF()),
         ):
             at = uv[k : k + 1] if k >= 0 else uv[-1:]
             shown = inside[k]

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter
 
 from gradviz import core
 
+from .. import palette
 from ..theme import Theme
 
 __all__ = ["SurfaceImage", "CONTOURS"]
@@ -33,12 +34,12 @@ class SurfaceImage:
         self.image = _SmoothImage()
         self.image.setZValue(-20)
         plot.addItem(self.image)
-        self.colormap = pg.colormap.get("viridis")
+        self.colormap = pg.colormap.get(palette.SURFACE_MAP)
         self.image.setColorMap(self.colormap)
         self.colorbar = theme.colour_bar(self.image, plot, self.colormap, (0, 1), "loss L")
         # all contour lines as one item of segments (core.contour_segments: whole-array marching
         # squares, ~10× faster than pyqtgraph's cell-by-cell IsocurveItem, which ran on the GUI thread)
-        self.contours = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 110, width=1), connect="pairs")
+        self.contours = pg.PlotDataItem(pen=pg.mkPen(palette.CONTOURS, width=1), connect="pairs")
         self.contours.setZValue(-19)
         plot.addItem(self.contours)
 

@@ -1,0 +1,58 @@
+"""A thin bar along a plot's top edge while its picture is computed in the background.
+
+Laid over the plot (no layout holds it), so showing and hiding it moves nothing, and drawn with the next
+frame: a QProgressBar in the controls' row re-laid out the row each time it appeared and repainted at once
+each pixel it grew, a third of the cost of drawing a new surface.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from .. import palette
+from ..theme import Theme
+
+__all__ = ["ProgressStrip"]
+
+
+class ProgressStrip(QWidget):
+    def __init__(self, over: QWidget, theme: Theme, name: str):
+        super().__init__(over)
+        self.setObjectName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setToolTip("Computing the picture in the background")
+        self._fraction = 0.0
+        self._thickness = max(3, round(4 * theme.scale))
+        over.installEventFilter(self)
+        self.hide()
+
+    @property
+    def fraction(self) -> float | None:
+        return None if self.isHidden() else self._fraction
+
+    def show_fraction(self, fraction: float | None) -> None:
+        """How much is done (0 … 1); None: done, the strip goes."""
+        if fraction is None:
+            self.hide()
+            return
+        self._fraction = min(max(float(fraction), 0.0), 1.0)
+        if self.isHidden():
+            self._place()
+            self.show()
+            self.raise_()
+        self.update()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and not self.isHidden():
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        self.setGeometry(0, 0, self.parentWidget().width(), self._thickness)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(*palette.PROGRESS_TRACK))
+        painter.fillRect(0, 0, round(self.width() * self._fraction), self.height(), QColor(palette.PROGRESS))

@@ -307,7 +307,7 @@ def launch_time() -> float:
     code = (
         "import os, sys, time\n"
         "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
-        "from gradviz.gui.app import _build_window, parse_args\n"
+        "from gradviz.cli import parse_args\nfrom gradviz.gui.app import _build_window\n"
         "from PySide6.QtWidgets import QApplication\n"
         "w = _build_window(parse_args([]), defer_analysis=True)  # what `gradviz` does (app.open_window)\n"
         "w.show()\n"

@@ -29,7 +29,8 @@ FRAMES = 60
 def _window(preset: str):
     from PySide6.QtWidgets import QApplication
 
-    from gradviz.gui.app import create_window, prepare_for_pictures
+    from gradviz.gui.app import create_window
+    from gradviz.gui.view_pictures import prepare_for_pictures
 
     window = create_window(["--preset", preset, "--size", f"{SIZE[0]}x{SIZE[1]}"])
     prepare_for_pictures(window, SIZE)

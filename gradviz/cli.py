@@ -1,23 +1,26 @@
-"""Command-line options, shared by the app launcher (`gradviz`, `python -m gradviz`) and the tests."""
+"""Command-line options parsed into a plain `argparse.Namespace`, shared by the `gradviz` command
+(gradviz/start.py), the window (gui/app.py) and the tests. No Qt: `gradviz --help` and a mistyped option
+answer at once, on any machine."""
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from collections.abc import Sequence
 
 from gradviz import __version__
 from gradviz.core.datasets import GENERATORS
 from gradviz.core.fields import FIELDS, HYPERPARAMETER_FIELDS, MAX_RUNS
+from gradviz.core.function_model import check_start
+from gradviz.core.functions import FunctionError, make_function
 from gradviz.core.losses import LOSSES
 from gradviz.core.models import MODEL_KINDS
 from gradviz.core.optimizers import MAX_LR, OPTIMIZERS
 
 SLIDE_SIZE = (1280, 720)  # what --export-view draws a single view at: a slide's pixels (16:9)
 
-__all__ = ["build_parser", "parse_args", "main"]
+__all__ = ["build_parser", "makes_pictures", "parse_args"]
 
 
 def _learning_rate(text: str) -> float:
@@ -65,8 +68,6 @@ def _frame_rate(text: str) -> float:
 
 def _function(text: str) -> str:
     """--function: a name in core.FUNCTIONS or a formula in x and y, checked by core's own parser."""
-    from gradviz.core.functions import FunctionError, make_function
-
     try:
         return make_function(text).name
     except FunctionError as exc:
@@ -75,8 +76,6 @@ def _function(text: str) -> str:
 
 def _point(text: str) -> tuple[float, float]:
     """--start X,Y → (x, y)."""
-    from gradviz.core.function_model import check_start
-
     parts = text.split(",")
     try:
         if len(parts) != 2:
@@ -328,42 +327,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _desktop_entry(install: bool) -> int:
-    """--install-desktop-entry / --uninstall-desktop-entry: what was done, in words; no Qt needed."""
-    from gradviz import desktop
-
-    try:
-        paths = desktop.install_desktop_entry() if install else desktop.uninstall_desktop_entry()
-    except OSError as exc:
-        from gradviz.core import os_reason
-
-        where = exc.filename or desktop.data_home()
-        print(
-            f"gradviz: could not {'install' if install else 'remove'} the desktop entry ({where}: {os_reason(exc)})",
-            file=sys.stderr,
-        )
-        return 2
-    if install:
-        print(f"Installed {paths[0]} and the icon ({len(paths) - 1} files under {paths[1].parents[2]}).")
-        print("gradviz is in the application menu (Education); a session or CSV file opens in it with Open with.")
-    elif paths:
-        print(f"Removed {paths[0]}" + (f" and its icon ({len(paths) - 1} files)." if len(paths) > 1 else "."))
-    else:
-        print("The desktop entry is not installed for this user: nothing to remove.")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        if args.install_desktop_entry or args.uninstall_desktop_entry:
-            return _desktop_entry(args.install_desktop_entry)
-        try:
-            from gradviz.gui.app import run
-        except ImportError as exc:  # Qt missing or broken: say so instead of a traceback
-            print(f"gradviz: the window cannot start ({exc}). Install with: pip install gradviz", file=sys.stderr)
-            return 1
-        return run(args)
-    except BrokenPipeError:  # `gradviz --list-presets | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more at exit either
-        return 0
+def makes_pictures(args: argparse.Namespace) -> bool:
+    """Whether the options ask for pictures only (drawn off screen: no display needed)."""
+    return bool(args.export_lesson or args.record or args.export_view or args.screenshot)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .limits import LIMITS
 from .optimizers import Optimizer
 from .rules import is_full_batch
 
@@ -84,7 +85,6 @@ def split_indices(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
     seed, and a point added at the end leaves every other point where it was. With a share > 0
     and n ≥ 2 at least one point is held out (the smallest u), and one always trains.
     """
-    from .limits import LIMITS
 
     fraction = float(LIMITS["val_fraction"].check(fraction))
     u = np.random.default_rng([int(seed), _SPLIT_STREAM]).random(n)

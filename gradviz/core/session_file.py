@@ -25,10 +25,12 @@ from ._files import UnreadableFile, read_text_limited, write_text_atomic
 from .datasets import GENERATORS, TASKS, Dataset, Recipe
 from .doc_reader import Doc, DocError, parse_json
 from .expression import MAX_LENGTH, FunctionError
-from .fields import MAX_RUNS
+from .fields import FIELDS, MAX_RUNS
 from .function_model import START_LIMIT
 from .functions import make_function
 from .limits import LIMITS, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES, MAX_STEPS
+from .optimizers import OPTIMIZERS
+from .rules import HIDDEN_ACTIVATIONS, LOSS_NAMES, MODEL_KINDS, OUTPUTS
 from .run_record import RunRecord, read_hyperparams
 from .settings import Settings
 
@@ -250,9 +252,6 @@ def _recipe(doc: Doc) -> Recipe:
 
 def _settings(doc: Doc) -> Settings:
     """Every field checked for its kind and range before the settings check how they go together."""
-    from .fields import FIELDS
-    from .optimizers import OPTIMIZERS
-    from .rules import HIDDEN_ACTIVATIONS, LOSS_NAMES, MODEL_KINDS, OUTPUTS
 
     doc.obj(Settings.__dataclass_fields__)
     values: dict[str, Any] = {}

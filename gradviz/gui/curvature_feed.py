@@ -23,9 +23,10 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QTimer, Signal
 
 from gradviz.state.spectrum_cache import SPECTRA, spectrum_key
 from gradviz.state.spectrum_worker import answer, read_message, write_message
@@ -189,9 +190,6 @@ class CurvatureFeed(QObject):
 
     def wait(self, timeout_ms: int = 60_000) -> None:
         """Until the worker has nothing left to do (tests, screenshots)."""
-        import time
-
-        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
 
         deadline = QDeadlineTimer(timeout_ms)
         while not deadline.hasExpired():

@@ -19,6 +19,8 @@ from gradviz.core import os_reason
 from gradviz.core._files import put_in_place
 from gradviz.lessons import caption_html
 
+from .view_pictures import prepare_for_pictures
+
 __all__ = ["write_handout"]
 
 RESOLUTION = 150  # dots per inch of the page: the pictures are 1280 pixels wide, about 22 cm
@@ -27,8 +29,6 @@ RESOLUTION = 150  # dots per inch of the page: the pictures are 1280 pixels wide
 def write_handout(window, path: str | os.PathLike, size: tuple[int, int]) -> int:
     """Every scene of `window.model.lesson` on its own page of the PDF at `path`; returns the page count.
     Raises OSError (the file cannot be written) or ValueError (no lesson)."""
-    from .app import prepare_for_pictures
-
     show = window.model.lesson
     if show is None:
         raise ValueError("no lesson is open")

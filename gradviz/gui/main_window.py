@@ -17,6 +17,7 @@ import importlib
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
 
+from gradviz import __version__
 from gradviz.core import LIMITS
 from gradviz.state import Change, Session
 from gradviz.state.view_registry import CONTROLS_DOCK, VIEWS, ViewSpec, view_by_key, view_by_word
@@ -361,8 +362,6 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_about(self) -> None:
-        from gradviz import __version__
-
         QMessageBox.about(self, "About gradviz", f"gradviz {__version__}: see how gradient descent works.")
 
     def home(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from gradviz.state.view_registry import view_by_key
 
@@ -17,11 +17,24 @@ from .recorder import DEFAULT_FPS, DEFAULT_STEPS, Recording, RecordingProgress
 from .slide import posed_for_slide
 from .snapshot import image_formats, write_image
 
-__all__ = ["ViewPictures"]
+__all__ = ["SCREENSHOT_SIZE", "ViewPictures", "prepare_for_pictures"]
+
+SCREENSHOT_SIZE = (1600, 900)  # the window off screen, unless a size is asked for
 
 
 def _sentence(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}."
+
+
+def prepare_for_pictures(window, size: tuple[int, int] | None = None) -> None:
+    """Lay the window out off screen at a size (default 1600 × 900), every view finished."""
+    if not window.isFullScreen():
+        window.resize(*(size or SCREENSHOT_SIZE))
+    window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    window.finish_rendering()
+    QApplication.processEvents()
 
 
 class ViewPictures(QObject):

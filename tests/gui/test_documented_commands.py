@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gradviz.cli import main
+from gradviz.start import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from .. import palette
 
@@ -200,7 +200,6 @@ class EdgeLines(pg.GraphicsObject):
 
     def set_lines(self, starts: np.ndarray, ends: np.ndarray, rgba: np.ndarray, widths: np.ndarray) -> None:
         """starts, ends (n, 2) in data coordinates; rgba (n, 4) uint8, alpha ignored; widths (n,) in pixels."""
-        from PySide6.QtGui import QColor, QPainterPath, QPen
 
         colour = rgba[:, :3].astype(np.int64) // 4  # 64 levels a channel
         quarters = np.round(np.asarray(widths, dtype=float) * 4).astype(np.int64)
@@ -258,7 +257,6 @@ class PointLabels(pg.GraphicsObject):
 
     def __init__(self, font, color: str = palette.TEXT, backdrop: bool = False, avoid: PointLabels | None = None):
         super().__init__()
-        from PySide6.QtGui import QColor, QFontMetricsF
 
         self._font = font
         self._metrics = QFontMetricsF(font)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -200,7 +200,6 @@ class Surface3DView(View):
         """Wait for the surface of the current plane (a screenshot wants the final picture)."""
         if self.problem or self.scene is None:
             return
-        from PySide6.QtCore import QCoreApplication
 
         for _ in range(3):
             if self._pending:

@@ -182,8 +182,8 @@ def test_jacobian_for_sigmoid_and_identity_outputs(make_window):
 
 
 @pytest.mark.parametrize("preset", ["logistic-blobs", "softmax-blobs", "mlp-moons", "linear-line"])
-def test_per_sample_arrows_add_up_to_the_batch_gradient(make_window, preset):
-    window = make_window("--preset", preset, "--steps", "4")
+def test_per_sample_arrows_add_up_to_the_batch_gradient(opened, preset):
+    window = opened("--preset", preset, "--steps", "4")
     s = window.session
     view = window.gradient_view
     spec = s.model.spec
@@ -216,8 +216,8 @@ def test_momentum_update_differs_from_the_plain_gradient_step(make_window):
 @pytest.mark.parametrize(
     "preset", ["logistic-blobs", "softmax-blobs", "mlp-moons", "mlp-spiral", "linear-line", "mse-sigmoid"]
 )
-def test_views_follow_data_edits_and_render(make_window, qtbot, preset):
-    window = make_window("--preset", preset, "--steps", "30")
+def test_views_follow_data_edits_and_render(opened, qtbot, preset):
+    window = opened("--preset", preset, "--steps", "30")
     s = window.session
     ds = s.source_dataset
     s.remove_point(0)
@@ -228,8 +228,8 @@ def test_views_follow_data_edits_and_render(make_window, qtbot, preset):
 
 
 @pytest.mark.parametrize("preset", ["logistic-blobs", "mse-sigmoid", "softmax-blobs", "mlp-spiral", "linear-line"])
-def test_derivation_checks_itself_against_core(make_window, preset):
-    window = make_window("--preset", preset, "--steps", "3")
+def test_derivation_checks_itself_against_core(opened, preset):
+    window = opened("--preset", preset, "--steps", "3")
     dock = window.findChild(QDockWidget, "derivationDock")
     dock.raise_()
     view = window.derivation_view

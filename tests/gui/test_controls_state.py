@@ -16,8 +16,8 @@ def assert_controls_show_the_session(window):
 
 
 @pytest.mark.parametrize("preset", [p.name for p in list_presets()])
-def test_a_preset_shows_in_every_control(make_window, preset):
-    assert_controls_show_the_session(make_window("--preset", preset))
+def test_a_preset_shows_in_every_control(opened, preset):
+    assert_controls_show_the_session(opened("--preset", preset))
 
 
 @pytest.mark.parametrize(

@@ -256,8 +256,8 @@ def test_leaving_the_field_applies_a_valid_formula(make_window, qtbot):
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"])
-def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_step(make_window, optimizer):
-    window = make_window("--function", "ill-conditioned", "--optimizer", optimizer, "--lr", "0.005", "--steps", "6")
+def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_step(opened, optimizer):
+    window = opened("--function", "ill-conditioned", "--optimizer", optimizer, "--lr", "0.005", "--steps", "6")
     s = window.session
     window.findChild(QCheckBox, "stepPartsCheck").setChecked(True)
     assert s.view.step_parts

@@ -24,8 +24,10 @@ def test_the_menus_and_the_scenarios_menu_lists_every_scenario(window):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
-def test_every_lesson_opens_in_the_running_window(window, lesson):
+def test_every_lesson_opens_in_the_running_window(shared_window, qtbot, lesson):
+    window = shared_window()  # one after another, as a lecturer opens them
     window.files.open_preset(lesson.name)
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=20_000)
     data = load_preset(lesson.name)
     s = window.session
     assert s.settings == data.settings.fitted(data.dataset)[0]

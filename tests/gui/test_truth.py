@@ -35,8 +35,8 @@ def _interpolate(view, a, b):
 
 @pytest.mark.parametrize("kind", list(PRESETS))
 @pytest.mark.parametrize("mode", ["axes", "random", "pca"])
-def test_the_colour_under_the_current_point_is_the_loss(make_window, qtbot, kind, mode):
-    window = make_window("--preset", PRESETS[kind], "--steps", "60")
+def test_the_colour_under_the_current_point_is_the_loss(opened, qtbot, kind, mode):
+    window = opened("--preset", PRESETS[kind], "--steps", "60")
     s = window.session
     if mode != s.slice.mode:
         assert s.set_slice(mode)
@@ -112,9 +112,9 @@ def test_no_arrow_at_a_stationary_point(make_window, qtbot):
 
 @pytest.mark.parametrize("batch", [None, 8])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
-def test_the_drawn_step_is_the_step_taken(make_window, qtbot, optimizer, batch):
+def test_the_drawn_step_is_the_step_taken(opened, qtbot, optimizer, batch):
     args = ["--preset", "softmax-blobs", "--optimizer", optimizer, "--lr", "0.05"]
-    window = make_window(*args, *(["--batch-size", str(batch)] if batch else []))
+    window = opened(*args, *(["--batch-size", str(batch)] if batch else []))
     s = window.session
     s.step(6)
     s.set_value("lr", 0.2)  # a change, then a scrub back past it: the next step branches with the new η

@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDockWidget, QDoubleSpinBox, QSlider, QSpinBox, QToolButton, QWidget
 
 from gradviz import core
+from gradviz.cli import parse_args
 from gradviz.gui import create_window
+from gradviz.session_options import session_data_from_args
 
 DOCKS = ("dataDock", "lossCurveDock", "controlsDock")
 CONTROLS = {
@@ -230,8 +232,12 @@ COMBOS = [
 
 
 @pytest.mark.parametrize("dataset,model,loss", COMBOS)
-def test_every_model_and_loss_trains_ten_steps_cleanly(make_window, dataset, model, loss):
-    window = make_window("--dataset", dataset, "--model", model, "--loss", loss)
+def test_every_model_and_loss_trains_ten_steps_cleanly(shared_window, dataset, model, loss):
+    """Each pair as the command line asks for it, opened in one window after another."""
+    window = shared_window()
+    data, _ = session_data_from_args(parse_args(["--dataset", dataset, "--model", model, "--loss", loss]))
+    window.session.apply_session(data)
+    window.flush()
     s = window.session
     assert (s.model.kind, s.loss_fn.name) == (model, loss)
     assert s.step(10) == 10

@@ -21,7 +21,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench_gui import ms, settle, window_for  # noqa: E402
+from bench_gui import ms, settle, window_for
 
 
 def _on_screen(widget) -> bool:
@@ -32,6 +32,12 @@ def _on_screen(widget) -> bool:
     while dock is not None and not isinstance(dock, QDockWidget):
         dock = dock.parentWidget()
     return widget.isVisible() and (dock is None or not dock.visibleRegion().isEmpty())
+
+
+def _uniform(values):
+    """One value where every point has the same (a brush, a size), as a program drawing them would pass it."""
+    first = values[0] if len(values) else None
+    return first if all(v is first or v == first for v in values) else list(values)
 
 
 def _snapshot(window) -> list[tuple]:
@@ -51,7 +57,7 @@ def _snapshot(window) -> list[tuple]:
                 items.append(("curve", None if x is None else x.copy(), None if y is None else y.copy(), item.opts))
             elif isinstance(item, pg.ScatterPlotItem):
                 d = item.data
-                items.append(("scatter", d["x"].copy(), d["y"].copy(), (list(d["brush"]), d["size"].copy())))
+                items.append(("scatter", d["x"].copy(), d["y"].copy(), (_uniform(d["brush"]), _uniform(d["size"]))))
             elif isinstance(item, pg.BarGraphItem):
                 o = item.opts
                 items.append(("bars", o.get("x"), o.get("height"), (o.get("width"), o.get("brush"))))
@@ -99,9 +105,14 @@ class Floor:
             self.plots.append(made)
         self.widget.show()
 
-    def draw(self, shots: list[tuple]) -> None:
-        for made, (_, items) in zip(self.plots, shots, strict=False):
-            for item, (kind, a, b, opts) in zip(made, items, strict=False):
+    def draw(self, shots: list[tuple], before: list[tuple] | None) -> None:
+        """Give each item what it shows at this step; an item that shows what it showed at the step before
+        is left alone (gradviz does not redraw the data points of a step that did not move them)."""
+        previous = before or [(None, [])] * len(shots)
+        for made, (_, items), (_, old) in zip(self.plots, shots, previous, strict=False):
+            for k, (item, (kind, a, b, opts)) in enumerate(zip(made, items, strict=False)):
+                if k < len(old) and _same(old[k], (kind, a, b, opts)):
+                    continue
                 if kind == "curve":
                     item.setData(a, b) if a is not None else item.setData([], [])
                 elif kind == "scatter":
@@ -114,6 +125,22 @@ class Floor:
                 else:
                     item.setText(a)
                     item.setPos(b)
+
+
+def _same(x: tuple, y: tuple) -> bool:
+    import numpy as np
+
+    def eq(a, b) -> bool:
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return (
+                isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+            )
+        try:
+            return bool(a == b)
+        except (TypeError, ValueError):
+            return False
+
+    return x[0] == y[0] and eq(x[1], y[1]) and eq(x[2], y[2])
 
 
 def measure(preset: str, n: int, frames: int, rounds: int = 3) -> dict[str, list[float]]:
@@ -140,9 +167,9 @@ def measure(preset: str, n: int, frames: int, rounds: int = 3) -> dict[str, list
             s.step(1)
             settle()
             times["gradviz"].append(time.perf_counter() - t0)
-        for shot in shots[r * block : (r + 1) * block]:
+        for k in range(r * block, (r + 1) * block):
             t0 = time.perf_counter()
-            floor.draw(shot)
+            floor.draw(shots[k], shots[k - 1] if k else None)
             QApplication.processEvents()
             QApplication.processEvents()
             times["floor"].append(time.perf_counter() - t0)

@@ -82,7 +82,7 @@ def test_a_loss_the_data_would_not_keep_is_not_offered(make_window):
 def test_weight_decay_has_a_control_for_every_optimizer_and_adamw_decouples_it(make_window):
     from PySide6.QtWidgets import QDoubleSpinBox
 
-    from gradviz.core import OPTIMIZERS
+    from gradviz.core import OPTIMIZERS, make_optimizer
 
     window = make_window("--preset", "mlp-moons", "--weight-decay", "0.02")
     s = window.session
@@ -97,5 +97,14 @@ def test_weight_decay_has_a_control_for_every_optimizer_and_adamw_decouples_it(m
     window.flush()
     assert s.settings.get("weight_decay") == 0.1 and s.optimizer.name == "adamw"
     before = {k: v.copy() for k, v in s.params.items()}
-    s.step(1)  # AdamW: θ shrinks by ηλ besides Adam's step
-    assert not all(np.array_equal(before[k], s.params[k]) for k in before)
+    grads, state, h = s.trainer.grads, s.trainer.opt_state, s.optimizer.hyperparams
+    adam = make_optimizer("adam", lr=h["lr"], betas=h["betas"], eps=h["eps"])  # Adam's step on g alone
+    coupled = make_optimizer("adam", lr=h["lr"], betas=h["betas"], eps=h["eps"], weight_decay=0.1)  # λθ in g
+    plain, _ = adam.step(before, grads, state)
+    in_grad, _ = coupled.step(before, grads, state)
+    s.step(1)  # AdamW: θ shrinks by ηλ, then Adam's step with the gradient alone
+    for k in before:
+        expected = before[k] * (1 - h["lr"] * 0.1) + (plain[k] - before[k])
+        np.testing.assert_allclose(s.params[k], expected, rtol=1e-12, atol=1e-15)
+        if np.any(before[k]):  # (zeros, the biases at step 0, decay alike either way)
+            assert not np.allclose(s.params[k], in_grad[k], rtol=1e-9, atol=0), k  # not Adam with λθ in g

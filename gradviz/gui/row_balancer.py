@@ -27,7 +27,7 @@ class RowBalancer(QObject):
     their plots, not their docks, get the rows' shares; in any column, a plot short of `least_plot`'s
     height takes it from a neighbour that can spare it (`_floor`: a table or text scrolls, a taller plot
     gives its surplus); presenting, on a screen too small for both, the one named takes the column
-    (`_make_room`; `stepped_aside` says which view made room for which, until the next arrangement).
+    (`make_room`; `stepped_aside` says which view made room for which, until the next arrangement).
 
     Each view's words (legend rows, readouts, a menu button) take what they need at the column's width
     first: at 1024 × 768 a loss curve under three rows of words kept 66 px of plot while the data view
@@ -102,9 +102,9 @@ class RowBalancer(QObject):
             _floor(window, docks)
             # presenting only: at the desk the student picks the tabs, and a tab group gone would be missed
             if window.theme.present and not self._hands_off and any(_strip(window, dock) for dock in docks):
-                self._make_room(docks)
+                self.make_room(docks)
 
-    def _make_room(self, column: list) -> None:
+    def make_room(self, column: list) -> None:
         """Where the two views of a column cannot both have room (a 1024 × 768 projector), the one named
         takes the column and the other steps aside until the next arrangement. Named is, first, a view whose
         tab the user clicked; in a lesson then what the caption points at (`points_at`), then the scene's own

@@ -82,6 +82,11 @@ class Emitter:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback)
 
+    @property
+    def followers(self) -> int:
+        """How many subscribers are told (a window that closed no longer is one)."""
+        return len(self._subscribers)
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Everything inside is one Change (batches nest; the outermost one emits)."""

@@ -91,6 +91,11 @@ class Session(DataEditing, SessionFiles):
         """Call `callback(change)` after every batch of edits; returns a function that unsubscribes."""
         return self._emitter.subscribe(callback)
 
+    @property
+    def followers(self) -> int:
+        """How many subscribers follow the session's Changes."""
+        return self._emitter.followers
+
     def batch(self):
         """`with session.batch(): …` makes everything inside one Change."""
         return self._emitter.batch()

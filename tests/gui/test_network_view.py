@@ -112,7 +112,7 @@ def test_the_backward_walk_by_keys_with_its_numbers(make_window):
         f"δ²₂ = {num(t['dz2'][1], 2)}",
     ]
     # no edge is lit at this stop: the colour bar keeps the weights' scale (not a range of ±1e-12)
-    assert view._bar_top >= np.abs(view.edge_values).max() > 0.1
+    assert view.bar_top >= np.abs(view.edge_values).max() > 0.1
     stage = press(Qt.Key.Key_W)  # δ¹ through W²: the W² edges lit, the W¹ edges faded
     np.testing.assert_allclose(stage.node_values, t["dz1"], rtol=1e-12)
     assert stage.edges == 1 and vec(t["dz1"], 3) in stage.formula
@@ -207,7 +207,7 @@ def test_edge_lines_rebuild_only_when_the_picture_changes_and_draw_opaque(qapp):
     widths = np.array([3.0, 1.0, 3.0])
     edges.set_lines(starts, ends, rgba, widths)
     assert edges.redrawn == 1
-    pens = [pen for pen, _ in edges._groups]
+    pens = [pen for pen, _ in edges.pen_paths]
     # two pens (edges 0 and 2 look alike); thin first, so the strong edges are drawn over the faint;
     # opaque whatever alpha was asked for (Qt paints translucent wide lines ~30× slower)
     assert [p.widthF() for p in pens] == [1.0, 3.0] and all(p.color().alpha() == 255 for p in pens)
@@ -215,4 +215,4 @@ def test_edge_lines_rebuild_only_when_the_picture_changes_and_draw_opaque(qapp):
     edges.set_lines(starts, ends, rgba + np.uint8(1), widths + 0.05)  # below the quantisation: the same picture
     assert edges.redrawn == 1
     edges.set_lines(starts, ends, rgba, widths * 2)
-    assert edges.redrawn == 2 and [p.widthF() for p, _ in edges._groups] == [2.0, 6.0]
+    assert edges.redrawn == 2 and [p.widthF() for p, _ in edges.pen_paths] == [2.0, 6.0]

@@ -35,7 +35,7 @@ def test_choosing_f_of_x_y_shows_the_function_and_sets_the_model_views_aside(win
         assert window.docks[name].isHidden()
     for attribute in MODELS_ONLY:  # shown by hand, each says why it has nothing to draw
         view = getattr(window, attribute)
-        assert view.applies_not and "model" in view._instead.text()
+        assert view.applies_not and "model" in view.words_instead
     window.docks["residualsDock"].show()
     qtbot.wait(10)
     residuals = window.residuals_view
@@ -65,7 +65,7 @@ def test_a_view_of_models_shown_before_the_words_arrive_draws_nothing(make_windo
     view.set_shown(True)  # no event-loop turn in between: the words are not up yet
     assert view.applies_not and view.redraws == drawn
     window.flush()
-    assert "model" in view._instead.text()
+    assert "model" in view.words_instead
 
 
 def test_a_formula_is_checked_as_it_is_typed_and_the_last_valid_one_kept(make_window, qtbot):
@@ -200,7 +200,7 @@ def test_a_race_on_a_function_draws_every_path(make_window, qtbot):
     s = window.session
     assert len(s.runs) == 3
     window.flush()
-    lines = [line for line, _ in window.surface_view.race._items if line.isVisible()]
+    lines = [line for line, _ in window.surface_view.race.items if line.isVisible()]
     assert len(lines) == 3
     where_now = sorted(tuple(np.round(r.trainer.params["xy"], 9)) for r in s.runs)
     drawn_ends = []
@@ -265,7 +265,7 @@ def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_
     view = window.surface_view
     marks = view.step_marks
     here = s.frame.path[-1]
-    drawn = [(line, key) for (line, _), (key, _) in zip(marks._arrows, marks.drawn, strict=False)]
+    drawn = [(line, key) for (line, _), (key, _) in zip(marks.arrows, marks.drawn, strict=False)]
     chain = [line for line, key in drawn if key not in ("plain", "averaged")]
     xs, ys = chain[0].getData()
     assert (xs[0], ys[0]) == pytest.approx(tuple(here))  # from the current point …
@@ -280,7 +280,7 @@ def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_
     ) in note
     window.findChild(QCheckBox, "stepPartsCheck").setChecked(False)
     window.flush()
-    assert not marks.drawn and not any(line.isVisible() for line, _ in marks._arrows)
+    assert not marks.drawn and not any(line.isVisible() for line, _ in marks.arrows)
 
 
 def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(make_window):

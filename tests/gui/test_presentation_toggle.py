@@ -71,7 +71,7 @@ def test_playing_keeps_playing_across_the_switch(qtbot, windows):
     other = window.toggle_presentation()
     assert other.playback.playing
     qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=2000)  # the old window is gone
-    assert len(other.session._emitter._subscribers) == 1  # and no longer follows the session
+    assert other.session.followers == 1  # and no longer follows the session
     before = other.session.current_step
     qtbot.waitUntil(lambda: other.session.current_step > before, timeout=3000)
     other.playback.pause()

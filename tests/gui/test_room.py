@@ -154,6 +154,6 @@ def test_where_a_column_cannot_hold_both_the_view_whose_tab_was_clicked_keeps_it
     QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     settle(window)
     assert jacobian.isVisible()
-    window.row_balancer._make_room([surface, jacobian])  # as where the two cannot both have room
+    window.row_balancer.make_room([surface, jacobian])  # as where the two cannot both have room
     assert window.row_balancer.stepped_aside == {"lossSurfaceDock": "jacobianDock"}
     assert surface.isHidden() and jacobian.isVisible()

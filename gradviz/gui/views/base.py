@@ -93,6 +93,12 @@ class View(QWidget):
         shown in between (a lesson's scene raising its views) must not draw a model's numbers for f."""
         return bool(self.models_only) and self.session.settings.is_function
 
+    @property
+    def words_instead(self) -> str:
+        """What the view says in place of its picture ("" while it draws)."""
+        shown = self._instead is not None and not self._instead.isHidden()
+        return self._instead.text() if shown else ""
+
     def _say_instead(self, text: str) -> None:
         """Cover the view with `text` (a dock that goes blank would look broken), or uncover it ("")."""
         if not text:

@@ -140,7 +140,7 @@ class NetworkView(View):
         self.bar_image = pg.ImageItem(self._lut[:, None, :3])
         self.bar.addItem(self.bar_image)
         self.bar_widget.setFixedWidth(int(70 * theme.scale))
-        self._bar_top: float | None = None
+        self.bar_top: float | None = None
         self._bar_range = SymmetricRange()
         self.captions = PointLabels(theme.font(0.8), color=palette.QUIET_TEXT)  # the layers' names, under their columns
         self.plot.addItem(self.captions)
@@ -347,8 +347,8 @@ class NetworkView(View):
         widths = np.where(faded, 0.8 * self.theme.scale, widths)
         self.edges.set_lines(pos[adj[:, 0]], pos[adj[:, 1]], rgba, widths)
         self.once("bar label", what, lambda text: self.bar.setLabel("right", text))
-        if top != self._bar_top:  # the bar spans −max|w| … +max|w|
-            self._bar_top = top
+        if top != self.bar_top:  # the bar spans −max|w| … +max|w|
+            self.bar_top = top
             self.bar_image.setRect(0.0, -top, 1.0, 2 * top)
             self.bar.setRange(xRange=(0, 1), yRange=(-top, top), padding=0)
 

@@ -193,7 +193,7 @@ class EdgeLines(pg.GraphicsObject):
 
     def __init__(self):
         super().__init__()
-        self._groups: list[tuple[object, object]] = []  # (QPen, QPainterPath)
+        self.pen_paths: list[tuple[object, object]] = []  # (QPen, QPainterPath)
         self._rect = QRectF()
         self._drawn: bytes | None = None  # the lines as last drawn, quantised
         self.redrawn = 0  # how many times the picture changed (tests and benchmarks read it)
@@ -225,7 +225,7 @@ class EdgeLines(pg.GraphicsObject):
                 path.lineTo(float(ends[i, 0]), float(ends[i, 1]))
             groups.append((pen, path))
         groups.sort(key=lambda g: g[0].widthF())  # the thin groups first: the strong edges are drawn over them
-        self._groups = groups
+        self.pen_paths = groups
         pts = np.vstack([starts, ends]) if len(starts) else np.zeros((1, 2))
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         self._rect = QRectF(float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1]))
@@ -236,7 +236,7 @@ class EdgeLines(pg.GraphicsObject):
 
     def paint(self, painter, *args) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for pen, path in self._groups:
+        for pen, path in self.pen_paths:
             painter.setPen(pen)
             painter.drawPath(path)
 

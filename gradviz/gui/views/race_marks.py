@@ -25,25 +25,25 @@ class RaceMarks:
     def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.theme = theme
-        self._items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
+        self.items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._styles: list[tuple | None] = []  # each item's (colour, focused): pens are set when it changes
         self._drawn: list[tuple[int, np.ndarray]] = []  # (run index, drawn points): what a click can hit
 
     def _item(self, k: int):
-        while len(self._items) <= k:
+        while len(self.items) <= k:
             line = pg.PlotDataItem()  # its shadow pen is the halo: one path to build, not two
             dot = pg.ScatterPlotItem(size=12 * self.theme.scale, pen=pg.mkPen(palette.HALO, width=2))
             for item in (line, dot):
                 self.plot.addItem(item)
-            self._items.append((line, dot))
+            self.items.append((line, dot))
             self._styles.append(None)
-        return self._items[k]
+        return self.items[k]
 
     def _style(self, k: int, entry: RaceEntry) -> None:
         if self._styles[k] == (entry.color, entry.focused, entry.stopped):
             return
         self._styles[k] = (entry.color, entry.focused, entry.stopped)
-        line, dot = self._items[k]
+        line, dot = self.items[k]
         width = self.theme.line_width * (1.8 if entry.focused else 1.0)
         line.setPen(pg.mkPen(entry.color, width=width))
         line.setShadowPen(pg.mkPen(palette.HALO, width=width + 2.5 * self.theme.scale))
@@ -74,8 +74,8 @@ class RaceMarks:
             if not entry.focused:
                 dot.setData(finite[-1:, 0], finite[-1:, 1])
                 self._drawn.append((entry.index, drawn))
-        for k in range(len(others), len(self._items)):
-            for item in self._items[k]:
+        for k in range(len(others), len(self.items)):
+            for item in self.items[k]:
                 item.setVisible(False)
             self._styles[k] = None
 

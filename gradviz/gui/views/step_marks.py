@@ -44,19 +44,19 @@ class StepMarks:
     def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.theme = theme
-        self._arrows: list[tuple[pg.PlotDataItem, pg.ArrowItem]] = []
+        self.arrows: list[tuple[pg.PlotDataItem, pg.ArrowItem]] = []
         self.factor = 1.0  # the common magnification of the last drawing
         self.drawn: list[tuple[str, str]] = []  # (key, legend words) of the arrows on screen
 
     def _arrow(self, k: int, key: str):
-        while len(self._arrows) <= k:
+        while len(self.arrows) <= k:
             line = pg.PlotDataItem()
             head = pg.ArrowItem(headLen=11 * self.theme.scale, tipAngle=35, pen=None)
             for z, item in ((5.5, line), (5.6, head)):
                 item.setZValue(z)
                 self.plot.addItem(item)
-            self._arrows.append((line, head))
-        line, head = self._arrows[k]
+            self.arrows.append((line, head))
+        line, head = self.arrows[k]
         colour = _COLOURS[key]
         style = Qt.PenStyle.DashLine if key in _DASHED else Qt.PenStyle.SolidLine
         line.setPen(pg.mkPen(colour, width=self.theme.line_width * 1.4, style=style))
@@ -64,7 +64,7 @@ class StepMarks:
         return line, head
 
     def hide(self) -> None:
-        for line, head in self._arrows:
+        for line, head in self.arrows:
             line.setVisible(False)
             head.setVisible(False)
         self.drawn = []

@@ -1,4 +1,5 @@
 import pytest
+import shiboken6
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -36,7 +37,8 @@ def shared_window(qapp):
     windows = {}
 
     def get(*argv: str):
-        if argv not in windows:
+        window = windows.get(argv)
+        if window is None or not shiboken6.isValid(window) or not window.isVisible():  # (closed by another test)
             window = create_window(list(argv))
             window.resize(1600, 1000)
             window.show()
@@ -47,8 +49,9 @@ def shared_window(qapp):
 
     yield get
     for window in windows.values():
-        window.close()
-        window.deleteLater()
+        if shiboken6.isValid(window):
+            window.close()
+            window.deleteLater()
 
 
 @pytest.fixture(scope="module")

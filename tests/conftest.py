@@ -64,10 +64,9 @@ def pytest_collection_finish(session):
 
 @pytest.fixture(autouse=True)
 def _collect_between_tests():
-    """Cycles are collected here, on the GUI thread, where a test left Qt's widgets behind (the app turns
-    the automatic collector off: pyqtgraph's GarbageCollector); a test of core or the state leaves none,
-    and the collector's walk over everything the earlier tests keep alive (caches, ~200,000 objects) cost
-    each such test 140 ms."""
+    """Cycles are collected here, on the GUI thread, once Qt has made widgets in this process (the app
+    turns the automatic collector off: pyqtgraph's GarbageCollector); a process that never made one (core
+    and state tests alone) skips the walk."""
     if _windows_left():
         _free_what_tests_left()  # the last test's windows, closed after its fixtures were torn down
     _forget_settings()

@@ -59,6 +59,7 @@ class DataView(View):
         self._held_drawn = np.zeros(0, dtype=np.int64)  # the held-out points drawn as rings
         self._point_pen = pg.mkPen(palette.PAPER, width=1.2)
         self._unit_colours = pg.colormap.get(palette.DIVERGING_MAP)  # a hidden unit's activation, signed
+        self._unit_plus = self._unit_colours.map(1.0, mode="qcolor").name()  # its legend swatch: the map's + end
         self._smooth_timer = QTimer(self)
         self._smooth_timer.setSingleShot(True)
         self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
@@ -278,7 +279,7 @@ class DataView(View):
             k = subscript(unit + 1)
             entries.append(
                 (
-                    self._unit_colours.map(1.0, mode="qcolor").name(),
+                    self._unit_plus,
                     "box",
                     f"background: hidden unit a{k} = {act}(z¹{k}): red +, white 0, blue −",
                 )

@@ -29,6 +29,14 @@ from .surface_image import LOG_DECADES
 
 __all__ = ["Surface3DView", "gl_problem", "GRID"]
 
+# the palette's colours as GL takes them (RGBA floats), converted once, not every frame
+_RGBF = {
+    name: pg.mkColor(colour).getRgbF()
+    for name, colour in (
+        ("path", palette.PATH_3D), ("halo", palette.HALO), ("current", palette.CURRENT), ("paper", palette.PAPER)
+    )
+}  # fmt: skip
+
 GRID = 64  # vertices per side: a smooth surface that software OpenGL still turns at once
 HEIGHT = 1.1  # the surface's height in the scene, its base being the square [−1, 1]²
 _NO_FOCUS = Qt.FocusPolicy.NoFocus
@@ -268,7 +276,7 @@ class Surface3DView(View):
         s = self.session
         f = s.frame
         race = race_entries(s)
-        paths = [(f.path, pg.mkColor(palette.PATH_3D).getRgbF(), 2.0)]
+        paths = [(f.path, _RGBF["path"], 2.0)]
         if race:
             paths = [
                 (f.race_paths[e.index], pg.mkColor(e.color).getRgbF(), 3.0 if e.focused else 2.0)
@@ -281,7 +289,7 @@ class Surface3DView(View):
             # a white halo under each run's colour (dark colours stay visible on the dark valley floor), the
             # colour lifted a little more, so that it lies in front of its halo seen from above
             for line, c, w, lift in (
-                (self._path_line(2 * k), pg.mkColor(palette.HALO).getRgbF(), width + 2.5, 0.006),
+                (self._path_line(2 * k), _RGBF["halo"], width + 2.5, 0.006),
                 (self._path_line(2 * k + 1), colour, width, 0.016),
             ):
                 line.setData(pos=ground + [0.0, 0.0, lift], color=c, width=w * self.theme.scale)
@@ -291,8 +299,8 @@ class Surface3DView(View):
         uv = self._to_scene(f.path)
         inside = _in_box(uv)
         for item, k, lift, colour in (
-            (self.point, -1, 0.02, pg.mkColor(palette.CURRENT).getRgbF()),
-            (self.start_point, 0, 0.015, pg.mkColor(palette.PAPER).getRgbF()),
+            (self.point, -1, 0.02, _RGBF["current"]),
+            (self.start_point, 0, 0.015, _RGBF["paper"]),
         ):
             at = uv[k : k + 1] if k >= 0 else uv[-1:]
             shown = inside[k]

@@ -14,7 +14,18 @@ from functools import cached_property
 
 import numpy as np
 
-__all__ = ["ParamSpec", "Params", "copy_params", "params_allfinite", "norm", "row_norms"]
+__all__ = [
+    "ParamSpec",
+    "Params",
+    "copy_params",
+    "params_allfinite",
+    "divergence",
+    "DIVERGENCE_LIMIT",
+    "norm",
+    "row_norms",
+]
+
+DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
 
 Params = dict[str, np.ndarray]
 
@@ -120,3 +131,13 @@ def copy_params(params: Mapping[str, np.ndarray]) -> Params:
 
 def params_allfinite(params: Mapping[str, np.ndarray]) -> bool:
     return all(np.all(np.isfinite(v)) for v in params.values())
+
+
+def divergence(params: Mapping[str, np.ndarray]) -> str | None:
+    """Why `params` count as diverged (a NaN or inf, or a magnitude past DIVERGENCE_LIMIT), or None."""
+    for key, v in params.items():
+        if not np.all(np.isfinite(v)):
+            return f"{key} became NaN or infinite"
+        if np.max(np.abs(v), initial=0.0) > DIVERGENCE_LIMIT:
+            return f"|{key}| grew past {DIVERGENCE_LIMIT:.0e}"
+    return None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .doc_reader import Doc
+from .history import Checkpoints, HistoryStore
 from .limits import LIMITS, MAX_STEPS
 
 __all__ = ["Snapshot", "MAX_SNAPSHOT_ROWS"]
@@ -38,6 +39,42 @@ class Snapshot:
     checkpoints: tuple[tuple[int, np.ndarray, dict], ...]  # (step, params (P,), state {"step", buffer: (P,)})
     end_params: np.ndarray  # (P,) at the last step
     end_state: dict  # the optimizer's raw state there
+
+    # ------------------------------------------------------------------ from and to a trainer's timeline
+    @classmethod
+    def pack(
+        cls, rows: HistoryStore, checkpoints: Checkpoints, spec, end_params, end_state, max_bytes: int
+    ) -> Snapshot:
+        """A trainer's rows thinned to half of `max_bytes` (at most MAX_SNAPSHOT_ROWS), its checkpoints thinned
+        to the other half, and the parameters and raw optimizer state at its last step."""
+        P = spec.size
+        max_rows = int(min(MAX_SNAPSHOT_ROWS, max(2, max_bytes // 2 // (8 * (2 * P + 5)))))
+        n = len(rows)
+        steps = rows.steps[:n]
+        stride, keep = rows.stride, np.ones(n, dtype=bool)
+        while keep.sum() > max_rows:
+            stride *= 2
+            keep = steps % stride == 0
+            keep[-1] = True
+        idx = np.flatnonzero(keep)
+        flat = spec.flatten
+        return cls(
+            stride,
+            steps[idx].copy(),
+            rows.params[idx].copy(),
+            rows.grads[idx].copy(),
+            {name: getattr(rows, name)[idx].copy() for name in ROW_FIELDS},
+            tuple((s, flat(p), _flat_state(st, flat)) for s, p, st in _thinned(checkpoints.items(), max_bytes // 2)),
+            flat(end_params),
+            _flat_state(end_state, flat),
+        )
+
+    def unpack(self, rows: HistoryStore, checkpoints: Checkpoints, spec) -> tuple[int, dict, dict]:
+        """Load the saved rows and checkpoints into a trainer's; its last step, parameters and raw state there."""
+        unflat = spec.unflatten
+        rows.load(self.stride, {"steps": self.steps, "params": self.params, "grads": self.grads, **self.values})
+        checkpoints.load((s, unflat(p), _shaped_state(st, unflat)) for s, p, st in self.checkpoints)
+        return int(self.steps[-1]), unflat(self.end_params), _shaped_state(self.end_state, unflat)
 
     # ------------------------------------------------------------------ to and from a document
     def to_doc(self) -> dict:
@@ -127,3 +164,24 @@ def _state(doc: Doc, n_params: int, buffers: tuple[str, ...]) -> dict:
     for name in buffers:
         state[name] = _array(doc[name], np.float64, (n_params,))
     return state
+
+
+def _thinned(checkpoints: list, max_bytes: int) -> list:
+    """Every 2nd, 4th, … checkpoint (step 0 always) until they fit in `max_bytes`."""
+    spacing = Checkpoints.EVERY
+    while len(checkpoints) > 1:
+        step, params, state = checkpoints[-1]
+        size = 8 * sum(v.size for v in params.values()) * (len(state) or 1)
+        if len(checkpoints) * size <= max_bytes:
+            break
+        spacing *= 2
+        checkpoints = [c for c in checkpoints if c[0] % spacing == 0]
+    return checkpoints
+
+
+def _flat_state(state: dict, flatten) -> dict:
+    return {k: (int(v) if k == "step" else flatten(v)) for k, v in state.items()}
+
+
+def _shaped_state(state: dict, unflatten) -> dict:
+    return {k: (int(v) if k == "step" else unflatten(v)) for k, v in state.items()}

@@ -23,13 +23,12 @@ from .limits import LIMITS, check_batch_size, check_seed
 from .losses import Loss
 from .models import Forward, Workspace
 from .optimizers import Optimizer, OptimizerState
-from .params import Params, copy_params, norm
+from .params import DIVERGENCE_LIMIT, Params, copy_params, divergence, norm, params_allfinite
 from .schedule import BatchOrder, Regime, Regimes, split_indices
-from .snapshot import MAX_SNAPSHOT_ROWS, ROW_FIELDS, Snapshot
+from .snapshot import Snapshot
 
 __all__ = ["Trainer", "History", "Regime", "DIVERGENCE_LIMIT", "check_batch_size", "check_seed"]
 
-DIVERGENCE_LIMIT = 1e50  # |θ| beyond this is divergence even while it is still finite
 SNAPSHOT_BYTES = 24 * 2**20  # a saved timeline's arrays: what a session file may spend on them
 _HISTORY_BUDGET_BYTES = 24 * 2**20  # what a long run's history may hold, however long it goes
 
@@ -268,7 +267,7 @@ class Trainer:
         current = self._regimes.latest
         with np.errstate(all="ignore"):
             start = self.model.evaluate(init_params, current.X, current.Y, self.loss_fn, ws=self._replay_ws)
-        if not (math.isfinite(start.loss) and _all_finite(start.grads)):
+        if not (math.isfinite(start.loss) and params_allfinite(start.grads)):
             size = norm(self._spec.flatten(init_params))
             raise ValueError(
                 f"the loss or its gradient overflows at that point (‖θ‖ = {size:.3g}); start nearer the run"
@@ -359,10 +358,10 @@ class Trainer:
         new_params, raw_state = regime.optimizer.step(self._params, self._grads, self._state)
         t = self._step + 1
         next_regime = self._regime_at(t)
-        problem = _divergence(new_params)
+        problem = divergence(new_params)
         if problem is None:
             loss, batch_loss, grads, metric = self._evaluate(t, new_params, next_regime)
-            if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not _all_finite(grads):
+            if not (math.isfinite(loss) and math.isfinite(batch_loss)) or not params_allfinite(grads):
                 problem = "the loss or its gradient overflowed"
         if problem is not None:
             self._forward = None  # the workspace now holds the step that was refused
@@ -432,55 +431,21 @@ class Trainer:
 
     # ------------------------------------------------------------------ saving the timeline
     def snapshot(self, max_bytes: int = SNAPSHOT_BYTES) -> Snapshot:
-        """The timeline as arrays to save (core.snapshot), in about `max_bytes`: rows thinned to half of
-        it (at most MAX_SNAPSHOT_ROWS), checkpoints thinned to the other half, the state at the last step."""
-        P = self._spec.size
-        max_rows = int(min(MAX_SNAPSHOT_ROWS, max(2, max_bytes // 2 // (8 * (2 * P + 5)))))
-        rows, n = self._rows, len(self._rows)
-        steps = rows.steps[:n]
-        stride, keep = rows.stride, np.ones(n, dtype=bool)
-        while keep.sum() > max_rows:
-            stride *= 2
-            keep = steps % stride == 0
-            keep[-1] = True
-        idx = np.flatnonzero(keep)
-        flat = self._spec.flatten
-        if self._step == self.last_step:
-            end_params, end_raw = self._params, self._raw_state
-        else:
-            end_params, end_raw = self._replay_to(self.last_step)
-        return Snapshot(
-            stride,
-            steps[idx].copy(),
-            rows.params[idx].copy(),
-            rows.grads[idx].copy(),
-            {name: getattr(rows, name)[idx].copy() for name in ROW_FIELDS},
-            tuple(
-                (s, flat(p), _flat_state(st, flat)) for s, p, st in _thinned(self._checkpoints.items(), max_bytes // 2)
-            ),
-            flat(end_params),
-            _flat_state(end_raw, flat),
-        )
+        """The timeline as arrays to save (core.snapshot), in about `max_bytes`, with the state at the last step."""
+        end = (self._params, self._raw_state) if self._step == self.last_step else self._replay_to(self.last_step)
+        return Snapshot.pack(self._rows, self._checkpoints, self._spec, *end, max_bytes)
 
     def restore(self, snapshot: Snapshot, regimes: list[Regime]) -> None:
         """Take over a saved timeline with its regimes, at its last step (no replay)."""
-        unflat = self._spec.unflatten
         self._regimes = Regimes(regimes[0])
         for regime in regimes[1:]:
             self._regimes.begin(
                 regime.start, optimizer=regime.optimizer, batch_size=regime.batch_size, X=regime.X, Y=regime.Y
             )
-        self._rows.load(
-            snapshot.stride,
-            {"steps": snapshot.steps, "params": snapshot.params, "grads": snapshot.grads, **snapshot.values},
-        )
-        self._checkpoints.load((s, unflat(p), _shaped_state(st, unflat)) for s, p, st in snapshot.checkpoints)
-        last = int(snapshot.steps[-1])
-        self._step = last
-        self._params = unflat(snapshot.end_params)
-        self._raw_state = _shaped_state(snapshot.end_state, unflat)
-        regime = self._regime_at(last)
-        self._state = regime.optimizer.adopt(self._raw_state, self._params) if regime.start == last else self._raw_state
+        self._step, self._params, self._raw_state = snapshot.unpack(self._rows, self._checkpoints, self._spec)
+        regime = self._regime_at(self._step)
+        adopt = regime.start == self._step
+        self._state = regime.optimizer.adopt(self._raw_state, self._params) if adopt else self._raw_state
         self.diverged = False
         self._record()
 
@@ -498,6 +463,16 @@ class Trainer:
         self._forward = self._pending_forward
         self._grad_norm = norm(self._spec.flatten(self._grads))
         self.diverged = False
+
+    @property
+    def workspaces(self) -> tuple[Workspace, Workspace]:
+        """The (steps', replays') scratch arrays it computes in (shared by runs that take turns)."""
+        return self._ws, self._replay_ws
+
+    @property
+    def checkpoint_steps(self) -> tuple[int, ...]:
+        """The steps whose parameters and optimizer state are kept: a seek replays from the nearest before it."""
+        return tuple(step for step, _, _ in self._checkpoints.items())
 
     @property
     def spec(self):
@@ -526,41 +501,7 @@ class Trainer:
         return params, raw
 
 
-def _thinned(checkpoints: list, max_bytes: int) -> list:
-    """Every 2nd, 4th, … checkpoint (step 0 always) until they fit in `max_bytes`."""
-    spacing = Checkpoints.EVERY
-    while len(checkpoints) > 1:
-        step, params, state = checkpoints[-1]
-        size = 8 * sum(v.size for v in params.values()) * (len(state) or 1)
-        if len(checkpoints) * size <= max_bytes:
-            break
-        spacing *= 2
-        checkpoints = [c for c in checkpoints if c[0] % spacing == 0]
-    return checkpoints
-
-
-def _flat_state(state: OptimizerState, flatten) -> dict:
-    return {k: (int(v) if k == "step" else flatten(v)) for k, v in state.items()}
-
-
-def _shaped_state(state: dict, unflatten) -> OptimizerState:
-    return {k: (int(v) if k == "step" else unflatten(v)) for k, v in state.items()}
-
-
 def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=float, copy=True)
     a.setflags(write=False)
     return a
-
-
-def _all_finite(params: Mapping[str, np.ndarray]) -> bool:
-    return all(np.all(np.isfinite(v)) for v in params.values())
-
-
-def _divergence(params: Mapping[str, np.ndarray]) -> str | None:
-    for key, v in params.items():
-        if not np.all(np.isfinite(v)):
-            return f"{key} became NaN or infinite"
-        if np.max(np.abs(v), initial=0.0) > DIVERGENCE_LIMIT:
-            return f"|{key}| grew past {DIVERGENCE_LIMIT:.0e}"
-    return None

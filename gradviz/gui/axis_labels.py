@@ -51,7 +51,7 @@ class TitledAxis(pg.AxisItem):
         for _ in range(12):  # a decade every three widenings: twelve are plenty
             if spacing / span * size >= self._room_per_label(minVal, maxVal, spacing):
                 break
-            spacing = _wider(spacing)
+            spacing = wider_spacing(spacing)
         return [(spacing, offset)] + [level for level in levels[1:] if level[0] < spacing]
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
@@ -104,7 +104,7 @@ class TitledAxis(pg.AxisItem):
         set_min(depth)
 
 
-def _wider(spacing: float) -> float:
+def wider_spacing(spacing: float) -> float:
     """The next tick spacing up the 1, 2, 5 × 10ⁿ ladder."""
     decade = 10.0 ** math.floor(math.log10(spacing))  # a float: an int power overflows numpy at 1e51
     mantissa = spacing / decade

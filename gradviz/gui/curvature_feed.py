@@ -88,6 +88,11 @@ class _Worker:
             except OSError:  # a broken pipe: closed all the same
                 pass
 
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The worker process computing now (None before the first job or after it stopped)."""
+        return self._process
+
     def close(self) -> None:
         self._requests.put((None, None))
         self._stop()
@@ -96,7 +101,7 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def _worker() -> _Worker:
+def shared_worker() -> _Worker:
     global _WORKER
     if _WORKER is None:
         _WORKER = _Worker()
@@ -147,7 +152,7 @@ class CurvatureFeed(QObject):
             except RuntimeError:  # the window closed while we computed: nobody is listening
                 return
 
-        _worker().submit(inputs, done)
+        shared_worker().submit(inputs, done)
 
     def compute_ahead(self, inputs: list[tuple]) -> None:
         """Spectra that scenes still to come will want (`Session.curvature_jobs_ahead`, in the order they

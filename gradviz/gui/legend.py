@@ -97,6 +97,11 @@ class Legend(QWidget):
         self._flow.invalidate()
         self.updateGeometry()
 
+    @property
+    def entry_labels(self) -> list[QLabel]:
+        """The labels of the entries shown, in order (a click on one emits sigEntryClicked with its index)."""
+        return self._labels[: len(self._entries)]
+
     def text(self) -> str:
         """The legend's words, entry after entry (what a screen reader or a test reads)."""
         return "   ".join(words for _, _, words in self._entries)

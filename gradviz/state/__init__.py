@@ -10,7 +10,8 @@ from .changes import ASPECTS, Change, Note
 from .frame import MAX_SHOWN, Frame, choose_shown
 from .race import RunResult, run_results
 from .run import Run
-from .session import Session, ViewOptions, walk_length
+from .session import Session
+from .view_options import ViewOptions, walk_length
 
 __all__ = [
     "ASPECTS",

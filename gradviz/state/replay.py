@@ -77,7 +77,7 @@ class Replay:
                 t.seek(t.last_step)
                 t.run(self.data.step - t.last_step)
             t.seek(min(self.data.step, t.last_step))
-        self._session._adopt_replay(self)
+        self._session.adopt_replay(self)
 
 
 def _run_labels(extra: dict, n: int) -> list[tuple[str | None, bool]]:

@@ -209,7 +209,7 @@ def test_history_memory_is_bounded():
     t = _trainer(opt="sgd", max_rows=128)
     t.run(2000)
     assert len(t.history()) <= 128
-    assert len(t._checkpoints) <= 64 + 1
+    assert len(t.checkpoint_steps) <= 64 + 1
 
 
 def test_next_update_is_what_the_step_applies():

@@ -253,7 +253,7 @@ def test_residual_hover_shows_the_numbers(window):
     window.flush()
     view = window.residuals_view
     vb = view.plot.getViewBox()
-    view._on_hover(vb.mapViewToScene(QPointF(3, 0.0)))
+    vb.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(3, 0.0)))
     assert view.hover.isVisible()
     text = view.hover.textItem.toPlainText()
     P = s.model.predict(s.params, s.dataset.X[3:4])[0, 0]

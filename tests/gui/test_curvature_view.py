@@ -119,10 +119,10 @@ def test_the_feed_starts_a_new_worker_when_one_dies(make_window):
     window = make_window("--preset", "step-size", "--steps", "3")
     window.show_view("curvature")
     window.curvature_feed.wait()
-    worker = curvature_feed._worker()
-    if worker._process is not None:
-        worker._process.kill()
-        worker._process.wait()
+    worker = curvature_feed.shared_worker()
+    if worker.process is not None:
+        worker.process.kill()
+        worker.process.wait()
     window.session.step(2)
     window.curvature_feed.wait()
     window.flush()

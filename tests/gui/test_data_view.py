@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gradviz.gui import create_window
+from gradviz.gui.views.data_view import GRID, MIN_GRID, region_image
 
 from .mouse import click, drag
 
@@ -132,8 +133,6 @@ def test_decision_region_on_screen_is_the_models_prediction(make_window, qtbot, 
     """Sample the rendered pixels where no point is drawn: they carry ŷ's colour at that place."""
     from PySide6.QtCore import QPointF
 
-    from gradviz.gui.views.data_view import region_image
-
     window = make_window("--preset", preset, "--steps", "20")
     s = window.session
     view = window.data_view
@@ -161,13 +160,13 @@ def test_region_is_not_repainted_for_invisible_changes(window):
     view = window.data_view
     s = window.session
     before = view.region.image
-    view._draw_prediction()  # same parameters: nothing to repaint
+    s.select(3)  # a redraw with the same parameters: nothing to repaint
+    window.flush()
     assert view.region.image is before
     flat = s.model.spec.flatten(s.params)
     s.restart_from(s.model.spec.unflatten(-flat + 0.5))  # a different model: the colours change
     window.flush()
     assert view.region.image is not before
-    from gradviz.gui.views.data_view import GRID, region_image
 
     P = s.model.predict(s.params, _grid(view))
     expected = region_image(P, 2).reshape(GRID, GRID, 4)
@@ -175,7 +174,6 @@ def test_region_is_not_repainted_for_invisible_changes(window):
 
 
 def _grid(view):
-    from gradviz.gui.views.data_view import GRID
 
     (x0, x1), (y0, y1) = view.view_box.viewRange()
     gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
@@ -196,7 +194,6 @@ def test_region_scales_plainly_while_changing_and_smoothly_at_rest(window, qtbot
 
 
 def test_a_wide_nets_region_is_coarser_while_it_moves_and_whole_at_rest(make_window, qtbot):
-    from gradviz.gui.views.data_view import GRID, MIN_GRID
 
     window = make_window("--preset", "mlp-moons", "--hidden", "256")
     view = window.data_view
@@ -210,7 +207,6 @@ def test_a_wide_nets_region_is_coarser_while_it_moves_and_whole_at_rest(make_win
     # what it shows is still the model's prediction at those points
     (x0, x1), (y0, y1) = view.view_box.viewRange()
     corner = s.model.predict(s.params, np.array([[x0, y0]]))[0]
-    from gradviz.gui.views.data_view import region_image
 
     np.testing.assert_array_equal(view.region.image[0, 0], region_image(corner[None, :], 2)[0])
     qtbot.waitUntil(lambda: view.region.smooth, timeout=3000)  # at rest: the whole grid, smooth
@@ -253,10 +249,12 @@ def test_opening_another_lesson_fits_its_data_even_inside_the_old_view(window):
 def test_the_quality_pass_due_after_the_runs_moved_to_a_function_draws_nothing(qtbot):
     """The data view's full-resolution pass falls due 200 ms after a coarse region; when the runs moved to
     f(x, y) meanwhile (a preset, a lesson's scene) it found no model to predict with and raised."""
-    window = create_window(["--preset", "mlp-moons"])
+    window = create_window(["--preset", "mlp-moons", "--hidden", "64"])
     qtbot.addWidget(window)
     view = window.data_view
-    view._region_coarse = True  # a region drawn coarse while moving: its smooth pass is pending
+    window.session.step(1)  # a net this wide draws its region coarse while it moves: the smooth pass is due
+    window.flush()
+    assert view.region.image.shape[0] < GRID
     assert window.session.set_value("model", "function")
     view.finish_rendering()  # raised AttributeError: 'FunctionModel' object has no attribute 'predict'
     assert view.applies_not

@@ -26,7 +26,7 @@ def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make
     assert len(view.labels.texts) == 2 + 4 + 2 and view.labels.texts[0] == f"x₁ = {core_num2(s.dataset.X[i][0])}"
     assert (
         view.node_text(2 + 1)
-        == view._tip(0, 0, 3)
+        == view.nodes.opts["tip"](x=0, y=0, data=3)
         == (f"z¹₂ = {core_num(t['z1'][1])}, a₂ = {core_num(t['a1'][1])}, δ¹ = {core_num(t['dz1'][1])}")
     )
     # another sample selected: the nodes follow it
@@ -60,7 +60,7 @@ def test_a_one_layer_model_and_a_wide_hidden_layer(make_window):
     assert len(view.node_values) == 2 and [len(v) for v in view.node_values] == [2, W.shape[1]]
     window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
     assert 32 > MAX_NUMBERED and view.labels.texts == []
-    sizes = view._node_size()
+    sizes = view.nodes.data["size"]
     assert sizes.shape == (2 + 32 + 2,) and sizes[2] < sizes[0]  # the crowded column's nodes are smaller
 
 

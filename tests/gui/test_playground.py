@@ -139,7 +139,7 @@ def test_a_click_on_the_surface_sets_the_start(make_window, qtbot):
         def accept(self):
             pass
 
-    view._on_plot_clicked(Click(vb.mapViewToScene(QPointF(-2.0, 1.5))))
+    vb.scene().sigMouseClicked.emit(Click(vb.mapViewToScene(QPointF(-2.0, 1.5))))
     x, y = s.settings.start
     assert (x, y) == pytest.approx((-2.0, 1.5), abs=0.05)
     assert s.current_step == 0 and np.array_equal(s.params["xy"], [x, y])

@@ -76,7 +76,7 @@ def test_r_and_the_legend_and_a_path_focus_runs(make_window):
     assert s.focus_index == 0
     window.flush()
     legend = window.loss_curve.legend
-    labels = [label for label in legend.findChildren(type(legend._labels[0])) if label.isVisible()]
+    labels = legend.entry_labels
     QTest.mouseClick(labels[2], Qt.MouseButton.LeftButton)  # the third run's name
     window.flush()
     assert s.focus_index == 2

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTabBar
 
 from gradviz.gui import create_window
-from gradviz.gui.axis_labels import TitledAxis, _wider
+from gradviz.gui.axis_labels import TitledAxis, wider_spacing
 from gradviz.gui.layout import PLOT_SHARE
 from gradviz.gui.row_balancer import least_plot, plot_height
 from gradviz.gui.views.plot_items import PointLabels
@@ -87,7 +87,7 @@ def test_labels_in_a_plot_are_drawn_by_whole_groups_where_they_fit(qtbot):
 def test_tick_labels_of_a_short_axis_keep_a_line_apart(qtbot):
     """A residual axis from −2 to 2, 84 px tall, at a projector's font: pyqtgraph put a label every
     21 px (its labels are 22 px tall); the spacing widens on the 1, 2, 5 ladder until they fit."""
-    assert [_wider(s) for s in (1.0, 2.0, 5.0, 0.2, 50.0)] == [2.0, 5.0, 10.0, 0.5, 100.0]
+    assert [wider_spacing(s) for s in (1.0, 2.0, 5.0, 0.2, 50.0)] == [2.0, 5.0, 10.0, 0.5, 100.0]
     axis = TitledAxis("left")
     font = pg.QtGui.QFont()
     font.setPixelSize(19)

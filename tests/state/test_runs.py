@@ -270,7 +270,7 @@ def test_the_runs_share_one_workspace_and_never_read_each_others_forward_pass():
     s.add_run(optimizer="sgd", lr=0.5)
     s.focus_run(1)
     s.step(3)
-    ws = {id(r.trainer._ws) for r in s.runs}
+    ws = {id(r.trainer.workspaces[0]) for r in s.runs}
     assert len(ws) == 1
     focused = s.trainer
     assert focused.forward is not None  # it evaluated last: the views reuse its pass

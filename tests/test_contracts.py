@@ -1,6 +1,7 @@
 """The layers hold: import-linter checks the contracts in pyproject.toml ([tool.importlinter]) statically,
 and importing core or the state in a fresh interpreter loads no Qt (what a notebook user relies on); no
-module imports itself through others, and imports are at the top of their module, where a reader looks."""
+module imports itself through others, imports are at the top of their module, where a reader looks, and
+no module is over 500 lines."""
 
 import ast
 import shutil
@@ -75,3 +76,13 @@ def test_importing_core_or_the_state_loads_no_qt(package):
     code = f"import sys, {package}; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph', 'gradviz.gui'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_module_is_over_500_lines():
+    """A module past 500 lines has taken a second job: split it by responsibility (docs/architecture.md)."""
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "gradviz").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, long

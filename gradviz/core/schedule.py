@@ -9,6 +9,7 @@ a run (a seek) meets exactly the batches it met the first time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -78,6 +79,7 @@ class Regimes:
         self._list = [r for r in self._list if r.start <= step]
 
 
+@lru_cache(maxsize=16)  # a trainer asks at every step: computed once per data size (read-only arrays)
 def split_indices(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(training, validation) rows of n samples, each sorted, disjoint, together all n.
 
@@ -93,7 +95,10 @@ def split_indices(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
         held[np.argmin(u)] = True
     if n and held.all():
         held[np.argmax(u)] = False
-    return np.flatnonzero(~held), np.flatnonzero(held)
+    train, val = np.flatnonzero(~held), np.flatnonzero(held)
+    train.setflags(write=False)
+    val.setflags(write=False)
+    return train, val
 
 
 class BatchOrder:

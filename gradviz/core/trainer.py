@@ -63,7 +63,6 @@ class Trainer:
         self.metric_fn = metric
         self.seed = check_seed(seed)
         self.val_fraction = float(LIMITS["val_fraction"].check(val_fraction))
-        self._splits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._spec = model.spec
         if init_params is not None:
             self._spec.check(init_params)
@@ -276,14 +275,7 @@ class Trainer:
     # ------------------------------------------------------------------ stepping
     def split(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(training rows, validation rows) of n samples; None without a split."""
-        if not self.val_fraction:
-            return None
-        split = self._splits.get(n)
-        if split is None:
-            if len(self._splits) > 16:
-                self._splits.clear()
-            split = self._splits[n] = split_indices(n, self.val_fraction, self.seed)
-        return split
+        return split_indices(n, self.val_fraction, self.seed) if self.val_fraction else None
 
     def _batch_at(self, step: int, regime: Regime) -> np.ndarray | None:
         split = self.split(regime.X.shape[0])

@@ -42,15 +42,16 @@ SCENARIOS = [
 
 
 def long_run_window(doc: str, preset: str):
-    """The command line of a long-run benchmark (--preset, --steps) and the preset's window, drawn."""
+    """The command line of a long-run benchmark (--preset, --steps, --points) and the preset's window, drawn."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", default=preset)
     parser.add_argument("--steps", type=int, default=100_000)
+    parser.add_argument("--points", type=int, default=None, help="N points of the preset's data set (default: its own)")
     args = parser.parse_args()
     from gradviz.gui.app import ensure_app
 
     ensure_app()
-    window = window_for(args.preset, None)
+    window = window_for(args.preset, args.points)
     settle()
     window.surface_view.finish_rendering()
     return args, window

@@ -1,6 +1,6 @@
 """The longest time the window stops answering while long work runs. Prints numbers; asserts nothing.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/bench_stalls.py [--preset mlp-moons] [--steps 100000]
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_stalls.py [--preset mlp-moons] [--steps 100000] [--points N]
 
 A probe posts itself an event, and posts the next one as soon as it arrives: the gaps between
 arrivals are the event loop's turns, the time a click or a key press waits at most (a timer
@@ -109,7 +109,8 @@ def play_for(window, probe, seconds: float) -> float:
 def main() -> None:
     args, window = long_run_window(__doc__, "mlp-moons")
     probe = _probe_class()()
-    print(f"{args.preset}, {args.steps:,} steps, the desk window at 1600 × 900 with every view on screen")
+    n = window.session.source_dataset.n_samples
+    print(f"{args.preset}, {n:,} points, {args.steps:,} steps, the window at 1600 × 900 with every view on screen")
 
     probe.start()
     t0 = time.perf_counter()

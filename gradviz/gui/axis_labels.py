@@ -34,6 +34,12 @@ class TitledAxis(pg.AxisItem):
     keep their descenders (pyqtgraph clips them to the axis's box).
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # no SI prefix ("loss (×0.001)" confuses more than it helps); off before the plot links its range,
+        # which otherwise rewrote the title's HTML at every range change of the plot being built
+        self.autoSIPrefix = False
+
     def boundingRect(self):
         # pyqtgraph clips the tick labels to this box; under a bottom axis a label's descenders ("W[0,0]"'s
         # brackets and comma) were cut at a projector's sizes: let them reach into the margin below

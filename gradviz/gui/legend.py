@@ -32,15 +32,20 @@ class _Entry(QLabel):
     def __init__(self):
         super().__init__()
         self.setWordWrap(True)
+        self._hint: tuple[tuple, QSize] | None = None  # (text, font, margins) → the size it asks for
 
     def sizeHint(self) -> QSize:
-        doc = QTextDocument()
-        doc.setDocumentMargin(0)
-        doc.setDefaultFont(self.font())
-        doc.setHtml(self.text())
+        """On one line; measured once per text and font (a layout asks many times for every pass)."""
         margins = self.contentsMargins()
-        width = math.ceil(doc.idealWidth()) + margins.left() + margins.right() + 2
-        return QSize(width, self.heightForWidth(width))
+        key = (self.text(), self.font().key(), margins.left(), margins.right())
+        if self._hint is None or self._hint[0] != key:
+            doc = QTextDocument()
+            doc.setDocumentMargin(0)
+            doc.setDefaultFont(self.font())
+            doc.setHtml(self.text())
+            width = math.ceil(doc.idealWidth()) + margins.left() + margins.right() + 2
+            self._hint = (key, QSize(width, self.heightForWidth(width)))
+        return QSize(self._hint[1])
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -72,7 +72,6 @@ class Theme:
             axis.setTickFont(tick_font)
             axis.setStyle(tickTextOffset=4, maxTickLevel=0)
             axis.label.setFont(self.font(1.0))
-            axis.enableAutoSIPrefix(False)  # "loss (×0.001)" confuses more than it helps
             if name not in axes:
                 plot.hideAxis(name)
 

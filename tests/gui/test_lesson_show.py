@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QMessageBox
 
 from gradviz.core.session_file import session_to_dict
 from gradviz.gui import create_window
+from gradviz.gui.handout import write_handout
 from gradviz.gui.recent import recent_files
 from gradviz.lessons import find_lesson, list_lessons
 from gradviz.state.view_registry import view_by_word
@@ -69,7 +70,11 @@ def _in_front(window, view: str) -> bool:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup(lesson_window, qtbot, name):
+def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup_and_prints_a_page_a_scene(
+    lesson_window, qtbot, tmp_path, name
+):
+    """Every scene as PageDown shows it (the step, the views in front, the caption in the window), the same
+    state again on the way back with PageUp; then its handout from the same window: a page per scene."""
     window = lesson_window("--lesson", name)
     show = window.model.lesson
     n = show.scene_count
@@ -99,6 +104,12 @@ def test_every_lesson_walks_forward_with_pagedown_and_back_with_pageup(lesson_wi
         _press(qtbot, window, Qt.Key.Key_PageUp)
         _arrive(qtbot, window, k)
         assert _state(window) == seen[k], f"scene {k + 1} differs going back"
+    pdf = tmp_path / f"{name}.pdf"
+    pages = write_handout(window, pdf, SIZE)
+    body = pdf.read_bytes()
+    assert pages == n == len(re.findall(rb"/Type\s*/Page\b", body))
+    assert (window.width(), window.height()) == SIZE and window.caption_band.isVisible()
+    assert not list(tmp_path.glob(".handout-*"))  # written beside the target, then moved into place
 
 
 def test_the_presenter_keys_with_real_key_events(lesson_window, qtbot):
@@ -288,22 +299,7 @@ def test_lesson_options_that_cannot_be_honoured_are_one_line_each(tmp_path):
         assert last.startswith("gradviz: ") or last.startswith("gradviz: error: ")
 
 
-@pytest.mark.parametrize("name", SHIPPED)
-def test_every_lesson_s_handout_has_one_page_per_scene(lesson_window, tmp_path, name):
-    from gradviz.gui.handout import write_handout
-
-    window = lesson_window("--lesson", name)
-    pdf = tmp_path / f"{name}.pdf"
-    pages = write_handout(window, pdf, SIZE)
-    body = pdf.read_bytes()
-    assert pages == window.model.lesson.scene_count == len(re.findall(rb"/Type\s*/Page\b", body))
-    assert (window.width(), window.height()) == SIZE and window.caption_band.isVisible()
-    assert not list(tmp_path.glob(".handout-*"))  # written beside the target, then moved into place
-
-
 def test_a_handout_that_cannot_be_written_leaves_nothing_and_says_why(lesson_window, tmp_path):
-    from gradviz.gui.handout import write_handout
-
     window = lesson_window("--lesson", "softmax-jacobian")
     with pytest.raises(OSError):
         write_handout(window, tmp_path / "no-such-folder" / "h.pdf", SIZE)

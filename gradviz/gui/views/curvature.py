@@ -100,6 +100,10 @@ class CurvatureView(View):
         self.shown_values = np.zeros(0)  # the eigenvalues drawn (tests read them)
         self.shown_step: int | None = None  # the step they belong to
         self.limit: float | None = None  # the curvature limit drawn: factor/η (None: no single one)
+        # what each plot was last drawn from: a step moves the marker, not the bars or the curve (redrawing
+        # them set ranges, which relaid out the axes, twice a frame: on the step, then on its spectrum)
+        self._spectrum_drawn = None
+        self._sharpness_drawn = None
         self.start()
 
     def redraw(self, change: Change) -> None:
@@ -127,6 +131,11 @@ class CurvatureView(View):
 
     def _draw_spectrum(self, latest) -> None:
         log = self.log_check.isChecked()
+        key = (latest and latest[0], log, self.limit)
+        spectrum = latest and latest[1]
+        if self._spectrum_drawn is not None and self._spectrum_drawn[0] == key and self._spectrum_drawn[1] is spectrum:
+            return
+        self._spectrum_drawn = (key, spectrum)
         self.spectrum.setLogMode(y=log)
         if latest is None:
             self.bars.setOpts(x=[], height=[])
@@ -157,11 +166,15 @@ class CurvatureView(View):
             self.spectrum_limit.setValue(np.log10(limit) if log else limit)
 
     def _draw_sharpness(self, steps: np.ndarray, lam: np.ndarray, now: int) -> None:
-        finite = np.isfinite(lam)
-        self.curve.setData(steps[finite], lam[finite])
         self.marker.setValue(now)
         limit = self.limit
         right = max(int(steps.max(initial=0)), now, 1)
+        key = (steps.tobytes(), lam.tobytes(), limit, right)
+        if key == self._sharpness_drawn:
+            return
+        self._sharpness_drawn = key
+        finite = np.isfinite(lam)
+        self.curve.setData(steps[finite], lam[finite])
         self.limit_curve.setVisible(limit is not None and limit > 0)
         if limit is not None and limit > 0:
             self.limit_curve.setData([0, right], [limit, limit])

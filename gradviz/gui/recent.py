@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMenu, QWidget
 
-__all__ = ["LESSON_KINDS", "MAX_RECENT", "RECENT_KINDS", "RecentMenu", "recent_files", "remember_file"]
+__all__ = ["LESSON_KINDS", "MAX_RECENT", "RECENT_KINDS", "RecentMenu", "clear_recent", "recent_files", "remember_file"]
 
 MAX_RECENT = 8
 RECENT_KINDS = {"session": "Sessions", "data": "Data files"}  # File › Open recent
@@ -39,7 +39,8 @@ def remember_file(kind: str, path: str | os.PathLike) -> None:
     QSettings().setValue(_key(kind), paths)
 
 
-def _clear(kinds=(*RECENT_KINDS, *LESSON_KINDS)) -> None:
+def clear_recent(kinds=(*RECENT_KINDS, *LESSON_KINDS)) -> None:
+    """Forget the recent files of `kinds` (the menu's "Clear")."""
     settings = QSettings()
     for kind in kinds:
         settings.remove(_key(kind))
@@ -88,4 +89,4 @@ class RecentMenu(QMenu):
             self.addSeparator()
             clear = self.addAction("&Clear the list")
             clear.setObjectName("recentClearAction")
-            clear.triggered.connect(lambda: _clear(self._kinds))
+            clear.triggered.connect(lambda: clear_recent(self._kinds))

@@ -17,9 +17,9 @@ from gradviz.gui.autosave import Autosave, orphaned_autosaves
 
 @pytest.fixture(autouse=True)
 def no_recent_files():
-    recent._clear()
+    recent.clear_recent()
     yield
-    recent._clear()
+    recent.clear_recent()
 
 
 def _menu_actions(window):

@@ -274,7 +274,7 @@ def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_
     assert marks.factor >= 1  # … to where the step goes, magnified (the legend says by how much)
     legend = " ".join(text for _, _, text in marks.legend_entries("f"))
     assert ("×" in legend) == (marks.factor > 1)
-    note = view.note._text
+    note = view.note.text()
     assert {"adam": "±1 per coordinate", "momentum": "carried over", "adagrad": "step size"}.get(
         optimizer, "Δθ"
     ) in note
@@ -292,7 +292,7 @@ def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(make_window)
     np.testing.assert_allclose(np.abs(parts.step), 0.05, rtol=0.05)
     plain = np.abs(parts.plain)
     assert plain[1] > 10 * plain[0]
-    assert "±1 per coordinate" in window.surface_view.note._text
+    assert "±1 per coordinate" in window.surface_view.note.text()
 
 
 def test_a_saved_layout_reopened_on_a_function_still_sets_the_model_views_aside(qtbot):

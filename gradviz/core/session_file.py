@@ -23,7 +23,7 @@ from typing import Any
 
 from ._files import UnreadableFile, read_text_limited, write_text_atomic
 from .datasets import GENERATORS, TASKS, Dataset, Recipe
-from .doc_reader import Doc, DocError, parse_json
+from .doc_reader import Doc, DocError, read_document
 from .expression import MAX_LENGTH, FunctionError
 from .fields import FIELDS, MAX_RUNS
 from .function_model import START_LIMIT
@@ -131,10 +131,9 @@ def load_session(path: str | os.PathLike) -> SessionData:
     except UnreadableFile as exc:
         raise SessionFileError(path, exc.reason) from None
     try:
-        doc = parse_json(text)
+        return read_document(text, lambda doc: _read(Doc(doc)))
     except DocError as exc:
         raise SessionFileError(path, str(exc)) from None
-    return session_from_dict(doc, path)
 
 
 def session_from_dict(doc: Any, path: str | os.PathLike = "<session>") -> SessionData:

@@ -137,3 +137,13 @@ def test_a_190000_point_session_opens_with_its_size(tmp_path):
     s = Session()
     assert s.load(path) is not None and s.source_dataset.n_samples == 190_000
     assert core.LIMITS["n_samples"].high >= 190_000  # the controls read their range from here
+
+
+def test_a_large_data_set_read_at_once_still_names_a_bad_entry_by_its_row(tmp_path, saved):
+    """Rows are checked all at once where every entry is a number; where one is not, the message still
+    names its row and entry (the rows are then read one by one)."""
+    X = [[0.5, -0.5]] * 3000
+    X[2345] = [0.5, True]
+    saved["dataset"]["X"] = X
+    path = _write(tmp_path, "rows", saved)
+    assert _error(path) == "rows.json: dataset › X › row 2346 › entry 2: must be a number, not true/false"

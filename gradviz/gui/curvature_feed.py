@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QTimer, Signal
 
-from gradviz.state.spectrum_cache import SPECTRA, spectrum_key
+from gradviz.state.remembered import SPECTRA, digest
 from gradviz.state.spectrum_worker import answer, read_message, write_message
 
 from .qt_session import QtSession
@@ -169,7 +169,7 @@ class CurvatureFeed(QObject):
     def _start_ahead(self) -> None:
         while self._ahead:
             inputs = self._ahead.pop(0)
-            key = spectrum_key(inputs)
+            key = digest(inputs)
             if key is not None and key not in SPECTRA:  # None: a formula, which cannot travel
                 self._submit(inputs, self._signals.done_ahead, key)
                 return

@@ -17,9 +17,9 @@ from gradviz.core.fields import MAX_RUNS
 from gradviz.core.settings import Settings
 
 from .divergence import divergence_note
+from .remembered import SPECTRA
 from .run import Run
 from .run_set import RunSet
-from .spectrum_cache import SPECTRA
 
 __all__ = ["RaceControl", "NEW_RUN"]
 

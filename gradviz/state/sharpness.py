@@ -17,7 +17,7 @@ import numpy as np
 
 from gradviz.core import Quadratic, Spectrum, Trainer, predicted_errors, quadratic_of, top_eigen
 
-from .spectrum_cache import SPECTRA, spectrum_key
+from .remembered import SPECTRA, digest
 
 __all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "spectrum_of", "training_data"]
 
@@ -48,7 +48,7 @@ class CurvatureJob:
     @property
     def key(self) -> bytes | None:
         """What the spectrum is remembered by (`SPECTRA`): the digest of its inputs (None: not remembered)."""
-        return spectrum_key(self.inputs())
+        return digest(self.inputs())
 
 
 def spectrum_of(model, loss, params, X: np.ndarray, Y: np.ndarray) -> Spectrum:

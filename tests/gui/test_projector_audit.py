@@ -85,6 +85,7 @@ def scenario_problems(window, rules) -> list[str]:
     return found
 
 
+@pytest.mark.xdist_group("lesson-scenes")  # one worker walks the sizes in turn: each scene's surface is computed once
 @pytest.mark.parametrize("size", PRESENTING)
 def test_every_scene_of_every_lesson_fits_a_projector(qtbot, size):
     window = _window(qtbot, "--lesson", list_lessons()[0].name, "--size", size)

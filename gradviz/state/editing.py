@@ -106,14 +106,6 @@ class DataEditor:
         session = self._session
         return Snapshot(session.source_dataset, session.runs[0].settings, session.selected)
 
-    @property
-    def undo_text(self) -> str | None:
-        return self.history.undo_text
-
-    @property
-    def redo_text(self) -> str | None:
-        return self.history.redo_text
-
     def undo(self) -> bool:
         return self._restore(self.history.undo(), "Undo")
 

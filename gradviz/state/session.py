@@ -446,8 +446,10 @@ class Session:
 
     @property
     def undo_text(self) -> str | None:
-        return self.edits.undo_text
+        """What Undo would undo ("add point"), or None."""
+        return self.edits.history.undo_text
 
     @property
     def redo_text(self) -> str | None:
-        return self.edits.redo_text
+        """What Redo would redo, or None."""
+        return self.edits.history.redo_text

@@ -63,6 +63,7 @@ def settle(window) -> None:
     for _ in range(3):  # until painting moves no plot (usually twice)
         QApplication.processEvents()
         window.grab()
+        QApplication.processEvents()  # the layout a paint asked for (an axis fitted to its new labels)
         was, shape = shape, _plot_boxes(window)
         if shape == was:
             return

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 import pytest
 import shiboken6
 from PySide6.QtTest import QTest
@@ -6,6 +8,8 @@ from PySide6.QtWidgets import QApplication
 from gradviz.cli import parse_args
 from gradviz.gui import create_window
 from gradviz.session_options import session_data_from_args
+from gradviz.state.view_options import ViewOptions
+from gradviz.state.window_model import WindowModel
 
 
 @pytest.fixture
@@ -25,7 +29,11 @@ def make_window(qtbot):
 
 
 @pytest.fixture
-def window(make_window):
+def window(request, make_window):
+    """A default window: a new one, or in a module that sets `SHARED_WINDOW = True` (its tests drive the
+    session and the keys, not the window's shape) the module's one, reset to a first start (`fresh_window`)."""
+    if getattr(request.module, "SHARED_WINDOW", False):
+        return request.getfixturevalue("fresh_window")
     return make_window()
 
 
@@ -40,7 +48,8 @@ def shared_window(qapp):
         window = windows.get(argv)
         if window is None or not shiboken6.isValid(window) or not window.isVisible():  # (closed by another test)
             window = create_window(list(argv))
-            window.resize(1600, 1000)
+            if "--size" not in argv:  # a rehearsal keeps its size
+                window.resize(1600, 1000)
             window.show()
             QTest.qWaitForWindowExposed(window)
             QApplication.processEvents()
@@ -68,3 +77,24 @@ def opened(shared_window):
         return window
 
     return open_session
+
+
+@pytest.fixture
+def fresh_window(shared_window, qtbot):
+    """The module's shared default window as a first start shows it: the default session (its data,
+    settings, one run at step 0), playback paused at its first speed, the keys with the window. For tests
+    that drive the session and the keys but not the window's own shape (docks, modes, closing)."""
+    window = shared_window()
+    window.playback.pause()
+    window.playback.set_speed(WindowModel().speed)
+    window.playback_bar.run_spin.setValue(WindowModel().run_steps)
+    data, _ = session_data_from_args(parse_args([]))
+    window.session.apply_session(data)
+    window.session.set_view(**asdict(ViewOptions()))  # how a first start shows it (a file may leave them)
+    window.session.set_new_point_class(0)  # a click adds class 1
+    window.message_bar.hide()
+    window.activateWindow()
+    window.setFocus()
+    window.flush()
+    qtbot.waitUntil(window.hasFocus, timeout=2000)
+    return window

@@ -5,6 +5,11 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDockWidget
 
 from gradviz import core
+from gradviz.cli import parse_args
+from gradviz.session_options import session_data_from_args
+
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
 
 ANALYSIS_DOCKS = ("lossSurfaceDock", "residualsDock", "jacobianDock", "gradientDock")
 
@@ -106,6 +111,15 @@ def test_gradient_field_is_drawn_on_request(window, qtbot):
     window.flush()
     xs, _ = window.surface_view.field.getData()
     assert xs is not None and len(xs) == 2 * 13 * 13
+    # a session of another model opened with the field on: drawn on the new plane (it was computed on the
+    # old model's plane first, which raised in the event loop)
+    data, _ = session_data_from_args(parse_args(["--preset", "softmax-blobs"]))
+    window.session.apply_session(data)
+    window.flush()
+    view = window.surface_view
+    xs, ys = view.field.getData()
+    assert view.slice is window.session.slice and len(xs) == 2 * 13 * 13
+    assert view.alphas[0] <= xs.min() and xs.max() <= view.alphas[-1]
 
 
 def test_residual_stems_equal_yhat_minus_y(window):

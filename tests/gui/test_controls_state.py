@@ -10,6 +10,8 @@ from gradviz.state import Session
 
 from ..fuzz.gui_fuzzer import control_problems
 
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
 
 def assert_controls_show_the_session(window):
     assert control_problems(window) == []

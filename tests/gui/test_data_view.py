@@ -9,6 +9,8 @@ from gradviz.gui.views.data_view import GRID, MIN_GRID, region_image
 
 from .mouse import click, drag
 
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
 
 def _empty_spot(window):
     """A place in view with no point nearby."""
@@ -86,8 +88,8 @@ def test_drag_on_empty_space_pans_instead(window):
     assert window.data_view.view_box.viewRange() != before
 
 
-def test_regression_points_are_x_y_and_residuals_are_drawn(make_window):
-    window = make_window("--preset", "linear-line", "--steps", "3")
+def test_regression_points_are_x_y_and_residuals_are_drawn(opened):
+    window = opened("--preset", "linear-line", "--steps", "3")
     s = window.session
     n = s.source_dataset.n_samples
     (_, _), (y0, y1) = window.data_view.view_box.viewRange()
@@ -129,11 +131,11 @@ def test_edits_during_playback_keep_training(window, qtbot):
 
 
 @pytest.mark.parametrize("preset", ["logistic-blobs", "softmax-blobs"])
-def test_decision_region_on_screen_is_the_models_prediction(make_window, qtbot, preset):
+def test_decision_region_on_screen_is_the_models_prediction(opened, qtbot, preset):
     """Sample the rendered pixels where no point is drawn: they carry ŷ's colour at that place."""
     from PySide6.QtCore import QPointF
 
-    window = make_window("--preset", preset, "--steps", "20")
+    window = opened("--preset", preset, "--steps", "20")
     s = window.session
     view = window.data_view
     assert view.region.image.shape == (120, 120, 4)

@@ -10,6 +10,8 @@ from gradviz import core
 
 from .test_truth import _all_texts
 
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
 
 def _csv(path, X, y, target="y"):
     X = np.atleast_2d(X)

@@ -1,4 +1,5 @@
-"""The training keys work again after any field is edited, with real key events."""
+"""The training keys work again after any field is edited, with real key events (in one window, each
+test starting from a first start's session: `fresh_window`)."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -37,7 +38,8 @@ def _keys_work(window, qtbot):
 
 
 @pytest.mark.parametrize("name", list(FIELDS))
-def test_enter_after_typing_applies_the_value_and_gives_the_keys_back(window, qtbot, name):
+def test_enter_after_typing_applies_the_value_and_gives_the_keys_back(fresh_window, qtbot, name):
+    window = fresh_window
     field = window.findChild(QAbstractSpinBox, name)
     field.setFocus()
     qtbot.waitUntil(field.hasFocus, timeout=2000)
@@ -49,7 +51,8 @@ def test_enter_after_typing_applies_the_value_and_gives_the_keys_back(window, qt
     _keys_work(window, qtbot)
 
 
-def test_escape_discards_the_typing(window, qtbot):
+def test_escape_discards_the_typing(fresh_window, qtbot):
+    window = fresh_window
     field = window.findChild(QAbstractSpinBox, "seedSpin")
     field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -61,7 +64,8 @@ def test_escape_discards_the_typing(window, qtbot):
 
 
 @pytest.mark.parametrize("name", [*FIELDS, *COMBOS])
-def test_the_keys_act_from_a_focused_field_that_is_not_being_typed_in(window, qtbot, name):
+def test_the_keys_act_from_a_focused_field_that_is_not_being_typed_in(fresh_window, qtbot, name):
+    window = fresh_window
     widget = window.findChild(QWidget, name)
     widget.setFocus()
     qtbot.waitUntil(widget.hasFocus, timeout=2000)

@@ -13,6 +13,9 @@ from gradviz.cli import parse_args
 from gradviz.gui import create_window
 from gradviz.session_options import session_data_from_args
 
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
+
 DOCKS = ("dataDock", "lossCurveDock", "controlsDock")
 CONTROLS = {
     "modelCombo": QComboBox,

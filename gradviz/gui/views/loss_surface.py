@@ -123,12 +123,13 @@ class LossSurfaceView(View):
             self.once("aspect", self._domain() is not None, self.plot.getViewBox().setAspectLocked)
         if "view" in change:
             self._show_surface()
-            self._draw_field()
         if change.touches({"model", "slice", "runs"}) or self.slice is None:
-            self.request(reframe=True)
+            self.request(reframe=True)  # draws the field on the new plane (the old one may be another model's)
         elif "data" in change:
             self.request(reframe=False)
         else:
+            if "view" in change:
+                self._draw_field()
             self._draw_step()
             if self._lost_sight():
                 self.request(reframe=True, at_once=False)

@@ -64,37 +64,42 @@ def shared_window(qapp):
 
 
 @pytest.fixture(scope="module")
-def opened(shared_window):
+def opened(shared_window, qapp):
     """`opened(*argv)`: the module's shared window showing the session the command line `argv` describes
-    (its data, settings, runs and steps, the view it puts in front), as a window built from it would."""
+    (its data, settings, runs and steps, view options, the view it puts in front), playback paused at its
+    first speed, the keys with the window, as a window built from it would start."""
+    first_start, _ = session_data_from_args(parse_args([]))
 
     def open_session(*argv: str):
         window = shared_window()
-        data, _ = session_data_from_args(parse_args(list(argv)))
-        window.session.apply_session(data)
-        window.bring_to_front(data.extra.get("front"))
+        window.playback.pause()
+        first = WindowModel()
+        window.playback.set_speed(first.speed)
+        window.playback_bar.run_spin.setValue(first.run_steps)
+        # what the last test left: its view options and, under the file's, a function (a function opened
+        # anew chooses its colours, one already open keeps them)
+        window.session.set_view(**asdict(ViewOptions()))
+        window.session.apply_session(first_start)
+        if argv:
+            data, _ = session_data_from_args(parse_args(list(argv)))
+            window.session.apply_session(data)
+            window.bring_to_front(data.extra.get("front"))
+        window.session.set_new_point_class(0)  # a click adds class 1
+        window.message_bar.hide()
+        window.activateWindow()
+        window.setFocus()
         window.flush()
+        for _ in range(200):  # the window manager's focus arrives as an event (at most 2 s)
+            if window.hasFocus():
+                break
+            QTest.qWait(10)
         return window
 
     return open_session
 
 
 @pytest.fixture
-def fresh_window(shared_window, qtbot):
-    """The module's shared default window as a first start shows it: the default session (its data,
-    settings, one run at step 0), playback paused at its first speed, the keys with the window. For tests
-    that drive the session and the keys but not the window's own shape (docks, modes, closing)."""
-    window = shared_window()
-    window.playback.pause()
-    window.playback.set_speed(WindowModel().speed)
-    window.playback_bar.run_spin.setValue(WindowModel().run_steps)
-    data, _ = session_data_from_args(parse_args([]))
-    window.session.apply_session(data)
-    window.session.set_view(**asdict(ViewOptions()))  # how a first start shows it (a file may leave them)
-    window.session.set_new_point_class(0)  # a click adds class 1
-    window.message_bar.hide()
-    window.activateWindow()
-    window.setFocus()
-    window.flush()
-    qtbot.waitUntil(window.hasFocus, timeout=2000)
-    return window
+def fresh_window(opened):
+    """The module's shared default window as a first start shows it (`opened()`). For tests that drive the
+    session and the keys but not the window's own shape (docks, modes, closing)."""
+    return opened()

@@ -91,8 +91,8 @@ def test_slice_controls_choose_parameters_and_modes(window, qtbot):
     assert "projected" in window.surface_view.note.text()
 
 
-def test_linear_regression_marks_the_normal_equation_optimum(make_window, qtbot):
-    window = make_window("--preset", "linear-line")
+def test_linear_regression_marks_the_normal_equation_optimum(opened, qtbot):
+    window = opened("--preset", "linear-line")
     s = window.session
     _wait_surface(window, qtbot)
     W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
@@ -134,8 +134,8 @@ def test_residual_stems_equal_yhat_minus_y(window):
     assert view.deltas is None  # canonical pair: dL/dz is ŷ − y itself
 
 
-def test_non_canonical_pair_draws_n_dl_dz_beside_the_residual(make_window):
-    window = make_window("--preset", "mse-sigmoid", "--steps", "5")
+def test_non_canonical_pair_draws_n_dl_dz_beside_the_residual(opened):
+    window = opened("--preset", "mse-sigmoid", "--steps", "5")
     s = window.session
     view = window.residuals_view
     P = s.model.predict(s.params, s.dataset.X)
@@ -161,8 +161,8 @@ def test_residual_order_by_size_and_selection(window):
     assert view.selected_line.value() == 0
 
 
-def test_jacobian_image_is_the_selected_samples_softmax_jacobian(make_window):
-    window = make_window("--preset", "softmax-blobs", "--steps", "6")
+def test_jacobian_image_is_the_selected_samples_softmax_jacobian(opened):
+    window = opened("--preset", "softmax-blobs", "--steps", "6")
     s = window.session
     s.select(11)
     window.flush()
@@ -181,8 +181,8 @@ def test_jacobian_image_is_the_selected_samples_softmax_jacobian(make_window):
     np.testing.assert_allclose(view.jacobian, core.softmax_jacobian(p2))
 
 
-def test_jacobian_for_sigmoid_and_identity_outputs(make_window):
-    window = make_window("--preset", "mse-sigmoid")
+def test_jacobian_for_sigmoid_and_identity_outputs(opened):
+    window = opened("--preset", "mse-sigmoid")
     view = window.jacobian_view
     s = window.session
     i = view.sample  # the lesson selects a confidently wrong point
@@ -190,7 +190,7 @@ def test_jacobian_for_sigmoid_and_identity_outputs(make_window):
     p = s.model.predict(s.params, s.dataset.X[i : i + 1])[0, 0]
     assert view.jacobian.shape == (1, 1) and view.jacobian[0, 0] == pytest.approx(p * (1 - p))
     assert "≠ ŷ − y" in view.text.text()
-    window2 = make_window("--preset", "linear-line")
+    window2 = opened("--preset", "linear-line")
     assert window2.jacobian_view.jacobian is None
     assert "no Jacobian" in window2.jacobian_view.text.text()
 
@@ -211,8 +211,8 @@ def test_per_sample_arrows_add_up_to_the_batch_gradient(opened, preset):
     np.testing.assert_allclose(view.update_step, up)
 
 
-def test_minibatch_arrows_use_the_current_batch(make_window):
-    window = make_window("--preset", "mlp-spiral", "--steps", "2")
+def test_minibatch_arrows_use_the_current_batch(opened):
+    window = opened("--preset", "mlp-spiral", "--steps", "2")
     s = window.session
     view = window.gradient_view
     assert len(view.per_sample) == 32
@@ -220,8 +220,8 @@ def test_minibatch_arrows_use_the_current_batch(make_window):
     assert len(xs) == 2 * (s.source_dataset.n_samples - 32)
 
 
-def test_momentum_update_differs_from_the_plain_gradient_step(make_window):
-    window = make_window("--preset", "softmax-blobs", "--steps", "5")
+def test_momentum_update_differs_from_the_plain_gradient_step(opened):
+    window = opened("--preset", "softmax-blobs", "--steps", "5")
     view = window.gradient_view
     lr = window.session.optimizer.lr
     assert not np.allclose(view.update_step, -lr * view.batch_gradient)

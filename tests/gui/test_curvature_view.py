@@ -21,8 +21,8 @@ def _eigenvalues(s):
     return np.linalg.eigvalsh(core.hessian(t.model, t.loss_fn, t.params, t.latest.X, t.latest.Y))[::-1]
 
 
-def test_the_spectrum_and_the_bound_of_the_step_size_lesson(make_window):
-    window, view = _curvature(make_window, "--preset", "step-size", "--steps", "5")
+def test_the_spectrum_and_the_bound_of_the_step_size_lesson(opened):
+    window, view = _curvature(opened, "--preset", "step-size", "--steps", "5")
     s = window.session
     lam = _eigenvalues(s)
     np.testing.assert_allclose(view.shown_values, lam, rtol=1e-10)
@@ -46,8 +46,8 @@ def test_the_spectrum_and_the_bound_of_the_step_size_lesson(make_window):
     assert view.spectrum.ctrl.logYCheck.isChecked() or view.spectrum.getAxis("left").logMode
 
 
-def test_the_sharpness_over_the_run_is_filled_in_on_a_stride(make_window):
-    window, view = _curvature(make_window, "--preset", "edge-of-stability", "--steps", "300")
+def test_the_sharpness_over_the_run_is_filled_in_on_a_stride(opened):
+    window, view = _curvature(opened, "--preset", "edge-of-stability", "--steps", "300")
     s = window.session
     steps, lam = s.run.sharpness.curve(s.trainer)
     assert len(steps) > 60 and steps[0] == 0 and steps[-1] == 300  # every 4th step, computed aside
@@ -67,8 +67,8 @@ def test_the_sharpness_over_the_run_is_filled_in_on_a_stride(make_window):
     assert lam[len(steps) // 2] == pytest.approx(expected, rel=1e-9)
 
 
-def test_an_adaptive_optimizer_has_no_single_bound(make_window):
-    window, view = _curvature(make_window, "--preset", "mlp-moons", "--steps", "3")
+def test_an_adaptive_optimizer_has_no_single_bound(opened):
+    window, view = _curvature(opened, "--preset", "mlp-moons", "--steps", "3")
     assert window.session.settings.optimizer == "adam"
     assert view.limit is None and not view.spectrum_limit.isVisible() and not view.limit_curve.isVisible()
     assert "no single largest stable η" in view.readout.text()
@@ -76,8 +76,8 @@ def test_an_adaptive_optimizer_has_no_single_bound(make_window):
     assert "running scale" in window.controls.lr_bound.toolTip()
 
 
-def test_a_quadratic_shows_its_errors_along_the_eigenvectors_measured_and_predicted(make_window):
-    window, view = _curvature(make_window, "--preset", "ill-conditioned", "--steps", "60")
+def test_a_quadratic_shows_its_errors_along_the_eigenvectors_measured_and_predicted(opened):
+    window, view = _curvature(opened, "--preset", "ill-conditioned", "--steps", "60")
     errors = window.session.frame.eigen_errors
     assert view.errors_widget.isVisible() and not view.sharpness_widget.isVisible()
     assert (

@@ -13,8 +13,8 @@ def _network(make_window, *argv):
     return window, window.network_view
 
 
-def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(make_window):
-    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "12")
+def test_edges_are_the_weights_or_the_gradient_and_nodes_the_focused_sample(opened):
+    window, view = _network(opened, "--preset", "mlp-moons", "--hidden", "4", "--steps", "12")
     s = window.session
     p = s.params
     np.testing.assert_array_equal(view.edge_values, np.concatenate([p["W1"].ravel(), p["W2"].ravel()]))
@@ -53,12 +53,12 @@ def core_num(x):
     return num(x, 3)
 
 
-def test_a_one_layer_model_and_a_wide_hidden_layer(make_window):
-    window, view = _network(make_window, "--preset", "softmax-blobs", "--steps", "3")
+def test_a_one_layer_model_and_a_wide_hidden_layer(opened):
+    window, view = _network(opened, "--preset", "softmax-blobs", "--steps", "3")
     W = window.session.params["W"]
     np.testing.assert_array_equal(view.edge_values, W.ravel())
     assert len(view.node_values) == 2 and [len(v) for v in view.node_values] == [2, W.shape[1]]
-    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
+    window, view = _network(opened, "--preset", "mlp-moons", "--hidden", "32")
     assert 32 > MAX_NUMBERED and view.labels.texts == []
     sizes = view.nodes.data["size"]
     assert sizes.shape == (2 + 32 + 2,) and sizes[2] < sizes[0]  # the crowded column's nodes are smaller
@@ -86,13 +86,13 @@ def test_the_layout_puts_each_layer_in_its_column_top_to_bottom():
     assert layers[1][:, 1].tolist() == [1.0, 0.5, 0.0] and layers[2][0, 1] == 0.5
 
 
-def test_the_backward_walk_by_keys_with_its_numbers(make_window):
+def test_the_backward_walk_by_keys_with_its_numbers(opened):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from gradviz.gui.numbers import num, vec
 
-    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "20")
+    window, view = _network(opened, "--preset", "mlp-moons", "--hidden", "4", "--steps", "20")
     s = window.session
     i = s.frame.focus[0]
     t = core.backprop_trace(s.model, s.params, s.dataset.X[i], s.dataset.Y[i], s.loss_fn)
@@ -126,8 +126,8 @@ def test_the_backward_walk_by_keys_with_its_numbers(make_window):
     assert view.stage is None and not view.walk_text.isVisible() and s.walk_stop == 0
 
 
-def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(make_window):
-    window, view = _network(make_window, "--preset", "mse-sigmoid", "--steps", "5")
+def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(opened):
+    window, view = _network(opened, "--preset", "mse-sigmoid", "--steps", "5")
     s = window.session
     view.walk_next.click()
     window.flush()
@@ -143,10 +143,10 @@ def test_the_walk_shows_the_non_canonical_delta_of_mse_with_a_sigmoid(make_windo
     np.testing.assert_allclose(view.edge_values, np.outer(s.dataset.X[i], t["dz"]).ravel(), rtol=1e-12)
 
 
-def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
+def test_each_hidden_units_map_and_one_shown_large_behind_the_data(opened):
     from gradviz.gui.views.network import MAP_GRID
 
-    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "4", "--steps", "30")
+    window, view = _network(opened, "--preset", "mlp-moons", "--hidden", "4", "--steps", "30")
     s = window.session
     maps = view.unit_maps
     assert maps.shape == (4, MAP_GRID, MAP_GRID) and view.maps.isVisible() and len(view.maps.rects) == 4
@@ -194,7 +194,7 @@ def test_each_hidden_units_map_and_one_shown_large_behind_the_data(make_window):
     window.flush()
     assert s.shown_unit is None and "background" not in window.data_view.legend.text()
     # no maps where they cannot be drawn: more than two inputs or too many units
-    window, view = _network(make_window, "--preset", "mlp-moons", "--hidden", "32")
+    window, view = _network(opened, "--preset", "mlp-moons", "--hidden", "32")
     assert view.unit_maps is None and not view.maps.isVisible()
 
 

@@ -68,8 +68,8 @@ def test_a_view_of_models_shown_before_the_words_arrive_draws_nothing(make_windo
     assert "model" in view.words_instead
 
 
-def test_a_formula_is_checked_as_it_is_typed_and_the_last_valid_one_kept(make_window, qtbot):
-    window = make_window("--function", "saddle")
+def test_a_formula_is_checked_as_it_is_typed_and_the_last_valid_one_kept(opened, qtbot):
+    window = opened("--function", "saddle")
     s = window.session
     field = _field(window)
     field.setFocus()
@@ -93,8 +93,8 @@ def test_a_formula_is_checked_as_it_is_typed_and_the_last_valid_one_kept(make_wi
     _keys_work(window, qtbot)  # the step keys work after typing a formula
 
 
-def test_escape_puts_back_the_formula_in_use(make_window, qtbot):
-    window = make_window("--function", "himmelblau")
+def test_escape_puts_back_the_formula_in_use(opened, qtbot):
+    window = opened("--function", "himmelblau")
     field = _field(window)
     field.setFocus()
     qtbot.waitUntil(field.hasFocus, timeout=2000)
@@ -106,8 +106,8 @@ def test_escape_puts_back_the_formula_in_use(make_window, qtbot):
     _keys_work(window, qtbot)
 
 
-def test_the_choice_of_classic_functions(make_window):
-    window = make_window("--function", "x^2 + y^2")
+def test_the_choice_of_classic_functions(opened):
+    window = opened("--function", "x^2 + y^2")
     combo = window.findChild(QComboBox, "functionCombo")
     assert combo.currentData() is None  # a typed formula: "your own formula"
     combo.setCurrentIndex(combo.findData("beale"))
@@ -116,8 +116,8 @@ def test_the_choice_of_classic_functions(make_window):
     assert _field(window).text() == core.make_function("beale").expression
 
 
-def test_a_click_on_the_surface_sets_the_start(make_window, qtbot):
-    window = make_window("--function", "himmelblau", "--steps", "5")
+def test_a_click_on_the_surface_sets_the_start(opened, qtbot):
+    window = opened("--function", "himmelblau", "--steps", "5")
     s = window.session
     view = window.surface_view
     qtbot.waitUntil(lambda: view.idle, timeout=5000)
@@ -163,7 +163,7 @@ def test_the_surface_shows_the_domain_the_minima_and_f(make_window, qtbot):
     assert "∂f/∂x = 4·(x² + y − 11)·x + 2·(x + y² − 7)" in text
 
 
-def test_each_optimizer_in_the_app_takes_core_s_steps_on_rosenbrock(make_window):
+def test_each_optimizer_in_the_app_takes_core_s_steps_on_rosenbrock(opened):
     for name, lr in (
         ("sgd", 5e-4),
         ("momentum", 5e-4),
@@ -173,7 +173,7 @@ def test_each_optimizer_in_the_app_takes_core_s_steps_on_rosenbrock(make_window)
         ("adam", 0.05),
         ("adamw", 0.05),
     ):
-        window = make_window("--function", "rosenbrock", "--optimizer", name, "--lr", str(lr))
+        window = opened("--function", "rosenbrock", "--optimizer", name, "--lr", str(lr))
         f = core.make_function("rosenbrock")
         opt = window.session.optimizer
         params = {"xy": np.array(f.start)}
@@ -186,8 +186,8 @@ def test_each_optimizer_in_the_app_takes_core_s_steps_on_rosenbrock(make_window)
         window.close()
 
 
-def test_a_race_on_a_function_draws_every_path(make_window, qtbot):
-    window = make_window(
+def test_a_race_on_a_function_draws_every_path(opened, qtbot):
+    window = opened(
         "--function",
         "rosenbrock",
         "--compare",
@@ -217,8 +217,8 @@ def test_a_race_on_a_function_draws_every_path(make_window, qtbot):
     assert "f" in headers and "‖∇f‖" in headers and "L" not in headers  # the table names what is minimised
 
 
-def test_keys_typed_into_the_formula_are_text_not_commands(make_window, qtbot):
-    window = make_window("--function", "saddle")
+def test_keys_typed_into_the_formula_are_text_not_commands(opened, qtbot):
+    window = opened("--function", "saddle")
     field = _field(window)
     field.setFocus()
     qtbot.waitUntil(field.hasFocus, timeout=2000)
@@ -243,8 +243,8 @@ def test_lessons_playground_opens_each_classic_race_and_your_own_formula(window,
     assert field.selectedText() == field.text()  # typing replaces it
 
 
-def test_leaving_the_field_applies_a_valid_formula(make_window, qtbot):
-    window = make_window("--function", "saddle")
+def test_leaving_the_field_applies_a_valid_formula(opened, qtbot):
+    window = opened("--function", "saddle")
     field = _field(window)
     field.setFocus()
     qtbot.waitUntil(field.hasFocus, timeout=2000)
@@ -283,8 +283,8 @@ def test_the_optimizer_s_state_is_drawn_at_the_current_point_and_adds_up_to_its_
     assert not marks.drawn and not any(line.isVisible() for line, _ in marks.arrows)
 
 
-def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(make_window):
-    window = make_window("--preset", "playground-ill-conditioned", "--steps", "1")
+def test_adam_s_step_is_about_eta_along_both_axes_where_gd_s_is_not(opened):
+    window = opened("--preset", "playground-ill-conditioned", "--steps", "1")
     s = window.session
     s.focus_run(1)  # Adam
     window.flush()

@@ -65,8 +65,8 @@ def test_add_change_focus_hide_and_remove_by_clicks(window, qtbot):
     assert window.loss_curve.curve.isVisible()
 
 
-def test_r_and_the_legend_and_a_path_focus_runs(make_window):
-    window = make_window("--preset", "race-optimizers", "--steps", "40")
+def test_r_and_the_legend_and_a_path_focus_runs(opened):
+    window = opened("--preset", "race-optimizers", "--steps", "40")
     s = window.session
     assert len(s.runs) == 4 and s.focus_index == 0
     window.setFocus()
@@ -91,8 +91,8 @@ def test_r_and_the_legend_and_a_path_focus_runs(make_window):
     assert s.focus_index == 3 and s.current_step == steps
 
 
-def test_a_diverging_run_stops_with_its_message_and_the_others_go_on(make_window):
-    window = make_window("--preset", "linear-line", "--compare", "lr=50")
+def test_a_diverging_run_stops_with_its_message_and_the_others_go_on(opened):
+    window = opened("--preset", "linear-line", "--compare", "lr=50")
     s = window.session
     window.setFocus()
     for _ in range(30):
@@ -141,8 +141,8 @@ def test_compare_on_the_command_line(make_window):
         make_window("--preset", "mlp-moons", "--compare", "loss=bce")
 
 
-def test_runs_with_different_losses_say_their_losses_are_not_on_one_scale(make_window):
-    window = make_window("--preset", "race-mse-bce", "--steps", "10")
+def test_runs_with_different_losses_say_their_losses_are_not_on_one_scale(opened):
+    window = opened("--preset", "race-mse-bce", "--steps", "10")
     s = window.session
     assert {r.settings.loss for r in s.runs} == {"mse", "bce"}
     assert "not on one scale" in window.runs_view.hint.text()

@@ -53,8 +53,8 @@ def test_the_colour_under_the_current_point_is_the_loss(opened, qtbot, kind, mod
     assert lo <= s.trainer.loss <= hi or np.log10(s.trainer.loss) >= lo
 
 
-def test_a_pinned_plane_stays_and_says_the_run_left_it(make_window, qtbot):
-    window = make_window("--preset", "softmax-blobs", "--steps", "5")
+def test_a_pinned_plane_stays_and_says_the_run_left_it(opened, qtbot):
+    window = opened("--preset", "softmax-blobs", "--steps", "5")
     s = window.session
     window.surface_view.controls.pin_button.click()
     assert s.slice_pinned
@@ -84,8 +84,8 @@ def _inside(view, points):
         (("--preset", "linear-line", "--lr", "0.9"), 25),  # just under divergence: oscillates outwards
     ],
 )
-def test_the_run_and_its_arrows_stay_in_frame(make_window, qtbot, argv, steps):
-    window = make_window(*argv)
+def test_the_run_and_its_arrows_stay_in_frame(opened, qtbot, argv, steps):
+    window = opened(*argv)
     s = window.session
     for _ in range(5):
         s.step(steps // 5)
@@ -99,8 +99,8 @@ def test_the_run_and_its_arrows_stay_in_frame(make_window, qtbot, argv, steps):
     assert drawn.grad_tip is None or _inside(view, drawn.grad_tip)
 
 
-def test_no_arrow_at_a_stationary_point(make_window, qtbot):
-    window = make_window("--preset", "linear-line")
+def test_no_arrow_at_a_stationary_point(opened, qtbot):
+    window = opened("--preset", "linear-line")
     s = window.session
     W, b = core.normal_equation(s.dataset.X, s.dataset.Y)
     s.restart_from({"W": W, "b": b})
@@ -163,8 +163,8 @@ def _all_texts(window):
         ("--preset", "mlp-moons", "--lr", "1000", "--optimizer", "sgd"),
     ],
 )
-def test_after_divergence_no_view_writes_nan_or_inf_as_a_number(make_window, qtbot, argv):
-    window = make_window(*argv)
+def test_after_divergence_no_view_writes_nan_or_inf_as_a_number(opened, qtbot, argv):
+    window = opened(*argv)
     s = window.session
     s.step(300)
     window.flush()
@@ -179,8 +179,8 @@ def test_after_divergence_no_view_writes_nan_or_inf_as_a_number(make_window, qtb
         assert "diverged" in window.derivation_view.browser.toPlainText()
 
 
-def test_an_undefined_derivative_is_said_in_words_not_checked(make_window, qtbot):
-    window = make_window("--preset", "logistic-blobs", "--lr", "1000000")
+def test_an_undefined_derivative_is_said_in_words_not_checked(opened, qtbot):
+    window = opened("--preset", "logistic-blobs", "--lr", "1000000")
     s = window.session
     s.step(3)
     window.flush()

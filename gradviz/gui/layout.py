@@ -257,16 +257,19 @@ def _default_sizes(window) -> None:
     if window.model.shape != shape(window):
         arrange(window)
     d = window.docks
-    for dock in d.values():
-        dock.show()
-    window.row_balancer.stepped_aside.clear()  # every view is back
-    d["surface3dDock"].hide()  # closed until asked for (View › 3-D surface, `open_beside_surface`): it needs OpenGL
+    # every view is back, presenting without the controls (not shown only to be hidden: each costs a layout of
+    # the window at every scene); the 3-D surface is closed until asked for (View › 3-D surface,
+    # `open_beside_surface`: it needs OpenGL), after it was shown with the others (its tab group's state then
+    # is the one the layout was designed and audited with)
+    for name, dock in d.items():
+        dock.setHidden(name == CONTROLS_DOCK and window.theme.present)
+    d["surface3dDock"].hide()
+    window.row_balancer.stepped_aside.clear()
     window.model.stepped_aside.clear()
     raise_front(window)
     kind = window.model.shape
     width, height = window.width(), window.height()
     if window.theme.present:
-        d[CONTROLS_DOCK].hide()
         columns = ["dataDock", "lossSurfaceDock"] + (["gradientDock"] if kind == "wide" else [])
         window.resizeDocks([d[n] for n in columns], [width // len(columns)] * len(columns), H)
     else:

@@ -59,9 +59,9 @@ def settle(window) -> None:
     window.surface_view.finish_rendering()
     if window.curvature_view is not None and window.curvature_view.seen:  # the spectra its scene shows
         window.curvature_feed.wait()
-    shape = None
-    for _ in range(3):  # until painting moves no plot (usually twice)
-        QApplication.processEvents()
+    QApplication.processEvents()
+    shape = _plot_boxes(window)
+    for _ in range(3):  # until painting moves no plot (usually once)
         window.grab()
         QApplication.processEvents()  # the layout a paint asked for (an axis fitted to its new labels)
         was, shape = shape, _plot_boxes(window)

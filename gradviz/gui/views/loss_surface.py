@@ -89,10 +89,13 @@ class LossSurfaceView(View):
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._follow)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
-        # −∇L is drawn a fixed number of pixels long: resized or zoomed, the plot draws it again
+        # −∇L is drawn a fixed number of pixels long: resized or zoomed, the plot draws it again, once, right
+        # before it paints (a scene's arrangement resizes the plot several times in one turn)
+        self._marks_due = False
         self.plot.getViewBox().sigResized.connect(self._on_view_moved)
         self.plot.getViewBox().sigResized.connect(self._on_resized)
         self.plot.getViewBox().sigRangeChangedManually.connect(self._on_view_moved)
+        self.plot.scene().sigPrepareForPaint.connect(self._draw_due_marks)
         self.plot_widget.setToolTip(
             "Click the surface to start a new run there. −∇L is drawn as a direction (its length is fixed); "
             "the next step Δθ is drawn to scale."
@@ -137,7 +140,10 @@ class LossSurfaceView(View):
                 self._follow_timer.start()  # the run moved the plane: a new surface soon
 
     def _on_view_moved(self, *_) -> None:
-        if self.seen and self.slice is not None:
+        self._marks_due = True
+
+    def _draw_due_marks(self) -> None:
+        if self._marks_due and self.seen and self.slice is not None:
             self._draw_step()
 
     def _on_resized(self, *_) -> None:
@@ -352,6 +358,7 @@ class LossSurfaceView(View):
 
     def _draw_step(self) -> None:
         """The path up to the current step, the current point, −∇L and the next Δθ."""
+        self._marks_due = False
         s = self.session
         f = s.frame
         scale = max(1.0, norm(f.spec.flatten(s.params)))

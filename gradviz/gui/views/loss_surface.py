@@ -124,14 +124,15 @@ class LossSurfaceView(View):
             self.once("axes", s.slice.axis_labels, self._label_axes)
             # x and y of a function are one unit: drawn to scale, −∇f meets the contours at right angles
             self.once("aspect", self._domain() is not None, self.plot.getViewBox().setAspectLocked)
-        if "view" in change:
-            self._show_surface()
+        # a new surface is asked for: it is shown with the view's options and the field drawn on its plane (the
+        # old plane may be another model's); else a change of the options shows the surface there is again
         if change.touches({"model", "slice", "runs"}) or self.slice is None:
-            self.request(reframe=True)  # draws the field on the new plane (the old one may be another model's)
+            self.request(reframe=True)
         elif "data" in change:
             self.request(reframe=False)
         else:
             if "view" in change:
+                self._show_surface()
                 self._draw_field()
             self._draw_step()
             if self._lost_sight():

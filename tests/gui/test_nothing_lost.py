@@ -10,6 +10,8 @@ from gradviz import core
 from gradviz.presets import load_preset
 from gradviz.state import Session
 
+SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
+
 
 def _drawn_points(window) -> int:
     return sum(len(item.data) for item in window.data_view.class_points if item.isVisible())

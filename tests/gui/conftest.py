@@ -48,8 +48,7 @@ def shared_window(qapp):
         window = windows.get(argv)
         if window is None or not shiboken6.isValid(window) or not window.isVisible():  # (closed by another test)
             window = create_window(list(argv))
-            if "--size" not in argv:  # a rehearsal keeps its size
-                window.resize(1600, 1000)
+            window.resize(1600, 1000)
             window.show()
             QTest.qWaitForWindowExposed(window)
             QApplication.processEvents()

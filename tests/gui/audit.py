@@ -69,6 +69,16 @@ def settle(window) -> None:
             return
 
 
+def open_scenario(window, data) -> None:
+    """A prepared scenario's session in a running window, arranged as a window opened on it would be (no
+    lesson, the views in their designed places, the one it names in front), then settled."""
+    window.model.close_lesson()
+    window.session.apply_session(data)
+    window.default_layout()
+    window.bring_to_front(data.extra.get("front"))
+    settle(window)
+
+
 def _plot_boxes(window) -> list:
     """Where every plotting area is: painting fits the axes to their labels, which moves them."""
     return [plot.getPlotItem().getViewBox().sceneBoundingRect() for plot in window.findChildren(pg.PlotWidget)]

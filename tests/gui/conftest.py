@@ -48,7 +48,8 @@ def shared_window(qapp):
         window = windows.get(argv)
         if window is None or not shiboken6.isValid(window) or not window.isVisible():  # (closed by another test)
             window = create_window(list(argv))
-            window.resize(1600, 1000)
+            if window.model.rehearsal_size is None:  # a rehearsal (`--size`) keeps its screen's size
+                window.resize(1600, 1000)
             window.show()
             QTest.qWaitForWindowExposed(window)
             QApplication.processEvents()

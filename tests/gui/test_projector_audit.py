@@ -15,7 +15,7 @@ from gradviz.gui import create_window
 from gradviz.lessons import LessonShow, build_lesson, find_lesson, list_lessons
 from gradviz.presets import list_presets, load_preset
 
-from .audit import RULES, audit, seen, settle
+from .audit import RULES, audit, open_scenario, seen, settle
 
 PRESENTING = ("1024x768", "1280x720", "1920x1080", "3840x2160")
 DESK = ("1024x768", "1366x768")
@@ -75,12 +75,7 @@ def scenario_problems(window, rules) -> list[str]:
     """Every prepared scenario, opened in `window` with the view it puts in front, audited."""
     found = []
     for preset in list_presets():
-        data = load_preset(preset.name)
-        window.model.close_lesson()
-        window.session.apply_session(data)
-        window.default_layout()
-        window.bring_to_front(data.extra.get("front"))
-        settle(window)
+        open_scenario(window, load_preset(preset.name))
         found += [f"{preset.name}: {p}" for p in audit(window, rules)]
     return found
 

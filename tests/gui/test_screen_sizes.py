@@ -10,9 +10,9 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar, QWidget
 
 from gradviz.gui import create_window, layout, placement
-from gradviz.presets import list_presets
+from gradviz.presets import list_presets, load_preset
 
-from .audit import audit, settle
+from .audit import audit, open_scenario, settle
 
 SIZES = [
     ("desk", 1024, 768),
@@ -105,8 +105,10 @@ def test_every_view_keeps_a_usable_size(qtbot, mode, width, height):
 
 
 @pytest.mark.parametrize("preset", [p.name for p in list_presets()])
-def test_every_lesson_fits_a_720p_projector_whichever_tab_is_in_front(qtbot, preset):
-    window = lay_out(qtbot, "present", 1280, 720, preset)
+def test_every_lesson_fits_a_720p_projector_whichever_tab_is_in_front(shared_window, preset):
+    """Each scenario presented in one 720p window, arranged as a window opened on it would be."""
+    window = shared_window("--present", "--size", "1280x720")
+    open_scenario(window, load_preset(preset))
     for front in ("gradientDock", "residualsDock", "jacobianDock", "derivationDock"):
         window.docks[front].raise_()
         settle(window)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QDoubleSpinBox, QSlider, Q
 from gradviz import core
 from gradviz.cli import parse_args
 from gradviz.gui import create_window
+from gradviz.presets import list_presets
 from gradviz.session_options import session_data_from_args
 
 SHARED_WINDOW = True  # one window for the module's `window` tests, each from a first start's session
@@ -52,8 +53,8 @@ def test_default_demo_and_session_contract(window):
         find(window, cls, name)
 
 
-def test_steps_option_and_buttons(make_window, qtbot):
-    window = make_window("--steps", "5")
+def test_steps_option_and_buttons(opened):
+    window = opened("--steps", "5")
     s = window.session
     assert s.current_step == 5
     find(window, QToolButton, "stepButton").click()
@@ -154,8 +155,8 @@ def test_loss_combo_marks_canonical_and_disables_invalid(window):
     assert "ŷ(1 − ŷ)" in window.controls.pair_label.text()
 
 
-def test_divergence_pauses_and_keeps_the_last_finite_state(make_window, qtbot):
-    window = make_window("--preset", "linear-line", "--lr", "1000")
+def test_divergence_pauses_and_keeps_the_last_finite_state(opened, qtbot):
+    window = opened("--preset", "linear-line", "--lr", "1000")
     s = window.session
     window.playback.set_speed(0)
     window.playback.play()
@@ -305,11 +306,12 @@ def test_list_presets():
     assert "lesson" not in out.stdout.lower()  # these are scenarios: lessons are --list-lessons
 
 
-@pytest.mark.parametrize("name", [p.stem for p in __import__("gradviz.presets").presets._presets_dir().glob("*.json")])
-def test_every_preset_opens(make_window, name):
-    window = make_window("--preset", name, "--steps", "2")
+@pytest.mark.parametrize("name", [p.name for p in list_presets()])
+def test_every_preset_opens(opened, name):
+    window = opened("--preset", name, "--steps", "2")
     assert window.session.current_step == 2
     assert isinstance(window.session.source_dataset, core.Dataset)
+    assert window.windowTitle() == window.session.describe_problem()
 
 
 def test_session_file_keeps_the_selection_and_the_slice(window, tmp_path):
@@ -328,8 +330,8 @@ def test_session_file_keeps_the_selection_and_the_slice(window, tmp_path):
         other.close()
 
 
-def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonical(make_window):
-    window = make_window("--preset", "mlp-moons")
+def test_mlp_output_activation_can_be_chosen_and_mse_with_sigmoid_is_non_canonical(opened):
+    window = opened("--preset", "mlp-moons")
     s = window.session
     out = find(window, QComboBox, "outputCombo")
     assert out.isEnabled()
@@ -426,8 +428,8 @@ def test_what_the_command_line_cannot_honour_is_said_on_stderr_and_in_the_window
     assert window.message_bar.isVisible() and "linear regression" in window.message_bar.text
 
 
-def test_mlp_on_class_data_starts_from_its_canonical_pair(make_window):
-    window = make_window("--model", "mlp", "--dataset", "blobs")
+def test_mlp_on_class_data_starts_from_its_canonical_pair(opened):
+    window = opened("--model", "mlp", "--dataset", "blobs")
     s = window.session.settings
     assert (s.output_activation, s.loss) == ("sigmoid", "bce") and s.is_canonical
 

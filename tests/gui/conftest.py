@@ -1,3 +1,4 @@
+import subprocess
 from dataclasses import asdict
 
 import pytest
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from gradviz.cli import parse_args
 from gradviz.gui import create_window
 from gradviz.session_options import session_data_from_args
+from gradviz.start import main
 from gradviz.state.view_options import ViewOptions
 from gradviz.state.window_model import WindowModel
 
@@ -103,3 +105,22 @@ def fresh_window(opened):
     """The module's shared default window as a first start shows it (`opened()`). For tests that drive the
     session and the keys but not the window's own shape (docks, modes, closing)."""
     return opened()
+
+
+@pytest.fixture
+def gradviz_command(capfd, qapp):
+    """`gradviz_command(*argv)`: what `python -m gradviz ARGV` does, run in this process (a new Python would
+    import Qt and pyqtgraph again, ~1.5 s a command): its exit status and what it wrote to stdout and stderr,
+    as `subprocess.run` returns them. Qt's warnings fail the test here as everywhere in the suite. (Whether
+    a command needs no display, or exits cleanly, is a matter for a process of its own.)"""
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        capfd.readouterr()
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse's refusals
+            code = exc.code
+        out, err = capfd.readouterr()
+        return subprocess.CompletedProcess(["gradviz", *argv], code, out, err)
+
+    return run

@@ -73,20 +73,20 @@ def test_data_from_a_file_is_named_and_not_a_generator(window, tmp_path):
     assert not window.controls.generate_button.isEnabled()
 
 
-def test_a_loss_the_data_would_not_keep_is_not_offered(make_window):
-    window = make_window("--dataset", "line", "--model", "mlp")
+def test_a_loss_the_data_would_not_keep_is_not_offered(opened):
+    window = opened("--dataset", "line", "--model", "mlp")
     combo = window.findChild(QWidget, "lossCombo")
     items = {combo.itemData(i): combo.model().item(i) for i in range(combo.count())}
     assert not items["bce"].isEnabled() and not items["ce"].isEnabled() and items["mse"].isEnabled()
     assert_controls_show_the_session(window)
 
 
-def test_weight_decay_has_a_control_for_every_optimizer_and_adamw_decouples_it(make_window):
+def test_weight_decay_has_a_control_for_every_optimizer_and_adamw_decouples_it(opened):
     from PySide6.QtWidgets import QDoubleSpinBox
 
     from gradviz.core import OPTIMIZERS, make_optimizer
 
-    window = make_window("--preset", "mlp-moons", "--weight-decay", "0.02")
+    window = opened("--preset", "mlp-moons", "--weight-decay", "0.02")
     s = window.session
     spin = window.findChild(QDoubleSpinBox, "weightDecaySpin")
     assert spin.value() == 0.02 and s.settings.get("weight_decay") == 0.02

@@ -1,8 +1,5 @@
 """Data at the edge of what the app accepts never break a view, through the command line or the window."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
@@ -33,25 +30,10 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_command_line_opens_extreme_data(tmp_path, case):
+def test_the_command_line_opens_extreme_data(gradviz_command, tmp_path, case):
     X, y, target = CASES[case]
     path = _csv(tmp_path / f"{case}.csv", X, y, target)
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gradviz",
-            "--data",
-            str(path),
-            "--steps",
-            "20",
-            "--screenshot",
-            str(tmp_path / "s.png"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = gradviz_command("--data", str(path), "--steps", "20", "--screenshot", str(tmp_path / "s.png"))
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr and "Warning" not in out.stderr
 
@@ -80,7 +62,7 @@ def test_the_window_imports_extreme_data_and_undo_restores_the_views(window, qtb
     assert x0 <= s.source_dataset.X[:, 0].min() and x1 >= s.source_dataset.X[:, 0].max() and x1 - x0 <= 5 * span
 
 
-def test_values_beyond_the_limit_are_refused_with_the_line(window, tmp_path):
+def test_values_beyond_the_limit_are_refused_with_the_line(window, gradviz_command, tmp_path):
     path = tmp_path / "big.csv"
     path.write_text("x1,target\n1,2\n1e200,3\n")
     s = window.session
@@ -88,12 +70,7 @@ def test_values_beyond_the_limit_are_refused_with_the_line(window, tmp_path):
     assert "big.csv, line 3" in window.message_bar.text and "too large" in window.message_bar.text
     with pytest.raises(ValueError, match="within"):
         core.Dataset(np.array([[1e300]]), np.array([0.0]))
-    out = subprocess.run(
-        [sys.executable, "-m", "gradviz", "--data", str(path), "--screenshot", str(tmp_path / "s.png")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = gradviz_command("--data", str(path), "--screenshot", str(tmp_path / "s.png"))
     assert out.returncode == 2 and "line 3" in out.stderr and "Traceback" not in out.stderr
 
 

@@ -269,7 +269,8 @@ def test_list_lessons_prints_name_and_title():
     assert lines[0] == f"{SHIPPED[0]}  {find_lesson(SHIPPED[0]).title}"
 
 
-def test_the_handout_has_one_page_per_scene_and_a_screenshot_renders_a_scene(tmp_path):
+def test_the_handout_has_one_page_per_scene_and_a_screenshot_renders_a_scene(gradviz_command, tmp_path):
+    """The handout from a process of its own without a display, as a lecturer's script runs it."""
     pdf = tmp_path / "handout.pdf"
     done = _cli("--lesson", "softmax-jacobian", "--export-lesson", str(pdf))
     assert done.returncode == 0, done.stderr
@@ -280,11 +281,13 @@ def test_the_handout_has_one_page_per_scene_and_a_screenshot_renders_a_scene(tmp
     os.umask(mask)
     assert pdf.stat().st_mode & 0o777 == 0o666 & ~mask  # the user's umask, as every other file written
     png = tmp_path / "scene.png"
-    done = _cli("--lesson", "softmax-jacobian", "--scene", "3", "--screenshot", str(png), "--size", "1280x720")
+    done = gradviz_command(
+        "--lesson", "softmax-jacobian", "--scene", "3", "--screenshot", str(png), "--size", "1280x720"
+    )
     assert done.returncode == 0 and png.stat().st_size > 10_000
 
 
-def test_lesson_options_that_cannot_be_honoured_are_one_line_each(tmp_path):
+def test_lesson_options_that_cannot_be_honoured_are_one_line_each(gradviz_command, tmp_path):
     for args, words in (
         (("--lesson", "nope"), "no shipped lesson of that name"),
         (("--lesson", "backprop", "--scene", "42", "--screenshot", str(tmp_path / "x.png")), "has 9 scenes"),
@@ -292,16 +295,18 @@ def test_lesson_options_that_cannot_be_honoured_are_one_line_each(tmp_path):
         (("--scene", "2"), "--scene needs --lesson"),
         (("--lesson", "backprop", "--preset", "linear-line"), "--lesson and --preset"),
     ):
-        done = _cli(*args)
+        done = gradviz_command(*args)
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         last = done.stderr.strip().splitlines()[-1]  # (argparse's own errors come after its usage)
         assert words in last, done.stderr
         assert last.startswith("gradviz: ") or last.startswith("gradviz: error: ")
 
 
-def test_a_handout_that_cannot_be_written_leaves_nothing_and_says_why(lesson_window, tmp_path):
+def test_a_handout_that_cannot_be_written_leaves_nothing_and_says_why(lesson_window, gradviz_command, tmp_path):
     window = lesson_window("--lesson", "softmax-jacobian")
     with pytest.raises(OSError):
         write_handout(window, tmp_path / "no-such-folder" / "h.pdf", SIZE)
-    done = _cli("--lesson", "softmax-jacobian", "--export-lesson", str(tmp_path / "no-such-folder" / "h.pdf"))
+    done = gradviz_command(
+        "--lesson", "softmax-jacobian", "--export-lesson", str(tmp_path / "no-such-folder" / "h.pdf")
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.startswith("gradviz: ")

@@ -128,8 +128,8 @@ def test_a_four_run_session_saved_and_opened_in_the_window_is_the_same_race(make
         assert np.array_equal(run.trainer.history().loss, h.loss)
 
 
-def test_compare_on_the_command_line(make_window):
-    window = make_window(
+def test_compare_on_the_command_line(opened):
+    window = opened(
         "--preset", "momentum-ravine", "--compare", "optimizer=momentum", "--compare", "optimizer=adam,lr=0.05"
     )
     names = [r.name for r in window.session.runs]
@@ -138,7 +138,7 @@ def test_compare_on_the_command_line(make_window):
         with pytest.raises(SystemExit):
             parse_args(["--compare", bad])
     with pytest.raises(ValueError, match="--compare loss=bce"):
-        make_window("--preset", "mlp-moons", "--compare", "loss=bce")
+        opened("--preset", "mlp-moons", "--compare", "loss=bce")
 
 
 def test_runs_with_different_losses_say_their_losses_are_not_on_one_scale(opened):

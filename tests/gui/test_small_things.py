@@ -1,8 +1,6 @@
 """What a user notices: classes counted one way, file names and permissions, screenshots, titles."""
 
 import os
-import subprocess
-import sys
 
 import pyqtgraph as pg
 import pytest
@@ -59,19 +57,9 @@ def test_replacing_a_file_keeps_its_permissions(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o640
 
 
-def _shot(tmp_path, name):
-    return subprocess.run(
-        [sys.executable, "-m", "gradviz", "--steps", "2", "--screenshot", str(tmp_path / name)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-
-
 @pytest.mark.parametrize("name", ["shot.svg", "shot.png", "shot.jpg"])
-def test_a_screenshot_is_written_and_says_nothing(tmp_path, name):
-    out = _shot(tmp_path, name)
+def test_a_screenshot_is_written_and_says_nothing(gradviz_command, tmp_path, name):
+    out = gradviz_command("--steps", "2", "--screenshot", str(tmp_path / name))
     assert out.returncode == 0 and out.stdout == "" and out.stderr == ""
     head = (tmp_path / name).read_bytes()[:64]
     expected = {"svg": b"<?xml", "png": b"\x89PNG", "jpg": b"\xff\xd8"}[name.rsplit(".", 1)[1]]
@@ -81,7 +69,7 @@ def test_a_screenshot_is_written_and_says_nothing(tmp_path, name):
         assert "<path" in text and "<text" in text  # lines and words as vectors
 
 
-def test_a_screenshot_in_an_unknown_format_says_which_exist(tmp_path):
-    out = _shot(tmp_path, "shot.docx")
+def test_a_screenshot_in_an_unknown_format_says_which_exist(gradviz_command, tmp_path):
+    out = gradviz_command("--steps", "2", "--screenshot", str(tmp_path / "shot.docx"))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert ".png" in out.stderr and ".svg" in out.stderr and not (tmp_path / "shot.docx").exists()

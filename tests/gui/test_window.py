@@ -249,21 +249,17 @@ def test_every_model_and_loss_trains_ten_steps_cleanly(shared_window, dataset, m
     window.grab()  # every view paints this state
 
 
-def test_cli_errors_are_messages_not_tracebacks(tmp_path):
+def test_cli_errors_are_messages_not_tracebacks(gradviz_command, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,y\n1,2\n")
-    out = subprocess.run(
-        [sys.executable, "-m", "gradviz", "--data", str(bad), "--screenshot", str(tmp_path / "x.png")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = gradviz_command("--data", str(bad), "--screenshot", str(tmp_path / "x.png"))
     assert out.returncode == 2
     assert "bad.csv, line 2" in out.stderr and "Traceback" not in out.stderr
-    out = subprocess.run([sys.executable, "-m", "gradviz", "--lr", "-3"], capture_output=True, text=True)
+    out = gradviz_command("--lr", "-3")
     assert out.returncode == 2 and "learning rate" in out.stderr
+    # and from a process of its own, as the user runs it
     out = subprocess.run([sys.executable, "-m", "gradviz", "--preset", "nope"], capture_output=True, text=True)
-    assert out.returncode == 2 and "no preset named" in out.stderr
+    assert out.returncode == 2 and "no preset named" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_values_on_the_command_line_may_be_negative():
@@ -285,7 +281,8 @@ def test_list_presets_to_a_reader_that_stops_early_ends_quietly():
     assert done.returncode == 0 and "Traceback" not in done.stderr and len(done.stdout) == 10
 
 
-def test_screenshot_option_writes_a_png(tmp_path):
+def test_screenshot_option_writes_a_png_and_says_nothing(tmp_path):
+    """From a process of its own, as the user runs it: not a word on stdout or stderr (Qt's included)."""
     shot = tmp_path / "shot.png"
     out = subprocess.run(
         [sys.executable, "-m", "gradviz", "--steps", "3", "--screenshot", str(shot)],
@@ -293,7 +290,7 @@ def test_screenshot_option_writes_a_png(tmp_path):
         text=True,
         timeout=120,
     )
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 0 and out.stdout == "" and out.stderr == "", out.stderr
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
@@ -403,23 +400,10 @@ def test_f1_help_lists_every_shortcut_of_the_window(window):
     assert "Click the loss surface" in text
 
 
-def test_what_the_command_line_cannot_honour_is_said_on_stderr_and_in_the_window(make_window, tmp_path):
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gradviz",
-            "--model",
-            "logistic",
-            "--dataset",
-            "spiral",
-            "--screenshot",
-            str(tmp_path / "s.png"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_what_the_command_line_cannot_honour_is_said_on_stderr_and_in_the_window(
+    gradviz_command, make_window, tmp_path
+):
+    out = gradviz_command("--model", "logistic", "--dataset", "spiral", "--screenshot", str(tmp_path / "s.png"))
     assert out.returncode == 0
     lines = [line for line in out.stderr.splitlines() if line.startswith("gradviz:")]
     assert len(lines) == 1 and "softmax regression" in lines[0] and "3" in lines[0]

@@ -106,9 +106,12 @@ def test_every_view_keeps_a_usable_size(qtbot, mode, width, height):
 
 @pytest.mark.parametrize("preset", [p.name for p in list_presets()])
 def test_every_lesson_fits_a_720p_projector_whichever_tab_is_in_front(shared_window, preset):
-    """Each scenario presented in one 720p window, arranged as a window opened on it would be."""
+    """Each scenario presented in one 720p window, arranged as a window opened on it would be: the whole
+    projector audit as it opens (test_projector_audit leaves this size to this walk), then these checks with
+    each tab group's other views in front."""
     window = shared_window("--present", "--size", "1280x720")
     open_scenario(window, load_preset(preset))
+    assert audit(window) == []
     for front in ("gradientDock", "residualsDock", "jacobianDock", "derivationDock"):
         window.docks[front].raise_()
         settle(window)

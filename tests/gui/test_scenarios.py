@@ -6,8 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from gradviz.cli import parse_args
 from gradviz.gui.lesson_picker import LessonPicker
 from gradviz.presets import list_presets, load_preset
+from gradviz.session_options import session_data_from_args
+from gradviz.state import Session
 
 LESSONS = list_presets()
 
@@ -106,20 +109,27 @@ def test_the_picker_is_driven_by_the_keys_over_its_headings(qtbot):
     assert picker.result() == LessonPicker.DialogCode.Accepted
 
 
-def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(make_window, tmp_path, qtbot):
-    source = make_window("--preset", "mlp-moons", "--steps", "6000")
-    path = tmp_path / "long.gradviz.json"
-    assert source.session.save(path)
-    doc = json.loads(path.read_text())
+@pytest.fixture(scope="module")
+def long_session(tmp_path_factory):
+    """A session 6,000 steps long (mlp-moons), saved with its timeline, built without a window; and its
+    parameters at the end."""
+    data, _ = session_data_from_args(parse_args(["--preset", "mlp-moons", "--steps", "6000"]))
+    session = Session(data.dataset, data.settings)
+    session.apply_session(data)
+    path = tmp_path_factory.mktemp("long") / "long.gradviz.json"
+    assert session.save(path)
+    return path, {k: v.copy() for k, v in session.params.items()}
+
+
+def test_a_long_session_opens_in_slices_and_esc_leaves_the_old_one(opened, long_session, tmp_path, qtbot):
+    source, params = long_session
+    doc = json.loads(source.read_text())
     assert "snapshot" in doc["run"]  # it would open at once: without its timeline it replays
     del doc["run"]["snapshot"]
+    path = tmp_path / "long.gradviz.json"
     path.write_text(json.dumps(doc))
-    params = {k: v.copy() for k, v in source.session.params.items()}
-    source.close()
 
-    window = make_window("--preset", "linear-line", "--steps", "3")
-    window.setFocus()
-    qtbot.waitUntil(window.hasFocus, timeout=2000)
+    window = opened("--preset", "linear-line", "--steps", "3")
     window.files.open_file(str(path))
     assert window.jobs.running and "long.gradviz.json" in window.jobs.bar.format()
     qtbot.wait(30)
@@ -146,12 +156,9 @@ def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
     assert seen == ["preset:momentum-ravine", "preset:softmax-blobs"]
 
 
-def test_a_long_session_saved_with_its_timeline_opens_at_once(make_window, tmp_path):
-    source = make_window("--preset", "mlp-moons", "--steps", "6000")
-    path = tmp_path / "long.gradviz.json"
-    assert source.session.save(path)
-    params = {k: v.copy() for k, v in source.session.params.items()}
-    window = make_window("--preset", "linear-line")
+def test_a_long_session_saved_with_its_timeline_opens_at_once(opened, long_session):
+    path, params = long_session
+    window = opened("--preset", "linear-line")
     window.files.open_file(str(path))
     assert not window.jobs.running  # no replay: no slices, no progress bar
     assert window.session.current_step == 6000

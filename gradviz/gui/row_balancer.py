@@ -57,10 +57,23 @@ class RowBalancer(QObject):
             if not dock.property("roomWatched"):
                 dock.setProperty("roomWatched", True)
                 dock.toggleViewAction().triggered.connect(self._user_chose)
+                dock.visibilityChanged.connect(self._dock_shown)
         for bar in self._window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if not bar.property("roomWatched"):  # Qt makes the docks' tab bars as groups form
                 bar.setProperty("roomWatched", True)
                 bar.tabBarClicked.connect(lambda index, bar=bar: self._tab_clicked(bar.tabText(index)))
+
+    @property
+    def due(self) -> bool:
+        """A balance is waiting for this turn to end (tests wait for it before they measure)."""
+        return self._due.isActive()
+
+    def _dock_shown(self, shown: bool) -> None:
+        """A view brought to the front of its tab group (a tab clicked, a scene's or the app's choice) shares
+        the column by its own needs: its layout may ask for nothing, having been laid out before (the
+        Jacobian's bars, raised over the derivation at 1280 × 720, kept 88 px of a plot that needs 90)."""
+        if shown and self._window.theme.present:
+            self._due.start()
 
     def _user_chose(self) -> None:
         self._hands_off = True

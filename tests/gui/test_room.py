@@ -14,8 +14,9 @@ from gradviz.gui.layout import PLOT_SHARE
 from gradviz.gui.row_balancer import least_plot, plot_height
 from gradviz.gui.views.plot_items import PointLabels
 from gradviz.lessons import LessonShow
+from gradviz.presets import load_preset
 
-from .audit import settle
+from .audit import audit, open_scenario, settle
 from .test_projector_audit import _built
 
 
@@ -35,6 +36,20 @@ def test_a_column_shares_its_height_by_plotting_area_once_the_views_words_are_in
     top, bottom = (plot_height(window.docks[name]) for name in ("lossSurfaceDock", "jacobianDock"))
     assert abs(top / (top + bottom) - 0.54) < 0.03, (top, bottom)
     assert min(top, bottom) >= PLOT_SHARE[1] * window.height()
+
+
+def test_a_view_raised_over_its_tab_group_gets_its_room_though_its_own_layout_asks_for_nothing(qtbot):
+    """Presenting at 1280 × 720, the Jacobian laid out once (logistic regression), the derivation raised
+    over it, then another scenario opened: raising the Jacobian again asks for no layout of its own, and
+    its bars kept 88 px of the 90 a plot needs there. A view brought to the front balances its column."""
+    window = _shown(qtbot, "--present", "--preset", "logistic-blobs", "--size", "1280x720")
+    for name in ("jacobianDock", "derivationDock"):
+        window.docks[name].raise_()
+        settle(window)
+    open_scenario(window, load_preset("mlp-spiral"))
+    window.docks["jacobianDock"].raise_()
+    settle(window)
+    assert audit(window, ("room",)) == []
 
 
 def test_on_a_small_projector_the_view_a_scene_points_at_takes_the_column(qtbot):

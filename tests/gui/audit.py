@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -53,19 +53,54 @@ SLACK = 1.0  # pixels of rounding forgiven
 
 def settle(window) -> None:
     """Laid out, drawn and painted as on screen, before anything is measured: the turn's changes drawn,
-    the surface back from its worker, the curvature's spectra computed, then painted a few times (pyqtgraph fits an axis to its tick
-    labels when it paints them, which re-lays out the plot)."""
-    window.flush()
-    window.surface_view.finish_rendering()
-    if window.curvature_view is not None and window.curvature_view.seen:  # the spectra its scene shows
-        window.curvature_feed.wait()
-    QApplication.processEvents()
+    the surface back from its worker, the curvature's spectra computed, then painted until painting moves
+    no plot (pyqtgraph fits an axis to its tick labels when it paints them, which re-lays out the plot).
+
+    Until the last paint the window does not paint: each arrival (a surface, a spectrum, a layout) would
+    repaint every plot in sight, five or six times a scene. The axes are fitted as a paint would fit them
+    (`_fit_axes_as_painting_would`), then one real paint checks it: what it still moves is painted again."""
+    window.setUpdatesEnabled(False)
+    try:
+        window.flush()
+        window.surface_view.finish_rendering()
+        if window.curvature_view is not None and window.curvature_view.seen:  # the spectra its scene shows
+            window.curvature_feed.wait()
+        QApplication.processEvents()
+        _fit_axes_as_painting_would(window)
+    finally:
+        window.setUpdatesEnabled(True)
     shape = _plot_boxes(window)
-    for _ in range(3):  # until painting moves no plot (usually once)
+    for _ in range(4):  # until painting moves no plot (usually once) and the rows need no balancing
         window.grab()
         QApplication.processEvents()  # the layout a paint asked for (an axis fitted to its new labels)
         was, shape = shape, _plot_boxes(window)
-        if shape == was:
+        if shape == was and not window.row_balancer.due:
+            return
+
+
+def _fit_axes_as_painting_would(window, rounds: int = 4) -> None:
+    """What a paint does to the layout, without painting: each plot's scene prepared for painting (its ranges
+    follow their data), each axis's tick labels laid out (an axis grows or shrinks to them), the layouts
+    that asks for done; again until no axis changes its size."""
+    views = [view for view in window.findChildren(pg.GraphicsView) if view.isVisible()]
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    for _ in range(rounds):
+        for view in views:
+            view.scene().prepareForPaint()
+        changed = False
+        painter = QPainter(image)
+        try:
+            for view in views:
+                for item in view.scene().items():
+                    if isinstance(item, pg.AxisItem) and item.picture is None and item.isVisible():
+                        size = item.maximumWidth(), item.maximumHeight()
+                        item.paint(painter, None, None)
+                        changed |= size != (item.maximumWidth(), item.maximumHeight())
+        finally:
+            painter.end()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
+        if not changed:
             return
 
 

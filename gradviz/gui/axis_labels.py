@@ -48,7 +48,15 @@ class TitledAxis(pg.AxisItem):
             rect.adjust(0, 0, 0, QFontMetricsF(self.style["tickFont"] or self.font()).descent())
         return rect
 
+    whole_numbers = False  # an axis of indices or counts (the i-th eigenvalue): no tick between two of them
+
     def tickSpacing(self, minVal: float, maxVal: float, size: float):
+        levels = self._readable_spacing(minVal, maxVal, size)
+        if self.whole_numbers:  # the 1, 2, 5 × 10ⁿ ladder from 1 up: whole numbers only
+            levels = [(max(1.0, spacing), offset) for spacing, offset in levels if spacing >= 1] or [(1.0, 0.0)]
+        return levels
+
+    def _readable_spacing(self, minVal: float, maxVal: float, size: float):
         levels = super().tickSpacing(minVal, maxVal, size)
         span = abs(maxVal - minVal)
         if not levels or size <= 0 or span == 0 or self._tickSpacing is not None:

@@ -160,3 +160,14 @@ def test_a_scene_about_the_sharpness_finds_it_computed_while_the_scene_before_wa
     replay.commit()
     fresh.run.sharpness.fill(fresh.trainer)
     assert np.array_equal(fresh.run.sharpness.curve(fresh.trainer)[1], sharpness)
+
+
+def test_the_spectrum_ticks_only_whole_eigenvalue_numbers(opened):
+    """Logistic regression on two inputs has three eigenvalues: ticks at 1, 2, 3 under the bars, none at 1.5."""
+    window, view = _curvature(opened, "--preset", "logistic-blobs")
+    axis = view.spectrum.getAxis("bottom")
+    low, high = view.spectrum.getViewBox().viewRange()[0]
+    assert len(view.shown_values) == 3
+    for length in (axis.width(), 3 * axis.width()):  # as laid out here, and as wide as on a 4K projector
+        values = [v for _, level in axis.tickValues(low, high, length) for v in level]
+        assert values and all(float(v).is_integer() for v in values), (length, values)

@@ -61,6 +61,7 @@ class CurvatureView(View):
 
         self.spectrum_widget, self.spectrum = theme.plot_widget("spectrumPlot", fixed=True)
         set_axis_label(self.spectrum, "bottom", "i (eigenvalues, largest first)")
+        self.spectrum.getAxis("bottom").whole_numbers = True  # the 1st, 2nd, … eigenvalue: no 1.5th
         set_axis_label(self.spectrum, "left", "λᵢ")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.spectrum.addItem(self.bars)

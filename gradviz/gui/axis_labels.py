@@ -53,7 +53,7 @@ class TitledAxis(pg.AxisItem):
     def tickSpacing(self, minVal: float, maxVal: float, size: float):
         levels = self._readable_spacing(minVal, maxVal, size)
         if self.whole_numbers:  # the 1, 2, 5 × 10ⁿ ladder from 1 up: whole numbers only
-            levels = [(max(1.0, spacing), offset) for spacing, offset in levels if spacing >= 1] or [(1.0, 0.0)]
+            levels = [level for level in levels if level[0] >= 1] or [(1.0, 0.0)]
         return levels
 
     def _readable_spacing(self, minVal: float, maxVal: float, size: float):

@@ -72,7 +72,12 @@ class RowBalancer(QObject):
         """A view brought to the front of its tab group (a tab clicked, a scene's or the app's choice) shares
         the column by its own needs: its layout may ask for nothing, having been laid out before (the
         Jacobian's bars, raised over the derivation at 1280 × 720, kept 88 px of a plot that needs 90)."""
-        if shown and self._window.theme.present:
+        if shown:
+            self._soon_if_presenting()
+
+    def _soon_if_presenting(self) -> None:
+        """Presenting, the rows follow the views; at the desk they are the user's once arranged."""
+        if self._window.theme.present:
             self._due.start()
 
     def _user_chose(self) -> None:
@@ -89,9 +94,8 @@ class RowBalancer(QObject):
         self._due.start()
 
     def eventFilter(self, watched, event) -> bool:
-        window = self._window
-        if event.type() == QEvent.Type.LayoutRequest and window.theme.present:
-            self._due.start()
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._soon_if_presenting()
         return False
 
     def balance(self) -> None:

@@ -163,6 +163,7 @@ class ControlsPanel(QScrollArea):
                 self.bindings.add(self._binding(name, w, form))
                 if name == "lr":  # the largest stable η at this step, from the Hessian (computed aside)
                     self.lr_bound = QLabel()
+                    self._lr_warned: bool | None = None
                     self.lr_bound.setObjectName("maxStableLrLabel")
                     self.lr_bound.setWordWrap(True)
                     self._lr_tip = w.toolTip()
@@ -311,12 +312,14 @@ class ControlsPanel(QScrollArea):
                 )
         self.lr_bound.setText(text)
         self.lr_bound.setToolTip(tip)
-        self.lr_bound.setStyleSheet(
-            f"color: {palette.WARN_TEXT}; font-weight: bold;" if warn else f"color: {palette.NOTE};"
-        )
         spin = self.controls["lr"]
-        spin.setStyleSheet(f"QDoubleSpinBox {{ background: {palette.WARN_FIELD}; }}" if warn else "")
         spin.setToolTip(tip if warn else self._lr_tip)
+        if warn != self._lr_warned:  # a style sheet re-polishes the panel: set it when the state turns
+            self._lr_warned = warn
+            self.lr_bound.setStyleSheet(
+                f"color: {palette.WARN_TEXT}; font-weight: bold;" if warn else f"color: {palette.NOTE};"
+            )
+            spin.setStyleSheet(f"QDoubleSpinBox {{ background: {palette.WARN_FIELD}; }}" if warn else "")
 
     # ------------------------------------------------------------------ data
     def _data_box(self, qt_session: QtSession) -> QGroupBox:

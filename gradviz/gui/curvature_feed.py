@@ -4,7 +4,10 @@ After every change the session names the next spectrum worth having (`Session.ne
 the focused run's current step first, its stride over the run while the curvature view is on
 screen, then the other runs); the worker computes it and the answer is filed back on the GUI
 thread, which asks for the next. While a run plays faster than spectra come, the worker simply
-takes the newest step each time: no frame ever waits for a Hessian. When nothing in sight wants a spectrum,
+takes the newest step each time: no frame waits for a Hessian that takes longer than `INLINE_S`. Those
+quicker than that (a linear or logistic model on a thousand points: a tenth of a millisecond, measured on
+the last one) are computed with the change that asked for them, so the step and its curvature are one
+redraw, and the view never shows the step before's spectrum beside this step's path. When nothing in sight wants a spectrum,
 the feed computes those a lesson's coming scenes will want (`compute_ahead`) into the process's
 `SPECTRA`, where the session finds them when the scene arrives (`Session.next_unknown_curvature_job`).
 
@@ -29,11 +32,15 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QTimer, Signal
 
 from gradviz.state.remembered import SPECTRA, digest
-from gradviz.state.spectrum_worker import answer, read_message, write_message
+from gradviz.state.sharpness import answer
+from gradviz.state.spectrum_worker import read_message, write_message
 
 from .qt_session import QtSession
 
-__all__ = ["CurvatureFeed"]
+__all__ = ["CurvatureFeed", "INLINE_S"]
+
+INLINE_S = 0.002  # spectra measured quicker than this are computed with the step, on the GUI thread
+_NEW_STEP = frozenset({"step", "data", "model", "runs", "settings"})  # what can leave a step without its spectrum
 
 
 class _Worker:
@@ -130,7 +137,14 @@ class CurvatureFeed(QObject):
         self._rest = QTimer(self)  # the pause after a job
         self._rest.setSingleShot(True)
         self._rest.timeout.connect(self.request)
+        qt_session.sigChangedNow.connect(self._fill_cheap)
         qt_session.sigChanged.connect(lambda change: self.request())
+
+    def _fill_cheap(self, change) -> None:
+        """A change that may leave the current step without its spectrum: computed at once where the
+        last one took under `INLINE_S` (within the change, so the views redraw once, with it)."""
+        if not self.paused and change.touches(_NEW_STEP):
+            self.session.race.fill_cheap_curvature(INLINE_S)
 
     def request(self) -> None:
         """Start the next job if the worker is free and rested, and something is wanted."""
@@ -185,7 +199,7 @@ class CurvatureFeed(QObject):
         spectrum, seconds = result
         self.busy = False
         self.computed += 1
-        self.session.record_curvature(job, spectrum)
+        self.session.record_curvature(job, spectrum, seconds)
         self._rest.start(int(1000 * seconds))  # then request() again
 
     @property

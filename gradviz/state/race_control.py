@@ -20,6 +20,7 @@ from .divergence import divergence_note
 from .remembered import SPECTRA
 from .run import Run
 from .run_set import RunSet
+from .sharpness import answer
 
 __all__ = ["RaceControl", "NEW_RUN"]
 
@@ -289,10 +290,26 @@ class RaceControl:
         sharpness, trainer = self._session.run.sharpness, self._session.run.trainer
         return [sharpness.job(trainer, step).inputs() for step in sharpness.wanted(trainer, backfill=True)]
 
-    def record_curvature(self, job, spectrum: core.Spectrum | None) -> None:
-        """File a spectrum computed in the background (None: it could not be computed; not asked again)."""
+    def fill_cheap_curvature(self, budget_s: float) -> None:
+        """Compute the runs' current-step spectra here and now while their measured cost (`Sharpness.cost`)
+        fits in `budget_s` together: a small model's step then arrives with its own curvature, in one
+        Change, instead of showing the step before's until the background's answer."""
+        spent = 0.0
+        while (job := self.next_curvature_job()) is not None:
+            cost = job.target.cost(job)
+            if cost is None or spent + cost > budget_s:
+                return
+            spectrum, seconds = answer(job.inputs())
+            spent += seconds
+            self.record_curvature(job, spectrum, seconds)
+
+    def record_curvature(self, job, spectrum: core.Spectrum | None, seconds: float | None = None) -> None:
+        """File a spectrum computed in the background (None: it could not be computed; not asked again),
+        with the `seconds` it took if they were measured."""
         if not self.runs.owns(job):
             return  # its run is gone
+        if seconds is not None:
+            job.target.note_cost(job, seconds)
         if spectrum is None:
             job.target.give_up(job)
             return

@@ -1,16 +1,19 @@
 """A run's curvature over its steps: the Hessian's spectrum at the current step and λmax (the
 sharpness) on a stride over the whole run, for the curvature dock and the learning rate's bound.
 
-A spectrum costs from a millisecond (a linear model) to a second (a wide net), so nothing here is
-computed on a frame: `wanted` says which steps still lack one (the current step first, then every
-`stride`-th recorded step, newest first), `job` copies what one computation needs so it can run
-on another thread, and `record` files the answer. `fill` does the same synchronously (notebooks,
-tests). Each value is kept with a hash of the θ it was computed at: a branch that rewrites a step
-makes its old value stale, and `sync` drops it.
+A spectrum costs from a tenth of a millisecond (a linear model) to seconds (a wide net), so the
+slow ones are never computed on a frame: `wanted` says which steps still lack one (the current step
+first, then every `stride`-th recorded step, newest first), `job` copies what one computation needs so
+it can run on another thread, and `record` files the answer. `fill` does the same synchronously
+(notebooks, tests). `cost` estimates a spectrum from the last one measured, so that those taking a
+fraction of a millisecond can be computed with the step itself (`RaceControl.fill_cheap_curvature`).
+Each value is kept with a hash of the θ it was computed at: a branch that rewrites a step makes its
+old value stale, and `sync` drops it.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +22,16 @@ from gradviz.core import Quadratic, Spectrum, Trainer, predicted_errors, quadrat
 
 from .remembered import SPECTRA, digest
 
-__all__ = ["CurvatureJob", "EigenErrors", "Sharpness", "MAX_POINTS", "eigen_errors", "spectrum_of", "training_data"]
+__all__ = [
+    "CurvatureJob",
+    "EigenErrors",
+    "Sharpness",
+    "MAX_POINTS",
+    "eigen_errors",
+    "spectrum_of",
+    "training_data",
+    "answer",
+]
 
 MAX_POINTS = 128  # λmax at about this many steps over a run, however long
 
@@ -41,6 +53,10 @@ class CurvatureJob:
     def compute(self) -> Spectrum:
         return spectrum_of(self.model, self.loss_fn, self.params, self.X, self.Y)
 
+    @property
+    def parameters(self) -> int:
+        return sum(np.size(v) for v in self.params.values())
+
     def inputs(self) -> tuple:
         """What `spectrum_of` needs, all of it picklable: a job can be computed in another process."""
         return self.model, self.loss_fn, self.params, self.X, self.Y
@@ -55,6 +71,16 @@ def spectrum_of(model, loss, params, X: np.ndarray, Y: np.ndarray) -> Spectrum:
     """The spectrum one job asks for (near divergence the curvature may overflow: then it is inf)."""
     with np.errstate(all="ignore"):
         return top_eigen(model, loss, params, X, Y)
+
+
+def answer(inputs: tuple) -> tuple:
+    """(the spectrum, or None if it cannot be computed; the seconds it took)."""
+    start = time.perf_counter()
+    try:
+        spectrum = spectrum_of(*inputs)
+    except (ValueError, RuntimeError, ArithmeticError):  # no convergence, or nothing finite to decompose
+        spectrum = None
+    return spectrum, time.perf_counter() - start
 
 
 def _coarseness(step: int) -> int:
@@ -72,6 +98,7 @@ class Sharpness:
         self._store_key: tuple[int, int] | None = None
         self._failed: set[tuple[int, int]] = set()  # (step, hash of θ) whose spectrum could not be computed
         self._quadratic: tuple | None = None  # (X, Y, settings, Quadratic) of a quadratic loss
+        self._cost: tuple[int, float] | None = None  # (parameters, seconds per training point) of the last spectrum
 
     def latest(self, trainer: Trainer) -> tuple[int, Spectrum] | None:
         """The newest step up to the current one with a spectrum, and that spectrum (while the current
@@ -152,6 +179,17 @@ class Sharpness:
             quad = quadratic_of(trainer.model, trainer.loss_fn, trainer.params, X, Y, weight_decay)
             self._quadratic = cached = (regime.X, regime.Y, key, quad)
         return cached[3]
+
+    def note_cost(self, job: CurvatureJob, seconds: float) -> None:
+        """How long `job`'s spectrum took: the estimate for the next one (`cost`)."""
+        self._cost = (job.parameters, seconds / max(1, len(job.X)))
+
+    def cost(self, job: CurvatureJob) -> float | None:
+        """The seconds `job` should take, scaled from the last one measured by the number of training
+        points (None: nothing measured yet for a model of this many parameters)."""
+        if self._cost is None or self._cost[0] != job.parameters:
+            return None
+        return self._cost[1] * len(job.X)
 
     def record(self, job: CurvatureJob, spectrum: Spectrum) -> None:
         """File a computed spectrum. Only the newest keeps its eigenvectors (the eigen slice's axes);

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pickle
 import sys
-import time
 
-from .sharpness import spectrum_of
+from .sharpness import answer
 
-__all__ = ["answer", "main", "read_message", "write_message"]
+__all__ = ["main", "read_message", "write_message"]
 
 
 def read_message(stream):
@@ -34,16 +33,6 @@ def write_message(stream, message) -> None:
     stream.write(len(data).to_bytes(8, "little"))
     stream.write(data)
     stream.flush()
-
-
-def answer(inputs) -> tuple:
-    """(the spectrum, or None if it cannot be computed; the seconds it took)."""
-    start = time.perf_counter()
-    try:
-        spectrum = spectrum_of(*inputs)
-    except (ValueError, RuntimeError, ArithmeticError):  # no convergence, or nothing finite to decompose
-        spectrum = None
-    return spectrum, time.perf_counter() - start
 
 
 def main() -> None:

@@ -281,3 +281,43 @@ def test_presentation_mode_layout(make_window):
     assert window.docks["dataDock"].isVisible() and window.docks["lossSurfaceDock"].isVisible()
     tabbed = window.tabifiedDockWidgets(window.docks["gradientDock"])
     assert {d.objectName() for d in tabbed} >= {"residualsDock", "jacobianDock", "derivationDock"}
+
+
+def test_following_the_run_a_quick_surface_goes_from_full_to_full_without_a_strip(opened, qtbot, monkeypatch):
+    """A full surface that takes milliseconds replaces the last one directly: no blurred coarse grid in
+    between, and no progress strip flashing several times a second."""
+    window = opened("--lr", "0.01")  # small steps: the path stays in the plot, which only follows the plane
+    s = window.session
+    view = window.surface_view
+    s.step(2)
+    _wait_surface(window, qtbot)
+    box = (view.alphas[[0, -1]], view.betas[[0, -1]])
+    shown, strip = [], []
+    show = view.surface_image.show
+    monkeypatch.setattr(view.surface_image, "show", lambda S, *a, **k: (shown.append(S.shape), show(S, *a, **k)))
+    for _ in range(4):
+        s.step(1)
+        window.flush()
+        assert s.slice is not view.slice  # the run moved the plane: a new surface is due
+        qtbot.waitUntil(lambda: s.slice is view.slice and view.idle, timeout=20_000)
+        strip.append(view.progress.isVisible())
+    np.testing.assert_array_equal((view.alphas[[0, -1]], view.betas[[0, -1]]), box)  # followed, never reframed
+    assert shown and set(shown) == {(100, 100)} and not any(strip)
+
+
+def test_the_progress_strip_waits_before_it_shows(window, monkeypatch):
+    from gradviz.gui.views import progress_strip
+
+    clock = [100.0]
+    monkeypatch.setattr(progress_strip.time, "monotonic", lambda: clock[0])
+    strip = window.surface_view.progress
+    strip.show_fraction(0.0)
+    strip.show_fraction(0.5)
+    assert strip.isHidden() and strip.fraction is None  # quick work: nothing to see
+    clock[0] += progress_strip.DELAY_S + 0.01
+    strip.show_fraction(0.6)
+    assert not strip.isHidden() and strip.fraction == pytest.approx(0.6)
+    strip.show_fraction(None)
+    strip.show_fraction(0.0)  # new work: its own wait
+    assert strip.isHidden()
+    strip.show_fraction(None)

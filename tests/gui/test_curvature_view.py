@@ -171,3 +171,23 @@ def test_the_spectrum_ticks_only_whole_eigenvalue_numbers(opened):
     for length in (axis.width(), 3 * axis.width()):  # as laid out here, and as wide as on a 4K projector
         values = [v for _, level in axis.tickValues(low, high, length) for v in level]
         assert values and all(float(v).is_integer() for v in values), (length, values)
+
+
+def test_a_small_models_step_arrives_with_its_own_curvature(opened):
+    """Once a spectrum is known to take a fraction of a millisecond, the next step's is computed with the
+    step: the view and the η bound show that step's Hessian at its first redraw, never the step before's."""
+    window, view = _curvature(opened, "--preset", "logistic-blobs")
+    s = window.session
+    for _ in range(3):
+        s.step(1)
+        window.flush()
+        assert view.shown_step == s.current_step
+        np.testing.assert_allclose(view.shown_values, _eigenvalues(s), rtol=1e-9)
+        assert "computing" not in view.readout.text() and "computing" not in window.controls.lr_bound.text()
+    window.curvature_feed.paused = True  # a feed that starts nothing computes nothing with the step either
+    try:
+        s.step(1)
+        window.flush()
+        assert view.shown_step == s.current_step - 1 and "this step's: computing" in view.readout.text()
+    finally:
+        window.curvature_feed.paused = False

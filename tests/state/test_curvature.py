@@ -1,11 +1,14 @@
 """The largest stable learning rate from the Hessian's top eigenvalue, and what happens on either side of it."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from gradviz import core
 from gradviz.presets import load_preset
 from gradviz.state import Session
+from gradviz.state.sharpness import answer
 
 
 def _preset(name: str) -> Session:
@@ -196,3 +199,36 @@ def test_the_eigen_slice_is_the_hessians_sharpest_plane_and_turns_with_it_unless
     job = s.next_curvature_job()
     s.record_curvature(job, job.compute())
     assert s.slice_coordinates is pinned  # pinned: the plane stays
+
+
+def test_a_cheap_spectrum_is_filled_in_with_the_step_once_one_was_measured():
+    s = _preset("logistic-blobs")
+    changes = []
+    s.subscribe(changes.append)
+    s.race.fill_cheap_curvature(1.0)
+    assert s.run.sharpness.at(s.run.trainer) is None  # nothing measured yet: the background's to compute
+    job = s.next_curvature_job()
+    spectrum, seconds = answer(job.inputs())
+    s.record_curvature(job, spectrum, seconds)
+    assert s.run.sharpness.cost(job) == pytest.approx(seconds)
+    s.step(1)
+    s.race.fill_cheap_curvature(1.0)
+    here = s.run.sharpness.at(s.run.trainer)
+    t = s.run.trainer
+    lam = np.linalg.eigvalsh(core.hessian(t.model, t.loss_fn, t.params, t.latest.X, t.latest.Y))[-1]
+    assert here is not None and here.top == pytest.approx(lam, rel=1e-9)  # this step's own Hessian
+    assert "curvature" in changes[-1]
+    s.step(1)
+    s.race.fill_cheap_curvature(0.0)  # no time to spare: left to the background
+    assert s.run.sharpness.at(s.run.trainer) is None
+
+
+def test_the_cost_of_a_spectrum_scales_with_the_points_and_belongs_to_its_model():
+    s = _preset("logistic-blobs")
+    job = s.next_curvature_job()
+    s.record_curvature(job, job.compute(), 0.004)
+    n = len(job.X)
+    half = replace(job, X=job.X[: n // 2], Y=job.Y[: n // 2])
+    assert s.run.sharpness.cost(half) == pytest.approx(0.004 * (n // 2) / n)
+    wider = replace(job, params={**job.params, "extra": np.zeros(5)})
+    assert s.run.sharpness.cost(wider) is None  # another model: nothing known

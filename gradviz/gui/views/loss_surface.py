@@ -47,6 +47,9 @@ FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,0
 FIELD = 13  # gradient-field arrows per side
 FOLLOW_MS = 150  # while the run moves the plane, a new surface at most this often
 _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the coarse pass
+# N × grid points of a full surface quick enough (~20 ms) that following the run needs no coarse pass first:
+# the old surface stays until the new one is complete, instead of a blurred one in between
+_QUICK_FULL = 20_000_000
 
 
 class LossSurfaceView(View):
@@ -191,7 +194,8 @@ class LossSurfaceView(View):
 
     def request(self, reframe: bool = True, at_once: bool = True) -> None:
         """A new surface on the session's plane: a coarse pass (on the GUI thread when it is cheap
-        and `at_once`), then the full grid in the background."""
+        and `at_once`; none when following the run with a quick full grid), then the full grid in the
+        background."""
         s = self.session
         self._follow_timer.stop()
         if reframe or len(self.alphas) == 0:
@@ -212,7 +216,7 @@ class LossSurfaceView(View):
                 s.model, s.loss_fn, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=self._dtype()
             )
             self._set_surface(S, coarse_a, coarse_b)
-        else:
+        elif reframe or X.shape[0] * FULL * FULL > _QUICK_FULL:
             self._start_job(coarse_a, coarse_b, final=False)
         self._start_job(self.alphas, self.betas, final=True)
         self._draw_field()

@@ -42,13 +42,31 @@ def subscript(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+LONGEST = 10  # a vector or matrix side longer than this is written as its ends around "…" (numpy's summary)
+_HEAD, _TAIL = 3, 2
+
+
+def _elided(shown: list[str], n: int) -> list[str]:
+    """The written items of an axis of length n, "…" where `_summary` left its middle out."""
+    return shown if n <= LONGEST else [*shown[:_HEAD], "…", *shown[_HEAD:]]
+
+
+def _summary(a: np.ndarray, axis: int) -> np.ndarray:
+    """`a` without the middle of a long axis (formatting 256 hidden units cost 20 ms a frame, and nobody reads them)."""
+    n = a.shape[axis]
+    return a if n <= LONGEST else np.take(a, [*range(_HEAD), *range(n - _TAIL, n)], axis=axis)
+
+
 def vec(values, digits: int = 4) -> str:
-    return "[" + ", ".join(num(v, digits) for v in np.atleast_1d(values)) + "]"
+    a = np.atleast_1d(values)
+    shown = [num(v, digits) for v in _summary(a, 0)]
+    return "[" + ", ".join(_elided(shown, len(a))) + "]"
 
 
 def mat(values, digits: int = 3) -> str:
     a = np.atleast_2d(values)
-    return "[" + "; ".join(vec(row, digits)[1:-1] for row in a) + "]"
+    rows = [vec(row, digits)[1:-1] for row in _summary(a, 0)]
+    return "[" + "; ".join(_elided(rows, len(a))) + "]"
 
 
 def finite(*arrays) -> bool:

@@ -195,6 +195,26 @@ def test_region_scales_plainly_while_changing_and_smoothly_at_rest(window, qtbot
     assert view.region.smooth and window.surface_view.idle
 
 
+def test_slow_frames_keep_the_region_plain_until_they_stop(window, qtbot):
+    """Frames 150 ms apart (a wide net playing under load) are slower than the 120 ms quiet time: the
+    full, smooth pass waits three of their intervals instead of running between two frames."""
+    from gradviz.gui.views.data_view import SMOOTH_AFTER_MS
+
+    view = window.data_view
+    s = window.session
+    flat = s.model.spec.flatten(s.params)
+    for k in range(4):
+        s.restart_from(s.model.spec.unflatten(flat * (-1) ** k * (1 + k)))
+        window.flush()
+        qtbot.wait(150)
+    assert not view.region.smooth  # 150 ms after the last change, past the 120 ms quiet time: still plain
+    qtbot.waitUntil(lambda: view.region.smooth, timeout=3000)
+    s.restart_from(s.model.spec.unflatten(flat * 0.3))
+    window.flush()
+    qtbot.wait(SMOOTH_AFTER_MS + 600)  # a single change after a rest: the usual quiet time
+    assert view.region.smooth
+
+
 def test_a_wide_nets_region_is_coarser_while_it_moves_and_whole_at_rest(make_window, qtbot):
 
     window = make_window("--preset", "mlp-moons", "--hidden", "256")

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from gradviz.gui.numbers import mat, num, vec
@@ -56,3 +57,11 @@ def test_log_axis_labels_only_the_decades_across_a_decade_or_more():
     assert _decades_only(values, strings) == ["", "", "1", "", "", "10"]
     within = list(np.log10([0.2, 0.3, 0.5]))
     assert _decades_only(within, ["0.2", "0.3", "0.5"]) == ["0.2", "0.3", "0.5"]
+
+
+def test_a_long_vector_or_matrix_is_written_as_its_ends():
+    assert vec(range(10), 2) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"  # short enough: every value
+    assert vec(range(256), 3) == "[0, 1, 2, …, 254, 255]"
+    rows = ["0, 1, 2, …, 254, 255", "256, 257, 258, …, 510, 511", "512, 513, 514, …, 766, 767", "…"]
+    rows += ["2560, 2561, 2562, …, 2814, 2815", "2816, 2817, 2818, …, 3070, 3071"]
+    assert mat(np.arange(12 * 256).reshape(12, 256), 4) == "[" + "; ".join(rows) + "]"

@@ -9,6 +9,8 @@ whose colour strength is the model's confidence.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer
@@ -39,7 +41,8 @@ MIN_GRID = 40
 # margins are linear in x (exact on any grid but where three classes meet), an MLP's are curved
 RACE_GRID = {"mlp": 48}
 RACE_GRID_LINEAR = 24
-SMOOTH_AFTER_MS = 120  # the region is drawn smoothly once it has not changed for this long
+SMOOTH_AFTER_MS = 120  # the region is drawn smoothly once it has not changed for this long …
+STREAMING_S = 0.5  # … or, while its changes come less than this apart, for three of their intervals
 INVISIBLE_LEVELS = 2  # region colours changing by at most this (of 255) are not redrawn
 HIT_RADIUS_PX = 10
 
@@ -65,6 +68,7 @@ class DataView(View):
         self._smooth_timer.setInterval(SMOOTH_AFTER_MS)
         self._smooth_timer.timeout.connect(self.finish_rendering)
         self._region_coarse = False  # the region shown was computed on fewer points (a wide net, moving)
+        self._region_changed_at = -1.0  # time.monotonic() of the last new region image
         self._region_view = (0.0, 1.0, 0.0, 1.0)
 
         self.view_box = EditableViewBox()
@@ -402,9 +406,13 @@ class DataView(View):
             or np.abs(image.astype(np.int16) - shown).max() > INVISIBLE_LEVELS
         ):
             self.region.setImage(image)
-            # while frames come fast (playback, a drag), scale plainly; once they stop, smoothly
+            # while frames come fast (playback, a drag), scale plainly; once they stop, smoothly. Frames slower
+            # than the quiet time (a wide net playing) would set the full pass off between two of them, each
+            # time making the next frame later still: then the quiet time is three frames
             self.region.set_smooth(False)
-            self._smooth_timer.start()
+            now = time.monotonic()
+            gap, self._region_changed_at = now - self._region_changed_at, now
+            self._smooth_timer.start(max(SMOOTH_AFTER_MS, int(3000 * gap)) if gap < STREAMING_S else SMOOTH_AFTER_MS)
         if rect != self._region_rect:  # moving the image re-measures the view: only when panned
             self.region.setRect(*rect)
             self._region_rect = rect

@@ -232,3 +232,18 @@ def test_the_cost_of_a_spectrum_scales_with_the_points_and_belongs_to_its_model(
     assert s.run.sharpness.cost(half) == pytest.approx(0.004 * (n // 2) / n)
     wider = replace(job, params={**job.params, "extra": np.zeros(5)})
     assert s.run.sharpness.cost(wider) is None  # another model: nothing known
+
+
+def test_equal_inputs_digest_alike_whatever_a_copy_has_cached():
+    """Spectra and surfaces are remembered by a digest of their pickled inputs: a spec that has written
+    its parameter labels (cached) pickles as one that has not."""
+    import pickle
+
+    from gradviz.core.params import ParamSpec
+    from gradviz.state.remembered import digest
+
+    shapes = {"W": np.zeros((2, 3)), "b": np.zeros(3)}
+    fresh, used = ParamSpec.from_params(shapes), ParamSpec.from_params(shapes)
+    assert used.labels()[-1] == "b[2]" and used.index_of("W[1,0]") == 3
+    assert digest((fresh,)) == digest((used,))
+    assert pickle.loads(pickle.dumps(used)).labels() == used.labels()

@@ -195,6 +195,14 @@ class DataView(View):
             self._draw_region(*self._region_view, full=True)
         self.region.set_smooth(True)
 
+    def _quality_pass_later(self) -> None:
+        """`finish_rendering` once the region stops changing. Frames slower than the quiet time (a wide net
+        playing) would set the full pass off between two of them, each time making the next frame later
+        still: while changes stream in, the quiet time is three of their intervals."""
+        now = time.monotonic()
+        gap, self._region_changed_at = now - self._region_changed_at, now
+        self._smooth_timer.start(max(SMOOTH_AFTER_MS, int(3000 * gap)) if gap < STREAMING_S else SMOOTH_AFTER_MS)
+
     def _region_grid(self, full: bool) -> int:
         """Points per side of the region: all GRID at rest or for a small net, fewer while moving."""
         hidden = getattr(self.session.model, "hidden", 0)
@@ -406,13 +414,10 @@ class DataView(View):
             or np.abs(image.astype(np.int16) - shown).max() > INVISIBLE_LEVELS
         ):
             self.region.setImage(image)
-            # while frames come fast (playback, a drag), scale plainly; once they stop, smoothly. Frames slower
-            # than the quiet time (a wide net playing) would set the full pass off between two of them, each
-            # time making the next frame later still: then the quiet time is three frames
-            self.region.set_smooth(False)
-            now = time.monotonic()
-            gap, self._region_changed_at = now - self._region_changed_at, now
-            self._smooth_timer.start(max(SMOOTH_AFTER_MS, int(3000 * gap)) if gap < STREAMING_S else SMOOTH_AFTER_MS)
+            self.region.set_smooth(False)  # while frames come fast (playback, a drag), scale plainly
+            self._quality_pass_later()
+        elif self._region_coarse:  # moving, though too little to see: the whole grid once it stops
+            self._quality_pass_later()
         if rect != self._region_rect:  # moving the image re-measures the view: only when panned
             self.region.setRect(*rect)
             self._region_rect = rect

@@ -8,7 +8,7 @@ import pytest
 from gradviz import core
 from gradviz.presets import load_preset
 from gradviz.state import Session
-from gradviz.state.sharpness import answer
+from gradviz.state.sharpness import TINY_S, answer
 
 
 def _preset(name: str) -> Session:
@@ -202,11 +202,15 @@ def test_the_eigen_slice_is_the_hessians_sharpest_plane_and_turns_with_it_unless
 
 
 def test_a_cheap_spectrum_is_filled_in_with_the_step_once_one_was_measured():
+    wide = _preset("mlp-spiral")  # 99 parameters: nothing measured yet, the background's to compute
+    wide.race.fill_cheap_curvature(1.0)
+    assert wide.run.sharpness.at(wide.run.trainer) is None
+    tiny = _preset("logistic-blobs")  # 3 parameters: computed here (and measured) before anything was measured
+    tiny.race.fill_cheap_curvature(0.002)
+    assert tiny.run.sharpness.at(tiny.run.trainer) is not None
     s = _preset("logistic-blobs")
     changes = []
     s.subscribe(changes.append)
-    s.race.fill_cheap_curvature(1.0)
-    assert s.run.sharpness.at(s.run.trainer) is None  # nothing measured yet: the background's to compute
     job = s.next_curvature_job()
     spectrum, seconds = answer(job.inputs())
     s.record_curvature(job, spectrum, seconds)
@@ -231,7 +235,9 @@ def test_the_cost_of_a_spectrum_scales_with_the_points_and_belongs_to_its_model(
     half = replace(job, X=job.X[: n // 2], Y=job.Y[: n // 2])
     assert s.run.sharpness.cost(half) == pytest.approx(0.004 * (n // 2) / n)
     wider = replace(job, params={**job.params, "extra": np.zeros(5)})
-    assert s.run.sharpness.cost(wider) is None  # another model: nothing known
+    assert s.run.sharpness.cost(wider) == TINY_S  # another model, not measured: tiny, so taken as quick
+    wide = replace(job, params={**job.params, "extra": np.zeros(500)})
+    assert s.run.sharpness.cost(wide) is None  # not measured, not tiny: unknown
 
 
 def test_equal_inputs_digest_alike_whatever_a_copy_has_cached():

@@ -79,10 +79,14 @@ def parse_json(text: str, as_written: bool = True) -> Any:
     depth = _depth(text)
     if depth > MAX_DEPTH:
         raise DocError("", f"the file is nested {depth:,} levels deep (a gradviz file needs at most {MAX_DEPTH})")
+    if as_written:
+        hooks = {"parse_float": _Number, "parse_int": _integer}
+    elif _needs_care(text):
+        hooks = {"parse_float": _finite, "parse_int": _integer}
+    else:  # nothing a float cannot hold, no integer past MAX_DIGITS: the C parser alone (5x faster)
+        hooks = {}
     try:
-        return json.loads(
-            text, parse_float=_Number if as_written else _finite, parse_int=_integer, parse_constant=_constant
-        )
+        return json.loads(text, parse_constant=_constant, **hooks)
     except json.JSONDecodeError as exc:
         raise DocError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:  # cannot happen after the depth check; kept so that it never escapes
@@ -107,6 +111,25 @@ def read_document(text: str, read: Callable[[Any], T]) -> T:
         return read(parse_json(text, as_written=False))
     except (DocError, _NotFinite):
         return read(parse_json(text))
+
+
+def _needs_care(text: str) -> bool:
+    """Whether the text may hold a number beyond a float's range or an integer past MAX_DIGITS: a run of more
+    digits, or an exponent of three digits. Text without either is read without a Python call per number.
+    (Counted on the bytes with NumPy: a regular expression for it took 250 ms over 100,000 points.)"""
+    codes = np.frombuffer(text.encode("utf-8", "replace") + b"   ", dtype=np.uint8)
+    digit = (codes >= ord("0")) & (codes <= ord("9"))
+    breaks = np.flatnonzero(~digit)
+    if np.diff(breaks, prepend=-1).max(initial=0) > MAX_DIGITS + 1:  # MAX_DIGITS + 1 digits between two breaks
+        return True
+    e = np.flatnonzero((codes[:-3] == ord("e")) | (codes[:-3] == ord("E")))
+    signed = (codes[e + 1] == ord("+")) | (codes[e + 1] == ord("-"))
+    start = e + 1 + signed
+    return bool(
+        np.any(
+            digit[start] & digit[np.minimum(start + 1, len(codes) - 1)] & digit[np.minimum(start + 2, len(codes) - 1)]
+        )
+    )
 
 
 def _depth(text: str) -> int:

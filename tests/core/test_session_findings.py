@@ -147,3 +147,24 @@ def test_a_large_data_set_read_at_once_still_names_a_bad_entry_by_its_row(tmp_pa
     saved["dataset"]["X"] = X
     path = _write(tmp_path, "rows", saved)
     assert _error(path) == "rows.json: dataset › X › row 2346 › entry 2: must be a number, not true/false"
+
+
+@pytest.mark.parametrize(
+    "text,parsed",
+    [
+        ('{"x": [1.5, -2e-3, 7, 1E+99], "s": "e999 in words"}', {"x": [1.5, -2e-3, 7, 1e99], "s": "e999 in words"}),
+        ("[" + "9" * 40 + "]", [int("9" * 40)]),
+        ("[1.5e-400, 2]", [0.0, 2]),  # too small for a float: 0, as written
+    ],
+)
+def test_numbers_read_alike_on_the_fast_path_and_the_careful_one(text, parsed):
+    from gradviz.core.doc_reader import parse_json
+
+    assert parse_json(text, as_written=False) == parsed == parse_json(text)
+
+
+def test_an_integer_past_forty_digits_is_refused_with_its_length():
+    from gradviz.core.doc_reader import DocError, parse_json
+
+    with pytest.raises(DocError, match="41 digits"):
+        parse_json("[" + "9" * 41 + "]", as_written=False)

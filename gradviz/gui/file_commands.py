@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gradviz import core
 from gradviz.presets import load_preset
+from gradviz.state.file_read import FileRead, is_big
+from gradviz.state.replay import Replay
 
 from .long_job import SLICE_S
 from .recent import remember_file
@@ -48,10 +50,25 @@ class FileCommands(QObject):
             self.ask_path(False, "Open session", "", SESSION_FILTER, self.open_file)
 
     def open_file(self, path: str, on_done=None) -> None:
-        replay = self.session.replay_file(path)  # None: the session said why
-        if replay is not None:
-            remember_file("session", path)
-            self.open_replay(replay, f"Opening {os.path.basename(path)}", on_done)
+        """Open a session file: read (a large one in another process, the window live), then replayed in slices."""
+        what = f"Opening {os.path.basename(path)}"
+        if not is_big(path):
+            replay = self.session.replay_file(path)  # None: the session said why
+            if replay is not None:
+                remember_file("session", path)
+                self.open_replay(replay, what, on_done)
+            return
+        read = FileRead(path)
+
+        def replay_when_read() -> Replay | None | float:
+            if not read.wait(SLICE_S):
+                return 0.0
+            replay = self.session.replay_read(read.result)  # None: the session said why
+            if replay is not None:
+                remember_file("session", path)
+            return replay
+
+        self._start_replay(replay_when_read, what, on_done, cancel=read.cancel)
 
     def open_recent(self, kind: str, path: str) -> None:
         """File › Open recent: a session (after asking about unsaved work) or a data set; Lessons › a lesson file."""
@@ -88,9 +105,24 @@ class FileCommands(QObject):
         """Re-run a saved session's steps in slices (the window stays live; Esc drops it, changing
         nothing); `on_done()` once it is the window's session. Another session than a lesson's scene
         (not `quiet`) ends the lesson."""
+        self._start_replay(lambda: replay, what, on_done, quiet)
+
+    def _start_replay(self, get_replay, what: str, on_done=None, quiet: bool = False, cancel=None) -> None:
+        """`open_replay` of what `get_replay()` gives once it has it: the Replay, None (nothing to open:
+        the job ends) or, while it is not there yet, a number (still coming)."""
         w = self._window
+        held = []
 
         def work() -> float | None:
+            if not held:
+                got = get_replay()
+                if got is None or isinstance(got, Replay):
+                    held.append(got)
+                if not held:
+                    return 0.0
+            replay = held[0]
+            if replay is None:
+                return None
             done = replay.advance(SLICE_S)
             if done is None:
                 replay.commit()
@@ -101,7 +133,12 @@ class FileCommands(QObject):
                     on_done()
             return done
 
-        cancelled = None if quiet else lambda: w.say(f"{what}: cancelled, nothing changed.", "warning")
+        def cancelled() -> None:
+            if cancel is not None:
+                cancel()
+            if not quiet:
+                w.say(f"{what}: cancelled, nothing changed.", "warning")
+
         w.jobs.start(what, work, on_cancel=cancelled)
 
     def offer_recovery(self, path) -> None:

@@ -73,8 +73,13 @@ class SessionFiles:
 
     def replay_file(self, path: str | os.PathLike) -> Replay | None:
         """A session file made ready to replay off to the side; None (and a message) if it cannot be read."""
+        return self.replay_read(lambda: core.load_session(path))
+
+    def replay_read(self, read) -> Replay | None:
+        """`read()`'s session (a file read elsewhere, `FileRead.result`) made ready to replay; None (and a
+        message) if it raised ValueError."""
         try:
-            return self.replay(core.load_session(path))
+            return self.replay(read())
         except ValueError as exc:
             self._say("error", f"Could not open the session: {exc}. Nothing was changed.")
             return None

@@ -438,6 +438,7 @@ class Session:
     save = _forwarded("files", SessionFiles.save)
     load = _forwarded("files", SessionFiles.load)
     replay_file = _forwarded("files", SessionFiles.replay_file)
+    replay_read = _forwarded("files", SessionFiles.replay_read)
     replay = _forwarded("files", SessionFiles.replay)
     apply_session = _forwarded("files", SessionFiles.apply_session)
     write_out = _forwarded("files", SessionFiles.write_out)

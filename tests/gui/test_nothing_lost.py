@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSpinBox
@@ -75,6 +76,53 @@ def test_a_million_step_file_opens_in_slices_and_esc_keeps_the_session(window, t
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.jobs.running
     assert s.source_dataset is before and s.current_step == 3
+
+
+def test_a_large_file_is_read_in_another_process_while_the_window_answers(window, tmp_path, qtbot, monkeypatch):
+    """Parsing holds the interpreter lock: a large file is read by a worker process (here: any file over
+    100 bytes), then replayed in slices; what opens is what reading it here gives, and a large file that is
+    wrong says so in the same words and changes nothing."""
+    from gradviz.state import file_read
+
+    monkeypatch.setattr(file_read, "BIG_FILE_BYTES", 100)
+    path = _saved(tmp_path, "softmax-blobs", steps=7)
+    expected = core.load_session(path)
+    reads = []
+    monkeypatch.setattr(
+        file_read.FileRead, "wait", lambda self, s, w=file_read.FileRead.wait: (reads.append(s), w(self, s))[1]
+    )
+    s = window.session
+    window.files.open_file(str(path))
+    assert window.jobs.running  # the window is back before the file is read
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=30_000)
+    window.flush()
+    assert reads and max(reads) <= 0.05  # each wait for the worker is one slice of the event loop
+    assert s.current_step == 7 and s.source_dataset.n_samples == expected.dataset.n_samples == _drawn_points(window)
+    np.testing.assert_array_equal(s.source_dataset.X, expected.dataset.X)
+    before = s.source_dataset
+    doc = json.loads(path.read_text())
+    doc["dataset"]["n_classes"] = "@@"
+    path.write_text(json.dumps(doc).replace('"@@"', "1e400"))
+    window.files.open_file(str(path))
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=30_000)
+    assert s.source_dataset is before and "n_classes" in window.message_bar.text
+    assert "Could not open the session" in window.message_bar.text
+
+
+def test_cancelling_a_large_files_reading_stops_its_worker(window, tmp_path, qtbot, monkeypatch):
+    from gradviz.state import file_read
+
+    monkeypatch.setattr(file_read, "BIG_FILE_BYTES", 100)
+    started = []
+    monkeypatch.setattr(
+        file_read.FileRead, "cancel", lambda self, c=file_read.FileRead.cancel: (started.append(self), c(self))
+    )
+    path = _saved(tmp_path)
+    s = window.session
+    before = s.source_dataset
+    window.files.open_file(str(path))
+    window.jobs.cancel()
+    assert started and s.source_dataset is before and not window.jobs.running
 
 
 @pytest.mark.parametrize("case", ["read-only folder", "a folder", "disk full"])

@@ -17,6 +17,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+from threadpoolctl import threadpool_limits
 
 from gradviz.cli import makes_pictures, parse_args
 from gradviz.desktop import APP_ID, ICON_SIZES, icon_png
@@ -49,6 +50,10 @@ def ensure_app() -> QApplication:
         app.setOrganizationName("gradviz")
         app.setApplicationDisplayName("gradviz")
     _collect_on_this_thread(app)
+    # one BLAS thread per call: the GUI thread and the surface's worker thread already take the two cores a
+    # laptop may have, and OpenBLAS's own pool beside them made the window's turns twice as long at 100,000
+    # points (a surface is 10 % slower on one thread; the window's own NumPy calls are too small to gain)
+    threadpool_limits(1, user_api="blas")
     if app.windowIcon().isNull():  # once (also when a test harness made the QApplication)
         app.setDesktopFileName(APP_ID)  # Wayland and docks match the window to the installed entry's icon
         app.setWindowIcon(app_icon())

@@ -72,13 +72,17 @@ class RaceControl:
         return self._after_steps(taken, diverged)
 
     def run_for(self, seconds: float, max_steps: int | None = None) -> int:
-        """Step until `seconds` have passed or `max_steps` are taken (playback at full speed, long runs)."""
-        deadline = time.perf_counter() + seconds
+        """Step for about `seconds` or until `max_steps` are taken (playback at full speed, long runs): at
+        least one step, and no step that the last one's time says would end past the deadline (at 100,000
+        points a step takes 22 ms; a 25 ms slice that began a second one took 44)."""
+        start = time.perf_counter()
+        deadline = start + seconds
         diverged: list[Run] = []
         taken = 0
         while (max_steps is None or taken < max_steps) and self.runs.step_all(diverged):
             taken += 1
-            if time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if now + (now - start) / taken >= deadline:
                 break
         return self._after_steps(taken, diverged)
 

@@ -58,3 +58,15 @@ def test_a_run_that_diverges_stops_with_the_message(qtbot):
     assert window.session.diverged
     assert window.session.last_step < 10**6
     assert window.message_bar.isVisible() and "diverged" in window.message_bar.text
+
+
+def test_the_windows_process_keeps_blas_to_one_thread(qapp):
+    """The GUI thread and the surface's worker thread take the two cores: OpenBLAS's pool beside them
+    doubled the window's longest turn at 100,000 points."""
+    from threadpoolctl import threadpool_info
+
+    from gradviz.gui.app import ensure_app
+
+    ensure_app()
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)

@@ -280,3 +280,19 @@ def test_the_runs_share_one_workspace_and_never_read_each_others_forward_pass():
     s.focus_run(0)  # the views then compute run 0's forward pass afresh, and it is right
     expected = s.model.forward(s.params, s.dataset.X).P
     np.testing.assert_array_equal(s.frame.predictions, expected)
+
+
+def test_a_slice_of_training_starts_no_step_that_would_end_past_its_time(monkeypatch):
+    """Steps of 15 ms in a 25 ms slice: one step, not two (the second would end at 30 ms); steps of 1 ms:
+    about 25; and at least one step however slow."""
+    import time
+
+    s = Session()
+    step_all = type(s.race.runs).step_all
+    for pause, low, high in ((0.015, 1, 1), (0.001, 10, 25), (0.05, 1, 1)):
+        monkeypatch.setattr(
+            type(s.race.runs), "step_all", lambda self, d, p=pause: (time.sleep(p), step_all(self, d))[1]
+        )
+        before = s.current_step
+        s.run_for(0.025)
+        assert low <= s.current_step - before <= high

@@ -19,6 +19,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from bench_gui import frame_times, long_run_window, settle
 
+from gradviz.state.remembered import SPECTRA, SURFACES
+
 
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
@@ -39,6 +41,7 @@ def main() -> None:
     window.surface_view.finish_rendering()
     early_wall, early_cpu = frames(window)
     early_rss = rss_mb()
+    early_kept = len(SURFACES), len(SPECTRA)
     t0 = time.perf_counter()
     n_frames = 0
     while s.current_step < args.steps:
@@ -56,6 +59,11 @@ def main() -> None:
     print(f"| step ~{s.current_step:,} | {late_wall * 1e3:.1f} ms | {late_cpu * 1e3:.1f} ms | {late_rss:.0f} MB |")
     print(
         f"| late / early | {late_wall / early_wall:.2f}× | {late_cpu / early_cpu:.2f}× | +{late_rss - early_rss:.0f} MB |"
+    )
+    # what the process remembers on purpose, within its bounds (a full surface is 80 kB, a spectrum of a small model bytes)
+    print(
+        f"\nremembered: surfaces {early_kept[0]} → {len(SURFACES)} (at most {SURFACES.capacity}), "
+        f"spectra {early_kept[1]} → {len(SPECTRA)} (at most {SPECTRA.capacity})"
     )
 
 

@@ -27,7 +27,7 @@ from ..legend import Legend
 from ..numbers import num
 from ..qt_session import QtSession
 from ..readout import Readout
-from ..theme import Theme
+from ..theme import Theme, nice_ceil
 from .base import View
 
 __all__ = ["CurvatureView", "MAX_BARS"]
@@ -105,6 +105,7 @@ class CurvatureView(View):
         # them set ranges, which relaid out the axes, twice a frame: on the step, then on its spectrum)
         self._spectrum_drawn = None
         self._sharpness_drawn = None
+        self._sharpness_range = None  # (x0, x1, y0, y1) the sharpness plot shows
         self.start()
 
     def redraw(self, change: Change) -> None:
@@ -176,12 +177,22 @@ class CurvatureView(View):
         self._sharpness_drawn = key
         finite = np.isfinite(lam)
         self.curve.setData(steps[finite], lam[finite])
+        # the range follows in coarse "nice" jumps, as the loss curve's: a range that moved every step made
+        # pyqtgraph refit the plot while painting it, and paint it again (twice a frame)
+        top = max(float(lam[finite].max(initial=0.0)), limit or 0.0) or 1.0
+        low = min(0.0, float(lam[finite].min(initial=0.0)))
+        target = (
+            0.0,
+            nice_ceil(max(10.0, right * 1.05)),
+            -nice_ceil(-low * 1.1) if low < 0 else 0.0,
+            nice_ceil(1.1 * top),
+        )
         self.limit_curve.setVisible(limit is not None and limit > 0)
         if limit is not None and limit > 0:
-            self.limit_curve.setData([0, right], [limit, limit])
-        top = max(float(lam[finite].max(initial=0.0)), limit or 0.0) or 1.0
-        self.sharpness.setXRange(0, right, padding=0.02)
-        self.sharpness.setYRange(min(0.0, float(lam[finite].min(initial=0.0))), 1.1 * top, padding=0)
+            self.limit_curve.setData([0, target[1]], [limit, limit])
+        if target != self._sharpness_range:
+            self._sharpness_range = target
+            self.sharpness.getViewBox().setRange(xRange=target[:2], yRange=target[2:], padding=0.02)
 
     def _draw_errors(self, errors) -> None:
         """|eᵢ(t)| along the steepest eigenvectors (at most six), measured solid, predicted dashed."""

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from gradviz import core
 from gradviz.cli import parse_args
 from gradviz.gui.lesson_picker import LessonPicker
 from gradviz.presets import list_presets, load_preset
@@ -156,11 +157,15 @@ def test_the_picker_starts_at_the_lesson_on_screen(make_window, monkeypatch):
     assert seen == ["preset:momentum-ravine", "preset:softmax-blobs"]
 
 
-def test_a_long_session_saved_with_its_timeline_opens_at_once(opened, long_session):
+def test_a_long_session_saved_with_its_timeline_opens_without_training_again(opened, long_session, qtbot, monkeypatch):
     path, params = long_session
     window = opened("--preset", "linear-line")
+    trained = []
+    step = core.Trainer.step
+    monkeypatch.setattr(core.Trainer, "step", lambda self, *a, **k: (trained.append(1), step(self, *a, **k))[1])
     window.files.open_file(str(path))
-    assert not window.jobs.running  # no replay: no slices, no progress bar
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=30_000)  # over 1 MB: read by a worker process
+    assert trained == []  # its timeline is read, not its 6,000 steps trained again
     assert window.session.current_step == 6000
     for k, v in params.items():
         assert (window.session.params[k] == v).all()

@@ -285,6 +285,9 @@ def frames_during_background_surface(frames: int = 40) -> list[float]:
     import numpy as np
 
     window = window_for("logistic-blobs", 10_000)
+    # the plane pinned: following the run, a new surface would be asked for every 150 ms and this one dropped
+    window.session.pin_slice(True)
+    settle()
     view = window.surface_view
     view.alphas = np.linspace(view.alphas[0], view.alphas[-1], 200)
     view.betas = np.linspace(view.betas[0], view.betas[-1], 200)

@@ -321,3 +321,33 @@ def test_the_progress_strip_waits_before_it_shows(window, monkeypatch):
     strip.show_fraction(0.0)  # new work: its own wait
     assert strip.isHidden()
     strip.show_fraction(None)
+
+
+def test_a_slow_surface_still_shows_while_the_run_moves_the_plane(opened, qtbot, monkeypatch):
+    """A surface slower than the follow interval (100,000 points) is not dropped for the next plane before it
+    has shown anything: while the run moves, the surface still changes, each from a recent plane."""
+    import time
+
+    from gradviz.gui import surface_worker
+
+    window = opened("--lr", "0.01")
+    s = window.session
+    view = window.surface_view
+    s.step(1)
+    _wait_surface(window, qtbot)
+    real = surface_worker.core.loss_surface
+
+    def slow(*args, **kwargs):
+        time.sleep(0.1)  # ten rows: 0.3-1 s a surface, against a new plane asked for every 150 ms
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(surface_worker.core, "loss_surface", slow)
+    shown = []
+    show = view.surface_image.show
+    monkeypatch.setattr(view.surface_image, "show", lambda S, *a, **k: (shown.append(s.current_step), show(S, *a, **k)))
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        s.step(1)
+        window.flush()
+        qtbot.wait(40)
+    assert len(shown) >= 2 and shown[-1] > shown[0]

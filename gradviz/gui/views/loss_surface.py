@@ -62,6 +62,7 @@ class LossSurfaceView(View):
         self._pool.setMaxThreadCount(1)
         self._gen = 0
         self._pending = 0
+        self._shown_gen = 0  # the newest request whose surface (coarse or full) has been shown
         self._reframe_soon = False  # the plot changed shape while drawn to scale: a new surface is due
         self.surface: np.ndarray | None = None  # the S on screen (float64), rows = α, columns = β
         self.alphas = self.betas = np.zeros(0)
@@ -158,6 +159,11 @@ class LossSurfaceView(View):
             self._follow_timer.start()
 
     def _follow(self) -> None:
+        if self._pending and self._shown_gen != self._gen:
+            # the last plane's surface has shown nothing yet: asking again would drop it, and with surfaces
+            # slower than the follow interval (100,000 points) none would ever show while the run moves
+            self._follow_timer.start()
+            return
         if self._reframe_soon:
             self._reframe_soon = False
             self.request(reframe=True, at_once=False)
@@ -289,6 +295,7 @@ class LossSurfaceView(View):
 
     # ------------------------------------------------------------------ drawing
     def _set_surface(self, S: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> None:
+        self._shown_gen = self._gen
         self.surface = S
         self._shown_axes = (alphas, betas)
         self._show_surface()

@@ -4,7 +4,8 @@ Unless it is pinned, the plane follows the run: it passes through the current pa
 the colour under the current point is the loss there. The surface is computed off the GUI
 thread (a QThreadPool job, coarse first, then full resolution, cancelled when a newer request
 arrives): at once when the plane, the data or the model change, and at most a few times a second
-while the run moves the plane. The path, the current point and the arrows follow every step and
+while the run moves the plane, each time once the last request has shown something (else a surface
+slower than the interval would never show while the run moves). The path, the current point and the arrows follow every step and
 every scrub; when they would leave the plot, the plot moves.
 """
 

@@ -191,3 +191,13 @@ def test_a_small_models_step_arrives_with_its_own_curvature(opened):
         assert view.shown_step == s.current_step - 1 and "this step's: computing" in view.readout.text()
     finally:
         window.curvature_feed.paused = False
+
+
+def test_the_step_axes_tick_whole_steps_at_step_one(opened):
+    """At step 1 the errors plot of a quadratic spans 0 to 1: ticks at 0 and 1, no step 0.5."""
+    window, view = _curvature(opened, "--preset", "step-size", "--steps", "1")
+    assert view.errors_widget.isVisible()
+    axis = view.errors.getAxis("bottom")
+    low, high = view.errors.getViewBox().viewRange()[0]
+    values = [v for _, level in axis.tickValues(low, high, axis.width()) for v in level]
+    assert values and all(float(v).is_integer() for v in values), values

@@ -70,6 +70,7 @@ class CurvatureView(View):
 
         self.sharpness_widget, self.sharpness = theme.plot_widget("sharpnessPlot")
         set_axis_label(self.sharpness, "bottom", "t (step)")
+        self.sharpness.getAxis("bottom").whole_numbers = True  # steps: no step 0.5
         set_axis_label(self.sharpness, "left", "λmax (sharpness)")
         self.curve = pg.PlotDataItem(
             pen=pg.mkPen(POSITIVE, width=theme.line_width),
@@ -88,6 +89,7 @@ class CurvatureView(View):
         # eigenvector, measured (solid) against the optimizer's rule on the quadratic (dashed)
         self.errors_widget, self.errors = theme.plot_widget("eigenErrorPlot")
         set_axis_label(self.errors, "bottom", "t (step)")
+        self.errors.getAxis("bottom").whole_numbers = True
         set_axis_label(self.errors, "left", "eᵢ (error |vᵢᵀ(θ − θ*)|)")
         self.errors.setLogMode(y=True)
         self.measured_items: list[pg.PlotDataItem] = []

@@ -305,11 +305,15 @@ class RaceControl:
                 return
             spectrum, seconds = answer(job.inputs())
             spent += seconds
-            self.record_curvature(job, spectrum, seconds)
+            self.record_curvature(job, spectrum, seconds, remember=False)
 
-    def record_curvature(self, job, spectrum: core.Spectrum | None, seconds: float | None = None) -> None:
+    def record_curvature(
+        self, job, spectrum: core.Spectrum | None, seconds: float | None = None, remember: bool = True
+    ) -> None:
         """File a spectrum computed in the background (None: it could not be computed; not asked again),
-        with the `seconds` it took if they were measured."""
+        with the `seconds` it took if they were measured; `remember`: also by the digest of its inputs, for
+        other windows and lessons (`SPECTRA`; not worth it for one computed with the step: its digest, a
+        pickle of the data, costs more than computing it again)."""
         if not self.runs.owns(job):
             return  # its run is gone
         if seconds is not None:
@@ -317,7 +321,8 @@ class RaceControl:
         if spectrum is None:
             job.target.give_up(job)
             return
-        SPECTRA.put(job.key, spectrum)
+        if remember:
+            SPECTRA.put(job.key, spectrum)
         job.target.record(job, spectrum)
         with self._session.batch():
             self._changed("curvature")

@@ -351,3 +351,24 @@ def test_a_slow_surface_still_shows_while_the_run_moves_the_plane(opened, qtbot,
         window.flush()
         qtbot.wait(40)
     assert len(shown) >= 2 and shown[-1] > shown[0]
+
+
+def test_the_derivation_keeps_the_readers_place_while_the_run_moves(opened):
+    """Scrolled down to ∂L/∂W, the reader stays there through the steps, and the scroll bar's range never
+    drops to 0 and back (the text was cleared before each new one: a repaint every step)."""
+    window = opened("--preset", "mlp-moons")
+    window.show_view("derivation")
+    window.flush()
+    bar = window.derivation_view.browser.verticalScrollBar()
+    assert bar.maximum() > 0  # longer than its panel
+    bar.setValue(bar.maximum())
+    place = bar.value()
+    ranges = []
+    bar.rangeChanged.connect(lambda low, high: ranges.append(high))
+    for _ in range(3):
+        window.session.step(1)
+        window.flush()
+        assert bar.value() == min(place, bar.maximum()) > 0
+    assert 0 not in ranges
+    window.derivation_view.keep_in_sight(None)  # a scene that asks for the top gets it
+    assert bar.value() == 0

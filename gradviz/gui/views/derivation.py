@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gradviz.core import rules
@@ -52,6 +53,7 @@ class DerivationView(View):
         self.browser.setObjectName("derivationText")
         self.browser.setFont(theme.font(1.0))
         self.browser.setOpenLinks(False)
+        self.browser.document().setUndoRedoEnabled(False)  # each step replaces the text: nothing to undo
         # a scroll bar that comes and goes as the numbers change width re-lays the text out twice a
         # frame (found measuring the network view beside it): it stays
         self.browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -67,6 +69,8 @@ class DerivationView(View):
         """Keep the first line containing `text` scrolled into sight, through every redraw (None: the
         top). Whether the text is there now."""
         self.in_sight = text
+        if text is None:
+            self.browser.verticalScrollBar().setValue(0)
         return self._scroll_to_in_sight()
 
     def shows_in_sight(self) -> bool:
@@ -93,7 +97,17 @@ class DerivationView(View):
             QTimer.singleShot(0, self._scroll_to_in_sight)
 
     def _show(self, html: str) -> None:
-        self.browser.setHtml(html)
+        """The new text in place of the old, in one edit, the reader's place kept. (setHtml cleared the
+        document first: every step the scroll bar's range went to 0 and back, a repaint, and a reader who
+        had scrolled down to ∂L/∂W was sent back to the top.)"""
+        bar = self.browser.verticalScrollBar()
+        place = bar.value()
+        cursor = QTextCursor(self.browser.document())
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertHtml(html)
+        cursor.endEditBlock()
+        bar.setValue(place)
         self._scroll_to_in_sight()
 
     def redraw(self, change: Change) -> None:

@@ -372,3 +372,14 @@ def test_the_derivation_keeps_the_readers_place_while_the_run_moves(opened):
     assert 0 not in ranges
     window.derivation_view.keep_in_sight(None)  # a scene that asks for the top gets it
     assert bar.value() == 0
+
+
+def test_the_coarse_pass_thins_on_very_large_data():
+    """32 points a side up to ~20,000 training points; beyond, fewer, so that the coarse pass costs what a
+    quick full grid does (at 100,000 points: 14 a side), never under 12."""
+    from gradviz.gui.views.loss_surface import COARSE, coarse_side
+
+    assert coarse_side(60) == coarse_side(19_000) == COARSE == 32
+    assert coarse_side(100_000) == 14 and coarse_side(10**7) == 12
+    sides = [coarse_side(n) for n in (20_000, 50_000, 100_000, 200_000)]
+    assert sides == sorted(sides, reverse=True)

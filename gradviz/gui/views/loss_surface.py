@@ -41,7 +41,7 @@ from .step_marks import StepMarks, words
 from .surface_box import RECENT, function_domain, known_minima, next_point, surface_box
 from .surface_image import SurfaceImage
 
-__all__ = ["LossSurfaceView", "COARSE", "FULL"]
+__all__ = ["LossSurfaceView", "COARSE", "FULL", "coarse_side"]
 
 COARSE = 32  # first pass, shown at once
 FULL = 100  # then full resolution (≤ 35 ms for logistic regression at N = 1,000)
@@ -51,6 +51,14 @@ _SYNC_BUDGET = 4_000_000  # N × grid points computed on the GUI thread for the 
 # N × grid points of a full surface quick enough (~20 ms) that following the run needs no coarse pass first:
 # the old surface stays until the new one is complete, instead of a blurred one in between
 _QUICK_FULL = 20_000_000
+MIN_COARSE = 12
+
+
+def coarse_side(n_points: int) -> int:
+    """Points per side of the coarse pass: COARSE, fewer on data so large that COARSE² of them would take
+    longer than a full grid of `_QUICK_FULL` (at 100,000 points: 14, about a surface a second while the run
+    moves instead of one every two); the values at the grid's points are exact either way."""
+    return int(np.clip(np.sqrt(_QUICK_FULL / max(n_points, 1)), MIN_COARSE, COARSE))
 
 
 class LossSurfaceView(View):
@@ -215,9 +223,10 @@ class LossSurfaceView(View):
         self.slice = s.slice
         self._gen += 1
         X, Y = s.dataset.X, s.dataset.Y
-        coarse_a = np.linspace(self.alphas[0], self.alphas[-1], COARSE)
-        coarse_b = np.linspace(self.betas[0], self.betas[-1], COARSE)
-        if at_once and X.shape[0] * COARSE * COARSE <= _SYNC_BUDGET:  # ~10 ms: instant feedback
+        side = coarse_side(X.shape[0])
+        coarse_a = np.linspace(self.alphas[0], self.alphas[-1], side)
+        coarse_b = np.linspace(self.betas[0], self.betas[-1], side)
+        if at_once and X.shape[0] * side * side <= _SYNC_BUDGET:  # ~10 ms: instant feedback
             sl = self.slice
             S = core.loss_surface(
                 s.model, s.loss_fn, X, Y, sl.center, sl.d1, sl.d2, coarse_a, coarse_b, dtype=self._dtype()

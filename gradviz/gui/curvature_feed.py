@@ -4,11 +4,10 @@ After every change the session names the next spectrum worth having (`Session.ne
 the focused run's current step first, its stride over the run while the curvature view is on
 screen, then the other runs); the worker computes it and the answer is filed back on the GUI
 thread, which asks for the next. While a run plays faster than spectra come, the worker simply
-takes the newest step each time: no frame waits for a Hessian that takes longer than `INLINE_S`. Those
-quicker than that (a linear or logistic model on a thousand points: a tenth of a millisecond, measured on
-the last one) are computed with the change that asked for them, so the step and its curvature are one
-redraw, and the view never shows the step before's spectrum beside this step's path. When nothing in sight wants a spectrum,
-the feed computes those a lesson's coming scenes will want (`compute_ahead`) into the process's
+takes the newest step each time: no frame waits for a Hessian that takes longer than `INLINE_S`.
+Those quicker than that (a linear or logistic model on a thousand points: a tenth of a millisecond,
+measured on the last one) are computed with the change that asked for them, so the step and its
+curvature are one redraw. When nothing in sight wants a spectrum, the feed computes those a lesson's coming scenes will want (`compute_ahead`) into the process's
 `SPECTRA`, where the session finds them when the scene arrives (`Session.next_unknown_curvature_job`).
 
 A process (`gradviz.state.spectrum_worker`), not a thread: a thread computing eigenvalues competes
